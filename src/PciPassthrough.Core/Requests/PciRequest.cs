@@ -1,0 +1,27 @@
+namespace PciPassthrough.Core.Requests;
+
+/// <summary>
+/// One PCI request of a server (03 RQ-1): <see cref="Count"/> devices, each satisfying ANY of the alternative
+/// property maps in <see cref="Specs"/>. Spec values are strings or null.
+/// </summary>
+public sealed record PciRequest
+{
+    public required int Count { get; init; }
+
+    /// <summary>Alternative property maps (OR). Keys such as <c>vendor_id</c>, <c>dev_type</c>, <c>physical_network</c>.</summary>
+    public required IReadOnlyList<IReadOnlyDictionary<string, string?>> Specs { get; init; }
+
+    /// <summary>The alias name for a flavor request; null for a port request.</summary>
+    public string? AliasName { get; init; }
+
+    /// <summary>The port for a port request; null for an alias request.</summary>
+    public string? RequesterId { get; init; }
+
+    /// <summary>The policy in force for this request, or null when none was set (behaves as legacy, 03 RQ-22).</summary>
+    public PciNumaPolicy? NumaPolicy { get; init; }
+
+    /// <summary>Identifies the request; devices taken for it carry it. Deterministic in simulations.</summary>
+    public required string RequestId { get; init; }
+
+    public bool IsFromPort => AliasName is null;
+}
