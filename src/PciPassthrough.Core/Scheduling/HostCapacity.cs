@@ -1,0 +1,99 @@
+using System.Globalization;
+
+namespace PciPassthrough.Core.Scheduling;
+
+/// <summary>
+/// A compute node's VCPU / PCPU / MEMORY_MB inventory and what placed servers use of it — the capacity model the
+/// scheduler asks Placement about (SIM-45, SIM-46). PCI devices are not part of it in Zed.
+/// </summary>
+public sealed class HostCapacity
+{
+    public const string Vcpu = "VCPU", Pcpu = "PCPU", MemoryMb = "MEMORY_MB", DiskGb = "DISK_GB";
+
+    private readonly Dictionary<string, long> _used;
+
+    private HostCapacity(IReadOnlyList<ResourceInventory> inventories, Dictionary<string, long> used) =>
+        (Inventories, _used) = (inventories, used);
+
+    /// <summary>Classes with a non-zero total, in the order VCPU, PCPU, MEMORY_MB.</summary>
+    public IReadOnlyList<ResourceInventory> Inventories { get; }
+
+    /// <summary>SIM-45: totals from the host's cells; <c>max_unit</c> = total; a class with total 0 has no inventory.</summary>
+    public static HostCapacity Create(long sharedCpus, long dedicatedCpus, long memoryMb, double cpuAllocationRatio,
+        double ramAllocationRatio, long reservedHostMemoryMb)
+    {
+        ResourceInventory?[] all =
+        [
+            sharedCpus > 0 ? new(Vcpu, sharedCpus, 0, cpuAllocationRatio, sharedCpus) : null,
+            dedicatedCpus > 0 ? new(Pcpu, dedicatedCpus, 0, 1, dedicatedCpus) : null,
+            memoryMb > 0 ? new(MemoryMb, memoryMb, reservedHostMemoryMb, ramAllocationRatio, memoryMb) : null,
+        ];
+        var inventories = all.OfType<ResourceInventory>().ToList();
+        return new HostCapacity(inventories, inventories.ToDictionary(i => i.ResourceClass, _ => 0L, StringComparer.Ordinal));
+    }
+
+    /// <summary>How much of each inventory class placed servers use.</summary>
+    public IReadOnlyDictionary<string, long> Used => _used;
+
+    public HostCapacity Clone() => new(Inventories, new Dictionary<string, long>(_used, StringComparer.Ordinal));
+
+    /// <summary>SIM-46: each requested class except DISK_GB (not modelled) must exist and have room.</summary>
+    public CapacityVerdict Check(IReadOnlyDictionary<string, long> resources)
+    {
+        var reasons = new List<string>();
+        var free = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var (resourceClass, amount) in resources)
+        {
+            if (resourceClass == DiskGb)
+            {
+                continue;
+            }
+
+            if (Find(resourceClass) is not { } inventory)
+            {
+                reasons.Add($"no {resourceClass} inventory");
+                continue;
+            }
+
+            var used = _used[resourceClass];
+            free[resourceClass] = inventory.Capacity - used;
+            if (amount > inventory.MaxUnit)
+            {
+                reasons.Add(string.Create(CultureInfo.InvariantCulture,
+                    $"{resourceClass}: needs {amount}, more than the largest allocation allowed (max_unit {inventory.MaxUnit})"));
+            }
+            else if (used + amount > inventory.Capacity)
+            {
+                reasons.Add(string.Create(CultureInfo.InvariantCulture,
+                    $"{resourceClass}: needs {amount}, {inventory.Capacity - used:0.###} free of {inventory.Capacity:0.###} ({used} in use)"));
+            }
+        }
+
+        return new CapacityVerdict(reasons, free);
+    }
+
+    /// <summary>A placed server adds its amounts to the classes that have an inventory; a delete subtracts them.</summary>
+    public void Add(IReadOnlyDictionary<string, long> resources, int sign = 1)
+    {
+        foreach (var (resourceClass, amount) in resources)
+        {
+            if (_used.TryGetValue(resourceClass, out var used))
+            {
+                _used[resourceClass] = used + (sign * amount);
+            }
+        }
+    }
+
+    private ResourceInventory? Find(string resourceClass)
+    {
+        foreach (var inventory in Inventories)
+        {
+            if (inventory.ResourceClass == resourceClass)
+            {
+                return inventory;
+            }
+        }
+
+        return null;
+    }
+}

@@ -1,0 +1,13 @@
+namespace PciPassthrough.Core.Simulation.Results;
+
+/// <summary>A host NUMA cell with its current usage; huge pages in input order, 4 KiB pages not listed (§4.3).</summary>
+public sealed record HostCellReport(
+    int Id,
+    int? Socket,
+    IReadOnlyList<int> Cpus,
+    IReadOnlyList<int> Pcpus,
+    long MemoryMb,
+    long CpuUsage,
+    long MemoryUsageMb,
+    IReadOnlyList<int> PinnedCpus,
+    IReadOnlyList<ScenarioHugePages> HugePages);

@@ -1,0 +1,19 @@
+using System.Text.Json;
+
+namespace PciPassthrough.Core.Simulation;
+
+/// <summary>A Neutron port of a boot (scenario-format §2.5.1).</summary>
+public sealed record ScenarioPort
+{
+    public required string Name { get; init; }
+    public string VnicType { get; init; } = "normal";
+    public string? PhysicalNetwork { get; init; }
+
+    /// <summary><c>vlan</c> with a physnet, else <c>vxlan</c>, unless given.</summary>
+    public required string NetworkType { get; init; }
+
+    /// <summary>The binding profile's <c>trusted</c> as written; null when absent.</summary>
+    public JsonElement? Trusted { get; init; }
+
+    public string? NumaAffinityPolicy { get; init; }
+}

@@ -1,0 +1,424 @@
+using System.Globalization;
+using System.Text.Json;
+using PciPassthrough.Core.Devices;
+using PciPassthrough.Core.Pci;
+
+namespace PciPassthrough.Core.Simulation;
+
+/// <summary>
+/// Reads a scenario (scenario-format §2) and validates it (§2.7). Every rejection is a
+/// <see cref="ScenarioFormatException"/> naming the JSON path and what is expected there. Unknown keys are ignored.
+/// </summary>
+public static class ScenarioReader
+{
+    private static readonly JsonDocumentOptions _documentOptions = new() { MaxDepth = 256 };
+
+    /// <summary>Parses and validates UTF-8 JSON text.</summary>
+    public static Scenario Read(ReadOnlyMemory<byte> utf8Json)
+    {
+        JsonElement root;
+        try
+        {
+            using var document = JsonDocument.Parse(utf8Json, _documentOptions);
+            root = document.RootElement.Clone();
+        }
+        catch (JsonException e)
+        {
+            throw new ScenarioFormatException("$", "JSON text",
+                $"invalid JSON at line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}");
+        }
+
+        return Read(root);
+    }
+
+    public static Scenario Read(JsonElement root)
+    {
+        RequireObject(root, "$", "a JSON object");
+        var config = ReadConfig(OptionalObject(root, "config", "config"));
+        var hosts = ReadHosts(root, config);
+        return new Scenario
+        {
+            Name = Get(root, "name") is { } name ? RequireString(name, "name") : "scenario",
+            Config = config,
+            Hosts = hosts,
+            Requests = [.. OptionalList(root, "requests", "requests").Select((item, i) => ReadStep(item, i))],
+        };
+    }
+
+    private static ScenarioConfig ReadConfig(JsonElement? config) => config is not { } element ? new() : new()
+    {
+        DeviceSpec = ConfigLines(Get(element, "device_spec"), "config.device_spec"),
+        Alias = ConfigLines(Get(element, "alias"), "config.alias"),
+        ReportInPlacement = IsTruthy(Get(element, "report_in_placement")),
+        PackNumaCells = IsTruthy(Get(element, "packing_host_numa_cells_allocation_strategy")),
+    };
+
+    /// <summary>Option lines: strings verbatim, any other value as Python's JSON text (§2.2); null = none.</summary>
+    private static IReadOnlyList<string> ConfigLines(JsonElement? value, string path) =>
+        [.. ListOrEmpty(value, path).Select(item => item.ValueKind == JsonValueKind.String
+            ? item.GetString()!
+            : PythonJsonText.Dumps(item))];
+
+    private static List<ScenarioHost> ReadHosts(JsonElement root, ScenarioConfig config)
+    {
+        var hosts = new List<ScenarioHost>();
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (element, i) in OptionalList(root, "hosts", "hosts").Select((h, i) => (h, i)))
+        {
+            var path = $"hosts[{i}]";
+            RequireObject(element, path, "a host object");
+            var name = Get(element, "name");
+            if (name is not { ValueKind: JsonValueKind.String } || name.Value.GetString() is not { Length: > 0 } text)
+            {
+                throw new ScenarioFormatException($"{path}.name", "a non-empty string", ScenarioFormatException.Describe(name));
+            }
+
+            if (!names.Add(text))
+            {
+                throw new ScenarioFormatException($"{path}.name", "a host name not used by an earlier host",
+                    ScenarioFormatException.Describe(name));
+            }
+
+            hosts.Add(ReadHost(element, path, text, config));
+        }
+
+        return hosts;
+    }
+
+    private static ScenarioHost ReadHost(JsonElement host, string path, string name, ScenarioConfig config)
+    {
+        var cells = Get(host, "numa_cells");
+        if (cells is not { ValueKind: JsonValueKind.Array } list || list.GetArrayLength() == 0)
+        {
+            throw new ScenarioFormatException($"{path}.numa_cells", "a non-empty list of NUMA cells",
+                ScenarioFormatException.Describe(cells));
+        }
+
+        var cellIds = new HashSet<int>();
+        var numaCells = list.EnumerateArray().Select((cell, i) =>
+        {
+            var parsed = ReadCell(cell, $"{path}.numa_cells[{i}]");
+            return cellIds.Add(parsed.Id) ? parsed : throw new ScenarioFormatException(
+                $"{path}.numa_cells[{i}].id", "a cell id not used by an earlier cell of the host", parsed.Id.ToString(CultureInfo.InvariantCulture));
+        }).ToList();
+
+        var deviceSpec = host.TryGetProperty("device_spec", out var ownSpec)
+            ? ConfigLines(ownSpec, $"{path}.device_spec")
+            : config.DeviceSpec;
+        return new ScenarioHost
+        {
+            Name = name,
+            DeviceSpec = deviceSpec,
+            CpuAllocationRatio = OptionalNumber(host, "cpu_allocation_ratio", path) ?? 16.0,
+            RamAllocationRatio = OptionalNumber(host, "ram_allocation_ratio", path) ?? 1.5,
+            ReservedHostMemoryMb = OptionalTruncated(host, "reserved_host_memory_mb", path) ?? 512,
+            NumaCells = numaCells,
+            PciDevices = ReadDevices(host, path),
+        };
+    }
+
+    private static ScenarioNumaCell ReadCell(JsonElement cell, string path)
+    {
+        RequireObject(cell, path, "a NUMA cell object");
+        var cpus = IntList(cell, "cpus", path);
+        var pcpus = IntList(cell, "pcpus", path);
+        var socket = Get(cell, "socket");
+        return new ScenarioNumaCell
+        {
+            Id = RequireInt32(Get(cell, "id"), $"{path}.id"),
+            Socket = socket is null or { ValueKind: JsonValueKind.Null } ? null
+                : IsInt32(socket.Value) ? socket.Value.GetInt32()
+                : throw new ScenarioFormatException($"{path}.socket", "an integer or null", ScenarioFormatException.Describe(socket)),
+            Cpus = [.. cpus.Order()],
+            Pcpus = [.. pcpus.Order()],
+            MemoryMb = RequireInteger(Get(cell, "memory_mb"), $"{path}.memory_mb"),
+            Siblings = ReadSiblings(Get(cell, "siblings"), $"{path}.siblings", [.. cpus.Union(pcpus)]),
+            HugePages = [.. ListOrEmpty(Get(cell, "hugepages"), $"{path}.hugepages").Select((pages, i) =>
+                ReadHugePages(pages, $"{path}.hugepages[{i}]"))],
+            CpuUsage = OptionalTruncated(cell, "cpu_usage", path) ?? 0,
+            MemoryUsageMb = OptionalTruncated(cell, "memory_usage_mb", path) ?? 0,
+            PinnedCpus = [.. IntList(cell, "pinned_cpus", path).Distinct().Order()],
+            Physnets = [.. ListOrEmpty(Get(cell, "physnets"), $"{path}.physnets")
+                .Select(p => p.ValueKind == JsonValueKind.String ? p.GetString()! : p.GetRawText())],
+            Tunneled = IsTruthy(Get(cell, "tunneled")),
+        };
+    }
+
+    /// <summary>Each set intersected with the cell's CPUs, empty sets dropped; default one set per CPU (§2.3.1).</summary>
+    private static IReadOnlyList<IReadOnlyList<int>> ReadSiblings(JsonElement? value, string path, HashSet<int> cellCpus)
+    {
+        if (value is not { } element || !IsTruthy(element))
+        {
+            return [.. cellCpus.Order().Select(cpu => (IReadOnlyList<int>)[cpu])];
+        }
+
+        if (element.ValueKind != JsonValueKind.Array
+            || element.EnumerateArray().Any(set => set.ValueKind != JsonValueKind.Array))
+        {
+            throw new ScenarioFormatException(path, "a list of lists of CPU numbers", ScenarioFormatException.Describe(element));
+        }
+
+        return [.. element.EnumerateArray()
+            .Select(set => (IReadOnlyList<int>)[.. set.EnumerateArray()
+                .Where(IsInt32).Select(cpu => cpu.GetInt32())
+                .Where(cellCpus.Contains).Distinct().Order()])
+            .Where(set => set.Count > 0)];
+    }
+
+    private static ScenarioHugePages ReadHugePages(JsonElement pages, string path)
+    {
+        RequireObject(pages, path, "a huge page object {size_kb, total, used?, reserved?}");
+        return new ScenarioHugePages(
+            OptionalTruncated(pages, "size_kb", path) ?? throw Missing($"{path}.size_kb", "a number"),
+            OptionalTruncated(pages, "total", path) ?? throw Missing($"{path}.total", "a number"),
+            OptionalTruncated(pages, "used", path) ?? 0,
+            OptionalTruncated(pages, "reserved", path) ?? 0);
+    }
+
+    private static List<PciDeviceRecord> ReadDevices(JsonElement host, string hostPath)
+    {
+        var items = OptionalList(host, "pci_devices", $"{hostPath}.pci_devices");
+        var addresses = new HashSet<string>(StringComparer.Ordinal);
+        var devices = new List<PciDeviceRecord>();
+        foreach (var (device, i) in items.Select((d, i) => (d, i)))
+        {
+            var path = $"{hostPath}.pci_devices[{i}]";
+            var record = ReadDevice(device, path);
+            if (!addresses.Add(record.Address))
+            {
+                throw new ScenarioFormatException($"{path}.address", "an address not used by an earlier device of the host",
+                    ScenarioFormatException.Describe(Get(device, "address")));
+            }
+
+            devices.Add(record);
+        }
+
+        // §2.4: a PF without vf_product_id answers with the product of its first listed VF.
+        return [.. devices.Select(d => d.DeviceType != PciDeviceType.PhysicalFunction || d.VfProductId is not null ? d
+            : d with { VfProductId = devices.FirstOrDefault(vf => vf.ParentAddress == d.Address)?.ProductId })];
+    }
+
+    private static PciDeviceRecord ReadDevice(JsonElement device, string path)
+    {
+        RequireObject(device, path, "a PCI device object");
+        var typeText = RequireString(Get(device, "dev_type"), $"{path}.dev_type");
+        if (!PciDeviceTypes.TryParse(typeText, out var type))
+        {
+            throw new ScenarioFormatException($"{path}.dev_type", $"one of {string.Join(", ", PciDeviceTypes.Names)}",
+                ScenarioFormatException.Describe(Get(device, "dev_type")));
+        }
+
+        var numa = Get(device, "numa_node");
+        var parent = Get(device, "parent_addr");
+        if (type.IsChild() && parent is not { ValueKind: JsonValueKind.String })
+        {
+            throw new ScenarioFormatException($"{path}.parent_addr", $"the PF address (a string) of this {typeText}",
+                ScenarioFormatException.Describe(parent));
+        }
+
+        var capabilities = Get(device, "capabilities");
+        return new PciDeviceRecord
+        {
+            Address = RequireString(Get(device, "address"), $"{path}.address").ToLowerInvariant(),
+            VendorId = RequireString(Get(device, "vendor_id"), $"{path}.vendor_id").ToLowerInvariant(),
+            ProductId = RequireString(Get(device, "product_id"), $"{path}.product_id").ToLowerInvariant(),
+            DeviceType = type,
+            ParentAddress = NonEmptyString(parent)?.ToLowerInvariant(),
+            NumaNode = numa is null or { ValueKind: JsonValueKind.Null } ? null
+                : IsInt32(numa.Value) ? numa.Value.GetInt32()
+                : throw new ScenarioFormatException($"{path}.numa_node", "an integer or null", ScenarioFormatException.Describe(numa)),
+            Netdev = NonEmptyString(Get(device, "netdev")),
+            ParentIfname = NonEmptyString(Get(device, "parent_ifname")),
+            VfProductId = NonEmptyString(Get(device, "vf_product_id"))?.ToLowerInvariant(),
+            CardSerialNumber = capabilities is { ValueKind: JsonValueKind.Object } caps
+                && Get(caps, "vpd") is { ValueKind: JsonValueKind.Object } vpd
+                ? NonEmptyString(Get(vpd, "card_serial_number"))
+                : null,
+            NetworkCapabilities = capabilities is { ValueKind: JsonValueKind.Object } c
+                && Get(c, "network") is { ValueKind: JsonValueKind.Array } network
+                ? [.. network.EnumerateArray().Where(f => f.ValueKind == JsonValueKind.String).Select(f => f.GetString()!)]
+                : [],
+        };
+    }
+
+    private static ScenarioStep ReadStep(JsonElement item, int index)
+    {
+        var path = $"requests[{index}]";
+        RequireObject(item, path, "a boot or delete object");
+        if (item.TryGetProperty("delete", out var victim))
+        {
+            return new ScenarioDelete
+            {
+                Index = index,
+                Name = victim.ValueKind == JsonValueKind.String ? victim.GetString() : null,
+                RawName = victim,
+            };
+        }
+
+        var flavor = Get(item, "flavor");
+        if (flavor is not { ValueKind: JsonValueKind.Object } flavorObject)
+        {
+            throw new ScenarioFormatException($"{path}.flavor", "a flavor object", ScenarioFormatException.Describe(flavor));
+        }
+
+        var image = OptionalObject(item, "image", $"{path}.image");
+        var properties = image is { } imageObject ? OptionalObject(imageObject, "properties", $"{path}.image.properties") : null;
+        var requestedHost = Get(item, "requested_host");
+        return new ScenarioBoot
+        {
+            Index = index,
+            Name = Get(item, "name") is { } name ? RequireString(name, $"{path}.name") : $"req-{index}",
+            Flavor = ReadFlavor(flavorObject, $"{path}.flavor"),
+            ImageProperties = properties is { } props ? LastValues(props) : new Dictionary<string, JsonElement>(),
+            Ports = [.. OptionalList(item, "ports", $"{path}.ports").Select((port, i) => ReadPort(port, $"{path}.ports[{i}]", i))],
+            RequestedHost = requestedHost is { ValueKind: JsonValueKind.String } host ? host.GetString() : null,
+        };
+    }
+
+    private static ScenarioFlavor ReadFlavor(JsonElement flavor, string path)
+    {
+        var extraSpecs = OptionalObject(flavor, "extra_specs", $"{path}.extra_specs");
+        return new ScenarioFlavor
+        {
+            Vcpus = RequireInteger(Get(flavor, "vcpus"), $"{path}.vcpus"),
+            MemoryMb = RequireInteger(Get(flavor, "memory_mb"), $"{path}.memory_mb"),
+            RootGb = OptionalTruncated(flavor, "root_gb", path) ?? 0,
+            EphemeralGb = OptionalTruncated(flavor, "ephemeral_gb", path) ?? 0,
+            Swap = OptionalTruncated(flavor, "swap", path) ?? 0,
+            // §2.5: extra specs are strings; any other value becomes its JSON text.
+            ExtraSpecs = extraSpecs is { } specs
+                ? LastValues(specs).ToDictionary(p => p.Key, p => p.Value.ValueKind == JsonValueKind.String
+                    ? p.Value.GetString()!
+                    : PythonJsonText.Dumps(p.Value), StringComparer.Ordinal)
+                : new Dictionary<string, string>(StringComparer.Ordinal),
+        };
+    }
+
+    private static ScenarioPort ReadPort(JsonElement port, string path, int position)
+    {
+        RequireObject(port, path, "a port object");
+        var physnet = Get(port, "physical_network") is { ValueKind: JsonValueKind.String } p ? p.GetString() : null;
+        var networkType = Get(port, "network_type") is { } type && IsTruthy(type)
+            ? (type.ValueKind == JsonValueKind.String ? type.GetString()! : type.GetRawText())
+            : physnet is { Length: > 0 } ? "vlan" : "vxlan";
+        var policy = Get(port, "numa_affinity_policy");
+        return new ScenarioPort
+        {
+            Name = Get(port, "name") is { } name
+                ? (name.ValueKind == JsonValueKind.String ? name.GetString()! : name.GetRawText())
+                : $"port-{position}",
+            VnicType = Get(port, "vnic_type") is { ValueKind: JsonValueKind.String } vnic ? vnic.GetString()! : "normal",
+            PhysicalNetwork = physnet,
+            NetworkType = networkType,
+            Trusted = Get(port, "trusted"),
+            NumaAffinityPolicy = policy is { } value && IsTruthy(value)
+                ? (value.ValueKind == JsonValueKind.String ? value.GetString() : value.GetRawText())
+                : null,
+        };
+    }
+
+    // ---- JSON helpers: every check names the path and what would be valid ----
+
+    /// <summary>The value of <paramref name="key"/>; a repeated key gives its last value, as Python's JSON reader does.</summary>
+    private static JsonElement? Get(JsonElement obj, string key) => obj.TryGetProperty(key, out var value) ? value : null;
+
+    private static Dictionary<string, JsonElement> LastValues(JsonElement obj)
+    {
+        var values = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+        foreach (var property in obj.EnumerateObject())
+        {
+            values[property.Name] = property.Value;
+        }
+
+        return values;
+    }
+
+    private static void RequireObject(JsonElement value, string path, string expected)
+    {
+        if (value.ValueKind != JsonValueKind.Object)
+        {
+            throw new ScenarioFormatException(path, expected, ScenarioFormatException.Describe(value));
+        }
+    }
+
+    /// <summary>An object-valued key: absent or null is no object.</summary>
+    private static JsonElement? OptionalObject(JsonElement parent, string key, string path) => Get(parent, key) switch
+    {
+        null or { ValueKind: JsonValueKind.Null } => null,
+        { ValueKind: JsonValueKind.Object } value => value,
+        var other => throw new ScenarioFormatException(path, "an object (or null)", ScenarioFormatException.Describe(other)),
+    };
+
+    private static IEnumerable<JsonElement> OptionalList(JsonElement parent, string key, string path) =>
+        ListOrEmpty(Get(parent, key), path);
+
+    /// <summary>A list-valued key: absent or null is the empty list (§2.7).</summary>
+    private static IEnumerable<JsonElement> ListOrEmpty(JsonElement? value, string path) => value switch
+    {
+        null or { ValueKind: JsonValueKind.Null } => [],
+        { ValueKind: JsonValueKind.Array } list => list.EnumerateArray(),
+        var other => throw new ScenarioFormatException(path, "a list (or null)", ScenarioFormatException.Describe(other)),
+    };
+
+    private static List<int> IntList(JsonElement parent, string key, string path)
+    {
+        var value = Get(parent, key);
+        var items = ListOrEmpty(value, $"{path}.{key}").ToList();
+        return items.All(IsInt32)
+            ? [.. items.Select(item => item.GetInt32())]
+            : throw new ScenarioFormatException($"{path}.{key}", "a list of integers", ScenarioFormatException.Describe(value));
+    }
+
+    private static string RequireString(JsonElement? value, string path) =>
+        value is { ValueKind: JsonValueKind.String } text
+            ? text.GetString()!
+            : throw new ScenarioFormatException(path, "a string", ScenarioFormatException.Describe(value));
+
+    private static string? NonEmptyString(JsonElement? value) =>
+        value is { ValueKind: JsonValueKind.String } text && text.GetString() is { Length: > 0 } s ? s : null;
+
+    /// <summary>An integer literal (a boolean or <c>16.0</c> is not one; Python reads <c>16.0</c> as a float).</summary>
+    private static bool IsInteger(JsonElement value) =>
+        value.ValueKind == JsonValueKind.Number && value.GetRawText().AsSpan().IndexOfAny('.', 'e', 'E') < 0
+        && value.TryGetInt64(out _);
+
+    private static bool IsInt32(JsonElement value) => IsInteger(value) && value.TryGetInt32(out _);
+
+    private static int RequireInt32(JsonElement? value, string path) =>
+        value is { } element && IsInt32(element)
+            ? element.GetInt32()
+            : throw new ScenarioFormatException(path, "an integer", ScenarioFormatException.Describe(value));
+
+    private static long RequireInteger(JsonElement? value, string path) =>
+        value is { } element && IsInteger(element)
+            ? element.GetInt64()
+            : throw new ScenarioFormatException(path, "an integer", ScenarioFormatException.Describe(value));
+
+    private static double? OptionalNumber(JsonElement parent, string key, string path) => Get(parent, key) switch
+    {
+        null => null,
+        { ValueKind: JsonValueKind.Number } number => number.GetDouble(),
+        var other => throw new ScenarioFormatException($"{path}.{key}", "a number", ScenarioFormatException.Describe(other)),
+    };
+
+    /// <summary>A number field the reference converts with <c>int()</c>: fractions are truncated toward zero.</summary>
+    private static long? OptionalTruncated(JsonElement parent, string key, string path) =>
+        OptionalNumber(parent, key, path) is { } number
+            ? Math.Abs(number) < 9.2e18 ? (long)Math.Truncate(number)
+                : throw new ScenarioFormatException($"{path}.{key}", "a number below 2^63", ScenarioFormatException.Describe(Get(parent, key)))
+            : null;
+
+    private static ScenarioFormatException Missing(string path, string expected) => new(path, expected, "nothing");
+
+    /// <summary>Python's truthiness of a JSON value: false, null, 0, "" and empty collections are false.</summary>
+    internal static bool IsTruthy(JsonElement? value) => value switch
+    {
+        null => false,
+        { ValueKind: JsonValueKind.True } => true,
+        { ValueKind: JsonValueKind.Number } number => number.GetDouble() != 0,
+        { ValueKind: JsonValueKind.String } text => text.GetString()!.Length > 0,
+        { ValueKind: JsonValueKind.Array } list => list.GetArrayLength() > 0,
+        { ValueKind: JsonValueKind.Object } obj => obj.EnumerateObject().Any(),
+        _ => false,
+    };
+}
