@@ -20,5 +20,6 @@ public static class Program
         "pcictl — PCI passthrough resource manager for KVM/libvirt clouds, speaking Nova's [pci] configuration language.")
     {
         ConfigCommands.Build(),
+        SimulateCommand.Create(),
     };
 }
