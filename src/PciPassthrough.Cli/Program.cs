@@ -12,5 +12,6 @@ public static class Program
         "pcictl — PCI passthrough resource manager for KVM/libvirt clouds, speaking Nova's [pci] configuration language.")
     {
         HostCommands.Build(),
+        SimulateCommand.Create(),
     };
 }
