@@ -20,6 +20,7 @@ public static class Program
         "pcictl — PCI passthrough resource manager for KVM/libvirt clouds, speaking Nova's [pci] configuration language.")
     {
         ConfigCommands.Build(),
+        HostCommands.Build(),
         SimulateCommand.Create(),
     };
 }
