@@ -11,6 +11,7 @@ public static class Program
     public static RootCommand BuildRootCommand() => new(
         "pcictl — PCI passthrough resource manager for KVM/libvirt clouds, speaking Nova's [pci] configuration language.")
     {
+        HostCommands.Build(),
         SimulateCommand.Create(),
     };
 }

@@ -2,7 +2,7 @@ namespace PciPassthrough.Core.Errors;
 
 /// <summary>
 /// The <see cref="PciError.Kind"/> values: Nova's exception class names, so logs and scenario results line up.
-/// The last three are the Python runtime errors Nova lets escape (<see cref="PciError.NovaException"/> false).
+/// The last four are the Python runtime errors Nova lets escape (<see cref="PciError.NovaException"/> false).
 /// </summary>
 public static class PciErrorKinds
 {
@@ -23,7 +23,18 @@ public static class PciErrorKinds
     public const string MigrationPreCheckError = nameof(MigrationPreCheckError);
     public const string NovaException = nameof(NovaException);
 
+    public const string PciDeviceInvalidStatus = nameof(PciDeviceInvalidStatus);
+    public const string PciDeviceInvalidOwner = nameof(PciDeviceInvalidOwner);
+    public const string PciDeviceVFInvalidStatus = nameof(PciDeviceVFInvalidStatus);
+    public const string PciDevicePFInvalidStatus = nameof(PciDevicePFInvalidStatus);
+    public const string PciDevicePoolEmpty = nameof(PciDevicePoolEmpty);
+    public const string PciDeviceRequestFailed = nameof(PciDeviceRequestFailed);
+    public const string PlacementPciDependentDeviceException = nameof(PlacementPciDependentDeviceException);
+    public const string PlacementPciMixedResourceClassException = nameof(PlacementPciMixedResourceClassException);
+    public const string PlacementPciMixedTraitsException = nameof(PlacementPciMixedTraitsException);
+
     public const string ValueError = nameof(ValueError);
     public const string TypeError = nameof(TypeError);
     public const string AttributeError = nameof(AttributeError);
+    public const string IndexError = nameof(IndexError);
 }
