@@ -1,4 +1,5 @@
 using System.CommandLine;
+using PciPassthrough.Cli.Commands;
 
 namespace PciPassthrough.Cli;
 
@@ -10,5 +11,7 @@ public static class Program
     public static RootCommand BuildRootCommand() => new(
         "pcictl — PCI passthrough resource manager for KVM/libvirt clouds, speaking Nova's [pci] configuration language.")
     {
+        HostCommands.Build(),
+        SimulateCommand.Create(),
     };
 }

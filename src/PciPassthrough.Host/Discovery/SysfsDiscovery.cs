@@ -16,6 +16,12 @@ namespace PciPassthrough.Host.Discovery;
 /// </remarks>
 public sealed class SysfsDiscovery(string root = SysfsPaths.DefaultRoot)
 {
+    private const string ReadFix = "look for PCI errors about this device in dmesg: a function whose sysfs files "
+        + "cannot be read is failing or being removed";
+
+    private const string VpdFix = "a remote_managed device_spec needs the card serial number from the VPD: "
+        + "update the card's firmware, which writes the VPD";
+
     public string Root { get; } = root;
 
     public DiscoveryResult Discover()
@@ -24,7 +30,8 @@ public sealed class SysfsDiscovery(string root = SysfsPaths.DefaultRoot)
         var devicesDirectory = SysfsPaths.PciDevices(Root);
         if (!Directory.Exists(devicesDirectory))
         {
-            warnings.Add(new(null, $"{devicesDirectory} does not exist: no PCI device can be discovered."));
+            warnings.Add(new(null, $"{devicesDirectory} does not exist: no PCI device can be discovered.",
+                "run on the compute host, or pass --root with the directory that holds sys/ and proc/"));
             return new([], warnings);
         }
 
@@ -35,7 +42,9 @@ public sealed class SysfsDiscovery(string root = SysfsPaths.DefaultRoot)
             {
                 // 01 DS-35: Nova skips such devices when matching; we drop them here and say so.
                 warnings.Add(new(name, "skipped: not a PCI address within the supported ranges "
-                    + "(dddd:bb:ss.f with domain <= ffff, bus <= ff, slot <= 1f, function <= 7)."));
+                    + "(dddd:bb:ss.f with domain <= ffff, bus <= ff, slot <= 1f, function <= 7).",
+                    "Nova cannot assign it either; to pass through a device behind Intel VMD (domain 10000 and up), "
+                    + "turn VMD off for its slot in the firmware setup."));
                 continue;
             }
 
@@ -71,7 +80,7 @@ public sealed class SysfsDiscovery(string root = SysfsPaths.DefaultRoot)
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            warnings.Add(new(null, $"cannot list {directory}: {e.Message}"));
+            warnings.Add(new(null, $"cannot list {directory}: {e.Message}", ReadFix));
             return [];
         }
     }
@@ -85,7 +94,7 @@ public sealed class SysfsDiscovery(string root = SysfsPaths.DefaultRoot)
             var productId = ReadId("device");
             if (vendorId is null || productId is null)
             {
-                Warn("skipped: without vendor and device ids it cannot be matched by any device_spec.");
+                Warn("skipped: without vendor and device ids it cannot be matched by any device_spec.", ReadFix);
                 return null;
             }
 
@@ -119,7 +128,7 @@ public sealed class SysfsDiscovery(string root = SysfsPaths.DefaultRoot)
             return new(record, totalVfs, enabledVfs);
         }
 
-        private void Warn(string message) => warnings.Add(new(address, message));
+        private void Warn(string message, string fix) => warnings.Add(new(address, message, fix));
 
         /// <summary>The trimmed text of a file; null when it is missing (silently) or unreadable (with a warning).</summary>
         private string? ReadText(string name)
@@ -136,7 +145,7 @@ public sealed class SysfsDiscovery(string root = SysfsPaths.DefaultRoot)
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                Warn($"cannot read {name}: {e.Message}");
+                Warn($"cannot read {name}: {e.Message}", ReadFix);
                 return null;
             }
         }
@@ -166,7 +175,7 @@ public sealed class SysfsDiscovery(string root = SysfsPaths.DefaultRoot)
             var value = text is null ? null : parse(text);
             if (text is not null && value is null)
             {
-                Warn($"{name} holds '{text}', {complaint}");
+                Warn($"{name} holds '{text}', {complaint}", ReadFix);
             }
 
             return value;
@@ -185,7 +194,7 @@ public sealed class SysfsDiscovery(string root = SysfsPaths.DefaultRoot)
                 return group;
             }
 
-            Warn($"iommu_group points to '{name}', not a group number; ignored.");
+            Warn($"iommu_group points to '{name}', not a group number; ignored.", ReadFix);
             return null;
         }
 
@@ -204,7 +213,7 @@ public sealed class SysfsDiscovery(string root = SysfsPaths.DefaultRoot)
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                Warn($"cannot read vpd: {e.Message}; no card serial number is reported.");
+                Warn($"cannot read vpd: {e.Message}; no card serial number is reported.", VpdFix);
                 return null;
             }
 
@@ -216,7 +225,7 @@ public sealed class SysfsDiscovery(string root = SysfsPaths.DefaultRoot)
             var result = VpdParser.Parse(image);
             if (result.Problem is not null)
             {
-                Warn($"vpd is malformed ({result.Problem}); no card serial number is reported.");
+                Warn($"vpd is malformed ({result.Problem}); no card serial number is reported.", VpdFix);
             }
 
             return result.SerialNumber;
@@ -237,7 +246,7 @@ public sealed class SysfsDiscovery(string root = SysfsPaths.DefaultRoot)
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                Warn($"cannot list {subdirectory}: {e.Message}");
+                Warn($"cannot list {subdirectory}: {e.Message}", ReadFix);
                 return null;
             }
         }
@@ -252,7 +261,7 @@ public sealed class SysfsDiscovery(string root = SysfsPaths.DefaultRoot)
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                Warn($"cannot list the function's directory: {e.Message}");
+                Warn($"cannot list the function's directory: {e.Message}", ReadFix);
                 return false;
             }
         }

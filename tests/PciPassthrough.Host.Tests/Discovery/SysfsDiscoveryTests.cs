@@ -153,8 +153,8 @@ public sealed class SysfsDiscoveryTests
 
         Single(result, "0000:82:00.0").CardSerialNumber.ShouldBeNull();
         Single(result, "0000:82:02.0").CardSerialNumber.ShouldBeNull();
-        result.Warnings.ShouldBe([new DiscoveryWarning("0000:82:00.0",
-            "vpd is malformed (the VPD-R checksum (RV) does not match the data); no card serial number is reported.")]);
+        result.Warnings.Select(w => w.ToString()).ShouldBe(["0000:82:00.0: vpd is malformed (the VPD-R checksum (RV) "
+            + "does not match the data); no card serial number is reported."]);
     }
 
     [Fact]
@@ -232,7 +232,7 @@ public sealed class SysfsDiscoveryTests
             .WithFile("0000:01:00.0", file, content)
             .Build();
 
-        new SysfsDiscovery(host.Root).Discover().Warnings.ShouldContain(new DiscoveryWarning("0000:01:00.0", expected));
+        new SysfsDiscovery(host.Root).Discover().Warnings.Select(w => w.ToString()).ShouldContain($"0000:01:00.0: {expected}");
     }
 
     [Fact]

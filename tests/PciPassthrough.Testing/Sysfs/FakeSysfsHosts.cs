@@ -36,7 +36,7 @@ public static class FakeSysfsHosts
         .WithSriovNic("0000:03:00.1", numaNode: 0, vfs: 2, totalVfs: 16, vendorId: "15b3", pfProductId: "a2d6",
             vfProductId: "101e", ifname: "p1", driver: "mlx5_core", vfDriver: "mlx5_core", vpd: VpdImage.WithSerial(DpuSerial))
         .WithSriovNic("0000:82:00.0", numaNode: 1, vfs: 1, totalVfs: 8, vendorId: "15b3", pfProductId: "101d",
-            vfProductId: "101e", ifname: "ens4f0", driver: "mlx5_core",
+            vfProductId: "101e", ifname: "ens4f0", driver: "mlx5_core", vfDriver: "mlx5_core",
             vpd: VpdImage.Build("ConnectX-6 Dx", [("SN", "MT0000BAD")], checksumDelta: 1));
 
     /// <summary>A single-socket host that reports no NUMA information: <c>numa_node</c> is -1 or missing.</summary>

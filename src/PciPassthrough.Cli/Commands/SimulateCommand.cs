@@ -1,0 +1,155 @@
+using System.CommandLine;
+using System.CommandLine.Invocation;
+using PciPassthrough.Core;
+using PciPassthrough.Core.Simulation;
+
+namespace PciPassthrough.Cli.Commands;
+
+/// <summary>
+/// <c>pcictl simulate SCENARIO.json… [--out-dir DIR] [--explain] [--release zed|latest]</c> (scenario-format SIM-1,
+/// SIM-2): replays scenarios and writes one result each. Exit 0 all written, 2 usage error or invalid input, 1 a bug.
+/// </summary>
+public static class SimulateCommand
+{
+    public const int Ok = 0, InternalFailure = 1, InvalidInput = 2;
+
+    public static Command Create()
+    {
+        var scenarios = new Argument<string[]>("scenario")
+        {
+            Description = "Scenario files (JSON, see shared/scenario-format.md).",
+            Arity = ArgumentArity.ZeroOrMore,
+        };
+        var outDir = new Option<string?>("--out-dir")
+        {
+            Description = "Write the result of path/X.json to DIR/X.out.json (DIR is created). Needed for several scenarios.",
+        };
+        var explain = new Option<bool>("--explain")
+        {
+            Description = "Print a readable table of every decision and why each host was rejected.",
+        };
+        var release = new Option<string>("--release")
+        {
+            Description = "Whose rules to replay: zed (Nova 26, the reference) or latest (what an upgrade would change).",
+            DefaultValueFactory = _ => "zed",
+        };
+        release.AcceptOnlyFromAmong("zed", "latest");
+        var command = new Command("simulate", "Replay PCI passthrough scenarios and report every placement decision.")
+        {
+            scenarios, outDir, explain, release,
+        };
+        command.Action = new SimulateAction(parse => new SimulateOptions(
+            parse.GetValue(scenarios) ?? [],
+            parse.GetValue(outDir),
+            parse.GetValue(explain),
+            parse.GetValue(release) == "latest" ? NovaRelease.Latest : NovaRelease.Zed));
+        return command;
+    }
+
+    /// <summary>Runs the verb; <paramref name="stdout"/> gets results or tables, <paramref name="stderr"/> one line per rejected input.</summary>
+    public static int Run(SimulateOptions options, TextWriter stdout, TextWriter stderr)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.Scenarios.Count == 0)
+        {
+            return Usage(stderr, "no scenario given");
+        }
+
+        if (options.Scenarios.Count > 1 && options.OutDir is null)
+        {
+            return Usage(stderr, "several scenarios need --out-dir DIR");
+        }
+
+        if (options.OutDir is { } dir)
+        {
+            Directory.CreateDirectory(dir);
+        }
+
+        var status = Ok;
+        foreach (var path in options.Scenarios)
+        {
+            var outcome = Simulate(path, options, stdout, stderr);
+            status = outcome == InternalFailure || status == InternalFailure ? InternalFailure : Math.Max(status, outcome);
+        }
+
+        return status;
+    }
+
+    private static int Simulate(string path, SimulateOptions options, TextWriter stdout, TextWriter stderr)
+    {
+        byte[] input;
+        try
+        {
+            input = File.ReadAllBytes(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            stderr.WriteLine($"{path}: cannot be read: {e.Message}");
+            return InvalidInput;
+        }
+
+        try
+        {
+            var result = ScenarioRunner.Run(ScenarioReader.Read(input), options.Release);
+            var json = ScenarioResultWriter.ToUtf8Bytes(result);
+            if (options.OutDir is { } dir)
+            {
+                File.WriteAllBytes(Path.Combine(dir, OutputName(path)), json);
+            }
+            else
+            {
+                stdout.Write(System.Text.Encoding.UTF8.GetString(json));
+            }
+
+            if (options.Explain)
+            {
+                SimulateExplainTable.Write(stdout, result);
+            }
+
+            return Ok;
+        }
+        catch (ScenarioFormatException e)
+        {
+            stderr.WriteLine($"{path}: {e.Message}");
+            return InvalidInput;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            stderr.WriteLine($"{path}: internal error (a bug in pcictl, please report it): {e}");
+            return InternalFailure;
+        }
+    }
+
+    /// <summary>SIM-1: <c>path/X.json</c> → <c>X.out.json</c>; the scenario's <c>name</c> is not used.</summary>
+    internal static string OutputName(string path)
+    {
+        var name = Path.GetFileName(path);
+        return (name.EndsWith(".json", StringComparison.Ordinal) ? name[..^".json".Length] : name) + ".out.json";
+    }
+
+    private static int Usage(TextWriter stderr, string problem)
+    {
+        stderr.WriteLine($"pcictl simulate: {problem}. Usage: pcictl simulate SCENARIO.json... [--out-dir DIR] [--explain] [--release zed|latest]");
+        return InvalidInput;
+    }
+
+    /// <summary>Takes over parse errors so that a usage error exits with 2 (SIM-2), not the parser's 1.</summary>
+    private sealed class SimulateAction(Func<ParseResult, SimulateOptions> bind) : SynchronousCommandLineAction
+    {
+        public override bool ClearsParseErrors => true;
+
+        public override int Invoke(ParseResult parseResult)
+        {
+            var stderr = parseResult.InvocationConfiguration.Error;
+            if (parseResult.Errors.Count > 0)
+            {
+                return Usage(stderr, string.Join("; ", parseResult.Errors.Select(e => e.Message.ReplaceLineEndings(" ").TrimEnd('.'))));
+            }
+
+            var options = bind(parseResult);
+            return options.Scenarios.FirstOrDefault(s => s.StartsWith("--", StringComparison.Ordinal)) is { } unknown
+                ? Usage(stderr, $"unknown option {unknown}")
+                : Run(options, parseResult.InvocationConfiguration.Output, stderr);
+        }
+    }
+}

@@ -1,0 +1,412 @@
+using PciPassthrough.Core.Config;
+using PciPassthrough.Core.Pci;
+using PciPassthrough.Core.Pools;
+using PciPassthrough.Core.Requests;
+
+namespace PciPassthrough.Core.Devices;
+
+/// <summary>
+/// The PCI devices of one compute host (02 §5–6; Nova's <c>PciDevTracker</c>): the tracked devices in address order
+/// with their PF/VF tree, the claims and allocations per instance, the pools of free devices, and the sync with what
+/// the hypervisor reports.
+/// </summary>
+public sealed class PciDeviceTracker
+{
+    private readonly List<TrackedDevice> _devices = [];
+    private readonly Dictionary<string, List<TrackedDevice>> _claims = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<TrackedDevice>> _allocations = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, MatchedPciDevice> _stale = new(StringComparer.Ordinal);
+    private readonly List<string> _warnings = [];
+
+    /// <summary>A tracker for a host with no stored devices.</summary>
+    /// <param name="release">Which release's pool rules to use.</param>
+    /// <param name="hostCells">The host's NUMA cells and sockets (04 PL-13).</param>
+    public PciDeviceTracker(NovaRelease release, IReadOnlyList<NumaCellSocket> hostCells)
+        : this(new DevicePools(release, hostCells))
+    {
+    }
+
+    private PciDeviceTracker(DevicePools pools) => Pools = pools;
+
+    /// <summary>The pools of free devices.</summary>
+    public DevicePools Pools { get; }
+
+    /// <summary>Every tracked device, in ascending address order (ordinal) after each sync.</summary>
+    public IReadOnlyList<TrackedDevice> Devices => _devices;
+
+    /// <summary>Devices claimed per instance (02 LC-10).</summary>
+    public IReadOnlyDictionary<string, List<TrackedDevice>> Claims => _claims;
+
+    /// <summary>Devices allocated per instance (02 LC-11).</summary>
+    public IReadOnlyDictionary<string, List<TrackedDevice>> Allocations => _allocations;
+
+    /// <summary>
+    /// 02 LC-21: the tracker rebuilt from storage at service start — devices sorted by address, the tree built,
+    /// claims and allocations restored, every available device pooled in address order. Run <see cref="Sync"/> next.
+    /// </summary>
+    /// <param name="release">Which release's pool rules to use.</param>
+    /// <param name="hostCells">The host's NUMA cells and sockets.</param>
+    /// <param name="stored">The stored devices.</param>
+    /// <param name="specOf">The spec selecting a record under the CURRENT configuration, or null (pool keys always
+    /// come from the current configuration).</param>
+    public static PciDeviceTracker Restore(
+        NovaRelease release, IReadOnlyList<NumaCellSocket> hostCells, IEnumerable<StoredPciDevice> stored,
+        Func<PciDeviceRecord, DeviceSpec?> specOf)
+    {
+        ArgumentNullException.ThrowIfNull(stored);
+        ArgumentNullException.ThrowIfNull(specOf);
+        var tracker = new PciDeviceTracker(release, hostCells);
+        tracker._devices.AddRange(stored.Select(s => TrackedDevice.Restore(s, specOf(s.Record))));
+        tracker.BuildTree();
+        foreach (var device in tracker._devices)
+        {
+            switch (device.Status)
+            {
+                case PciDeviceStatus.Claimed:
+                    tracker.ListOf(tracker._claims, device.InstanceId!).Add(device);
+                    break;
+                case PciDeviceStatus.Allocated:
+                    tracker.ListOf(tracker._allocations, device.InstanceId!).Add(device);
+                    break;
+                case PciDeviceStatus.Available:
+                    tracker.Pools.Add(device);
+                    break;
+            }
+        }
+
+        return tracker;
+    }
+
+    public TrackedDevice? Find(string address) =>
+        _devices.Find(d => string.Equals(d.Address, address, StringComparison.Ordinal));
+
+    /// <summary>
+    /// 02 LC-16…LC-20: take the hypervisor's current report. Gone devices are removed (or held when in use), devices
+    /// still there are updated (or their new record deferred while in use), new ones are added in reported order and
+    /// pooled; then the tree is rebuilt.
+    /// </summary>
+    /// <param name="reported">The reported devices that match a spec, in the hypervisor's order.</param>
+    public DeviceSyncResult Sync(IReadOnlyList<MatchedPciDevice> reported)
+    {
+        ArgumentNullException.ThrowIfNull(reported);
+        var now = new Dictionary<string, MatchedPciDevice>(StringComparer.Ordinal);
+        foreach (var device in reported)
+        {
+            now.TryAdd(device.Record.Address, device);
+        }
+
+        var known = _devices.Select(d => d.Address).ToHashSet(StringComparer.Ordinal);
+        List<TrackedDevice> updated = [], deferred = [], removed = [], held = [], added = [];
+        List<string> warnings = [];
+        foreach (var device in _devices)
+        {
+            if (!now.TryGetValue(device.Address, out var current))
+            {
+                if (TryRemoveVanished(device, warnings))
+                {
+                    removed.Add(device);
+                }
+                else
+                {
+                    held.Add(device);
+                }
+            }
+            else if (device.Status is PciDeviceStatus.Claimed or PciDeviceStatus.Allocated)
+            {
+                // LC-18: a device in use keeps its properties until it is freed
+                _stale[device.Address] = current;
+                deferred.Add(device);
+            }
+            else
+            {
+                device.Update(current.Record, current.Spec);
+                Pools.MoveIfTypeChanged(device);
+                updated.Add(device);
+            }
+        }
+
+        foreach (var device in reported.Where(d => !known.Contains(d.Record.Address)).DistinctBy(d => d.Record.Address))
+        {
+            var tracked = new TrackedDevice(device.Record, device.Spec);
+            _devices.Add(tracked);
+            Pools.Add(tracked);
+            added.Add(tracked);
+        }
+
+        BuildTree();
+        _warnings.AddRange(warnings);
+        return new DeviceSyncResult(added, updated, deferred, removed, held, warnings);
+    }
+
+    /// <summary>
+    /// 02 LC-10: consume the requests from the pools and claim the devices for the instance. Nothing is claimed when
+    /// the host tracks no device or there is no request.
+    /// </summary>
+    /// <param name="instanceId">The instance.</param>
+    /// <param name="requests">Its PCI requests.</param>
+    /// <param name="hostCellIds">The host cells its NUMA cells were fitted to, or null without a NUMA topology.</param>
+    /// <returns>The devices taken, in taking order, with their request index.</returns>
+    /// <exception cref="Errors.PciException"><c>PciDeviceRequestFailed</c> (nothing claimed), or a claim error of LC-6.</exception>
+    public IReadOnlyList<PciPick> ClaimForInstance(
+        string instanceId, IReadOnlyList<PciRequest> requests, IReadOnlyList<int>? hostCellIds = null)
+    {
+        ArgumentNullException.ThrowIfNull(instanceId);
+        ArgumentNullException.ThrowIfNull(requests);
+        if (_devices.Count == 0 || requests.Count == 0)
+        {
+            return [];
+        }
+
+        var picks = Pools.Consume(requests, hostCellIds);
+        if (picks.Count == 0)
+        {
+            return picks;
+        }
+
+        foreach (var pick in picks)
+        {
+            if (pick.Device.Claim(instanceId) is { } warning)
+            {
+                _warnings.Add(warning);
+            }
+        }
+
+        if (hostCellIds is not null && picks.Any(p => p.Device.Record.NumaNode is null))
+        {
+            _warnings.Add($"instance {instanceId} has a NUMA topology but got a PCI device without NUMA affinity.");
+        }
+
+        _claims[instanceId] = [.. picks.Select(p => p.Device)];
+        return picks;
+    }
+
+    /// <summary>02 LC-11: allocate every device claimed for the instance; the claims become allocations.</summary>
+    public IReadOnlyList<TrackedDevice> AllocateForInstance(string instanceId)
+    {
+        ArgumentNullException.ThrowIfNull(instanceId);
+        if (!_claims.Remove(instanceId, out var devices))
+        {
+            return [];
+        }
+
+        foreach (var device in devices)
+        {
+            device.Allocate(instanceId);
+        }
+
+        ListOf(_allocations, instanceId).AddRange(devices);
+        return devices;
+    }
+
+    /// <summary>
+    /// 02 LC-12: free the instance's allocated devices, then its claimed ones, walking devices in address order.
+    /// </summary>
+    /// <returns>Every device that became available, in the order they were re-pooled.</returns>
+    public IReadOnlyList<TrackedDevice> FreeInstance(string instanceId)
+    {
+        ArgumentNullException.ThrowIfNull(instanceId);
+        var freed = new List<TrackedDevice>();
+        foreach (var (holdings, status) in new[] { (_allocations, PciDeviceStatus.Allocated), (_claims, PciDeviceStatus.Claimed) })
+        {
+            if (holdings.Remove(instanceId, out var devices) && devices.Count > 0)
+            {
+                foreach (var device in _devices.Where(d => d.Status == status && d.InstanceId == instanceId).ToList())
+                {
+                    freed.AddRange(FreeOne(device));
+                }
+            }
+        }
+
+        return freed;
+    }
+
+    /// <summary>02 LC-13: free one device of the instance (a detached port or device).</summary>
+    public IReadOnlyList<TrackedDevice> FreeDevice(TrackedDevice device, string instanceId)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        ArgumentNullException.ThrowIfNull(instanceId);
+        if (!_devices.Contains(device) || device.InstanceId != instanceId)
+        {
+            return [];
+        }
+
+        Forget(_allocations, instanceId, device);
+        Forget(_claims, instanceId, device);
+        return FreeOne(device);
+    }
+
+    /// <summary>
+    /// 02 LC-14: free every claim and allocation of instances that are neither on the host nor migrating.
+    /// </summary>
+    public IReadOnlyList<TrackedDevice> CleanUp(IEnumerable<string> instances, IEnumerable<string> migratingInstances)
+    {
+        var existing = instances.Concat(migratingInstances).ToHashSet(StringComparer.Ordinal);
+        var freed = new List<TrackedDevice>();
+        foreach (var holdings in new[] { _claims, _allocations })
+        {
+            foreach (var instance in holdings.Keys.Where(i => !existing.Contains(i)).ToList())
+            {
+                holdings.Remove(instance, out var devices);
+                foreach (var device in devices!)
+                {
+                    freed.AddRange(FreeOne(device));
+                }
+            }
+        }
+
+        return freed;
+    }
+
+    /// <summary>02 LC-20: persist; <see cref="PciDeviceStatus.Removed"/> devices become deleted and are dropped.</summary>
+    /// <returns>The dropped devices.</returns>
+    public IReadOnlyList<TrackedDevice> Save()
+    {
+        var deleted = _devices.Where(d => d.Status == PciDeviceStatus.Removed).ToList();
+        foreach (var device in deleted)
+        {
+            device.Delete();
+        }
+
+        _devices.RemoveAll(d => d.Status == PciDeviceStatus.Deleted);
+        return deleted;
+    }
+
+    /// <summary>Warnings since the last call (inconsistent PF/VF states, devices held while in use, …).</summary>
+    public IReadOnlyList<string> TakeWarnings()
+    {
+        var warnings = _warnings.ToList();
+        _warnings.Clear();
+        return warnings;
+    }
+
+    /// <summary>An independent copy (a scratch host for a trial claim): devices, tree, pools, claims, allocations.</summary>
+    public PciDeviceTracker Clone()
+    {
+        // devices compare by reference: one object per address
+        var copies = _devices.ToDictionary(d => d, d => d.CloneState());
+        TrackedDevice CopyOf(TrackedDevice device) => copies[device];
+
+        var clone = new PciDeviceTracker(Pools.Clone(CopyOf));
+        foreach (var device in _devices)
+        {
+            var copy = CopyOf(device);
+            clone._devices.Add(copy);
+            foreach (var child in device.Children)
+            {
+                copy.AttachChild(CopyOf(child));
+            }
+        }
+
+        foreach (var (instance, devices) in _claims)
+        {
+            clone._claims[instance] = [.. devices.Select(CopyOf)];
+        }
+
+        foreach (var (instance, devices) in _allocations)
+        {
+            clone._allocations[instance] = [.. devices.Select(CopyOf)];
+        }
+
+        foreach (var (address, record) in _stale)
+        {
+            clone._stale[address] = record;
+        }
+
+        return clone;
+    }
+
+    /// <summary>02 LC-17: remove a vanished device, or keep it (flagged) when it is in use.</summary>
+    private bool TryRemoveVanished(TrackedDevice device, List<string> warnings)
+    {
+        try
+        {
+            device.Remove();
+        }
+        catch (Errors.PciException e)
+        {
+            device.RemoveWhenFreed = true;
+            warnings.Add($"unable to remove PCI device {device.Address} (status '{device.Status.ToNovaName()}', " +
+                $"instance {device.InstanceId ?? "none"}): {e.Message} It is no longer reported or no longer selected " +
+                "by [pci] device_spec; delete or migrate the server to release it.");
+            return false;
+        }
+
+        if (Pools.Contains(device))
+        {
+            Pools.Remove(device);
+        }
+
+        return true;
+    }
+
+    /// <summary>02 LC-8 + LC-15: free a device, apply its deferred record, re-pool what became available.</summary>
+    private IReadOnlyList<TrackedDevice> FreeOne(TrackedDevice device)
+    {
+        var freed = device.Free();
+        if (_stale.Remove(device.Address, out var stale))
+        {
+            device.Update(stale.Record, stale.Spec);
+        }
+
+        if (device.RemoveWhenFreed)
+        {
+            // Nova quirk: the parent/children freed with it stay out of the pools until a restart
+            device.Remove();
+            return freed;
+        }
+
+        foreach (var available in freed)
+        {
+            Pools.Add(available);
+        }
+
+        return freed;
+    }
+
+    /// <summary>02 LC-4: sort by address, then link each VF / vDPA device to its tracked, non-removed PF.</summary>
+    private void BuildTree()
+    {
+        var sorted = _devices.OrderBy(d => d.Address, StringComparer.Ordinal).ToList();
+        _devices.Clear();
+        _devices.AddRange(sorted);
+        var parents = new Dictionary<string, TrackedDevice>(StringComparer.Ordinal);
+        foreach (var device in _devices)
+        {
+            device.ResetTreeLinks();
+            if (device.Status is PciDeviceStatus.Removed or PciDeviceStatus.Deleted)
+            {
+                continue;
+            }
+
+            if (device.DeviceType == PciDeviceType.PhysicalFunction)
+            {
+                parents[device.Address] = device;
+            }
+            else if (device.DeviceType.IsChild() && device.Record.ParentAddress is { } parentAddress
+                && parents.TryGetValue(parentAddress, out var parent))
+            {
+                // a VF listed before its PF stays an orphan, as in Nova's single pass
+                parent.AttachChild(device);
+            }
+        }
+    }
+
+    private List<TrackedDevice> ListOf(Dictionary<string, List<TrackedDevice>> holdings, string instanceId)
+    {
+        if (!holdings.TryGetValue(instanceId, out var devices))
+        {
+            devices = [];
+            holdings[instanceId] = devices;
+        }
+
+        return devices;
+    }
+
+    private static void Forget(Dictionary<string, List<TrackedDevice>> holdings, string instanceId, TrackedDevice device)
+    {
+        if (holdings.TryGetValue(instanceId, out var devices) && devices.Remove(device) && devices.Count == 0)
+        {
+            holdings.Remove(instanceId);
+        }
+    }
+}

@@ -1,0 +1,124 @@
+using PciPassthrough.Core.Requests;
+
+namespace PciPassthrough.Core.Pools;
+
+/// <summary>
+/// The scheduler's <c>apply</c> (04 PL-17) on a cheap overlay: a copy of the pools' counts and which pools it deleted,
+/// never the pools themselves. <c>support</c> (PL-15) is an apply on an overlay that is then dropped, so no host state
+/// is copied per check.
+/// </summary>
+internal sealed class PoolOverlay
+{
+    private readonly IReadOnlyList<IPoolEntry> _pools;
+    private readonly int[] _counts;
+    private readonly bool[] _deleted;
+    private readonly PoolCandidate[] _candidates;
+
+    public PoolOverlay(IReadOnlyList<IPoolEntry> pools)
+    {
+        _pools = pools;
+        _counts = new int[pools.Count];
+        _deleted = new bool[pools.Count];
+        _candidates = new PoolCandidate[pools.Count];
+        for (var i = 0; i < _counts.Length; i++)
+        {
+            _counts[i] = pools[i].Count;
+        }
+    }
+
+    /// <summary>The pools still there after the applied requests, with their counts, in view order.</summary>
+    public IEnumerable<(IPoolEntry Pool, int Count)> Remaining =>
+        _pools.Select((pool, i) => (pool, i)).Where(p => !_deleted[p.i]).Select(p => (p.pool, _counts[p.i]));
+
+    /// <summary>Applies the requests in order, greedily (PL-18); false as soon as one cannot be met.</summary>
+    public bool TryApply(
+        IReadOnlyList<PciRequest> requests, IReadOnlyList<int>? cells,
+        IEnumerable<KeyValuePair<string, IReadOnlyList<string>>>? mapping, PoolFilter filter)
+    {
+        foreach (var request in requests)
+        {
+            if (!TryApply(request, cells, PoolFilter.RpUuidsOf(request, mapping), filter))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private bool TryApply(PciRequest request, IReadOnlyList<int>? cells, IReadOnlyList<string> rpUuids, PoolFilter filter)
+    {
+        var length = 0;
+        for (var i = 0; i < _pools.Count; i++)
+        {
+            if (!_deleted[i])
+            {
+                _candidates[length++] = new PoolCandidate(i, _pools[i], _counts[i]);
+            }
+        }
+
+        var candidates = _candidates.AsSpan(0, length);
+        var kept = filter.Run(candidates, request, cells, rpUuids, out _);
+        if (kept < 0)
+        {
+            return false;
+        }
+
+        if (rpUuids.Count == 0)
+        {
+            var needed = request.Count;
+            foreach (var candidate in candidates[..kept])
+            {
+                needed = Decrease(candidate.Index, needed);
+                if (needed == 0)
+                {
+                    break;
+                }
+            }
+
+            return true;
+        }
+
+        if (!HasOnePoolPerProvider())
+        {
+            return false;
+        }
+
+        foreach (var candidate in candidates[..kept])
+        {
+            var index = candidate.Index;
+            _counts[index] -= PoolFilter.Occurrences(rpUuids, candidate.Pool.RpUuid!);
+            _deleted[index] = _counts[index] == 0;
+        }
+
+        return true;
+    }
+
+    /// <summary>Nova's <c>_decrease_pool_count</c>: take up to <paramref name="needed"/>; a pool taken whole is deleted.</summary>
+    private int Decrease(int index, int needed)
+    {
+        if (_counts[index] > needed)
+        {
+            _counts[index] -= needed;
+            return 0;
+        }
+
+        _deleted[index] = true;
+        return needed - _counts[index];
+    }
+
+    /// <summary>04 PL-17: a provider carried by two pools (of all pools left) makes the allocation ambiguous.</summary>
+    private bool HasOnePoolPerProvider()
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < _pools.Count; i++)
+        {
+            if (!_deleted[i] && _pools[i].RpUuid is { } uuid && !seen.Add(uuid))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+}

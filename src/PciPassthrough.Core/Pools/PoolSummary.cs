@@ -1,0 +1,70 @@
+using PciPassthrough.Core.Errors;
+using PciPassthrough.Core.Numa;
+using PciPassthrough.Core.Requests;
+
+namespace PciPassthrough.Core.Pools;
+
+/// <summary>
+/// A host's pools as the scheduler sees them (04 PL-7, scenario-format SIM-35): identity with tag values as text,
+/// counts, no devices, ordered by the number of entries (Nova re-sorts the pools it reads). Immutable: <see cref="Supports"/>
+/// works on a throw-away overlay of the counts and <see cref="Apply"/> returns a new summary.
+/// </summary>
+public sealed class PoolSummary : IPciNumaView
+{
+    private readonly PoolSummaryEntry[] _pools;
+    private readonly PoolFilter _filter;
+
+    private PoolSummary(PoolSummaryEntry[] pools, PoolFilter filter) => (_pools, _filter) = (pools, filter);
+
+    public IReadOnlyList<PoolSummaryEntry> Pools => _pools;
+
+    /// <summary>The summary of <paramref name="pools"/> (in compute order, count-0 pools included).</summary>
+    /// <param name="pools">The compute's pools.</param>
+    /// <param name="hostCells">The host's NUMA cells and sockets (04 PL-13).</param>
+    /// <exception cref="PciException"><c>ValueError</c> when a tag value is a list or an object.</exception>
+    public static PoolSummary From(IEnumerable<IPoolEntry> pools, IReadOnlyList<NumaCellSocket> hostCells) =>
+        From(pools, new PoolFilter(hostCells));
+
+    internal static PoolSummary From(IEnumerable<IPoolEntry> pools, PoolFilter filter) =>
+        new([.. pools
+            .Select(p => new PoolSummaryEntry(p.Keys.ToSchedulerKeys(), p.Count, p.RpUuid))
+            .OrderBy(p => p.Keys.Count + (p.RpUuid is null ? 0 : 1))], filter);
+
+    /// <summary>
+    /// 04 PL-15: whether the requests could be applied, in order, without touching the summary.
+    /// </summary>
+    /// <param name="requests">The requests.</param>
+    /// <param name="hostCellIds">The host cells of the guest's NUMA cells, or null without a guest NUMA topology.</param>
+    /// <param name="mapping">An allocation candidate's mapping, request group → providers (04 PL-16), or null.</param>
+    public bool Supports(
+        IReadOnlyList<PciRequest> requests, IReadOnlyList<int>? hostCellIds = null,
+        IEnumerable<KeyValuePair<string, IReadOnlyList<string>>>? mapping = null)
+    {
+        ArgumentNullException.ThrowIfNull(requests);
+        return new PoolOverlay(_pools).TryApply(requests, hostCellIds, mapping, _filter);
+    }
+
+    /// <summary>04 PL-17: the summary after the requests (what the scheduler keeps for the host it chose).</summary>
+    /// <exception cref="PciException"><c>PciDeviceRequestFailed</c>.</exception>
+    public PoolSummary Apply(
+        IReadOnlyList<PciRequest> requests, IReadOnlyList<int>? hostCellIds = null,
+        IEnumerable<KeyValuePair<string, IReadOnlyList<string>>>? mapping = null)
+    {
+        ArgumentNullException.ThrowIfNull(requests);
+        var overlay = new PoolOverlay(_pools);
+        if (!overlay.TryApply(requests, hostCellIds, mapping, _filter))
+        {
+            throw new PciException(PciErrorKinds.PciDeviceRequestFailed,
+                $"the PCI requests ({string.Join("; ", requests.Select(r => $"{r.Count} × {DevicePools.DescribeSpecs(r)}"))}) " +
+                "cannot be met by this host's pools.");
+        }
+
+        return new PoolSummary([.. overlay.Remaining.Select(p => ((PoolSummaryEntry)p.Pool) with { Count = p.Count })], _filter);
+    }
+
+    /// <inheritdoc/>
+    public int FreeCountOn(int hostCellId) => _pools.Where(p => p.Keys.Numa.EqualsCell(hostCellId)).Sum(p => p.Count);
+
+    /// <inheritdoc/>
+    bool IPciNumaView.Supports(IReadOnlyList<PciRequest> requests, IReadOnlyList<int> hostCellIds) => Supports(requests, hostCellIds);
+}

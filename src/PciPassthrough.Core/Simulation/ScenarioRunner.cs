@@ -1,0 +1,99 @@
+using System.Text.Json;
+using PciPassthrough.Core.Errors;
+using PciPassthrough.Core.Scheduling;
+using PciPassthrough.Core.Simulation.Results;
+
+namespace PciPassthrough.Core.Simulation;
+
+/// <summary>
+/// Replays a scenario (scenario-format §3): hosts start, requests run in order, each seeing the state the previous
+/// ones left (SIM-10), then the final state is reported. Deterministic: the result depends on the scenario only (SIM-4).
+/// </summary>
+public sealed class ScenarioRunner
+{
+    private readonly Scenario _scenario;
+    private readonly NovaRelease _release;
+
+    /// <summary>Hosts in host order: ascending ordinal name (SIM-11).</summary>
+    private readonly List<SimulatedHost> _hosts;
+
+    /// <summary>Server name → the host it is placed on.</summary>
+    private readonly Dictionary<string, int> _placed = new(StringComparer.Ordinal);
+
+    private ScenarioRunner(Scenario scenario, NovaRelease release)
+    {
+        _scenario = scenario;
+        _release = release;
+        _hosts = [.. scenario.Hosts.OrderBy(h => h.Name, StringComparer.Ordinal).Select(SimulatedHost.Start)];
+    }
+
+    /// <exception cref="ScenarioFormatException">A boot names a server that is currently placed (§2.7).</exception>
+    public static ScenarioResult Run(Scenario scenario, NovaRelease release = NovaRelease.Zed)
+    {
+        ArgumentNullException.ThrowIfNull(scenario);
+        return new ScenarioRunner(scenario, release).Run();
+    }
+
+    private ScenarioResult Run()
+    {
+        var hostReports = _hosts.Select(h => h.Report).ToList();
+        var steps = _scenario.Requests.Select(step => step switch
+        {
+            ScenarioBoot boot => (StepResult)Boot(boot),
+            ScenarioDelete delete => Delete(delete),
+            _ => throw new ArgumentOutOfRangeException(nameof(step), step, "unknown scenario step"),
+        }).ToList();
+        return new ScenarioResult(_release, _scenario.Name, new AliasReport(null, []), _scenario.Config.ReportInPlacement,
+            hostReports, steps, [.. _hosts.Select(h => h.FinalState())]);
+    }
+
+    private BootResult Boot(ScenarioBoot boot)
+    {
+        if (_placed.ContainsKey(boot.Name))
+        {
+            throw new ScenarioFormatException($"requests[{boot.Index}].name", "a name that no placed server has",
+                JsonSerializer.Serialize(boot.Name));
+        }
+
+        var flavor = boot.Flavor;
+        var resources = ServerResources.Compute(
+            new FlavorAmounts(flavor.Vcpus, flavor.MemoryMb, flavor.RootGb, flavor.EphemeralGb, flavor.Swap),
+            flavor.ExtraSpecs, dedicatedCpus: null, isolateEmulatorThreads: false);
+        var plan = new BootPlan(boot.Name, resources);
+        var api = new ApiReport { Resources = resources };
+
+        var evaluations = new List<HostEvaluation>(_hosts.Count);
+        int? chosen = null;
+        SimulatedHost? chosenState = null;
+        for (var i = 0; i < _hosts.Count; i++)
+        {
+            var evaluation = _hosts[i].Evaluate(plan, out var trial);
+            evaluations.Add(evaluation);
+            // SIM-40: the first fitting host in host order, restricted to the requested host if any.
+            if (chosen is null && evaluation.Fits && (boot.RequestedHost is null || boot.RequestedHost == _hosts[i].Name))
+            {
+                (chosen, chosenState) = (i, trial);
+            }
+        }
+
+        if (chosen is not { } index)
+        {
+            return new BootResult(boot.Index, boot.Name, BootResult.NoValidHost, null, api, evaluations);
+        }
+
+        _hosts[index] = chosenState!; // SIM-41
+        _placed[boot.Name] = index;
+        return new BootResult(boot.Index, boot.Name, BootResult.Placed, _hosts[index].Name, api, evaluations);
+    }
+
+    private DeleteResult Delete(ScenarioDelete delete)
+    {
+        if (delete.Name is not { } name || !_placed.Remove(name, out var index))
+        {
+            return new DeleteResult(delete.Index, delete.RawName, null, [], new PciError("ScenarioNote",
+                $"server {delete.RawName.GetRawText()} is not placed, so there is nothing to delete", NovaException: false));
+        }
+
+        return new DeleteResult(delete.Index, delete.RawName, _hosts[index].Name, _hosts[index].Delete(name), null);
+    }
+}

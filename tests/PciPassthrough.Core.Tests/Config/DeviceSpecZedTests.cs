@@ -1,0 +1,84 @@
+using PciPassthrough.Core.Config;
+using PciPassthrough.Core.Errors;
+using static PciPassthrough.Core.Tests.Config.DeviceSpecTestHost;
+using static PciPassthrough.Testing.Config.PciDevices;
+
+namespace PciPassthrough.Core.Tests.Config;
+
+/// <summary>The Zed rules of scenario-format §6 and §7 that replace parts of 01.</summary>
+public sealed class DeviceSpecZedTests
+{
+    [Fact]
+    public void Zed_BooleanTags_KeptVerbatim()
+    {
+        var spec = ParseOne("""{"product_id":"0001","vendor_id":"8086","managed":"yes","live_migratable":"invalid","one_time_use":"TrUe"}""",
+            options: Zed);
+        spec.Tags.Select(t => (t.Key, t.Value!.ToJsonString())).ShouldBe(
+            [("managed", "\"yes\""), ("live_migratable", "\"invalid\""), ("one_time_use", "\"TrUe\"")]);
+    }
+
+    [Fact]
+    public void Zed_ScalarTags_KeptRaw() =>
+        ParseOne("""{"trusted":true}""", options: Zed).Tags.ShouldHaveSingleItem().Value!.ToJsonString().ShouldBe("true");
+
+    [Fact]
+    public void Zed_LiveMigratable_NoVersionCheck() =>
+        ParseOne("""{"live_migratable":"true"}""", options: Zed with { LibvirtVersion = new(6, 0, 0) }).ShouldNotBeNull();
+
+    [Fact]
+    public void Zed_DevnameWithPlacement_AcceptedByTheParser() =>
+        ParseOne("""{"devname":"eth0"}""", options: Zed with { ReportInPlacement = true }).Devname.ShouldBe("eth0");
+
+    [Theory]
+    [InlineData("""{"vendor_id":8086}""", PciErrorKinds.AttributeError, "'int' object has no attribute 'strip'")]
+    [InlineData("""{"vendor_id":null}""", PciErrorKinds.AttributeError, "'NoneType' object has no attribute 'strip'")]
+    [InlineData("""{"vendor_id":1.5}""", PciErrorKinds.AttributeError, "'float' object")]
+    [InlineData("""{"product_id":5057}""", PciErrorKinds.TypeError, "int() can't convert non-string with explicit base")]
+    [InlineData("""{"address":{"bus":1}}""", PciErrorKinds.TypeError, "first argument must be string or compiled pattern")]
+    public void Zed_NonStringValues_PythonErrorsEscape(string json, string kind, string message)
+    {
+        var error = ParseError(json, options: Zed);
+        (error.Kind, error.NovaException).ShouldBe((kind, false));
+        error.Message.ShouldContain(message);
+    }
+
+    [Fact]
+    public void Zed_RegexTypeCheckedFieldByField()
+    {
+        // Nova compiles domain first: its bad pattern wins over the non-string bus
+        ParseError("""{"address":{"domain":"*","bus":1}}""", options: Zed).Kind.ShouldBe(PciErrorKinds.PciDeviceWrongAddressFormat);
+    }
+
+    [Fact]
+    public void Zed_RemoteManagedPfByAddress_NotFoundById()
+    {
+        var host = new PciDeviceListProbe([Pf("0000:0a:00.0", "8086", "5057", netdev: "p0", vfProductId: "5058")]);
+        ParseError("""{"vendor_id":"8086","product_id":"5058","address":"0000:0a:00.0","remote_managed":"true"}""", host, Zed)
+            .Kind.ShouldBe(PciErrorKinds.PciDeviceNotFoundById);
+        ParseOne("""{"vendor_id":"8086","product_id":"5058","devname":"p0","remote_managed":"true"}""", host, Zed)
+            .IsRemoteManaged.ShouldBeTrue();
+        ParseError("""{"vendor_id":"8086","product_id":"5057","devname":"p0","remote_managed":"true"}""", host, Zed)
+            .Kind.ShouldBe(PciErrorKinds.PciDeviceInvalidPFRemoteManaged);
+    }
+
+    [Fact]
+    public void Zed_RemoteManagedSerial_OnlyTheDevicesOwn()
+    {
+        var pf = Pf("0000:0a:00.0") with { CardSerialNumber = "MT1" };
+        var set = DeviceSpecParser.Parse(["""{"product_id":"154c","remote_managed":"true"}"""], NoHost, Zed);
+        set.Match(Vf("0000:0a:02.1", "0000:0a:00.0"), a => a == pf.Address ? pf : null).IsMatch.ShouldBeFalse();
+        set.Match(Vf("0000:0a:02.1", "0000:0a:00.0", serial: "MT2")).IsMatch.ShouldBeTrue();
+    }
+
+    [Fact]
+    public void Zed_MalformedDeviceAddress_StopsTheCompute()
+    {
+        var set = DeviceSpecParser.Parse(["{}"], NoHost, Zed);
+        Should.Throw<PciException>(() => set.Match(Plain("abc"))).Error.Kind.ShouldBe(PciErrorKinds.PciDeviceWrongAddressFormat);
+        set.Match(Plain("10000:00:02.0")).Rejection.ShouldNotBeNull();
+    }
+
+    [Fact]
+    public void Zed_NonStringDevname_LookedUpAsText() =>
+        ParseOne("""{"devname":5}""", options: Zed).Devname.ShouldBe("5");
+}
