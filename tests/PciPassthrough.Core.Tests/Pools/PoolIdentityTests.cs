@@ -28,9 +28,15 @@ public sealed class PoolIdentityTests
         var vf = pools.Pools.Single(p => p.Keys[PoolKeys.DeviceType].AsString == "type-VF");
         Keys(vf).ShouldBe(new Dictionary<string, string?>
         {
-            ["product_id"] = "154c", ["vendor_id"] = "8086", ["numa_node"] = null, ["dev_type"] = "type-VF",
-            ["physical_network"] = "physnet1", ["trusted"] = "true", ["address"] = "0000:81:00.0",
-            ["parent_ifname"] = "ens1f0", ["remote_managed"] = "false",
+            ["product_id"] = "154c",
+            ["vendor_id"] = "8086",
+            ["numa_node"] = null,
+            ["dev_type"] = "type-VF",
+            ["physical_network"] = "physnet1",
+            ["trusted"] = "true",
+            ["address"] = "0000:81:00.0",
+            ["parent_ifname"] = "ens1f0",
+            ["remote_managed"] = "false",
         });
         vf.Count.ShouldBe(2); // PL-4: the second VF joins the first's pool
         vf.Devices.Select(d => d.Address).ShouldBe(["0000:81:10.1", "0000:81:10.3"]);
@@ -42,13 +48,21 @@ public sealed class PoolIdentityTests
         var pools = IdentityHost().Build().Pools;
         Keys(pools.Pools.Single(p => p.Keys[PoolKeys.DeviceType].AsString == "type-PF")).ShouldBe(new Dictionary<string, string?>
         {
-            ["product_id"] = "1528", ["vendor_id"] = "8086", ["numa_node"] = null, ["dev_type"] = "type-PF",
-            ["address"] = "0000:81:00.0", ["remote_managed"] = "false",
+            ["product_id"] = "1528",
+            ["vendor_id"] = "8086",
+            ["numa_node"] = null,
+            ["dev_type"] = "type-PF",
+            ["address"] = "0000:81:00.0",
+            ["remote_managed"] = "false",
         });
         Keys(pools.Pools.Single(p => p.Keys[PoolKeys.DeviceType].AsString == "type-PCI")).ShouldBe(new Dictionary<string, string?>
         {
-            ["product_id"] = "1db4", ["vendor_id"] = "10de", ["numa_node"] = null, ["dev_type"] = "type-PCI",
-            ["managed"] = "false", ["address"] = "0000:3b:00.0",
+            ["product_id"] = "1db4",
+            ["vendor_id"] = "10de",
+            ["numa_node"] = null,
+            ["dev_type"] = "type-PCI",
+            ["managed"] = "false",
+            ["address"] = "0000:3b:00.0",
         });
     }
 
@@ -87,8 +101,13 @@ public sealed class PoolIdentityTests
         var pci = pools.Pools.Single(p => p.Keys[PoolKeys.DeviceType].AsString == "type-PCI");
         Keys(pci).ShouldBe(new Dictionary<string, string?>
         {
-            ["product_id"] = "1db4", ["vendor_id"] = "10de", ["numa_node"] = null, ["dev_type"] = "type-PCI",
-            ["managed"] = "no", ["resource_class"] = "GPU", ["traits"] = "x",
+            ["product_id"] = "1db4",
+            ["vendor_id"] = "10de",
+            ["numa_node"] = null,
+            ["dev_type"] = "type-PCI",
+            ["managed"] = "no",
+            ["resource_class"] = "GPU",
+            ["traits"] = "x",
         });
     }
 
