@@ -1,0 +1,76 @@
+namespace PciPassthrough.Core.Numa;
+
+/// <summary>
+/// One host NUMA cell: its CPUs, memory and pages, and their usage (scenario-format §2.3.1). Immutable: usage
+/// changes (SIM-38) make a new cell. Use <see cref="Create"/> to get the implied 4 KiB pages right.
+/// </summary>
+public sealed record HostNumaCell
+{
+    public required int Id { get; init; }
+    public int? Socket { get; init; }
+
+    /// <summary>Shared host CPUs (VCPU inventory), ascending.</summary>
+    public IReadOnlyList<int> Cpus { get; init; } = [];
+
+    /// <summary>Dedicated host CPUs (PCPU inventory), ascending.</summary>
+    public IReadOnlyList<int> Pcpus { get; init; } = [];
+
+    public required long MemoryMb { get; init; }
+
+    /// <summary>SMT sibling sets in host order, each ascending; every CPU alone without SMT.</summary>
+    public IReadOnlyList<IReadOnlyList<int>> Siblings { get; init; } = [];
+
+    /// <summary>The 4 KiB pages first, then the huge pages in input order.</summary>
+    public IReadOnlyList<NumaPages> Pages { get; init; } = [];
+
+    public long CpuUsage { get; init; }
+    public long MemoryUsageMb { get; init; }
+
+    /// <summary>Dedicated CPUs pinned by guests, ascending.</summary>
+    public IReadOnlyList<int> PinnedCpus { get; init; } = [];
+
+    /// <summary>Physical networks with NUMA affinity to this cell (SIM-37).</summary>
+    public IReadOnlyList<string> Physnets { get; init; } = [];
+
+    /// <summary>Tunnelled networks have NUMA affinity to this cell.</summary>
+    public bool Tunneled { get; init; }
+
+    /// <summary>The huge pages as reported (every size but 4 KiB), in input order.</summary>
+    public IEnumerable<NumaPages> HugePages => Pages.Where(pages => pages.SizeKb != NumaPages.SmallSizeKb);
+
+    public long AvailableMemoryMb => MemoryMb - MemoryUsageMb;
+
+    /// <summary>Dedicated CPUs not pinned yet.</summary>
+    public int FreePcpuCount => Pcpus.Count(cpu => !PinnedCpus.Contains(cpu));
+
+    /// <summary>Some sibling set has more than one CPU.</summary>
+    public bool HasThreads => Siblings.Any(set => set.Count > 1);
+
+    /// <summary>
+    /// A cell with its 4 KiB pages derived from the memory not given to huge pages:
+    /// ⌊(memory_mb·1024 − Σ size_kb·total) / 4⌋, at least 0. Without <paramref name="siblings"/> every CPU is its
+    /// own sibling set.
+    /// </summary>
+    public static HostNumaCell Create(int id, long memoryMb, IEnumerable<int> cpus, IEnumerable<int> pcpus,
+        IEnumerable<NumaPages>? hugePages = null, IEnumerable<IEnumerable<int>>? siblings = null, int? socket = null)
+    {
+        List<NumaPages> huge = [.. hugePages ?? []];
+        var hugeKb = huge.Sum(pages => (decimal)pages.SizeKb * pages.Total);
+        var smallPages = Math.Max(0, Math.Floor(((decimal)memoryMb * 1024 - hugeKb) / NumaPages.SmallSizeKb));
+        List<int> shared = [.. cpus.Distinct().Order()];
+        List<int> dedicated = [.. pcpus.Distinct().Order()];
+        var all = shared.Union(dedicated).ToHashSet();
+        return new HostNumaCell
+        {
+            Id = id,
+            Socket = socket,
+            Cpus = shared,
+            Pcpus = dedicated,
+            MemoryMb = memoryMb,
+            Siblings = siblings is null
+                ? [.. all.Order().Select(cpu => (IReadOnlyList<int>)[cpu])]
+                : [.. siblings.Select(set => (IReadOnlyList<int>)[.. set.Where(all.Contains).Distinct().Order()]).Where(set => set.Count > 0)],
+            Pages = [new NumaPages(NumaPages.SmallSizeKb, smallPages >= long.MaxValue ? long.MaxValue : (long)smallPages), .. huge],
+        };
+    }
+}

@@ -1,0 +1,284 @@
+using PciPassthrough.Core.Requests;
+
+namespace PciPassthrough.Core.Numa;
+
+/// <summary>
+/// Fits a guest NUMA topology onto a host's cells (05 NF-8…NF-13, SIM-37, SIM-39 — Nova's
+/// <c>numa_fit_instance_to_host</c>): orders the host cells, walks the ordered selections of host cells in
+/// Nova's order and returns the first whose cells all fit and that passes the PCI and network-affinity checks.
+/// </summary>
+/// <remarks>
+/// Nova's loop has observable quirks this class reproduces on purpose, because results are compared with
+/// Nova's: a guest cell's requested page size is narrowed in place by the first host cell that offers one
+/// (even if that cell then fails), its pinning and <c>id</c> are overwritten by every successful packing, and
+/// the fit caches are keyed by (host cell id, the guest cell's <em>current</em> id) — so a guest cell that has
+/// already landed somewhere is looked up under that host id. What it does not copy is the waste: selections
+/// sharing a failed prefix are skipped, PCI and network checks are memoised per set of host cells, and an
+/// all-<c>required</c> PCI request that no set of cells can serve is refused after one check.
+/// </remarks>
+public static class NumaFitter
+{
+    /// <returns>The fitted cells, or null when the guest does not fit.</returns>
+    public static FittedNumaTopology? Fit(HostNumaTopology host, GuestNumaTopology guest, NumaFitOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        ArgumentNullException.ThrowIfNull(guest);
+        ArgumentNullException.ThrowIfNull(options);
+
+        // NF-8
+        if (host.Cells.Count == 0 || guest.Cells.Count == 0 || host.Cells.Count < guest.Cells.Count)
+        {
+            return null;
+        }
+
+        var ordered = host.Cells.Count > guest.Cells.Count ? Order(host.Cells, guest, options) : host.Cells;
+        return new Search(host, ordered, guest, options).Run();
+    }
+
+    /// <summary>NF-9: stable sorts by free memory, then CPU usage or free dedicated CPUs, then free PCI devices.</summary>
+    internal static IReadOnlyList<HostNumaCell> Order(IReadOnlyList<HostNumaCell> cells, GuestNumaTopology guest, NumaFitOptions options)
+    {
+        var pack = options.PackCells;
+        IEnumerable<HostNumaCell> order = SortBy(cells, cell => cell.AvailableMemoryMb, descending: !pack);
+        order = guest.CpuPolicy is null or CpuPolicy.Shared
+            ? SortBy(order, cell => cell.CpuUsage, descending: pack)
+            : SortBy(order, cell => cell.FreePcpuCount, descending: !pack);
+        if (options.Pci is { } pci)
+        {
+            // PCI guests go to PCI-rich cells first; others keep them free. `pack` does not apply here.
+            order = SortBy(order, cell => pci.FreeCountOn(cell.Id), descending: options.PciRequests.Count > 0);
+        }
+
+        return [.. order];
+
+        static IEnumerable<HostNumaCell> SortBy(IEnumerable<HostNumaCell> cells, Func<HostNumaCell, long> key, bool descending) =>
+            descending ? cells.OrderByDescending(key) : cells.OrderBy(key);
+    }
+
+    /// <summary>SIM-37: the chosen cells must serve the requested physnets and tunnels if any cell of the host could.</summary>
+    internal static bool SupportsNetworks(HostNumaTopology host, IEnumerable<HostNumaCell> chosen, NetworkMetadata network)
+    {
+        List<HostNumaCell> chosenCells = [.. chosen];
+        var missing = network.Physnets.Except(chosenCells.SelectMany(cell => cell.Physnets)).ToHashSet();
+        if (missing.Count > 0 && host.Cells.Any(cell => cell.Physnets.Any(missing.Contains)))
+        {
+            return false;
+        }
+
+        return !network.Tunneled || chosenCells.Any(cell => cell.Tunneled) || !host.Cells.Any(cell => cell.Tunneled);
+    }
+
+    /// <summary>One run of Nova's permutation loop, with its mutable guest-cell state.</summary>
+    private sealed class Search
+    {
+        private readonly HostNumaTopology _host;
+        private readonly IReadOnlyList<HostNumaCell> _cells;
+        private readonly GuestNumaTopology _guest;
+        private readonly NumaFitOptions _options;
+        private readonly GuestCellState[] _state;
+        private readonly HashSet<(int Host, int Guest)> _fits = [];
+        private readonly HashSet<(int Host, int Guest)> _misfits = [];
+        private readonly Dictionary<ulong, bool> _setVerdicts = [];
+        private bool? _anyCellSetServesPci;
+
+        public Search(HostNumaTopology host, IReadOnlyList<HostNumaCell> cells, GuestNumaTopology guest, NumaFitOptions options)
+        {
+            (_host, _cells, _guest, _options) = (host, cells, guest, options);
+            _state = [.. guest.Cells.Select(cell => new GuestCellState(cell.Id, cell.PageSizeKb))];
+        }
+
+        public FittedNumaTopology? Run()
+        {
+            var depth = _guest.Cells.Count;
+            var selection = Enumerable.Range(0, depth).ToArray();
+            var used = new bool[_cells.Count];
+            foreach (var index in selection)
+            {
+                used[index] = true;
+            }
+
+            while (true)
+            {
+                var failedAt = TryCells(selection);
+                if (failedAt < 0)
+                {
+                    if (PassesSetChecks(selection))
+                    {
+                        return Result(selection);
+                    }
+
+                    if (_anyCellSetServesPci == false)
+                    {
+                        return null;
+                    }
+
+                    failedAt = depth - 1;
+                }
+
+                // Every selection sharing the failed prefix fails at the same place: skip them all.
+                if (!Advance(selection, used, failedAt))
+                {
+                    return null;
+                }
+            }
+        }
+
+        /// <summary>Checks the cells position by position as Nova does; the first failing position, or −1.</summary>
+        private int TryCells(int[] selection)
+        {
+            for (var position = 0; position < selection.Length; position++)
+            {
+                var hostCell = _cells[selection[position]];
+                var state = _state[position];
+                var key = (hostCell.Id, state.Id);
+                if (_misfits.Contains(key))
+                {
+                    return position;
+                }
+
+                if (!_fits.Contains(key))
+                {
+                    var reserved = _guest.EmulatorThreadsIsolated && position == 0 ? 1 : 0;
+                    var outcome = CellFitter.Check(hostCell, _guest.Cells[position], state.PageSizeKb, _options.Limits, reserved);
+                    state.PageSizeKb = outcome.ChosenPageSizeKb ?? state.PageSizeKb;
+                    if (outcome.Pinning is { } pinning)
+                    {
+                        (state.Pinning, state.Id) = (pinning, hostCell.Id);
+                    }
+
+                    if (!outcome.Fits)
+                    {
+                        _misfits.Add(key);
+                        return position;
+                    }
+
+                    _fits.Add(key);
+                }
+
+                state.Id = hostCell.Id;
+            }
+
+            return -1;
+        }
+
+        /// <summary>The PCI (NF-11) and network (SIM-37) checks, which depend only on the set of host cells chosen.</summary>
+        private bool PassesSetChecks(int[] selection)
+        {
+            var pciRequests = _options.PciRequests;
+            var checkPci = pciRequests.Count > 0 && _options.Pci is not null;
+            var network = _options.Limits?.Network;
+            if (!checkPci && network is null)
+            {
+                return true;
+            }
+
+            var mask = selection.Aggregate(0UL, (bits, index) => index < 64 ? bits | (1UL << index) : bits);
+            var memoise = _cells.Count <= 64;
+            if (memoise && _setVerdicts.TryGetValue(mask, out var known))
+            {
+                return known;
+            }
+
+            var verdict = (!checkPci || ServesPci(selection)) && (network is null || SupportsNetworks(_host, selection.Select(i => _cells[i]), network));
+            if (memoise)
+            {
+                _setVerdicts[mask] = verdict;
+            }
+
+            return verdict;
+        }
+
+        private bool ServesPci(int[] selection)
+        {
+            var pci = _options.Pci!;
+            var requests = _options.PciRequests;
+            if (pci.Supports(requests, [.. selection.Select(i => _cells[i].Id)]))
+            {
+                return true;
+            }
+
+            // With only `required` requests a larger set of cells can only offer more devices: if all the host's
+            // cells together cannot serve them, no selection will.
+            if (_anyCellSetServesPci is null && requests.All(r => r.NumaPolicy == PciNumaPolicy.Required && r.Count >= 1))
+            {
+                _anyCellSetServesPci = pci.Supports(requests, [.. _cells.Select(cell => cell.Id)]);
+            }
+
+            return false;
+        }
+
+        private FittedNumaTopology Result(int[] selection) => new(
+            [.. selection.Select((index, position) =>
+            {
+                var cell = _guest.Cells[position];
+                var state = _state[position];
+                return new FittedNumaCell
+                {
+                    GuestCell = position,
+                    HostCellId = _cells[index].Id,
+                    SharedCpus = cell.SharedCpus,
+                    DedicatedCpus = cell.DedicatedCpus,
+                    MemoryMb = cell.MemoryMb,
+                    PageSizeKb = state.PageSizeKb,
+                    CpuPolicy = cell.CpuPolicy,
+                    CpuThreadPolicy = cell.CpuThreadPolicy,
+                    CpuPinning = state.Pinning is { } pinning
+                        ? cell.DedicatedCpus.Zip(pinning.HostCpus).ToDictionary(pair => pair.First, pair => pair.Second)
+                        : null,
+                    CpusetReserved = state.Pinning?.Reserved is { } reserved ? [.. reserved.Order()] : null,
+                };
+            })],
+            _guest.EmulatorThreadsPolicy);
+
+        /// <summary>
+        /// The next selection in lexicographic order whose positions up to <paramref name="position"/> differ
+        /// from the current ones; false after the last.
+        /// </summary>
+        private bool Advance(int[] selection, bool[] used, int position)
+        {
+            for (var i = position + 1; i < selection.Length; i++)
+            {
+                used[selection[i]] = false;
+            }
+
+            for (var at = position; at >= 0; at--)
+            {
+                used[selection[at]] = false;
+                var next = selection[at] + 1;
+                while (next < _cells.Count && used[next])
+                {
+                    next++;
+                }
+
+                if (next < _cells.Count)
+                {
+                    selection[at] = next;
+                    used[next] = true;
+                    var fill = 0;
+                    for (var i = at + 1; i < selection.Length; i++)
+                    {
+                        while (used[fill])
+                        {
+                            fill++;
+                        }
+
+                        selection[i] = fill;
+                        used[fill] = true;
+                    }
+
+                    return true;
+                }
+            }
+
+            return false;
+        }
+    }
+
+    /// <summary>What Nova changes in place on a guest cell while it searches.</summary>
+    private sealed class GuestCellState(int id, long? pageSizeKb)
+    {
+        public int Id { get; set; } = id;
+        public long? PageSizeKb { get; set; } = pageSizeKb;
+        public CpuPinner.Result? Pinning { get; set; }
+    }
+}

@@ -1,0 +1,49 @@
+namespace PciPassthrough.Core.Numa;
+
+/// <summary>
+/// How a placed guest uses its host cells (SIM-38, Nova's <c>numa_usage_from_instance_numa</c>): memory, shared
+/// CPU count, pinned CPUs (whole sibling sets under <c>isolate</c>) and pages of the size backing each cell.
+/// Usage never drops below zero.
+/// </summary>
+public static class NumaUsage
+{
+    /// <summary>The host after the guest's claim.</summary>
+    public static HostNumaTopology Add(HostNumaTopology host, FittedNumaTopology guest) => Apply(host, guest, sign: 1);
+
+    /// <summary>The host after the guest is deleted.</summary>
+    public static HostNumaTopology Subtract(HostNumaTopology host, FittedNumaTopology guest) => Apply(host, guest, sign: -1);
+
+    private static HostNumaTopology Apply(HostNumaTopology host, FittedNumaTopology guest, int sign)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        ArgumentNullException.ThrowIfNull(guest);
+        return new HostNumaTopology([.. host.Cells.Select(cell =>
+            guest.Cells.Where(fitted => fitted.HostCellId == cell.Id).Aggregate(cell, (current, fitted) => Apply(current, fitted, sign)))]);
+    }
+
+    private static HostNumaCell Apply(HostNumaCell cell, FittedNumaCell guest, int sign)
+    {
+        var pageSize = guest.PageSizeKb is { } size and not 0 ? size : cell.Pages.Min(pages => pages.SizeKb);
+        var pinned = cell.PinnedCpus;
+        if (guest.IsPinned)
+        {
+            var cpus = (guest.CpuPinning?.Values ?? []).Union(guest.CpusetReserved ?? []).ToHashSet();
+            if (guest.CpuThreadPolicy == CpuThreadPolicy.Isolate)
+            {
+                cpus = [.. cell.Siblings.Where(set => set.Any(cpus.Contains)).SelectMany(set => set)];
+            }
+
+            pinned = sign > 0 ? [.. pinned.Union(cpus).Order()] : [.. pinned.Except(cpus).Order()];
+        }
+
+        return cell with
+        {
+            MemoryUsageMb = Math.Max(0, cell.MemoryUsageMb + (sign * guest.MemoryMb)),
+            CpuUsage = Math.Max(0, cell.CpuUsage + (sign * guest.SharedCpus.Count)),
+            PinnedCpus = pinned,
+            Pages = [.. cell.Pages.Select(pages => pages.SizeKb == pageSize && pageSize > 0
+                ? pages with { Used = (long)Math.Max(0, pages.Used + (sign * guest.MemoryMb * 1024.0 / pageSize)) }
+                : pages)],
+        };
+    }
+}

@@ -1,0 +1,8 @@
+namespace PciPassthrough.Core.Scheduling.Weighers;
+
+/// <summary>What the weighers read of a host that passed the filters.</summary>
+/// <param name="Name">The host.</param>
+/// <param name="FreePciDevices">Σ count over the host's pool summary; null when the host publishes none.</param>
+/// <param name="AggregateMetadata">The metadata of every aggregate the host is in.</param>
+public sealed record WeighedHostInfo(
+    string Name, int? FreePciDevices, IReadOnlyList<IReadOnlyDictionary<string, string>> AggregateMetadata);
