@@ -1,5 +1,4 @@
 using System.CommandLine;
-using PciPassthrough.Host.Discovery;
 using PciPassthrough.Host.Iommu;
 
 namespace PciPassthrough.Cli.Commands;
@@ -7,11 +6,14 @@ namespace PciPassthrough.Cli.Commands;
 /// <summary><c>pcictl host check</c>: is this host ready for passthrough? Exit 0 pass, 1 warnings, 2 a failure.</summary>
 internal static class HostCheckCommand
 {
-    public static int Run(string root, string format, InvocationConfiguration invocation)
+    public static int Run(string root, string? configPath, string format, InvocationConfiguration invocation)
     {
-        var discovery = new SysfsDiscovery(root).Discover();
-        var report = ReadinessChecker.Check(
-            HostIommuReader.Read(root), discovery, PassthroughCandidate.Guess(discovery.Records));
+        if (HostConfig.Load(root, configPath, invocation.Error) is not ({ } inventory, _))
+        {
+            return HostConfig.Failure;
+        }
+
+        var report = ReadinessChecker.Check(HostIommuReader.Read(root), inventory);
         if (format == HostOptions.JsonFormat)
         {
             WriteJson(report, invocation.Output);

@@ -1,24 +1,29 @@
 using System.CommandLine;
-using PciPassthrough.Host.Discovery;
 
 namespace PciPassthrough.Cli.Commands;
 
-/// <summary><c>pcictl host discover</c>: read the host's PCI functions and print them.</summary>
+/// <summary><c>pcictl host discover</c>: read the host's PCI functions, apply <c>--config</c>, print.</summary>
 internal static class HostDiscoverCommand
 {
-    public static int Run(string root, string format, InvocationConfiguration invocation)
+    public static int Run(string root, string? configPath, string format, InvocationConfiguration invocation)
     {
-        var result = new SysfsDiscovery(root).Discover();
+        if (HostConfig.Load(root, configPath, invocation.Error) is not ({ } inventory, var conf))
+        {
+            return HostConfig.Failure;
+        }
+
         switch (format)
         {
             case HostOptions.JsonFormat:
-                HostDiscoverJson.Write(root, result, invocation.Output);
+                HostDiscoverJson.Write(root, inventory, conf, invocation.Output);
                 break;
             default:
-                HostDiscoverText.Write(root, result, tree: format == HostOptions.TreeFormat, invocation.Output);
+                HostDiscoverText.Write(root, inventory, conf, tree: format == HostOptions.TreeFormat, invocation.Output);
                 break;
         }
 
-        return result.Warnings.Count == 0 ? 0 : 1;
+        return inventory.ConfigErrors.Count > 0 || conf?.Errors.Count > 0 ? HostConfig.Failure
+            : inventory.Discovery.Warnings.Count > 0 || conf?.Warnings.Count > 0 || inventory.SyncWarnings.Count > 0 ? 1
+            : 0;
     }
 }

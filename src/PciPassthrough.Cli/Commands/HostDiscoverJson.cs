@@ -1,30 +1,61 @@
 using System.Text.Json;
+using PciPassthrough.Core.Devices;
 using PciPassthrough.Core.Pci;
 using PciPassthrough.Host.Discovery;
+using PciPassthrough.Host.NovaConf;
 
 namespace PciPassthrough.Cli.Commands;
 
 /// <summary>
 /// The <c>--format json</c> output of <c>host discover</c>, with Nova's field names:
 /// <c>{root, devices: [{address, vendor_id, product_id, dev_type, parent_addr, numa_node, class, driver,
-/// iommu_group, netdev, parent_ifname, vf_product_id, card_serial_number, total_vfs, enabled_vfs}],
-/// warnings: [{address, message, fix}]}</c>; absent values are null.
+/// iommu_group, netdev, parent_ifname, vf_product_id, card_serial_number, total_vfs, enabled_vfs, device_spec,
+/// status, pool, not_selected}], device_specs: [{number, spec}], pools: [{number, free, keys}],
+/// config_errors: [{file, line, kind, message}], warnings: [{address, message, fix}]}</c>. Absent values are null;
+/// <c>device_spec</c> and <c>pool</c> are 1-based numbers into the two lists.
 /// </summary>
 internal static class HostDiscoverJson
 {
-    public static void Write(string root, DiscoveryResult result, TextWriter output) =>
+    public static void Write(string root, HostInventory inventory, NovaConfOptions? conf, TextWriter output) =>
         HostJson.Write(output, json =>
         {
+            var pools = inventory.Tracker?.Pools.Pools ?? [];
+            var poolOf = pools.SelectMany((pool, i) => pool.Devices.Select(d => (d.Address, Number: i + 1)))
+                .ToDictionary(p => p.Address, p => p.Number, StringComparer.Ordinal);
             json.WriteString("root", root);
             json.WriteStartArray("devices");
-            foreach (var function in result.Functions)
+            foreach (var device in inventory.Devices)
             {
-                WriteDevice(json, function);
+                WriteDevice(json, device, poolOf);
             }
 
             json.WriteEndArray();
+            json.WriteStartArray("device_specs");
+            foreach (var spec in inventory.Specs)
+            {
+                json.WriteStartObject();
+                json.WriteNumber("number", spec.Index + 1);
+                json.WritePropertyName("spec");
+                json.WriteRawValue(spec.ToJson());
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+            json.WriteStartArray("pools");
+            foreach (var (pool, i) in pools.Select((pool, i) => (pool, i)))
+            {
+                json.WriteStartObject();
+                json.WriteNumber("number", i + 1);
+                json.WriteNumber("free", pool.Count);
+                json.WritePropertyName("keys");
+                pool.Keys.ToJsonObject().WriteTo(json);
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+            WriteConfigErrors(json, inventory, conf);
             json.WriteStartArray("warnings");
-            foreach (var warning in result.Warnings)
+            foreach (var warning in inventory.Discovery.Warnings)
             {
                 json.WriteStartObject();
                 json.WriteString("address", warning.Address);
@@ -33,12 +64,38 @@ internal static class HostDiscoverJson
                 json.WriteEndObject();
             }
 
+            foreach (var warning in inventory.SyncWarnings.Concat(conf?.Warnings.Select(w => w.ToString()) ?? []))
+            {
+                json.WriteStartObject();
+                json.WriteNull("address");
+                json.WriteString("message", warning);
+                json.WriteNull("fix");
+                json.WriteEndObject();
+            }
+
             json.WriteEndArray();
         });
 
-    private static void WriteDevice(Utf8JsonWriter json, DiscoveredFunction function)
+    private static void WriteConfigErrors(Utf8JsonWriter json, HostInventory inventory, NovaConfOptions? conf)
     {
-        var record = function.Record;
+        json.WriteStartArray("config_errors");
+        var errors = (conf?.Errors.Select(e => (e.Location, e.Error)) ?? []).Concat(inventory.ConfigErrors);
+        foreach (var (location, error) in errors)
+        {
+            json.WriteStartObject();
+            json.WriteString("file", location.File);
+            json.WriteNumber("line", location.Line);
+            json.WriteString("kind", error.Kind);
+            json.WriteString("message", error.Message);
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+    }
+
+    private static void WriteDevice(Utf8JsonWriter json, InventoryDevice device, Dictionary<string, int> poolOf)
+    {
+        var (record, function) = (device.Record, device.Function);
         json.WriteStartObject();
         json.WriteString("address", record.Address);
         json.WriteString("vendor_id", record.VendorId);
@@ -55,6 +112,10 @@ internal static class HostDiscoverJson
         json.WriteString("card_serial_number", record.CardSerialNumber);
         json.WriteNumber("total_vfs", function.TotalVfs);
         HostJson.WriteNumber(json, "enabled_vfs", function.EnabledVfs);
+        HostJson.WriteNumber(json, "device_spec", device.Spec is { } spec ? spec.Index + 1 : null);
+        json.WriteString("status", device.Tracked?.Status.ToNovaName());
+        HostJson.WriteNumber(json, "pool", poolOf.TryGetValue(record.Address, out var pool) ? pool : null);
+        json.WriteString("not_selected", device.NoMatchReason);
         json.WriteEndObject();
     }
 }

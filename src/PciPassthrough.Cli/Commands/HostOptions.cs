@@ -16,6 +16,13 @@ internal static class HostOptions
         HelpName = "DIR",
     };
 
+    public static Option<string?> Config() => new("--config")
+    {
+        Description = "A nova.conf: its [pci] device_spec decides which devices are passed through, with which tags. "
+            + "Example: --config /etc/nova/nova.conf",
+        HelpName = "FILE",
+    };
+
     public static Option<string> Format(params string[] formats)
     {
         var option = new Option<string>("--format")

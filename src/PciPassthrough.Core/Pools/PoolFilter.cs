@@ -63,7 +63,8 @@ internal sealed class PoolFilter(IReadOnlyList<NumaCellSocket> hostCells)
 
         if (rpUuids.Count > 0)
         {
-            kept = Compact(pools[..kept], p => p.Pool.RpUuid is { } uuid && p.Count >= Occurrences(rpUuids, uuid));
+            kept = Compact(pools[..kept],
+                p => p.Pool.RpUuid is { } uuid && Occurrences(rpUuids, uuid) is var wanted and > 0 && p.Count >= wanted);
             if (Fails(pools[..kept], request, PoolFilterStep.PlacementAllocation, out failedAt))
             {
                 return -1;

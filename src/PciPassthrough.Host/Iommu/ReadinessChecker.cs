@@ -16,21 +16,51 @@ public static class ReadinessChecker
 {
     public const string CommandLineCheck = "kernel command line", IommuCheck = "IOMMU", GroupsCheck = "IOMMU groups",
         VfioCheck = "vfio-pci", GroupCheck = "IOMMU group", SriovCheck = "SR-IOV VFs", DriverCheck = "driver binding",
-        DiscoveryCheck = "discovery";
+        DiscoveryCheck = "discovery", DeviceSpecCheck = "device_spec";
 
     private const string BootFix = "add intel_iommu=on iommu=pt (Intel) or amd_iommu=on iommu=pt (AMD) to "
         + "GRUB_CMDLINE_LINUX in /etc/default/grub, run update-grub (or grub2-mkconfig -o /boot/grub2/grub.cfg) and reboot";
 
-    public static ReadinessReport Check(
-        HostIommuState host, DiscoveryResult discovery, IReadOnlyList<PassthroughCandidate> candidates)
+    /// <summary>
+    /// Checks the host for the devices a configuration selects; without a configuration, for the devices one would
+    /// usually pass through (<see cref="PassthroughCandidate.Guess"/>). A configuration the compute would refuse
+    /// fails the <c>device_spec</c> check.
+    /// </summary>
+    public static ReadinessReport Check(HostIommuState host, HostInventory inventory)
     {
-        var iommuActive = host.IommuUnits.Count > 0;
+        ArgumentNullException.ThrowIfNull(inventory);
+        if (!inventory.IsConfigured)
+        {
+            return Check(host, inventory.Discovery, PassthroughCandidate.Guess(inventory.Discovery.Records));
+        }
+
+        var selected = inventory.Devices.Where(d => d.Spec is not null)
+            .Select(d => new PassthroughCandidate(d.Record, d.Spec!.GetTagString("managed") switch
+            {
+                "true" => true,
+                "false" => false,
+                _ => null,
+            }))
+            .ToList();
+        return Check(host, inventory.Discovery, selected, CheckDeviceSpecs(inventory, selected.Count));
+    }
+
+    /// <summary>Checks the host for <paramref name="candidates"/>, the devices meant to be passed through.</summary>
+    public static ReadinessReport Check(
+        HostIommuState host, DiscoveryResult discovery, IReadOnlyList<PassthroughCandidate> candidates) =>
+        Check(host, discovery, candidates, []);
+
+    private static ReadinessReport Check(
+        HostIommuState host, DiscoveryResult discovery, IReadOnlyList<PassthroughCandidate> candidates,
+        IEnumerable<ReadinessCheck> configChecks)
+    {
         List<ReadinessCheck> checks =
         [
             CheckCommandLine(host.KernelCommandLine),
-            CheckIommu(host, iommuActive),
+            CheckIommu(host),
             CheckGroups(host),
             CheckVfio(host.Vfio),
+            .. configChecks,
         ];
         if (host.Groups.Count > 0)
         {
@@ -44,6 +74,28 @@ public static class ReadinessChecker
         checks.AddRange(discovery.Warnings.Select(w =>
             new ReadinessCheck(DiscoveryCheck, w.Address, CheckStatus.Warn, w.Message, w.Fix)));
         return new(checks);
+    }
+
+    private static IEnumerable<ReadinessCheck> CheckDeviceSpecs(HostInventory inventory, int selected)
+    {
+        foreach (var (location, error) in inventory.ConfigErrors)
+        {
+            yield return new(DeviceSpecCheck, location.ToString(), CheckStatus.Fail,
+                $"the compute would refuse to start: {error}", "correct this [pci] device_spec value (pcictl config check)");
+        }
+
+        if (inventory.ConfigErrors.Count > 0)
+        {
+            yield break;
+        }
+
+        yield return selected > 0
+            ? new(DeviceSpecCheck, null, CheckStatus.Pass,
+                $"{Count(inventory.Specs.Count, "entry selects", "entries select")} {Count(selected, "device")} of this host.")
+            : new(DeviceSpecCheck, null, CheckStatus.Warn,
+                $"{Count(inventory.Specs.Count, "entry selects", "entries select")} no device of this host: nothing can be passed through.",
+                "compare the entries' vendor_id, product_id and address with pcictl host discover --config, "
+                + "which says why each device is not selected");
     }
 
     private static ReadinessCheck CheckCommandLine(string? commandLine)
@@ -74,7 +126,7 @@ public static class ReadinessChecker
                 + "(AMD, or an Intel kernel built with CONFIG_INTEL_IOMMU_DEFAULT_ON).", BootFix);
     }
 
-    private static ReadinessCheck CheckIommu(HostIommuState host, bool active) => active
+    private static ReadinessCheck CheckIommu(HostIommuState host) => host.IommuUnits.Count > 0
         ? new(IommuCheck, null, CheckStatus.Pass,
             $"DMA remapping is active: {Count(host.IommuUnits.Count, "IOMMU unit")} ({string.Join(", ", host.IommuUnits)}).")
         : new(IommuCheck, null, CheckStatus.Fail,
@@ -199,6 +251,6 @@ public static class ReadinessChecker
         ? address
         : $"{address} ({device.VendorId}:{device.ProductId}{(device.Driver is null ? "" : ", " + device.Driver)})";
 
-    private static string Count(int count, string noun) =>
-        string.Create(CultureInfo.InvariantCulture, $"{count:N0} {noun}{(count == 1 ? "" : "s")}");
+    private static string Count(int count, string noun, string? plural = null) =>
+        string.Create(CultureInfo.InvariantCulture, $"{count:N0} {(count == 1 ? noun : plural ?? noun + "s")}");
 }

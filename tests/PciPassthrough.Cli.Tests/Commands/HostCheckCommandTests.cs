@@ -82,5 +82,19 @@ public sealed class HostCheckCommandTests
         output.ShouldContain($"(exit {exitCode})");
     }
 
+    [Fact]
+    public void Check_WithConfig_FailsAManagedNoDeviceOnAHostDriver()
+    {
+        using var host = FakeSysfsHosts.Nvme().Build();
+        var conf = Path.Combine(host.Root, "nova.conf");
+        File.WriteAllText(conf, "[pci]\ndevice_spec = {\"address\": \"0000:5e:00.0\", \"managed\": \"no\"}\n");
+
+        var (exitCode, output, _) = HostCommandRunner.Run("host", "check", "--root", host.Root, "--config", conf);
+
+        exitCode.ShouldBe(2);
+        output.ShouldContain("pass    device_spec          -             1 entry selects 1 device of this host.\n");
+        output.ShouldContain("  fail  driver binding 0000:5e:00.0: bind it to vfio-pci: driverctl set-override 0000:5e:00.0 vfio-pci\n");
+    }
+
     public static TheoryData<string> NamedHosts() => [.. FakeSysfsHosts.All.Keys];
 }

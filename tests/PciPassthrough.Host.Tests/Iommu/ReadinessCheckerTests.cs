@@ -1,5 +1,6 @@
 using PciPassthrough.Host.Discovery;
 using PciPassthrough.Host.Iommu;
+using PciPassthrough.Host.NovaConf;
 using PciPassthrough.Testing.Sysfs;
 
 namespace PciPassthrough.Host.Tests.Iommu;
@@ -159,7 +160,58 @@ public sealed class ReadinessCheckerTests
         report.Checks.Count.ShouldBeGreaterThanOrEqualTo(4);
     }
 
+    [Fact]
+    public void Check_WithConfig_ChecksOnlySelectedDevicesAndReadsManaged()
+    {
+        using var host = FakeSysfsHosts.Nvme().Build();
+        var inventory = HostInventory.Discover(host.Root, Conf("""device_spec = {"address": "0000:5e:00.0", "managed": "no"}"""));
+
+        var report = ReadinessChecker.Check(HostIommuReader.Read(host.Root), inventory);
+
+        report.Checks.Select(c => (c.Check, c.Subject, c.Status)).ShouldBe(
+        [
+            (ReadinessChecker.CommandLineCheck, null, CheckStatus.Pass),
+            (ReadinessChecker.IommuCheck, null, CheckStatus.Pass),
+            (ReadinessChecker.GroupsCheck, null, CheckStatus.Pass),
+            (ReadinessChecker.VfioCheck, null, CheckStatus.Pass),
+            (ReadinessChecker.DeviceSpecCheck, null, CheckStatus.Pass),
+            (ReadinessChecker.GroupCheck, null, CheckStatus.Pass),
+            (ReadinessChecker.DriverCheck, "0000:5e:00.0", CheckStatus.Fail),
+        ]);
+        report.Checks[4].Detail.ShouldBe("1 entry selects 1 device of this host.");
+    }
+
+    [Fact]
+    public void Check_ConfigSelectingNothing_Warns()
+    {
+        using var host = FakeSysfsHosts.Nvme().Build();
+        var inventory = HostInventory.Discover(host.Root, Conf("""device_spec = {"vendor_id": "10de"}"""));
+
+        var check = ReadinessChecker.Check(HostIommuReader.Read(host.Root), inventory).Checks
+            .Single(c => c.Check == ReadinessChecker.DeviceSpecCheck);
+
+        check.Status.ShouldBe(CheckStatus.Warn);
+        check.Fix.ShouldNotBeNull().ShouldContain("pcictl host discover --config");
+    }
+
+    [Fact]
+    public void Check_ConfigTheComputeWouldRefuse_Fails()
+    {
+        using var host = FakeSysfsHosts.Nvme().Build();
+        var inventory = HostInventory.Discover(host.Root, Conf("""device_spec = {"address": "0000:5e:00.0", "devname": "eth0"}"""));
+
+        var report = ReadinessChecker.Check(HostIommuReader.Read(host.Root), inventory);
+
+        var check = report.Checks.Single(c => c.Check == ReadinessChecker.DeviceSpecCheck);
+        (check.Subject, check.Status).ShouldBe(("nova.conf:2", CheckStatus.Fail));
+        check.Detail.ShouldStartWith("the compute would refuse to start: PciDeviceInvalidDeviceName: ");
+        report.ExitCode.ShouldBe(2);
+    }
+
     public static TheoryData<string> NamedHosts() => [.. FakeSysfsHosts.All.Keys];
+
+    private static NovaConfOptions Conf(string pci) =>
+        NovaConfOptions.Read(NovaConfParser.Parse($"[pci]\n{pci}\n", "nova.conf"));
 
     private static ReadinessReport CheckHost(FakeSysfsBuilder builder)
     {

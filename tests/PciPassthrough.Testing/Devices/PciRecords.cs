@@ -6,7 +6,7 @@ namespace PciPassthrough.Testing.Devices;
 /// <summary>Short builders for reported devices with the fields pools and trackers read.</summary>
 public static class PciRecords
 {
-    public static PciDeviceRecord Pci(string address, string vendorId = "8086", string productId = "aaaa", int? numa = null) =>
+    public static PciDeviceRecord Plain(string address, string vendorId = "8086", string productId = "aaaa", int? numa = null) =>
         Record(address, vendorId, productId, PciDeviceType.Pci, numa);
 
     public static PciDeviceRecord Pf(string address, string vendorId = "8086", string productId = "1528", int? numa = null) =>

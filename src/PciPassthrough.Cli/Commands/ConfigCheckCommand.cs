@@ -1,0 +1,36 @@
+using System.CommandLine;
+using PciPassthrough.Host.NovaConf;
+
+namespace PciPassthrough.Cli.Commands;
+
+/// <summary><c>pcictl config check FILE</c>: read, check, print, and say with the exit code whether Nova would start.</summary>
+internal static class ConfigCheckCommand
+{
+    public const string TableFormat = "table", JsonFormat = "json";
+
+    public static int Run(string path, string format, InvocationConfiguration invocation)
+    {
+        NovaConfFile file;
+        try
+        {
+            file = NovaConfFile.Read(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            invocation.Error.WriteLine($"pcictl: cannot read {path}: {e.Message}");
+            return ExitCodes.Usage;
+        }
+
+        var report = ConfigCheck.Run(file);
+        if (format == JsonFormat)
+        {
+            ConfigCheckJson.Write(report, invocation.Output);
+        }
+        else
+        {
+            ConfigCheckTable.Write(report, invocation.Output);
+        }
+
+        return report.IsValid ? ExitCodes.Ok : ExitCodes.Invalid;
+    }
+}

@@ -1,0 +1,47 @@
+using PciPassthrough.Core.Config;
+using PciPassthrough.Host.NovaConf;
+
+namespace PciPassthrough.Cli.Commands;
+
+/// <summary>What <c>pcictl config check</c> understood from one file, and what is wrong with it.</summary>
+internal sealed record ConfigCheckReport(
+    string File,
+    NovaConfOptions Options,
+    IReadOnlyList<ConfigCheckReport.CheckedSpec> DeviceSpecs,
+    IReadOnlyList<ConfigCheckReport.CheckedAlias> Aliases,
+    IReadOnlyList<NovaConfError> Errors,
+    IReadOnlyList<NovaConfWarning> Warnings)
+{
+    public bool IsValid => Errors.Count == 0;
+
+    /// <summary>The single-valued options, typed (<see cref="string"/>, <see cref="bool"/> or <see cref="double"/>);
+    /// a null location means Nova's default.</summary>
+    public IReadOnlyList<Setting> Settings =>
+    [
+        new("DEFAULT", "host", Options.Host.Value, Options.Host.Location),
+        new("pci", "report_in_placement", Options.ReportInPlacement.Value, Options.ReportInPlacement.Location),
+        new("filter_scheduler", "pci_in_placement", Options.PciInPlacement.Value, Options.PciInPlacement.Location),
+        new("filter_scheduler", "pci_weight_multiplier", Options.PciWeightMultiplier.Value,
+            Options.PciWeightMultiplier.Location),
+        new("compute", "packing_host_numa_cells_allocation_strategy",
+            Options.PackingHostNumaCellsAllocationStrategy.Value, Options.PackingHostNumaCellsAllocationStrategy.Location),
+    ];
+
+    /// <summary>One parsed <c>device_spec</c> entry and the option value it came from (a list value gives several).</summary>
+    public sealed record CheckedSpec(NovaConfEntry Entry, DeviceSpec Spec)
+    {
+        /// <summary>
+        /// A single address (01 DS-20) or a devname (DS-25): only the compute can tell whether it names an SR-IOV PF,
+        /// whose VFs the spec then selects too.
+        /// </summary>
+        public bool IsResolvedOnCompute => Spec.Devname is not null || Spec.Address is { IsSingleAddress: true };
+    }
+
+    /// <summary>One alias and the line of each of its specs, in the same order.</summary>
+    public sealed record CheckedAlias(PciAlias Alias, IReadOnlyList<ConfLocation> SpecLocations);
+
+    public sealed record Setting(string Section, string Key, object? Value, ConfLocation? Location)
+    {
+        public string Name => $"[{Section}] {Key}";
+    }
+}

@@ -1,0 +1,43 @@
+using System.CommandLine;
+
+namespace PciPassthrough.Cli.Commands;
+
+/// <summary><c>pcictl config …</c>: what a <c>nova.conf</c> means, before any service is restarted.</summary>
+public static class ConfigCommands
+{
+    public static Command Build()
+    {
+        var file = new Argument<string>("FILE")
+        {
+            Description = "The nova.conf to check, e.g. /etc/nova/nova.conf or examples/nova.conf.",
+        };
+        var format = new Option<string>("--format")
+        {
+            Description = "How to print the result: 'table' for people, 'json' for scripts (shape documented in "
+                + "README.md). Example: --format json",
+            DefaultValueFactory = _ => ConfigCheckCommand.TableFormat,
+            HelpName = "table|json",
+        };
+        format.AcceptOnlyFromAmong(ConfigCheckCommand.TableFormat, ConfigCheckCommand.JsonFormat);
+
+        var check = new Command("check", """
+            Reads FILE as Nova does (oslo.config INI rules) and prints each [pci] device_spec and [pci] alias as
+            understood (normalised, with tags), the other options PCI passthrough reads, and every error as
+            FILE:LINE: kind: message. PF addresses and devnames are resolved on the compute, not here.
+
+            Examples:
+              pcictl config check /etc/nova/nova.conf
+              pcictl config check nova.conf --format json
+
+            Exit codes: 0 valid, 1 invalid configuration, 2 unreadable file or bad arguments.
+            """)
+        {
+            file,
+            format,
+        };
+        check.SetAction(parseResult => ConfigCheckCommand.Run(
+            parseResult.GetRequiredValue(file), parseResult.GetRequiredValue(format), parseResult.InvocationConfiguration));
+
+        return new Command("config", "Check a nova.conf the way Nova reads it.") { check };
+    }
+}

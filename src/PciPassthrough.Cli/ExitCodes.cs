@@ -1,0 +1,14 @@
+namespace PciPassthrough.Cli;
+
+/// <summary>What <c>pcictl</c> returns to the shell; scripts rely on these numbers.</summary>
+public static class ExitCodes
+{
+    /// <summary>The command did its job and found nothing wrong.</summary>
+    public const int Ok = 0;
+
+    /// <summary>The input was read and is invalid (e.g. a configuration Nova would refuse).</summary>
+    public const int Invalid = 1;
+
+    /// <summary>The input could not be read, or the command line itself is wrong.</summary>
+    public const int Usage = 2;
+}

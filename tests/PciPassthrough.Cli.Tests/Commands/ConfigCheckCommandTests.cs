@@ -1,0 +1,272 @@
+using System.CommandLine;
+using System.Text.Json;
+
+namespace PciPassthrough.Cli.Tests.Commands;
+
+public sealed class ConfigCheckCommandTests : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("pcictl-config-check-").FullName;
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    [Fact]
+    public void Check_ValidFile_ExitsZeroAndSaysValid()
+    {
+        var path = Write("[DEFAULT]\nhost = cn1\n[pci]\nreport_in_placement = true\n");
+
+        var (exitCode, output, error) = Run("config", "check", path);
+
+        exitCode.ShouldBe(0);
+        error.ShouldBeEmpty();
+        output.ShouldStartWith($"{path}: valid{Environment.NewLine}");
+        output.ShouldContain("[pci] report_in_placement");
+    }
+
+    [Fact]
+    public void Check_InvalidValue_ExitsOneWithFileLineKindAndMessage()
+    {
+        var path = Write("[pci]\n\nreport_in_placement = y\n");
+
+        var (exitCode, output, _) = Run("config", "check", path);
+
+        exitCode.ShouldBe(1);
+        output.ShouldStartWith($"{path}: invalid, 1 error");
+        output.ShouldContain($"{path}:3: ConfigFileValueError: [pci] report_in_placement: 'y' is not a boolean");
+    }
+
+    [Fact]
+    public void Check_TextThatIsNotIni_ExitsOneWithEveryBadLine()
+    {
+        var path = Write("host = cn1\n[pci\n");
+
+        var (exitCode, output, _) = Run("config", "check", path);
+
+        exitCode.ShouldBe(1);
+        output.ShouldContain($"{path}:1: ConfigFileParseError: option 'host' comes before any [section] header");
+        output.ShouldContain($"{path}:2: ConfigFileParseError: section header '[pci' must end with ']'");
+    }
+
+    [Fact]
+    public void Check_OnlyWarnings_ExitsZeroAndPrintsThem()
+    {
+        var path = Write("[pci]\nDevice_Spec = {}\n");
+
+        var (exitCode, output, _) = Run("config", "check", path);
+
+        exitCode.ShouldBe(0);
+        output.ShouldContain($"{path}:2: warning: Nova ignores [pci] Device_Spec: did you mean [pci] device_spec?");
+    }
+
+    [Fact]
+    public void Check_MissingFile_ExitsTwoAndSaysWhyOnStandardError()
+    {
+        var path = Path.Combine(_directory, "absent.conf");
+
+        var (exitCode, output, error) = Run("config", "check", path);
+
+        exitCode.ShouldBe(2);
+        output.ShouldBeEmpty();
+        error.ShouldStartWith($"pcictl: cannot read {path}: ");
+    }
+
+    [Fact]
+    public void Check_Directory_ExitsTwo() => Run("config", "check", _directory).ExitCode.ShouldBe(2);
+
+    [Theory]
+    [InlineData("config", "check")] // FILE missing
+    [InlineData("config", "check", "nova.conf", "--format", "xml")]
+    [InlineData("config", "check", "nova.conf", "--frobnicate")]
+    public void Check_BadArguments_ExitTwo(params string[] args) => Run(args).ExitCode.ShouldBe(2);
+
+    [Fact]
+    public void Check_Help_ExplainsEachOptionWithAnExample()
+    {
+        var (exitCode, output, _) = Run("config", "check", "--help");
+
+        exitCode.ShouldBe(0);
+        output.ShouldContain("pcictl config check /etc/nova/nova.conf");
+        output.ShouldContain("--format <table|json>");
+        output.ShouldContain("Example: --format json");
+        output.ShouldContain("Exit codes: 0 valid, 1 invalid configuration, 2 unreadable file or bad arguments.");
+    }
+
+    [Fact]
+    public void Check_JsonFormat_HasTheDocumentedShape()
+    {
+        var path = Write("[pci]\nreport_in_placement = maybe\nDevice_Spec = {}\n[filter_scheduler]\npci_weight_multiplier = 3\n");
+
+        var (exitCode, output, _) = Run("config", "check", path, "--format", "json");
+
+        exitCode.ShouldBe(1);
+        var root = JsonDocument.Parse(output).RootElement;
+        root.GetProperty("file").GetString().ShouldBe(path);
+        root.GetProperty("valid").GetBoolean().ShouldBeFalse();
+        var options = root.GetProperty("options");
+        options.GetProperty("DEFAULT").GetProperty("host").GetProperty("value").ValueKind.ShouldBe(JsonValueKind.Null);
+        options.GetProperty("DEFAULT").GetProperty("host").GetProperty("line").ValueKind.ShouldBe(JsonValueKind.Null);
+        var multiplier = options.GetProperty("filter_scheduler").GetProperty("pci_weight_multiplier");
+        multiplier.GetProperty("value").GetDouble().ShouldBe(3.0);
+        multiplier.GetProperty("line").GetInt32().ShouldBe(5);
+        options.GetProperty("pci").GetProperty("report_in_placement").GetProperty("value").GetBoolean().ShouldBeFalse();
+        var error = root.GetProperty("errors").EnumerateArray().ShouldHaveSingleItem();
+        error.GetProperty("file").GetString().ShouldBe(path);
+        error.GetProperty("line").GetInt32().ShouldBe(2);
+        error.GetProperty("kind").GetString().ShouldBe("ConfigFileValueError");
+        error.GetProperty("message").GetString().ShouldStartWith("[pci] report_in_placement: 'maybe' is not a boolean");
+        var warning = root.GetProperty("warnings").EnumerateArray().ShouldHaveSingleItem();
+        warning.GetProperty("line").GetInt32().ShouldBe(3);
+    }
+
+    [Theory]
+    [InlineData("[pci]\ndevice_spec = {'vendor_id': '8086'}", 2, "PciConfigInvalidSpec")] // DS-2
+    [InlineData("[pci]\ndevice_spec = [1]", 2, "PciConfigInvalidSpec")] // DS-3
+    [InlineData("[pci]\ndevice_spec = {\"vendor_id\": \"80860\"}", 2, "PciConfigInvalidSpec")] // DS-8
+    [InlineData("[pci]\ndevice_spec = {\"address\": \"1:2:3:4\"}", 2, "PciDeviceWrongAddressFormat")] // DS-11
+    [InlineData("[pci]\ndevice_spec = {\"devname\": \"eth0\", \"address\": \"0000:0a:00.5\"}", 2,
+        "PciDeviceInvalidDeviceName")] // DS-23
+    [InlineData("[pci]\ndevice_spec = {\"vendor_id\": \"8086\", \"managed\": \"maybe\"}", 2,
+        "PciConfigInvalidSpec")] // DS-27
+    [InlineData("[pci]\ndevice_spec = {\"vendor_id\": \"8086\", \"one_time_use\": \"TrUe\"}", 2,
+        "PciConfigInvalidSpec")] // DS-28
+    [InlineData("[pci]\nreport_in_placement = true\ndevice_spec = {\"devname\": \"eth0\"}", 3,
+        "PlacementPciException")] // DS-26
+    [InlineData("[pci]\nalias = {\"name\": \"a1\", \"vendor_id\": \"0x8086\"}", 2, "PciInvalidAlias")] // RQ-6
+    [InlineData("[pci]\n\nalias = {\"name\": \"a1\", \"vendor_id\": \"8086\"}", 3, "PciInvalidAlias")] // RQ-9
+    public void Check_ConfigurationNovaRefuses_ExitsOneWithKindAtTheValuesLine(string text, int line, string kind)
+    {
+        var path = Write(text);
+
+        var (exitCode, output, _) = Run("config", "check", path);
+
+        exitCode.ShouldBe(1);
+        output.ShouldContain($"{path}:{line}: {kind}: ");
+    }
+
+    [Fact]
+    public void Check_DeviceSpecs_ListedNormalisedWithTagsAndTheirLines()
+    {
+        var path = Write("""
+            [pci]
+            passthrough_whitelist = {"vendor_id": "0x8086", "product_id": "ABCD", "physical_network": "physnet1"}
+            device_spec = [{"address": "0:a:0.5", "trusted": "yes"},
+                {"devname": "ens1f0"}]
+            """);
+
+        var (exitCode, output, _) = Run("config", "check", path, "--format", "json");
+
+        exitCode.ShouldBe(0);
+        var specs = JsonDocument.Parse(output).RootElement.GetProperty("device_specs").EnumerateArray().ToList();
+        specs.Select(s => s.GetProperty("line").GetInt32()).ShouldBe([2, 3, 3]);
+        specs.Select(s => s.GetProperty("option").GetString())
+            .ShouldBe(["[pci] passthrough_whitelist", "[pci] device_spec", "[pci] device_spec"]);
+        specs.Select(s => Compact(s.GetProperty("spec"))).ShouldBe([
+            """{"vendor_id":"8086","product_id":"abcd","address":"*:*:*.*","physical_network":"physnet1"}""",
+            """{"vendor_id":"*","product_id":"*","address":"0000:0a:00.5","trusted":"yes"}""",
+            """{"vendor_id":"*","product_id":"*","devname":"ens1f0"}""",
+        ]);
+        specs.Select(s => s.GetProperty("resolved_on_compute").GetBoolean()).ShouldBe([false, true, true]);
+    }
+
+    [Fact]
+    public void Check_DeviceSpecsTable_SaysWhatIsResolvedOnTheCompute()
+    {
+        var path = Write("[pci]\ndevice_spec = {\"address\": \"0000:3b:00.0\", \"physical_network\": \"physnet1\"}\n");
+
+        var (_, output, _) = Run("config", "check", path);
+
+        output.ShouldContain("[pci] device_spec: 1 spec; a device is governed by the first that matches it");
+        output.ShouldContain("0000:3b:00.0 (1)");
+        output.ShouldContain("physical_network=physnet1");
+        output.ShouldContain("(1) resolved on the compute: if it is an SR-IOV PF");
+    }
+
+    [Fact]
+    public void Check_RemoteManagedDevname_IsLeftToTheComputeWithAWarning()
+    {
+        var path = Write("[pci]\ndevice_spec = {\"devname\": \"ens1f0\", \"remote_managed\": \"true\"}\n");
+
+        var (exitCode, output, _) = Run("config", "check", path);
+
+        exitCode.ShouldBe(0);
+        output.ShouldContain($"{path}:2: warning: [pci] device_spec: a remote_managed spec by devname is resolved on the compute");
+    }
+
+    [Fact]
+    public void Check_Aliases_ListedWithEachSpecsLine()
+    {
+        var path = Write("""
+            [pci]
+            alias = {"name": "vf", "vendor_id": "8086", "product_id": "154c", "device_type": "type-VF"}
+            alias = {"name": "gpu", "vendor_id": "10de", "product_id": "20b5", "numa_policy": "required"}
+            alias = {"name": " vf ", "vendor_id": "8086", "product_id": "10ed", "device_type": "type-VF"}
+            """);
+
+        var (exitCode, output, _) = Run("config", "check", path, "--format", "json");
+
+        exitCode.ShouldBe(0);
+        var aliases = JsonDocument.Parse(output).RootElement.GetProperty("aliases").EnumerateArray().ToList();
+        aliases.Select(a => (a.GetProperty("name").GetString(), a.GetProperty("numa_policy").GetString()))
+            .ShouldBe([("vf", "legacy"), ("gpu", "required")]);
+        var vf = aliases[0].GetProperty("specs").EnumerateArray().ToList();
+        vf.Select(s => s.GetProperty("line").GetInt32()).ShouldBe([2, 4]);
+        Compact(vf[1].GetProperty("spec")).ShouldBe("""{"vendor_id":"8086","product_id":"10ed","dev_type":"type-VF"}""");
+    }
+
+    [Fact]
+    public void Check_AliasLineRejected_IsNotListedButTheOthersAre()
+    {
+        var path = Write("""
+            [pci]
+            alias = {"name": "vf", "vendor_id": "8086", "product_id": "154c", "device_type": "type-VF"}
+            alias = {"name": "vf", "vendor_id": "8086", "product_id": "10ed", "device_type": "type-PF"}
+            """);
+
+        var (exitCode, output, _) = Run("config", "check", path);
+
+        exitCode.ShouldBe(1);
+        output.ShouldContain($"{path}:3: PciInvalidAlias: ");
+        output.ShouldContain("[pci] alias: 1 alias;");
+        output.ShouldContain("vf   2    legacy      vendor_id=8086, product_id=154c, dev_type=type-VF");
+    }
+
+    [Fact]
+    public void Check_ExampleConfiguration_IsValid()
+    {
+        var (exitCode, output, _) = Run("config", "check", Path.Combine(RepositoryRoot(), "examples", "nova.conf"));
+
+        exitCode.ShouldBe(0, output);
+        output.ShouldNotContain("warning");
+    }
+
+    [Fact]
+    public void Check_BrokenExample_IsInvalid() =>
+        Run("config", "check", Path.Combine(RepositoryRoot(), "examples", "broken-nova.conf")).ExitCode.ShouldBe(1);
+
+    private string Write(string text)
+    {
+        var path = Path.Combine(_directory, $"{Guid.NewGuid():N}.conf");
+        File.WriteAllText(path, text);
+        return path;
+    }
+
+    private static (int ExitCode, string Output, string Error) Run(params string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var exitCode = Program.Run(args, new InvocationConfiguration { Output = output, Error = error });
+        return (exitCode, output.ToString(), error.ToString());
+    }
+
+    private static string Compact(JsonElement element) => JsonSerializer.Serialize(element);
+
+    private static string RepositoryRoot()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (!File.Exists(Path.Combine(directory.FullName, "PciPassthrough.slnx")))
+        {
+            directory = directory.Parent ?? throw new InvalidOperationException("PciPassthrough.slnx not found above the tests");
+        }
+
+        return directory.FullName;
+    }
+}
