@@ -1,5 +1,8 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
+using PciPassthrough.Core.Config;
 using PciPassthrough.Core.Errors;
+using PciPassthrough.Core.Requests;
 using PciPassthrough.Core.Scheduling;
 using PciPassthrough.Core.Simulation.Results;
 
@@ -17,6 +20,9 @@ public sealed class ScenarioRunner
     /// <summary>Hosts in host order: ascending ordinal name (SIM-11).</summary>
     private readonly List<SimulatedHost> _hosts;
 
+    /// <summary>The <c>[pci] alias</c> option, parsed once (it is global).</summary>
+    private readonly (PciAliasSet? Set, PciError? Error) _aliases;
+
     /// <summary>Server name → the host it is placed on.</summary>
     private readonly Dictionary<string, int> _placed = new(StringComparer.Ordinal);
 
@@ -24,7 +30,9 @@ public sealed class ScenarioRunner
     {
         _scenario = scenario;
         _release = release;
-        _hosts = [.. scenario.Hosts.OrderBy(h => h.Name, StringComparer.Ordinal).Select(SimulatedHost.Start)];
+        _aliases = ParseAliases(scenario.Config.Alias, release);
+        _hosts = [.. scenario.Hosts.OrderBy(h => h.Name, StringComparer.Ordinal)
+            .Select(host => SimulatedHost.Start(host, scenario.Config, release))];
     }
 
     /// <exception cref="ScenarioFormatException">A boot names a server that is currently placed (§2.7).</exception>
@@ -43,9 +51,17 @@ public sealed class ScenarioRunner
             ScenarioDelete delete => Delete(delete),
             _ => throw new ArgumentOutOfRangeException(nameof(step), step, "unknown scenario step"),
         }).ToList();
-        return new ScenarioResult(_release, _scenario.Name, new AliasReport(null, []), _scenario.Config.ReportInPlacement,
+        return new ScenarioResult(_release, _scenario.Name, AliasReport(), _scenario.Config.ReportInPlacement,
             hostReports, steps, [.. _hosts.Select(h => h.FinalState())]);
     }
+
+    /// <summary>§4.2: the parsed alias set, or the error every boot using an alias will meet (SIM-31 stage 5).</summary>
+    private AliasReport AliasReport() => _aliases.Error is { } error
+        ? new AliasReport(error, null)
+        : new AliasReport(null, [.. _aliases.Set!.Aliases.Select(alias => new AliasEntry(
+            alias.Name,
+            alias.NumaPolicy.ToNovaName(),
+            [.. alias.Specs.Select(spec => new JsonObject(spec.Select(p => KeyValuePair.Create(p.Key, (JsonNode?)p.Value))))]))]);
 
     private BootResult Boot(ScenarioBoot boot)
     {
@@ -84,6 +100,18 @@ public sealed class ScenarioRunner
         _hosts[index] = chosenState!; // SIM-41
         _placed[boot.Name] = index;
         return new BootResult(boot.Index, boot.Name, BootResult.Placed, _hosts[index].Name, api, evaluations);
+    }
+
+    private static (PciAliasSet?, PciError?) ParseAliases(IReadOnlyList<string> lines, NovaRelease release)
+    {
+        try
+        {
+            return (PciAliasSet.Parse(lines, new PciAliasOptions { Release = release }), null);
+        }
+        catch (PciException e)
+        {
+            return (null, e.Error);
+        }
     }
 
     private DeleteResult Delete(ScenarioDelete delete)

@@ -1,0 +1,106 @@
+using System.Text.Json.Nodes;
+using PciPassthrough.Core.Config;
+using PciPassthrough.Core.Devices;
+using PciPassthrough.Core.Errors;
+using PciPassthrough.Core.Pools;
+using PciPassthrough.Core.Simulation.Results;
+
+namespace PciPassthrough.Core.Simulation;
+
+/// <summary>
+/// What nova-compute does when it starts (SIM-20): parse <c>device_spec</c>, match and track the reported devices and
+/// pool them, publish the pool summary, and — with <c>report_in_placement</c> — check the Placement view. The first
+/// failing stage stops start-up; what was built before it is still reported (SIM-21).
+/// </summary>
+internal sealed class HostStartup
+{
+    public const string DeviceSpecStage = "device_spec", DevicesStage = "devices", PoolsStage = "pools", PlacementStage = "placement";
+
+    private HostStartup(ScenarioHost host) => Host = host;
+
+    public ScenarioHost Host { get; }
+    public DeviceSpecSet? Specs { get; private set; }
+
+    /// <summary>The tracker, once stage <c>devices</c> got through; devices stay tracked even if a later stage fails.</summary>
+    public PciDeviceTracker? Tracker { get; private set; }
+
+    public IReadOnlyList<IgnoredDeviceReport> IgnoredDevices { get; private set; } = [];
+    public PciError? Error { get; private set; }
+    public string? ErrorStage { get; private set; }
+
+    public static HostStartup Run(ScenarioHost host, ScenarioConfig config, NovaRelease release)
+    {
+        var startup = new HostStartup(host);
+        var stage = DeviceSpecStage;
+        try
+        {
+            var options = new DeviceSpecOptions { Release = release, ReportInPlacement = config.ReportInPlacement };
+            startup.Specs = DeviceSpecParser.Parse(host.DeviceSpec, new PciDeviceListProbe(host.PciDevices), options);
+            stage = DevicesStage;
+            startup.TrackDevices(release);
+            stage = PoolsStage;
+            startup.Tracker!.Pools.SchedulerView();
+            stage = PlacementStage;
+            if (config.ReportInPlacement)
+            {
+                startup.Specs.RejectDevnameForPlacement();
+            }
+        }
+        catch (PciException e)
+        {
+            (startup.Error, startup.ErrorStage) = (e.Error, stage);
+        }
+
+        return startup;
+    }
+
+    /// <summary>
+    /// SIM-20 stage 2: every reported device in list order against the specs (first match wins); an address that cannot
+    /// be parsed is skipped (01 DS-35). Matching devices are tracked and pooled in list order.
+    /// </summary>
+    private void TrackDevices(NovaRelease release)
+    {
+        var matched = new List<MatchedPciDevice>();
+        var ignored = new List<IgnoredDeviceReport>();
+        foreach (var device in Host.PciDevices)
+        {
+            var match = Specs!.Match(device);
+            if (match.Spec is { } spec)
+            {
+                matched.Add(new MatchedPciDevice(device, spec));
+            }
+            else
+            {
+                ignored.Add(new IgnoredDeviceReport(device.Address, match.Rejection ?? "no matching device_spec"));
+            }
+        }
+
+        var tracker = new PciDeviceTracker(release, [.. Host.NumaCells.Select(c => new NumaCellSocket(c.Id, c.Socket))]);
+        tracker.Sync(matched);
+        (Tracker, IgnoredDevices) = (tracker, ignored);
+    }
+
+    public IReadOnlyList<SpecReport>? SpecReports() => Specs?.Specs.Select(spec => new SpecReport(
+        spec.Index,
+        spec.ConfigIndex,
+        spec.VendorId,
+        spec.ProductId,
+        spec.Devname,
+        spec.Address is { } address
+            ? new SpecAddressReport(address.Kind == DeviceSpecAddressKind.Glob ? "glob" : "regex",
+                address.Domain, address.Bus, address.Slot, address.Function, address.IsPhysicalFunction)
+            : null,
+        TagsOf(spec))).ToList();
+
+    /// <summary>A spec's tags with their raw JSON values (§4.3).</summary>
+    public static JsonObject TagsOf(DeviceSpec spec)
+    {
+        var tags = new JsonObject();
+        foreach (var (key, value) in spec.Tags)
+        {
+            tags[key] = value?.DeepClone();
+        }
+
+        return tags;
+    }
+}
