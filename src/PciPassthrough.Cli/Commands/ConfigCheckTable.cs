@@ -26,10 +26,16 @@ internal static class ConfigCheckTable
         WriteSpecs(report, console, output);
         output.WriteLine();
         WriteAliases(report, console, output);
-        output.WriteLine();
         var problems = report.Warnings.Select(w => (w.Location.Line, Text: w.ToString()))
-            .Concat(report.Errors.Select(e => (e.Location.Line, Text: e.ToString())));
-        foreach (var (_, text) in problems.OrderBy(problem => problem.Line))
+            .Concat(report.Errors.Select(e => (e.Location.Line, Text: e.ToString())))
+            .OrderBy(problem => problem.Line)
+            .ToList();
+        if (problems.Count > 0)
+        {
+            output.WriteLine();
+        }
+
+        foreach (var (_, text) in problems)
         {
             output.WriteLine(text);
         }
