@@ -1,0 +1,28 @@
+using PciPassthrough.Core.Errors;
+using PciPassthrough.Core.Requests;
+
+namespace PciPassthrough.Core.Tests.Requests;
+
+public sealed class GroupPoliciesTests
+{
+    [Theory]
+    [InlineData("none", true)] // RQ-29
+    [InlineData("isolate", true)] // RQ-29
+    [InlineData("Isolate", false)] // RQ-29
+    [InlineData("", false)] // RQ-29
+    [InlineData("shared", false)] // RQ-29
+    public void RQ29_Validate(string value, bool valid)
+    {
+        var error = GroupPolicies.Validate(value);
+        (error is null).ShouldBe(valid);
+        error?.Kind.ShouldBe(PciErrorKinds.ValidationError);
+    }
+
+    [Fact]
+    public void RQ29_TryParse_RoundTrips()
+    {
+        GroupPolicies.TryParse("isolate", out var policy).ShouldBeTrue();
+        policy.ToNovaName().ShouldBe("isolate");
+        GroupPolicies.TryParse("bogus", out _).ShouldBeFalse();
+    }
+}
