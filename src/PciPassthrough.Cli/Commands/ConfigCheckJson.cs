@@ -1,12 +1,15 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using System.Text.Json.Nodes;
+using PciPassthrough.Core.Requests;
 
 namespace PciPassthrough.Cli.Commands;
 
 /// <summary>
 /// The <c>--format json</c> output, a stable shape for scripts (documented in README.md):
-/// <c>{file, valid, options: {section: {key: {value, line}}}, errors: [{file, line, kind, message}],
-/// warnings: [{file, line, message}]}</c>; <c>line</c> is null for an option left at Nova's default.
+/// <c>{file, valid, options: {section: {key: {value, line}}}, device_specs: [{line, option, spec,
+/// resolved_on_compute}], aliases: [{name, numa_policy, specs: [{line, spec}]}], errors: [{file, line, kind, message}],
+/// warnings: [{file, line, message}]}</c>; an option's <c>line</c> is null when it is left at Nova's default.
 /// </summary>
 internal static class ConfigCheckJson
 {
@@ -23,6 +26,8 @@ internal static class ConfigCheckJson
             json.WriteString("file", report.File);
             json.WriteBoolean("valid", report.IsValid);
             WriteOptions(json, report);
+            WriteDeviceSpecs(json, report);
+            WriteAliases(json, report);
             json.WriteStartArray("errors");
             foreach (var error in report.Errors)
             {
@@ -50,6 +55,53 @@ internal static class ConfigCheckJson
         }
 
         output.WriteLine(System.Text.Encoding.UTF8.GetString(stream.ToArray()));
+    }
+
+    private static void WriteDeviceSpecs(Utf8JsonWriter json, ConfigCheckReport report)
+    {
+        json.WriteStartArray("device_specs");
+        foreach (var spec in report.DeviceSpecs)
+        {
+            json.WriteStartObject();
+            json.WriteNumber("line", spec.Entry.Location.Line);
+            json.WriteString("option", spec.Entry.OptionName);
+            json.WritePropertyName("spec");
+            JsonNode.Parse(spec.Spec.ToJson())!.WriteTo(json);
+            json.WriteBoolean("resolved_on_compute", spec.IsResolvedOnCompute);
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+    }
+
+    private static void WriteAliases(Utf8JsonWriter json, ConfigCheckReport report)
+    {
+        json.WriteStartArray("aliases");
+        foreach (var (alias, locations) in report.Aliases)
+        {
+            json.WriteStartObject();
+            json.WriteString("name", alias.Name);
+            json.WriteString("numa_policy", alias.NumaPolicy.ToNovaName());
+            json.WriteStartArray("specs");
+            foreach (var (spec, location) in alias.Specs.Zip(locations))
+            {
+                json.WriteStartObject();
+                json.WriteNumber("line", location.Line);
+                json.WriteStartObject("spec");
+                foreach (var (key, value) in spec)
+                {
+                    json.WriteString(key, value);
+                }
+
+                json.WriteEndObject();
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
     }
 
     private static void WriteOptions(Utf8JsonWriter json, ConfigCheckReport report)

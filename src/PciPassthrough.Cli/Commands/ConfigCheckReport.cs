@@ -1,3 +1,4 @@
+using PciPassthrough.Core.Config;
 using PciPassthrough.Host.NovaConf;
 
 namespace PciPassthrough.Cli.Commands;
@@ -6,6 +7,8 @@ namespace PciPassthrough.Cli.Commands;
 internal sealed record ConfigCheckReport(
     string File,
     NovaConfOptions Options,
+    IReadOnlyList<ConfigCheckReport.CheckedSpec> DeviceSpecs,
+    IReadOnlyList<ConfigCheckReport.CheckedAlias> Aliases,
     IReadOnlyList<NovaConfError> Errors,
     IReadOnlyList<NovaConfWarning> Warnings)
 {
@@ -23,6 +26,19 @@ internal sealed record ConfigCheckReport(
         new("compute", "packing_host_numa_cells_allocation_strategy",
             Options.PackingHostNumaCellsAllocationStrategy.Value, Options.PackingHostNumaCellsAllocationStrategy.Location),
     ];
+
+    /// <summary>One parsed <c>device_spec</c> entry and the option value it came from (a list value gives several).</summary>
+    public sealed record CheckedSpec(NovaConfEntry Entry, DeviceSpec Spec)
+    {
+        /// <summary>
+        /// A single address (01 DS-20) or a devname (DS-25): only the compute can tell whether it names an SR-IOV PF,
+        /// whose VFs the spec then selects too.
+        /// </summary>
+        public bool IsResolvedOnCompute => Spec.Devname is not null || Spec.Address is { IsSingleAddress: true };
+    }
+
+    /// <summary>One alias and the line of each of its specs, in the same order.</summary>
+    public sealed record CheckedAlias(PciAlias Alias, IReadOnlyList<ConfLocation> SpecLocations);
 
     public sealed record Setting(string Section, string Key, object? Value, ConfLocation? Location)
     {

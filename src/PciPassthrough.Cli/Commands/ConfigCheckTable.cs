@@ -1,4 +1,7 @@
 using System.Globalization;
+using PciPassthrough.Core.Config;
+using PciPassthrough.Core.Requests;
+using PciPassthrough.Host.NovaConf;
 using Spectre.Console;
 using Spectre.Console.Rendering;
 
@@ -19,14 +22,16 @@ internal static class ConfigCheckTable
         output.WriteLine(Summary(report));
         output.WriteLine();
         console.Write(SettingsTable(report));
-        foreach (var warning in report.Warnings)
+        output.WriteLine();
+        WriteSpecs(report, console, output);
+        output.WriteLine();
+        WriteAliases(report, console, output);
+        output.WriteLine();
+        var problems = report.Warnings.Select(w => (w.Location.Line, Text: w.ToString()))
+            .Concat(report.Errors.Select(e => (e.Location.Line, Text: e.ToString())));
+        foreach (var (_, text) in problems.OrderBy(problem => problem.Line))
         {
-            output.WriteLine(warning);
-        }
-
-        foreach (var error in report.Errors)
-        {
-            output.WriteLine(error);
+            output.WriteLine(text);
         }
     }
 
@@ -50,11 +55,70 @@ internal static class ConfigCheckTable
                 var other => other.ToString() ?? "",
             };
             table.AddRow(Cell(setting.Name), Cell(value),
-                Cell(setting.Location?.Line.ToString(CultureInfo.InvariantCulture) ?? "default"));
+                Cell(setting.Location is { } location ? Line(location) : "default"));
         }
 
         return table;
     }
+
+    private static void WriteSpecs(ConfigCheckReport report, IAnsiConsole console, TextWriter output)
+    {
+        if (report.DeviceSpecs.Count == 0)
+        {
+            output.WriteLine("[pci] device_spec: none, so no device can be passed through (01 DS-6)");
+            return;
+        }
+
+        output.WriteLine($"[pci] device_spec: {Count(report.DeviceSpecs.Count, "spec")}; a device is governed by the "
+            + "first that matches it");
+        var table = NewTable("#", "LINE", "VENDOR", "PRODUCT", "DEVICES", "TAGS");
+        foreach (var (checkedSpec, number) in report.DeviceSpecs.Select((spec, i) => (spec, i + 1)))
+        {
+            var spec = checkedSpec.Spec;
+            var devices = spec.Devname is { } devname ? $"devname {devname}"
+                : spec.Address is { Kind: DeviceSpecAddressKind.Regex } regex
+                    ? $"regex domain={regex.Domain} bus={regex.Bus} slot={regex.Slot} function={regex.Function}"
+                    : spec.Address?.ToString() ?? "";
+            table.AddRow(Cell(number.ToString(CultureInfo.InvariantCulture)), Cell(Line(checkedSpec.Entry.Location)),
+                Cell(spec.VendorId), Cell(spec.ProductId),
+                Cell(checkedSpec.IsResolvedOnCompute ? devices + " (1)" : devices),
+                Cell(string.Join(", ", spec.Tags.Select(tag => $"{tag.Key}={spec.GetTagString(tag.Key) ?? "null"}"))));
+        }
+
+        console.Write(table);
+        if (report.DeviceSpecs.Any(spec => spec.IsResolvedOnCompute))
+        {
+            output.WriteLine("(1) resolved on the compute: if it is an SR-IOV PF (a devname: the PF of that interface), "
+                + "the spec also selects its VFs; config check has no host to ask.");
+        }
+    }
+
+    private static void WriteAliases(ConfigCheckReport report, IAnsiConsole console, TextWriter output)
+    {
+        if (report.Aliases.Count == 0)
+        {
+            output.WriteLine("[pci] alias: none, so no flavor can ask for a PCI device by alias");
+            return;
+        }
+
+        output.WriteLine($"[pci] alias: {Count(report.Aliases.Count, "alias", "aliases")}; a flavor asks with "
+            + "pci_passthrough:alias=\"NAME:COUNT\"; several specs of one alias are alternatives");
+        var table = NewTable("NAME", "LINE", "NUMA POLICY", "SPEC");
+        foreach (var (alias, locations) in report.Aliases)
+        {
+            foreach (var (spec, location) in alias.Specs.Zip(locations))
+            {
+                var first = ReferenceEquals(spec, alias.Specs[0]);
+                table.AddRow(Cell(first ? alias.Name : ""), Cell(Line(location)),
+                    Cell(first ? alias.NumaPolicy.ToNovaName() : ""),
+                    Cell(string.Join(", ", spec.Select(pair => $"{pair.Key}={pair.Value ?? "null"}"))));
+            }
+        }
+
+        console.Write(table);
+    }
+
+    private static string Line(ConfLocation location) => location.Line.ToString(CultureInfo.InvariantCulture);
 
     private static Table NewTable(params string[] columns) =>
         new Table().Border(TableBorder.None).AddColumns([.. columns.Select(c => new TableColumn(Cell(c)))]);
@@ -62,7 +126,8 @@ internal static class ConfigCheckTable
     /// <summary>Plain text: config values are full of brackets that Spectre would read as markup.</summary>
     private static IRenderable Cell(string text) => new Text(text);
 
-    private static string Count(int count, string noun) => count == 1 ? $"1 {noun}" : $"{count} {noun}s";
+    private static string Count(int count, string noun, string? plural = null) =>
+        count == 1 ? $"1 {noun}" : $"{count} {plural ?? noun + "s"}";
 
     private static IAnsiConsole CreateConsole(TextWriter output)
     {

@@ -21,7 +21,11 @@ public sealed class PciAliasSet
     public static PciAliasSet Parse(IReadOnlyList<string> lines, PciAliasOptions? options = null) =>
         PciAliasParser.Run(lines, options ?? new PciAliasOptions(), stopAtFirst: true).Set;
 
-    /// <summary>Every problem of the option, each with its line (for <c>pcictl config check</c>); never throws for bad input.</summary>
-    public static IReadOnlyList<PciAliasError> Check(IReadOnlyList<string> lines, PciAliasOptions? options = null) =>
-        PciAliasParser.Run(lines, options ?? new PciAliasOptions(), stopAtFirst: false).Errors;
+    /// <summary>Every problem of the option, each with its line, and the aliases of the valid lines (for
+    /// <c>pcictl config check</c>); never throws for bad input.</summary>
+    public static PciAliasCheckResult Check(IReadOnlyList<string> lines, PciAliasOptions? options = null)
+    {
+        var parser = PciAliasParser.Run(lines, options ?? new PciAliasOptions(), stopAtFirst: false);
+        return new PciAliasCheckResult(parser.Set, parser.Errors);
+    }
 }

@@ -117,6 +117,118 @@ public sealed class ConfigCheckCommandTests : IDisposable
         warning.GetProperty("line").GetInt32().ShouldBe(3);
     }
 
+    [Theory]
+    [InlineData("[pci]\ndevice_spec = {'vendor_id': '8086'}", 2, "PciConfigInvalidSpec")] // DS-2
+    [InlineData("[pci]\ndevice_spec = [1]", 2, "PciConfigInvalidSpec")] // DS-3
+    [InlineData("[pci]\ndevice_spec = {\"vendor_id\": \"80860\"}", 2, "PciConfigInvalidSpec")] // DS-8
+    [InlineData("[pci]\ndevice_spec = {\"address\": \"1:2:3:4\"}", 2, "PciDeviceWrongAddressFormat")] // DS-11
+    [InlineData("[pci]\ndevice_spec = {\"devname\": \"eth0\", \"address\": \"0000:0a:00.5\"}", 2,
+        "PciDeviceInvalidDeviceName")] // DS-23
+    [InlineData("[pci]\ndevice_spec = {\"vendor_id\": \"8086\", \"managed\": \"maybe\"}", 2,
+        "PciConfigInvalidSpec")] // DS-27
+    [InlineData("[pci]\ndevice_spec = {\"vendor_id\": \"8086\", \"one_time_use\": \"TrUe\"}", 2,
+        "PciConfigInvalidSpec")] // DS-28
+    [InlineData("[pci]\nreport_in_placement = true\ndevice_spec = {\"devname\": \"eth0\"}", 3,
+        "PlacementPciException")] // DS-26
+    [InlineData("[pci]\nalias = {\"name\": \"a1\", \"vendor_id\": \"0x8086\"}", 2, "PciInvalidAlias")] // RQ-6
+    [InlineData("[pci]\n\nalias = {\"name\": \"a1\", \"vendor_id\": \"8086\"}", 3, "PciInvalidAlias")] // RQ-9
+    public void Check_ConfigurationNovaRefuses_ExitsOneWithKindAtTheValuesLine(string text, int line, string kind)
+    {
+        var path = Write(text);
+
+        var (exitCode, output, _) = Run("config", "check", path);
+
+        exitCode.ShouldBe(1);
+        output.ShouldContain($"{path}:{line}: {kind}: ");
+    }
+
+    [Fact]
+    public void Check_DeviceSpecs_ListedNormalisedWithTagsAndTheirLines()
+    {
+        var path = Write("""
+            [pci]
+            passthrough_whitelist = {"vendor_id": "0x8086", "product_id": "ABCD", "physical_network": "physnet1"}
+            device_spec = [{"address": "0:a:0.5", "trusted": "yes"},
+                {"devname": "ens1f0"}]
+            """);
+
+        var (exitCode, output, _) = Run("config", "check", path, "--format", "json");
+
+        exitCode.ShouldBe(0);
+        var specs = JsonDocument.Parse(output).RootElement.GetProperty("device_specs").EnumerateArray().ToList();
+        specs.Select(s => s.GetProperty("line").GetInt32()).ShouldBe([2, 3, 3]);
+        specs.Select(s => s.GetProperty("option").GetString())
+            .ShouldBe(["[pci] passthrough_whitelist", "[pci] device_spec", "[pci] device_spec"]);
+        specs.Select(s => Compact(s.GetProperty("spec"))).ShouldBe([
+            """{"vendor_id":"8086","product_id":"abcd","address":"*:*:*.*","physical_network":"physnet1"}""",
+            """{"vendor_id":"*","product_id":"*","address":"0000:0a:00.5","trusted":"yes"}""",
+            """{"vendor_id":"*","product_id":"*","devname":"ens1f0"}""",
+        ]);
+        specs.Select(s => s.GetProperty("resolved_on_compute").GetBoolean()).ShouldBe([false, true, true]);
+    }
+
+    [Fact]
+    public void Check_DeviceSpecsTable_SaysWhatIsResolvedOnTheCompute()
+    {
+        var path = Write("[pci]\ndevice_spec = {\"address\": \"0000:3b:00.0\", \"physical_network\": \"physnet1\"}\n");
+
+        var (_, output, _) = Run("config", "check", path);
+
+        output.ShouldContain("[pci] device_spec: 1 spec; a device is governed by the first that matches it");
+        output.ShouldContain("0000:3b:00.0 (1)");
+        output.ShouldContain("physical_network=physnet1");
+        output.ShouldContain("(1) resolved on the compute: if it is an SR-IOV PF");
+    }
+
+    [Fact]
+    public void Check_RemoteManagedDevname_IsLeftToTheComputeWithAWarning()
+    {
+        var path = Write("[pci]\ndevice_spec = {\"devname\": \"ens1f0\", \"remote_managed\": \"true\"}\n");
+
+        var (exitCode, output, _) = Run("config", "check", path);
+
+        exitCode.ShouldBe(0);
+        output.ShouldContain($"{path}:2: warning: [pci] device_spec: a remote_managed spec by devname is resolved on the compute");
+    }
+
+    [Fact]
+    public void Check_Aliases_ListedWithEachSpecsLine()
+    {
+        var path = Write("""
+            [pci]
+            alias = {"name": "vf", "vendor_id": "8086", "product_id": "154c", "device_type": "type-VF"}
+            alias = {"name": "gpu", "vendor_id": "10de", "product_id": "20b5", "numa_policy": "required"}
+            alias = {"name": " vf ", "vendor_id": "8086", "product_id": "10ed", "device_type": "type-VF"}
+            """);
+
+        var (exitCode, output, _) = Run("config", "check", path, "--format", "json");
+
+        exitCode.ShouldBe(0);
+        var aliases = JsonDocument.Parse(output).RootElement.GetProperty("aliases").EnumerateArray().ToList();
+        aliases.Select(a => (a.GetProperty("name").GetString(), a.GetProperty("numa_policy").GetString()))
+            .ShouldBe([("vf", "legacy"), ("gpu", "required")]);
+        var vf = aliases[0].GetProperty("specs").EnumerateArray().ToList();
+        vf.Select(s => s.GetProperty("line").GetInt32()).ShouldBe([2, 4]);
+        Compact(vf[1].GetProperty("spec")).ShouldBe("""{"vendor_id":"8086","product_id":"10ed","dev_type":"type-VF"}""");
+    }
+
+    [Fact]
+    public void Check_AliasLineRejected_IsNotListedButTheOthersAre()
+    {
+        var path = Write("""
+            [pci]
+            alias = {"name": "vf", "vendor_id": "8086", "product_id": "154c", "device_type": "type-VF"}
+            alias = {"name": "vf", "vendor_id": "8086", "product_id": "10ed", "device_type": "type-PF"}
+            """);
+
+        var (exitCode, output, _) = Run("config", "check", path);
+
+        exitCode.ShouldBe(1);
+        output.ShouldContain($"{path}:3: PciInvalidAlias: ");
+        output.ShouldContain("[pci] alias: 1 alias;");
+        output.ShouldContain("vf   2    legacy      vendor_id=8086, product_id=154c, dev_type=type-VF");
+    }
+
     [Fact]
     public void Check_ExampleConfiguration_IsValid()
     {
@@ -144,6 +256,8 @@ public sealed class ConfigCheckCommandTests : IDisposable
         var exitCode = Program.Run(args, new InvocationConfiguration { Output = output, Error = error });
         return (exitCode, output.ToString(), error.ToString());
     }
+
+    private static string Compact(JsonElement element) => JsonSerializer.Serialize(element);
 
     private static string RepositoryRoot()
     {

@@ -52,7 +52,7 @@ public sealed class PciAliasSetPropertyTests
     public void Check_FirstErrorIsTheOneParseStopsOn() =>
         Gen.Select(_line.Array[0, 4], _options).Sample((lines, options) =>
         {
-            var errors = PciAliasSet.Check(lines, options);
+            var errors = PciAliasSet.Check(lines, options).Errors;
             if (errors.Count == 0)
             {
                 PciAliasSet.Parse(lines, options);

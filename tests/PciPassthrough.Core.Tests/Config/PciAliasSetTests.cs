@@ -183,14 +183,20 @@ public sealed class PciAliasSetTests
     [Fact]
     public void Check_EveryProblemWithItsLine()
     {
-        var errors = PciAliasSet.Check([A, "{", """{"name":"b","device_type":"x"}""", """{"name":"a1","vendor_id":"8086","product_id":"154e","numa_policy":"socket"}""", """{"name":"c"}"""]);
+        var errors = PciAliasSet.Check([A, "{", """{"name":"b","device_type":"x"}""", """{"name":"a1","vendor_id":"8086","product_id":"154e","numa_policy":"socket"}""", """{"name":"c"}"""]).Errors;
         errors.Select(e => e.LineIndex).ShouldBe([1, 2, 3, null]);
         errors.ShouldAllBe(e => e.Error.Kind == PciErrorKinds.PciInvalidAlias);
         errors[^1].Error.Message.ShouldBe("aliases c need both vendor_id and product_id.");
     }
 
     [Fact]
-    public void Check_ValidSet_NoErrors() => PciAliasSet.Check([A]).ShouldBeEmpty();
+    public void Check_ValidSet_NoErrorsAndTheAliases()
+    {
+        var result = PciAliasSet.Check([A]);
+
+        result.Errors.ShouldBeEmpty();
+        result.Aliases.Aliases.Select(a => a.Name).ShouldBe(["a1"]);
+    }
 
     [Theory]
     [InlineData("resource_class")] // scenario-format §6

@@ -14,12 +14,20 @@ public sealed class PciHostBuilder(NovaRelease release = NovaRelease.Latest)
     private readonly List<string> _specs = [];
     private readonly List<PciDeviceRecord> _devices = [];
     private readonly List<NumaCellSocket> _cells = [];
+    private bool _reportInPlacement;
 
     public NovaRelease Release => release;
 
     public PciHostBuilder WithSpec(string json)
     {
         _specs.Add(json);
+        return this;
+    }
+
+    /// <summary><c>[pci] report_in_placement = true</c> (lets specs set <c>one_time_use</c>).</summary>
+    public PciHostBuilder WithReportInPlacement()
+    {
+        _reportInPlacement = true;
         return this;
     }
 
@@ -50,7 +58,7 @@ public sealed class PciHostBuilder(NovaRelease release = NovaRelease.Latest)
     }
 
     public DeviceSpecSet ParseSpecs() =>
-        DeviceSpecParser.Parse(_specs, new PciDeviceListProbe(_devices), new DeviceSpecOptions { Release = release });
+        DeviceSpecParser.Parse(_specs, new PciDeviceListProbe(_devices), new DeviceSpecOptions { Release = release, ReportInPlacement = _reportInPlacement });
 
     /// <summary>The reported devices a spec selects, with it, in reported order.</summary>
     public IReadOnlyList<MatchedPciDevice> Matched(DeviceSpecSet specs) =>
