@@ -8,8 +8,14 @@ internal static class ConfigCheckCommand
 {
     public const string TableFormat = "table", JsonFormat = "json";
 
-    public static int Run(string path, string format, InvocationConfiguration invocation)
+    public static int Run(string path, string format, string? root, InvocationConfiguration invocation)
     {
+        if (root is not null && !Directory.Exists(root))
+        {
+            invocation.Error.WriteLine($"pcictl: --root {root}: no such directory");
+            return ExitCodes.Usage;
+        }
+
         NovaConfFile file;
         try
         {
@@ -21,7 +27,7 @@ internal static class ConfigCheckCommand
             return ExitCodes.Usage;
         }
 
-        var report = ConfigCheck.Run(file);
+        var report = ConfigCheck.Run(file, root);
         if (format == JsonFormat)
         {
             ConfigCheckJson.Write(report, invocation.Output);

@@ -8,8 +8,9 @@ namespace PciPassthrough.Cli.Commands;
 /// <summary>
 /// The <c>--format json</c> output, a stable shape for scripts (documented in README.md):
 /// <c>{file, valid, options: {section: {key: {value, line}}}, device_specs: [{line, option, spec,
-/// resolved_on_compute}], aliases: [{name, numa_policy, specs: [{line, spec}]}], errors: [{file, line, kind, message}],
-/// warnings: [{file, line, message}]}</c>; an option's <c>line</c> is null when it is left at Nova's default.
+/// resolved_on_compute, selects?}], aliases: [{name, numa_policy, specs: [{line, spec}]}], host: null | {root,
+/// unselected, warnings}, errors: [{file, line, kind, message}], warnings: [{file, line, message}]}</c>; an option's
+/// <c>line</c> is null when it is left at Nova's default; <c>selects</c> and <c>host</c> come with <c>--root</c>.
 /// </summary>
 internal static class ConfigCheckJson
 {
@@ -28,6 +29,7 @@ internal static class ConfigCheckJson
             WriteOptions(json, report);
             WriteDeviceSpecs(json, report);
             WriteAliases(json, report);
+            WriteHost(json, report.Host);
             json.WriteStartArray("errors");
             foreach (var error in report.Errors)
             {
@@ -68,10 +70,42 @@ internal static class ConfigCheckJson
             json.WritePropertyName("spec");
             JsonNode.Parse(spec.Spec.ToJson())!.WriteTo(json);
             json.WriteBoolean("resolved_on_compute", spec.IsResolvedOnCompute);
+            if (spec.Selected is { } selected)
+            {
+                json.WriteStartArray("selects");
+                foreach (var address in selected)
+                {
+                    json.WriteStringValue(address);
+                }
+
+                json.WriteEndArray();
+            }
+
             json.WriteEndObject();
         }
 
         json.WriteEndArray();
+    }
+
+    private static void WriteHost(Utf8JsonWriter json, ConfigCheckReport.HostTree? host)
+    {
+        if (host is null)
+        {
+            json.WriteNull("host");
+            return;
+        }
+
+        json.WriteStartObject("host");
+        json.WriteString("root", host.Root);
+        json.WriteNumber("unselected", host.UnselectedCount);
+        json.WriteStartArray("warnings");
+        foreach (var warning in host.Warnings)
+        {
+            json.WriteStringValue(warning.ToString());
+        }
+
+        json.WriteEndArray();
+        json.WriteEndObject();
     }
 
     private static void WriteAliases(Utf8JsonWriter json, ConfigCheckReport report)

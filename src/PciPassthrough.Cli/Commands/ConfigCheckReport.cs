@@ -1,4 +1,5 @@
 using PciPassthrough.Core.Config;
+using PciPassthrough.Host.Discovery;
 using PciPassthrough.Host.NovaConf;
 
 namespace PciPassthrough.Cli.Commands;
@@ -10,7 +11,8 @@ internal sealed record ConfigCheckReport(
     IReadOnlyList<ConfigCheckReport.CheckedSpec> DeviceSpecs,
     IReadOnlyList<ConfigCheckReport.CheckedAlias> Aliases,
     IReadOnlyList<NovaConfError> Errors,
-    IReadOnlyList<NovaConfWarning> Warnings)
+    IReadOnlyList<NovaConfWarning> Warnings,
+    ConfigCheckReport.HostTree? Host)
 {
     public bool IsValid => Errors.Count == 0;
 
@@ -28,14 +30,21 @@ internal sealed record ConfigCheckReport(
     ];
 
     /// <summary>One parsed <c>device_spec</c> entry and the option value it came from (a list value gives several).</summary>
-    public sealed record CheckedSpec(NovaConfEntry Entry, DeviceSpec Spec)
+    /// <param name="Entry">The option value.</param>
+    /// <param name="Spec">The parsed spec.</param>
+    /// <param name="Selected">With <c>--root</c>, the addresses of the functions of the tree it governs; else null.</param>
+    public sealed record CheckedSpec(NovaConfEntry Entry, DeviceSpec Spec, IReadOnlyList<string>? Selected)
     {
         /// <summary>
-        /// A single address (01 DS-20) or a devname (DS-25): only the compute can tell whether it names an SR-IOV PF,
-        /// whose VFs the spec then selects too.
+        /// Without a host tree, a single address (01 DS-20) or a devname (DS-25): only the compute can tell whether it
+        /// names an SR-IOV PF, whose VFs the spec then selects too.
         /// </summary>
-        public bool IsResolvedOnCompute => Spec.Devname is not null || Spec.Address is { IsSingleAddress: true };
+        public bool IsResolvedOnCompute =>
+            Selected is null && (Spec.Devname is not null || Spec.Address is { IsSingleAddress: true });
     }
+
+    /// <summary>The host tree given with <c>--root</c>: what discovery said, and how many functions no spec selects.</summary>
+    public sealed record HostTree(string Root, IReadOnlyList<DiscoveryWarning> Warnings, int UnselectedCount);
 
     /// <summary>One alias and the line of each of its specs, in the same order.</summary>
     public sealed record CheckedAlias(PciAlias Alias, IReadOnlyList<ConfLocation> SpecLocations);

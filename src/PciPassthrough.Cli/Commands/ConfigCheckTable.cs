@@ -71,7 +71,9 @@ internal static class ConfigCheckTable
 
         output.WriteLine($"[pci] device_spec: {Count(report.DeviceSpecs.Count, "spec")}; a device is governed by the "
             + "first that matches it");
-        var table = NewTable("#", "LINE", "VENDOR", "PRODUCT", "DEVICES", "TAGS");
+        var withHost = report.DeviceSpecs[0].Selected is not null;
+        var table = NewTable([.. (string[])["#", "LINE", "VENDOR", "PRODUCT", "DEVICES", "TAGS"],
+            .. withHost ? (string[])["SELECTS"] : []]);
         foreach (var (checkedSpec, number) in report.DeviceSpecs.Select((spec, i) => (spec, i + 1)))
         {
             var spec = checkedSpec.Spec;
@@ -79,17 +81,36 @@ internal static class ConfigCheckTable
                 : spec.Address is { Kind: DeviceSpecAddressKind.Regex } regex
                     ? $"regex domain={regex.Domain} bus={regex.Bus} slot={regex.Slot} function={regex.Function}"
                     : spec.Address?.ToString() ?? "";
-            table.AddRow(Cell(number.ToString(CultureInfo.InvariantCulture)), Cell(Line(checkedSpec.Entry.Location)),
+            IRenderable[] row =
+            [
+                Cell(number.ToString(CultureInfo.InvariantCulture)), Cell(Line(checkedSpec.Entry.Location)),
                 Cell(spec.VendorId), Cell(spec.ProductId),
                 Cell(checkedSpec.IsResolvedOnCompute ? devices + " (1)" : devices),
-                Cell(string.Join(", ", spec.Tags.Select(tag => $"{tag.Key}={spec.GetTagString(tag.Key) ?? "null"}"))));
+                Cell(string.Join(", ", spec.Tags.Select(tag => $"{tag.Key}={spec.GetTagString(tag.Key) ?? "null"}"))),
+            ];
+            table.AddRow(checkedSpec.Selected is { } selected
+                ? [.. row, Cell(selected.Count == 0 ? "nothing" : string.Join(" ", selected))]
+                : row);
         }
 
         console.Write(table);
         if (report.DeviceSpecs.Any(spec => spec.IsResolvedOnCompute))
         {
             output.WriteLine("(1) resolved on the compute: if it is an SR-IOV PF (a devname: the PF of that interface), "
-                + "the spec also selects its VFs; config check has no host to ask.");
+                + "the spec also selects its VFs; config check has no host to ask (give it one with --root).");
+        }
+
+        if (report.Host is { } host)
+        {
+            output.WriteLine($"{host.Root}: {Count(host.UnselectedCount, "function")} selected by no spec");
+            foreach (var warning in host.Warnings)
+            {
+                output.WriteLine($"{host.Root}: warning: {warning}");
+            }
+        }
+        else if (withHost)
+        {
+            output.WriteLine("the configuration is invalid: a compute refuses to start and selects nothing");
         }
     }
 

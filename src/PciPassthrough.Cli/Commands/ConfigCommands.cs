@@ -19,24 +19,33 @@ public static class ConfigCommands
             HelpName = "table|json",
         };
         format.AcceptOnlyFromAmong(ConfigCheckCommand.TableFormat, ConfigCheckCommand.JsonFormat);
+        var root = new Option<string?>("--root")
+        {
+            Description = "Also resolve PF addresses and devnames against a host tree and list the functions each "
+                + "device_spec selects there: the directory holding the host's sys/ (/ on the compute itself, or a "
+                + "copy). Example: --root /",
+            HelpName = "DIR",
+        };
 
         var check = new Command("check", """
             Reads FILE as Nova does (oslo.config INI rules) and prints each [pci] device_spec and [pci] alias as
             understood (normalised, with tags), the other options PCI passthrough reads, and every error as
-            FILE:LINE: kind: message. PF addresses and devnames are resolved on the compute, not here.
+            FILE:LINE: kind: message. PF addresses and devnames are resolved on the compute, or with --root.
 
             Examples:
               pcictl config check /etc/nova/nova.conf
               pcictl config check nova.conf --format json
+              pcictl config check /etc/nova/nova.conf --root /
 
             Exit codes: 0 valid, 1 invalid configuration, 2 unreadable file or bad arguments.
             """)
         {
             file,
             format,
+            root,
         };
-        check.SetAction(parseResult => ConfigCheckCommand.Run(
-            parseResult.GetRequiredValue(file), parseResult.GetRequiredValue(format), parseResult.InvocationConfiguration));
+        check.SetAction(parseResult => ConfigCheckCommand.Run(parseResult.GetRequiredValue(file),
+            parseResult.GetRequiredValue(format), parseResult.GetValue(root), parseResult.InvocationConfiguration));
 
         return new Command("config", "Check a nova.conf the way Nova reads it.") { check };
     }

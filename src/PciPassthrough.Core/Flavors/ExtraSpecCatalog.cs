@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using static PciPassthrough.Core.Flavors.ExtraSpecRule;
 
 namespace PciPassthrough.Core.Flavors;
@@ -6,13 +7,10 @@ namespace PciPassthrough.Core.Flavors;
 /// The extra spec keys Nova 26's flavor API knows, with the values each accepts (SIM-30 and the validators of
 /// <c>nova/api/validation/extra_specs/</c>). A key of a listed namespace that matches no rule is unknown.
 /// </summary>
-internal static class ExtraSpecCatalog
+internal static partial class ExtraSpecCatalog
 {
-    /// <summary>CPU-set text: <c>0-3,^2,5</c>.</summary>
+    /// <summary>CPU-set text as Nova documents it (<c>0-3,^2,5</c>); <see cref="CpuMaskRegex"/> is the same language.</summary>
     private const string CpuMask = @"\^?\d+((-\d+)?(,\^?\d+(-\d+)?)?)*";
-
-    /// <summary>The optional request-group suffix of <c>resources</c> and <c>trait</c> keys.</summary>
-    private const string GroupSuffix = "([a-zA-Z0-9_-]{1,64})?";
 
     private static readonly string[] _hostCapabilities =
     [
@@ -36,21 +34,23 @@ internal static class ExtraSpecCatalog
     public static IReadOnlyList<ExtraSpecRule> Rules { get; } =
     [
         Text("accel:device_profile"),
-        Text("aggregate_instance_extra_specs:{key}", "aggregate_instance_extra_specs:.+"),
+        Text("aggregate_instance_extra_specs:{key}").For("aggregate_instance_extra_specs:{key}",
+            key => key.Length > "aggregate_instance_extra_specs:".Length && !key.Contains('\n')),
         .. _hostCapabilities.Select(name => Text($"capabilities:{name}")),
-        .. _filteredCapabilities.Select(name => Text($"capabilities:{name}{{filter}}", $@"capabilities:{name}(:\w+)*")),
+        .. _filteredCapabilities.Select(name => Text($"capabilities:{name}{{filter}}")
+            .For($"capabilities:{name}{{filter}}", key => CapabilityFilter().IsMatch(key) && CapabilityFilter().Match(key).Groups[1].Value == name)),
         Boolean("hw:cpu_realtime"),
-        Pattern("hw:cpu_realtime_mask", CpuMask),
+        Pattern("hw:cpu_realtime_mask", CpuMask, CpuMaskRegex()),
         Boolean("hw:hide_hypervisor_id"),
         Enum("hw:cpu_policy", "dedicated", "shared", "mixed"),
         Enum("hw:cpu_thread_policy", "prefer", "isolate", "require"),
         Enum("hw:emulator_threads_policy", "isolate", "share"),
-        Pattern("hw:cpu_dedicated_mask", CpuMask),
-        Pattern("hw:mem_page_size", @"(large|small|any|\d+([kKMGT]i?)?(b|bit|B)?)"),
+        Pattern("hw:cpu_dedicated_mask", CpuMask, CpuMaskRegex()),
+        Pattern("hw:mem_page_size", @"(large|small|any|\d+([kKMGT]i?)?(b|bit|B)?)", PageSizeRegex()),
         Boolean("hw:locked_memory"),
         Integer("hw:numa_nodes", min: 1),
-        Pattern("hw:numa_cpus.{num}", CpuMask, nameRegex: @"hw:numa_cpus.\d+"),
-        Integer("hw:numa_mem.{num}", min: 1, nameRegex: @"hw:numa_mem.\d+"),
+        Pattern("hw:numa_cpus.{num}", CpuMask, CpuMaskRegex()).For("hw:numa_cpus.{num}", key => PerNodeKey().Match(key) is { Success: true } m && m.Groups[1].Value == "cpus"),
+        Integer("hw:numa_mem.{num}", min: 1).For("hw:numa_mem.{num}", key => PerNodeKey().Match(key) is { Success: true } m && m.Groups[1].Value == "mem"),
         Enum("hw:pci_numa_affinity_policy", "required", "preferred", "legacy", "socket"),
         Integer("hw:cpu_sockets", min: 1),
         Integer("hw:cpu_cores", min: 1),
@@ -61,7 +61,7 @@ internal static class ExtraSpecCatalog
         Boolean("hw:boot_menu"),
         Boolean("hw:vif_multiqueue_enabled"),
         Boolean("hw:mem_encryption"),
-        Pattern("hw:pmem", "([a-zA-Z0-9_]+(,)?)+"),
+        Pattern("hw:pmem", "([a-zA-Z0-9_]+(,)?)+", PersistentMemoryRegex()),
         Boolean("hw:pmu"),
         Integer("hw:serial_port_count", min: 0),
         Enum("hw:tpm_model", "tpm-tis", "tpm-crb"),
@@ -80,26 +80,69 @@ internal static class ExtraSpecCatalog
         Enum("os:resolution", "1024x768", "1280x1024", "1600x1200", "1920x1200", "2560x1600", "3840x2160"),
         Integer("os:monitors", min: 1, max: 8),
         Enum("os:vram", "64", "128", "256", "512", "1024"),
-        Pattern("pci_passthrough:alias", @"[^:]+:\d+(?:\s*,\s*[^:]+:\d+)*"),
+        Pattern("pci_passthrough:alias", @"[^:]+:\d+(?:\s*,\s*[^:]+:\d+)*", AliasRegex()),
         .. QuotaRules(),
-        Integer("resources{group}:{resource_class}", nameRegex: $"resources{GroupSuffix}:({PlacementName(PlacementNames.ResourceClasses)})"),
-        Integer("resources{group}:CUSTOM_{resource}", nameRegex: $"resources{GroupSuffix}:CUSTOM_[A-Z0-9_]+"),
-        EnumNamed("trait{group}:{trait}", $"trait{GroupSuffix}:({PlacementName(PlacementNames.Traits)})", "required", "forbidden"),
-        EnumNamed("trait{group}:CUSTOM_{trait}", $"trait{GroupSuffix}:CUSTOM_[A-Z0-9_]+", "required", "forbidden"),
+        Integer("resources{group}:{resource_class}").For("resources{group}:{resource_class}",
+            key => GroupedName(key, "resources") is { } name && (PlacementNames.ResourceClasses.Contains(name) || IsCustom(name))),
+        Enum("trait{group}:{trait}", "required", "forbidden").For("trait{group}:{trait}",
+            key => GroupedName(key, "trait") is { } name && (PlacementNames.Traits.Contains(name) || IsCustom(name))),
         Text("vmware:hw_version"),
         Text("vmware:storage_policy"),
     ];
 
-    /// <summary>
-    /// Namespaces whose unknown keys are rejected; matched against the text before a key's first <c>:</c>.
-    /// </summary>
-    public static IReadOnlyList<string> Namespaces { get; } =
-    [
-        "accel", "aggregate_instance_extra_specs", "capabilities", "hw", "hw_rng", "hw_video", "os",
-        "pci_passthrough", "quota", $"resources{GroupSuffix}", $"trait{GroupSuffix}", "vmware",
-    ];
+    /// <summary>Namespaces whose unknown keys are rejected (<c>resources</c> and <c>trait</c> with any group suffix).</summary>
+    public static IReadOnlySet<string> Namespaces { get; } = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "accel", "aggregate_instance_extra_specs", "capabilities", "hw", "hw_rng", "hw_video", "os", "pci_passthrough",
+        "quota", "resources", "trait", "vmware",
+    };
 
-    private static string PlacementName(IEnumerable<string> names) => string.Join('|', names.Order(StringComparer.Ordinal));
+    /// <summary>
+    /// The name after <c>PREFIX[group]:</c> when <paramref name="key"/> has that form (group: 1–64 of
+    /// <c>[a-zA-Z0-9_-]</c>), else null.
+    /// </summary>
+    public static string? GroupedName(string key, string prefix)
+    {
+        var colon = key.IndexOf(':', StringComparison.Ordinal);
+        return colon >= 0 && key.StartsWith(prefix, StringComparison.Ordinal) && IsGroupSuffix(key.AsSpan(prefix.Length, colon - prefix.Length))
+            ? key[(colon + 1)..]
+            : null;
+    }
+
+    /// <summary>Nova's namespace pattern <c>PREFIX([a-zA-Z0-9_-]{1,64})?</c>.</summary>
+    public static bool IsGroupedNamespace(string nameSpace, string prefix) =>
+        nameSpace.StartsWith(prefix, StringComparison.Ordinal) && IsGroupSuffix(nameSpace.AsSpan(prefix.Length));
+
+    private static bool IsGroupSuffix(ReadOnlySpan<char> suffix) =>
+        suffix.Length <= 64 && !suffix.ContainsAnyExcept(GroupCharacters);
+
+    private static bool IsCustom(string name) =>
+        name.Length > "CUSTOM_".Length && name.StartsWith("CUSTOM_", StringComparison.Ordinal)
+        && !name.AsSpan("CUSTOM_".Length).ContainsAnyExcept(CustomCharacters);
+
+    private const string GroupCharacters = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-";
+    private const string CustomCharacters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_";
+
+    // The same language as Nova's pattern, written so that a failing match cannot backtrack exponentially.
+    [GeneratedRegex(@"\A\^?\d+(?:-\d+|,\^?\d+)*\z", RegexOptions.CultureInvariant)]
+    private static partial Regex CpuMaskRegex();
+
+    [GeneratedRegex(@"\A(?:large|small|any|\d+(?:[kKMGT]i?)?(?:b|bit|B)?)\z", RegexOptions.CultureInvariant)]
+    private static partial Regex PageSizeRegex();
+
+    [GeneratedRegex(@"\A[a-zA-Z0-9_]+(?:,[a-zA-Z0-9_]+)*,?\z", RegexOptions.CultureInvariant)]
+    private static partial Regex PersistentMemoryRegex();
+
+    // Python's \s also matches the separators 0x1C-0x1F.
+    [GeneratedRegex(@"\A[^:]+:\d+(?:[\s\x1c-\x1f]*,[\s\x1c-\x1f]*[^:]+:\d+)*\z", RegexOptions.CultureInvariant)]
+    private static partial Regex AliasRegex();
+
+    // Nova's "hw:numa_cpus.{num}" leaves the dot unescaped: any character goes.
+    [GeneratedRegex(@"\Ahw:numa_(cpus|mem).\d+\z", RegexOptions.CultureInvariant)]
+    private static partial Regex PerNodeKey();
+
+    [GeneratedRegex(@"\Acapabilities:([a-z_]+?)(?::\w+)*\z", RegexOptions.CultureInvariant)]
+    private static partial Regex CapabilityFilter();
 
     private static IEnumerable<ExtraSpecRule> QuotaRules()
     {

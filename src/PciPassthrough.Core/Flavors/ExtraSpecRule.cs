@@ -5,52 +5,45 @@ namespace PciPassthrough.Core.Flavors;
 
 /// <summary>
 /// One known extra spec of the flavor API (SIM-30): the key as Nova documents it (<c>hw:numa_cpus.{num}</c>),
-/// the regex a key must fully match, and the rule its value must follow.
+/// which keys it covers, and the rule its value must follow.
 /// </summary>
 internal sealed class ExtraSpecRule
 {
-    private readonly Regex _name;
     private readonly Func<string, string?> _checkValue;
 
-    private ExtraSpecRule(string template, string nameRegex, Func<string, string?> checkValue)
+    private ExtraSpecRule(string template, Func<string, bool>? matchesKey, Func<string, string?> checkValue)
     {
         Template = template;
-        _name = new Regex($@"\A(?:{nameRegex})\z", RegexOptions.CultureInvariant | RegexOptions.NonBacktracking);
+        MatchesKey = matchesKey;
         _checkValue = checkValue;
     }
 
     /// <summary>The documented key, placeholders in braces.</summary>
     public string Template { get; }
 
+    /// <summary>For a key with placeholders, which keys it covers; null when the key is exactly <see cref="Template"/>.</summary>
+    public Func<string, bool>? MatchesKey { get; }
+
     /// <summary>The text before the first <c>:</c> of the template (or the whole template).</summary>
     public string Namespace => Template.Split(':', 2)[0];
-
-    public bool Matches(string key) => _name.IsMatch(key);
 
     /// <summary>What is wrong with <paramref name="value"/>, or null when it is valid.</summary>
     public string? CheckValue(string value) => _checkValue(value);
 
-    public static ExtraSpecRule Text(string template, string? nameRegex = null) =>
-        new(template, nameRegex ?? Regex.Escape(template), _ => null);
+    public ExtraSpecRule For(string template, Func<string, bool> matchesKey) => new(template, matchesKey, _checkValue);
 
-    public static ExtraSpecRule Pattern(string template, string pattern, string? nameRegex = null)
-    {
-        // Python's \s also matches the separators 0x1C-0x1F; its \d is any decimal digit, as .NET's is.
-        var regex = new Regex($@"\A(?:{pattern.Replace(@"\s", @"[\s\x1c-\x1f]", StringComparison.Ordinal)})\z",
-            RegexOptions.CultureInvariant | RegexOptions.NonBacktracking);
-        return new(template, nameRegex ?? Regex.Escape(template),
-            value => regex.IsMatch(value) ? null : $"'{value}' is not of the format '{pattern}'");
-    }
+    public static ExtraSpecRule Text(string template) => new(template, null, _ => null);
+
+    /// <summary>A value matching <paramref name="regex"/>, the backtracking-safe form of Nova's <paramref name="pattern"/>.</summary>
+    public static ExtraSpecRule Pattern(string template, string pattern, Regex regex) =>
+        new(template, null, value => regex.IsMatch(value) ? null : $"'{value}' is not of the format '{pattern}'");
 
     public static ExtraSpecRule Enum(string template, params string[] values) =>
-        EnumNamed(template, Regex.Escape(template), values);
-
-    public static ExtraSpecRule EnumNamed(string template, string nameRegex, params string[] values) =>
-        new(template, nameRegex,
+        new(template, null,
             value => values.Contains(value, StringComparer.Ordinal) ? null : $"'{value}' is not one of: {string.Join(", ", values)}");
 
-    public static ExtraSpecRule Integer(string template, long? min = null, long? max = null, string? nameRegex = null) =>
-        new(template, nameRegex ?? Regex.Escape(template), value =>
+    public static ExtraSpecRule Integer(string template, long? min = null, long? max = null) =>
+        new(template, null, value =>
         {
             if (!PythonText.TryParseInt(value, out var number))
             {
@@ -63,7 +56,7 @@ internal sealed class ExtraSpecRule
         });
 
     public static ExtraSpecRule Boolean(string template) =>
-        new(template, Regex.Escape(template), value => PythonText.ParseStrictBool(value) is null
+        new(template, null, value => PythonText.ParseStrictBool(value) is null
             ? $"'{value}' is not a valid boolean-like value (one of {PythonText.BoolWords}, any case)"
             : null);
 

@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using PciPassthrough.Core.Errors;
 
 namespace PciPassthrough.Core.Flavors;
@@ -9,12 +8,14 @@ namespace PciPassthrough.Core.Flavors;
 /// </summary>
 public static class ExtraSpecValidator
 {
-    private static readonly Dictionary<string, ExtraSpecRule[]> _rulesByNamespace = ExtraSpecCatalog.Rules
-        .GroupBy(rule => rule.Namespace.Contains('{') ? GroupedNamespace(rule.Namespace) : rule.Namespace, StringComparer.Ordinal)
-        .ToDictionary(group => group.Key, group => group.ToArray(), StringComparer.Ordinal);
+    private static readonly Dictionary<string, ExtraSpecRule> _exactRules = ExtraSpecCatalog.Rules
+        .Where(rule => rule.MatchesKey is null)
+        .ToDictionary(rule => rule.Template, StringComparer.Ordinal);
 
-    private static readonly Regex[] _namespaces = [.. ExtraSpecCatalog.Namespaces.Select(pattern =>
-        new Regex($@"\A(?:{pattern})\z", RegexOptions.CultureInvariant | RegexOptions.NonBacktracking))];
+    private static readonly Dictionary<string, ExtraSpecRule[]> _patternRulesByNamespace = ExtraSpecCatalog.Rules
+        .Where(rule => rule.MatchesKey is not null)
+        .GroupBy(rule => rule.Namespace.Replace("{group}", "", StringComparison.Ordinal), StringComparer.Ordinal)
+        .ToDictionary(group => group.Key, group => group.ToArray(), StringComparer.Ordinal);
 
     /// <summary>
     /// Nova first looks a key up by its documented name: <c>resources{group}:VCPU</c> written literally then fails
@@ -47,24 +48,26 @@ public static class ExtraSpecValidator
             return Rejected($"extra spec '{key}' is a documented name pattern, not a key: replace the placeholders");
         }
 
-        var nameSpace = key.Split(':', 2)[0];
-        var candidates = _rulesByNamespace.GetValueOrDefault(key.Contains(':') ? GroupedNamespace(nameSpace) : key, []);
-        if (candidates.FirstOrDefault(rule => rule.Matches(key)) is { } known)
+        var colon = key.IndexOf(':', StringComparison.Ordinal);
+        var nameSpace = colon < 0 ? null : key[..colon];
+        var known = _exactRules.GetValueOrDefault(key) ?? (nameSpace is null ? null
+            : _patternRulesByNamespace.GetValueOrDefault(Family(nameSpace))?.FirstOrDefault(rule => rule.MatchesKey!(key)));
+        if (known is not null)
         {
             return known.CheckValue(value) is { } problem
                 ? Rejected($"extra spec '{key}': {problem} (see '{known.Template}')")
                 : null;
         }
 
-        return key.Contains(':') && _namespaces.Any(pattern => pattern.IsMatch(nameSpace))
+        return nameSpace is not null && ExtraSpecCatalog.Namespaces.Contains(Family(nameSpace))
             ? Rejected($"extra spec '{key}' is not a known key of the '{nameSpace}' namespace")
             : null;
     }
 
-    /// <summary><c>resources1</c> and <c>trait_gpu</c> share the rules of <c>resources</c> and <c>trait</c>.</summary>
-    private static string GroupedNamespace(string nameSpace) =>
-        nameSpace.StartsWith("resources", StringComparison.Ordinal) ? "resources"
-        : nameSpace.StartsWith("trait", StringComparison.Ordinal) ? "trait"
+    /// <summary><c>resources1</c> and <c>trait_gpu</c> belong to <c>resources</c> and <c>trait</c>.</summary>
+    private static string Family(string nameSpace) =>
+        ExtraSpecCatalog.IsGroupedNamespace(nameSpace, "resources") ? "resources"
+        : ExtraSpecCatalog.IsGroupedNamespace(nameSpace, "trait") ? "trait"
         : nameSpace;
 
     private static PciError Rejected(string message) => new(FlavorErrorKinds.ValidationError, message);

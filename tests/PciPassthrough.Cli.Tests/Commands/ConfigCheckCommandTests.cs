@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using PciPassthrough.Testing.Sysfs;
 
 namespace PciPassthrough.Cli.Tests.Commands;
 
@@ -227,6 +228,71 @@ public sealed class ConfigCheckCommandTests : IDisposable
         output.ShouldContain($"{path}:3: PciInvalidAlias: ");
         output.ShouldContain("[pci] alias: 1 alias;");
         output.ShouldContain("vf   2    legacy      vendor_id=8086, product_id=154c, dev_type=type-VF");
+    }
+
+    [Fact]
+    public void Check_Root_ResolvesPfAddressesAndDevnamesAndListsWhatEachSpecSelects()
+    {
+        using var host = FakeSysfsHosts.DualSocketSriov().Build(Path.Combine(_directory, "host"));
+        var path = Write("""
+            [pci]
+            device_spec = {"address": "0000:18:00.0", "product_id": "154c", "physical_network": "physnet1"}
+            device_spec = {"devname": "ens1f1"}
+            device_spec = {"vendor_id": "15b3", "product_id": "101e"}
+            """);
+
+        var (exitCode, output, _) = Run("config", "check", path, "--format", "json", "--root", host.Root);
+
+        exitCode.ShouldBe(0, output);
+        var root = JsonDocument.Parse(output).RootElement;
+        var specs = root.GetProperty("device_specs").EnumerateArray().ToList();
+        specs.ShouldAllBe(s => !s.GetProperty("resolved_on_compute").GetBoolean());
+        specs.Select(s => s.GetProperty("selects").EnumerateArray().Select(a => a.GetString()).ToList()).ShouldBe([
+            [.. Enumerable.Range(0, 4).Select(i => FakeSysfsBuilder.VfAddress("0000:18:00.0", i))], // DS-21: VFs only
+            ["0000:18:00.1", .. Enumerable.Range(0, 4).Select(i => FakeSysfsBuilder.VfAddress("0000:18:00.1", i))], // DS-25
+            [.. Enumerable.Range(0, 2).Select(i => FakeSysfsBuilder.VfAddress("0000:af:00.0", i))],
+        ]);
+        // unselected: the PF 0000:18:00.0 itself and the two ConnectX PFs
+        root.GetProperty("host").GetProperty("unselected").GetInt32().ShouldBe(3);
+    }
+
+    [Fact]
+    public void Check_RootTable_AddsASelectsColumn()
+    {
+        using var host = FakeSysfsHosts.Nvme().Build(Path.Combine(_directory, "host"));
+        var path = Write("[pci]\ndevice_spec = {\"vendor_id\": \"144d\", \"address\": \"0000:5e:*.*\"}\n");
+
+        var (exitCode, output, _) = Run("config", "check", path, "--root", host.Root);
+
+        exitCode.ShouldBe(0);
+        output.ShouldContain("SELECTS");
+        output.ShouldContain("0000:5e:*.*");
+        output.ShouldContain(" 0000:5e:00.0");
+        output.ShouldNotContain("0000:5f:00.0");
+        output.ShouldContain($"{host.Root}: 1 function selected by no spec");
+    }
+
+    [Fact]
+    public void Check_RootWithoutTheInterface_RemoteManagedDevnameIsAnError()
+    {
+        using var host = FakeSysfsHosts.Nvme().Build(Path.Combine(_directory, "host"));
+        var path = Write("[pci]\ndevice_spec = {\"devname\": \"p0\", \"remote_managed\": \"true\"}\n");
+
+        var (exitCode, output, _) = Run("config", "check", path, "--root", host.Root);
+
+        exitCode.ShouldBe(1);
+        output.ShouldContain($"{path}:2: PciDeviceRemoteManagedNotPresent: "); // DS-29
+    }
+
+    [Fact]
+    public void Check_RootThatDoesNotExist_ExitsTwo()
+    {
+        var path = Write("[pci]\n");
+
+        var (exitCode, _, error) = Run("config", "check", path, "--root", Path.Combine(_directory, "nowhere"));
+
+        exitCode.ShouldBe(2);
+        error.ShouldContain("no such directory");
     }
 
     [Fact]

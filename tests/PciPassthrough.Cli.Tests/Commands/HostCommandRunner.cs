@@ -9,8 +9,7 @@ internal static class HostCommandRunner
     {
         var output = new StringWriter();
         var error = new StringWriter();
-        var exitCode = Program.BuildRootCommand().Parse(args)
-            .Invoke(new InvocationConfiguration { Output = output, Error = error });
+        var exitCode = Program.Run(args, new InvocationConfiguration { Output = output, Error = error });
         return (exitCode, output.ToString().ReplaceLineEndings("\n"), error.ToString());
     }
 }

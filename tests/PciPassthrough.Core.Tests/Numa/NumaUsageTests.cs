@@ -1,0 +1,69 @@
+using PciPassthrough.Core.Numa;
+using static PciPassthrough.Testing.Numa.NumaBuilders;
+
+namespace PciPassthrough.Core.Tests.Numa;
+
+/// <summary>SIM-38: claims add a guest's usage to its host cells, deletes subtract it.</summary>
+public sealed class NumaUsageTests
+{
+    private static readonly HostNumaTopology _host = new(
+    [
+        HostNumaCell.Create(0, 4096, [0, 1, 2, 3], [4, 5, 6, 7], [new NumaPages(2048, 512)], siblings: [[4, 5], [6, 7]]),
+        HostNumaCell.Create(1, 4096, [8, 9], [10, 11]),
+    ]);
+
+    [Fact]
+    public void SIM38_SharedGuest_AddsMemoryCpusAndSmallPages()
+    {
+        var used = NumaUsage.Add(_host, Fit(Guest(1, 2, 1024)));
+
+        var cell = used.Cells[0];
+        (cell.MemoryUsageMb, cell.CpuUsage).ShouldBe((1024L, 2L));
+        cell.Pages.Select(p => p.Used).ShouldBe([262144, 0]); // 1024 MiB of 4 KiB pages
+        cell.PinnedCpus.ShouldBeEmpty();
+        used.Cells[1].ShouldBe(_host.Cells[1]);
+    }
+
+    [Fact]
+    public void SIM38_HugePageGuest_UsesPagesOfItsSize()
+    {
+        var used = NumaUsage.Add(_host, Fit(Guest(1, 1, 1024, pageSizeKb: 2048)));
+
+        used.Cells[0].Pages.Select(p => p.Used).ShouldBe([0, 512]);
+    }
+
+    [Fact]
+    public void SIM38_DedicatedGuest_PinsItsCpusAndTheReservedOne()
+    {
+        var fit = Fit(Guest(1, 1, 512, CpuPolicy.Dedicated, emulatorThreads: EmulatorThreadsPolicy.Isolate));
+        var used = NumaUsage.Add(_host, fit);
+
+        used.Cells[0].PinnedCpus.ShouldBe([4, 5]); // guest CPU on 4, emulator threads on 5
+        used.Cells[0].CpuUsage.ShouldBe(0);
+    }
+
+    [Fact]
+    public void SIM38_IsolateGuest_PinsWholeSiblingSets()
+    {
+        var host = new HostNumaTopology([HostNumaCell.Create(0, 4096, [4, 5, 6, 7], [4, 5, 6, 7], siblings: [[4, 5], [6, 7]])]);
+        var fit = NumaFitter.Fit(host, Guest(1, 1, 512, CpuPolicy.Dedicated, CpuThreadPolicy.Isolate), new NumaFitOptions())!;
+
+        var used = NumaUsage.Add(host, fit);
+        used.Cells[0].PinnedCpus.ShouldBe([4, 5]);
+        NumaUsage.Subtract(used, fit).Cells[0].PinnedCpus.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void SIM38_Delete_RestoresTheHostAndNeverGoesBelowZero()
+    {
+        var fit = Fit(Guest(1, 2, 1024, pageSizeKb: MemoryPageSize.Small));
+
+        Usage(NumaUsage.Subtract(NumaUsage.Add(_host, fit), fit)).ShouldBe(Usage(_host));
+        Usage(NumaUsage.Subtract(_host, fit)).ShouldBe(Usage(_host));
+    }
+
+    private static string[] Usage(HostNumaTopology host) =>
+        [.. host.Cells.Select(c => $"{c.MemoryUsageMb}/{c.CpuUsage}/{string.Join(',', c.PinnedCpus)}/{string.Join(',', c.Pages.Select(p => p.Used))}")];
+
+    private static FittedNumaTopology Fit(GuestNumaTopology guest) => NumaFitter.Fit(_host, guest, new NumaFitOptions())!;
+}
