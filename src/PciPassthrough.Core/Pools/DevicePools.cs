@@ -96,7 +96,7 @@ public sealed class DevicePools : IPciNumaView
     /// <summary>02 LC-18: a free device whose type changed moves to the pool of its new type; other changes wait for a restart.</summary>
     internal void MoveIfTypeChanged(TrackedDevice device)
     {
-        if (device.Pool is not { } pool || pool.Keys[PoolKeys.DeviceType] == PoolValue.Of(device.DeviceType.ToNovaName()))
+        if (device.Pool is not { } pool || pool.Keys.DeviceTypeName == device.DeviceType.ToNovaName())
         {
             return;
         }
@@ -137,6 +137,13 @@ public sealed class DevicePools : IPciNumaView
 
     /// <summary>04 PL-15 on the compute's own pools (the claim's test): apply on an overlay, change nothing.</summary>
     public bool Supports(IReadOnlyList<PciRequest> requests, IReadOnlyList<int>? hostCellIds = null)
+    {
+        ArgumentNullException.ThrowIfNull(requests);
+        return Explain(requests, hostCellIds) is null;
+    }
+
+    /// <summary>Like <see cref="Supports"/>, but says which request fell short where (null when they fit).</summary>
+    public PciShortfall? Explain(IReadOnlyList<PciRequest> requests, IReadOnlyList<int>? hostCellIds = null)
     {
         ArgumentNullException.ThrowIfNull(requests);
         return new PoolOverlay(_pools).TryApply(requests, hostCellIds, null, _filter);

@@ -19,20 +19,22 @@ internal sealed class PoolFilter(IReadOnlyList<NumaCellSocket> hostCells)
     /// <param name="request">The request.</param>
     /// <param name="cells">The host cells the guest's NUMA cells landed on, or null for a guest without NUMA topology.</param>
     /// <param name="rpUuids">The request's Placement providers R (04 PL-16), one per device; usually empty.</param>
-    /// <param name="failedAt">The step after which the request could no longer be met, or <see cref="PoolFilterStep.None"/>.</param>
+    /// <param name="outcome">Where the request failed and how many devices were left (for explanations).</param>
     /// <returns>How many pools are kept, or -1 when the request cannot be met.</returns>
     public int Run(Span<PoolCandidate> pools, PciRequest request, IReadOnlyList<int>? cells, IReadOnlyList<string> rpUuids,
-        out PoolFilterStep failedAt)
+        out PoolFilterOutcome outcome)
     {
         var specs = request.Specs;
         var kept = Compact(pools, p => MatchesAny(p.Keys, specs));
-        if (Fails(pools[..kept], request, PoolFilterStep.Spec, out failedAt))
+        var matching = Sum(pools[..kept]);
+        outcome = new PoolFilterOutcome(PoolFilterStep.None, matching, matching);
+        if (Fails(pools[..kept], request, PoolFilterStep.Spec, ref outcome))
         {
             return -1;
         }
 
         kept = FilterNuma(pools[..kept], request, cells);
-        if (Fails(pools[..kept], request, PoolFilterStep.Numa, out failedAt))
+        if (Fails(pools[..kept], request, PoolFilterStep.Numa, ref outcome))
         {
             return -1;
         }
@@ -40,7 +42,7 @@ internal sealed class PoolFilter(IReadOnlyList<NumaCellSocket> hostCells)
         if (!specs.Any(s => s.GetValueOrDefault(PoolKeys.DeviceType) == PciDeviceTypes.PhysicalFunction))
         {
             kept = Compact(pools[..kept], p => p.Keys.DeviceTypeName != PciDeviceTypes.PhysicalFunction);
-            if (Fails(pools[..kept], request, PoolFilterStep.UnrequestedPhysicalFunctions, out failedAt))
+            if (Fails(pools[..kept], request, PoolFilterStep.UnrequestedPhysicalFunctions, ref outcome))
             {
                 return -1;
             }
@@ -56,7 +58,7 @@ internal sealed class PoolFilter(IReadOnlyList<NumaCellSocket> hostCells)
             kept = Compact(pools[..kept], p => !p.Keys.IsRemoteManaged);
         }
 
-        if (Fails(pools[..kept], request, PoolFilterStep.UnrequestedVdpaOrRemoteManaged, out failedAt))
+        if (Fails(pools[..kept], request, PoolFilterStep.UnrequestedVdpaOrRemoteManaged, ref outcome))
         {
             return -1;
         }
@@ -65,7 +67,7 @@ internal sealed class PoolFilter(IReadOnlyList<NumaCellSocket> hostCells)
         {
             kept = Compact(pools[..kept],
                 p => p.Pool.RpUuid is { } uuid && Occurrences(rpUuids, uuid) is var wanted and > 0 && p.Count >= wanted);
-            if (Fails(pools[..kept], request, PoolFilterStep.PlacementAllocation, out failedAt))
+            if (Fails(pools[..kept], request, PoolFilterStep.PlacementAllocation, ref outcome))
             {
                 return -1;
             }
@@ -80,14 +82,19 @@ internal sealed class PoolFilter(IReadOnlyList<NumaCellSocket> hostCells)
             kept = Compact(pools[..kept], p => p.Keys[PoolKeys.LiveMigratable].AsString == FalseWord);
         }
 
-        if (Fails(pools[..kept], request, PoolFilterStep.LiveMigratable, out failedAt))
+        if (Fails(pools[..kept], request, PoolFilterStep.LiveMigratable, ref outcome))
         {
             return -1;
         }
 
         // PL-14: even a request of count 0 needs a pool
-        failedAt = kept == 0 ? PoolFilterStep.NoPool : PoolFilterStep.None;
-        return kept == 0 ? -1 : kept;
+        if (kept == 0)
+        {
+            outcome = outcome with { FailedAt = PoolFilterStep.NoPool };
+            return -1;
+        }
+
+        return kept;
     }
 
     /// <summary>04 PL-16 without a mapping: the <c>rp_uuids</c> the conductor stored in the first spec map.</summary>
@@ -226,11 +233,14 @@ internal sealed class PoolFilter(IReadOnlyList<NumaCellSocket> hostCells)
     private static bool OnAnyCellOrNone(PoolCandidate pool, IReadOnlyList<int> cells) =>
         pool.Keys.Numa.IsNull || OnAnyCell(pool, cells);
 
-    private static bool Fails(ReadOnlySpan<PoolCandidate> pools, PciRequest request, PoolFilterStep step, out PoolFilterStep failedAt)
+    private static bool Fails(ReadOnlySpan<PoolCandidate> pools, PciRequest request, PoolFilterStep step, ref PoolFilterOutcome outcome)
     {
-        failedAt = SumWhere(pools, _ => true) < request.Count ? step : PoolFilterStep.None;
-        return failedAt != PoolFilterStep.None;
+        var left = Sum(pools);
+        outcome = outcome with { FailedAt = left < request.Count ? step : PoolFilterStep.None, Left = left };
+        return outcome.FailedAt != PoolFilterStep.None;
     }
+
+    private static int Sum(ReadOnlySpan<PoolCandidate> pools) => SumWhere(pools, _ => true);
 
     private static int SumWhere(ReadOnlySpan<PoolCandidate> pools, Func<PoolCandidate, bool> predicate)
     {

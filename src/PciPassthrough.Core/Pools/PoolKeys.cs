@@ -22,10 +22,17 @@ public sealed class PoolKeys
         Numa = this[NumaNode];
         DeviceTypeName = this[DeviceType].AsString;
         IsRemoteManaged = this[RemoteManaged].IsTrue();
-        HasNullBeyondNuma = Enumerable.Range(0, names.Length).Any(i => values[i].IsNull && names[i] != NumaNode);
+        for (var i = 0; i < names.Length; i++)
+        {
+            HasNullBeyondNuma |= values[i].IsNull && names[i] != NumaNode;
+        }
     }
 
     public int Count => _names.Length;
+
+    internal string NameAt(int index) => _names[index];
+
+    internal PoolValue ValueAt(int index) => _values[index];
 
     public IEnumerable<KeyValuePair<string, PoolValue>> Entries =>
         _names.Select((name, i) => KeyValuePair.Create(name, _values[i]));

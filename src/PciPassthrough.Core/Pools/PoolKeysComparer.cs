@@ -17,9 +17,9 @@ internal sealed class PoolKeysComparer : IEqualityComparer<PoolKeys>
             return false;
         }
 
-        foreach (var (name, value) in x.Entries)
+        for (var i = 0; i < x.Count; i++)
         {
-            if (!y.TryGetValue(name, out var other) || other != value)
+            if (!y.TryGetValue(x.NameAt(i), out var other) || other != x.ValueAt(i))
             {
                 return false;
             }
@@ -32,9 +32,9 @@ internal sealed class PoolKeysComparer : IEqualityComparer<PoolKeys>
     {
         // order-insensitive: a sum of per-entry hashes
         var hash = 0;
-        foreach (var (name, value) in keys.Entries)
+        for (var i = 0; i < keys.Count; i++)
         {
-            hash = unchecked(hash + HashCode.Combine(StringComparer.Ordinal.GetHashCode(name), value));
+            hash = unchecked(hash + HashCode.Combine(StringComparer.Ordinal.GetHashCode(keys.NameAt(i)), keys.ValueAt(i)));
         }
 
         return hash;

@@ -30,23 +30,25 @@ internal sealed class PoolOverlay
     public IEnumerable<(IPoolEntry Pool, int Count)> Remaining =>
         _pools.Select((pool, i) => (pool, i)).Where(p => !_deleted[p.i]).Select(p => (p.pool, _counts[p.i]));
 
-    /// <summary>Applies the requests in order, greedily (PL-18); false as soon as one cannot be met.</summary>
-    public bool TryApply(
+    /// <summary>Applies the requests in order, greedily (PL-18); stops at the first that cannot be met.</summary>
+    /// <returns>Null when every request was applied, else why the first failing one could not be.</returns>
+    public PciShortfall? TryApply(
         IReadOnlyList<PciRequest> requests, IReadOnlyList<int>? cells,
         IEnumerable<KeyValuePair<string, IReadOnlyList<string>>>? mapping, PoolFilter filter)
     {
-        foreach (var request in requests)
+        for (var index = 0; index < requests.Count; index++)
         {
-            if (!TryApply(request, cells, PoolFilter.RpUuidsOf(request, mapping), filter))
+            var request = requests[index];
+            if (TryApply(request, cells, PoolFilter.RpUuidsOf(request, mapping), filter) is { } outcome)
             {
-                return false;
+                return new PciShortfall(index, request, outcome);
             }
         }
 
-        return true;
+        return null;
     }
 
-    private bool TryApply(PciRequest request, IReadOnlyList<int>? cells, IReadOnlyList<string> rpUuids, PoolFilter filter)
+    private PoolFilterOutcome? TryApply(PciRequest request, IReadOnlyList<int>? cells, IReadOnlyList<string> rpUuids, PoolFilter filter)
     {
         var length = 0;
         for (var i = 0; i < _pools.Count; i++)
@@ -58,10 +60,10 @@ internal sealed class PoolOverlay
         }
 
         var candidates = _candidates.AsSpan(0, length);
-        var kept = filter.Run(candidates, request, cells, rpUuids, out _);
+        var kept = filter.Run(candidates, request, cells, rpUuids, out var outcome);
         if (kept < 0)
         {
-            return false;
+            return outcome;
         }
 
         if (rpUuids.Count == 0)
@@ -76,12 +78,12 @@ internal sealed class PoolOverlay
                 }
             }
 
-            return true;
+            return null;
         }
 
         if (!HasOnePoolPerProvider())
         {
-            return false;
+            return outcome with { FailedAt = PoolFilterStep.PlacementAllocation };
         }
 
         foreach (var candidate in candidates[..kept])
@@ -91,7 +93,7 @@ internal sealed class PoolOverlay
             _deleted[index] = _counts[index] == 0;
         }
 
-        return true;
+        return null;
     }
 
     /// <summary>Nova's <c>_decrease_pool_count</c>: take up to <paramref name="needed"/>; a pool taken whole is deleted.</summary>

@@ -41,6 +41,15 @@ public sealed class PoolSummary : IPciNumaView
         IEnumerable<KeyValuePair<string, IReadOnlyList<string>>>? mapping = null)
     {
         ArgumentNullException.ThrowIfNull(requests);
+        return new PoolOverlay(_pools).TryApply(requests, hostCellIds, mapping, _filter) is null;
+    }
+
+    /// <summary>Like <see cref="Supports"/>, but says which request fell short where (null when they fit).</summary>
+    public PciShortfall? Explain(
+        IReadOnlyList<PciRequest> requests, IReadOnlyList<int>? hostCellIds = null,
+        IEnumerable<KeyValuePair<string, IReadOnlyList<string>>>? mapping = null)
+    {
+        ArgumentNullException.ThrowIfNull(requests);
         return new PoolOverlay(_pools).TryApply(requests, hostCellIds, mapping, _filter);
     }
 
@@ -52,7 +61,7 @@ public sealed class PoolSummary : IPciNumaView
     {
         ArgumentNullException.ThrowIfNull(requests);
         var overlay = new PoolOverlay(_pools);
-        if (!overlay.TryApply(requests, hostCellIds, mapping, _filter))
+        if (overlay.TryApply(requests, hostCellIds, mapping, _filter) is not null)
         {
             throw new PciException(PciErrorKinds.PciDeviceRequestFailed,
                 $"the PCI requests ({string.Join("; ", requests.Select(r => $"{r.Count} × {DevicePools.DescribeSpecs(r)}"))}) " +

@@ -82,4 +82,22 @@ public sealed class PoolFilterTests
         var request = Alias(1, "product_id=bbbb") with { Specs = [Map("product_id=bbbb"), Map("product_id=aaaa")] };
         pools.Supports([request]).ShouldBeTrue();
     }
+
+    [Theory]
+    [InlineData("vendor_id=dead", null, PoolFilterStep.Spec, 0, 0)] // PL-11 step 1
+    [InlineData("vendor_id=8086", PciNumaPolicy.Required, PoolFilterStep.Numa, 2, 0)] // PL-11 step 2: the first request took the NUMA-less one
+    public void Explain_NamesTheStepThatRanShort(string spec, PciNumaPolicy? policy, PoolFilterStep step, int matching, int left)
+    {
+        var shortfall = MatrixPools().Explain([Alias(1, "vendor_id=8086"), Alias(1, spec, policy, "r2")], [1]).ShouldNotBeNull();
+        (shortfall.RequestIndex, shortfall.Outcome).ShouldBe((1, new PoolFilterOutcome(step, matching, left)));
+    }
+
+    [Fact]
+    public void Explain_UnrequestedPfs()
+    {
+        var pools = new PciHostBuilder().WithSpec("""{"vendor_id": "8086"}""").With(PciRecords.Pf("0000:81:00.0")).Build().Pools;
+        pools.SchedulerView().Explain([Alias(1, "vendor_id=8086")])!.Outcome
+            .ShouldBe(new PoolFilterOutcome(PoolFilterStep.UnrequestedPhysicalFunctions, 1, 0));
+        pools.SchedulerView().Explain([Alias(1, "dev_type=type-PF")]).ShouldBeNull();
+    }
 }
