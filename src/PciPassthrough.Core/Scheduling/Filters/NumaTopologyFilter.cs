@@ -35,7 +35,7 @@ public sealed class NumaTopologyFilter : IHostFilter
         }
 
         var fit = NumaFitter.Fit(topology, guest, FitOptions(host, request, host.Pools));
-        return fit is null ? (NumaShortfall.Explain(Name, topology, guest, request), null) : (null, fit);
+        return fit is null ? (NumaExplanation.Explain(Name, topology, guest, request), null) : (null, fit);
     }
 
     /// <summary>

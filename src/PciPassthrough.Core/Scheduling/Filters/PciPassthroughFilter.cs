@@ -23,6 +23,6 @@ public sealed class PciPassthroughFilter : IHostFilter
             return new Rejection(Name, "the host publishes no PCI device pools");
         }
 
-        return pools.Supports(request.PciRequests) ? null : PciShortfall.Explain(Name, pools, request.PciRequests, hostCellIds: null);
+        return pools.Supports(request.PciRequests) ? null : PciExplanation.Explain(Name, pools, request.PciRequests, hostCellIds: null);
     }
 }

@@ -8,7 +8,7 @@ namespace PciPassthrough.Core.Scheduling;
 /// cell can take (with each host cell's free memory and CPUs), or cells that fit one by one but not together with
 /// the PCI devices or the networks.
 /// </summary>
-public static class NumaShortfall
+public static class NumaExplanation
 {
     public static Rejection Explain(string check, HostNumaTopology host, GuestNumaTopology guest, ServerRequest request)
     {
@@ -34,7 +34,7 @@ public static class NumaShortfall
         if (request.PciRequests.Count > 0)
         {
             return new Rejection(check, "no set of host cells that fits the guest also offers its PCI devices under their " +
-                $"NUMA policy: {string.Join("; ", request.PciRequests.Select(PciShortfall.Describe))}");
+                $"NUMA policy: {string.Join("; ", request.PciRequests.Select(PciExplanation.Describe))}");
         }
 
         if (request.Network is { } network && (network.Physnets.Count > 0 || network.Tunneled))

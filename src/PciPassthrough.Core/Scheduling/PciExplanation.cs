@@ -6,9 +6,9 @@ namespace PciPassthrough.Core.Scheduling;
 
 /// <summary>
 /// Says which PCI request a host cannot serve and what it lacks where (issue 5 item 5), e.g. "needs 2 × type-VF
-/// 8086:154c (policy required): 1 free matching device (NUMA node 0: 1)". Beyond Nova, which only logs a line.
+/// 8086:154c (policy required): too few free matching devices (NUMA node 0: 1 free)". Beyond Nova, which only logs.
 /// </summary>
-public static class PciShortfall
+public static class PciExplanation
 {
     /// <summary>
     /// Explains why <paramref name="pools"/> cannot serve <paramref name="requests"/>: the first request that fails
@@ -18,27 +18,29 @@ public static class PciShortfall
     {
         ArgumentNullException.ThrowIfNull(pools);
         ArgumentNullException.ThrowIfNull(requests);
-        var index = Enumerable.Range(0, requests.Count)
-            .FirstOrDefault(i => !pools.Supports([.. requests.Take(i + 1)], hostCellIds), requests.Count - 1);
-        var request = requests[index];
-        var candidates = pools.Pools.Select((pool, i) => new PoolCandidate(i, pool, pool.Count)).ToArray();
-        new PoolFilter([]).Run(candidates, request, null, [], out var failedAt);
-        var why = failedAt switch
+        if (pools.Explain(requests, hostCellIds) is not { } shortfall)
         {
-            PoolFilterStep.None when index > 0 => "the server's earlier PCI requests take the devices it could use",
-            PoolFilterStep.None => $"the matching devices are not on the guest's NUMA cells ({FreeMatching(pools, request)})",
-            PoolFilterStep.UnrequestedPhysicalFunctions =>
-                $"the matching free devices are PFs, which a request without dev_type type-PF never gets ({FreeMatching(pools, request)})",
-            PoolFilterStep.UnrequestedVdpaOrRemoteManaged =>
-                $"the matching free devices are vDPA or remote-managed, which only a vdpa or remote-managed port gets ({FreeMatching(pools, request)})",
-            PoolFilterStep.NoPool => "no pool matches at all (even a count of 0 needs one)",
-            _ => FreeMatching(pools, request) is var free && free.Length == 0
-                ? "no device of the host matches"
-                : $"too few free matching devices ({free})",
-        };
-        return new Rejection(check, $"needs {Describe(request)}: {why}") { RequestIndex = index };
-    }
+            return new Rejection(check, "the PCI requests fit the pools");
+        }
 
+        var request = shortfall.Request;
+        var free = FreeMatching(pools, request);
+        var why = shortfall.Outcome.FailedAt switch
+        {
+            PoolFilterStep.Spec when shortfall.Outcome.Matching == 0 && shortfall.RequestIndex > 0 && free.Length > 0 =>
+                "the server's earlier PCI requests take the devices it could use",
+            PoolFilterStep.Spec when free.Length == 0 => "no device of the host matches",
+            PoolFilterStep.Spec => $"too few free matching devices ({free})",
+            PoolFilterStep.Numa => $"too few matching devices on the guest's NUMA cells under its policy ({free})",
+            PoolFilterStep.UnrequestedPhysicalFunctions =>
+                $"the matching free devices are PFs, which a request without dev_type type-PF never gets ({free})",
+            PoolFilterStep.UnrequestedVdpaOrRemoteManaged =>
+                $"the matching free devices are vDPA or remote-managed, which only a vdpa or remote-managed port gets ({free})",
+            PoolFilterStep.NoPool => "no pool matches at all (even a count of 0 needs one)",
+            _ => $"too few free matching devices ({free})",
+        };
+        return new Rejection(check, $"needs {Describe(request)}: {why}") { RequestIndex = shortfall.RequestIndex };
+    }
     /// <summary>The request as an operator reads it: <c>2 × type-VF 8086:154c (policy required)</c>.</summary>
     public static string Describe(PciRequest request)
     {
