@@ -22,7 +22,8 @@ internal static class HostDiscoverCommand
                 break;
         }
 
-        return inventory.ConfigErrors.Count > 0 || conf?.Errors.Count > 0 ? HostConfig.Failure
+        return inventory.ConfigErrors.Count > 0 || conf?.Errors.Count > 0 || inventory.PlacementError is not null
+            ? HostConfig.Failure
             : inventory.Discovery.Warnings.Count > 0 || conf?.Warnings.Count > 0 || inventory.SyncWarnings.Count > 0 ? 1
             : 0;
     }

@@ -10,8 +10,9 @@ namespace PciPassthrough.Cli.Commands;
 /// The <c>--format json</c> output of <c>host discover</c>, with Nova's field names:
 /// <c>{root, devices: [{address, vendor_id, product_id, dev_type, parent_addr, numa_node, class, driver,
 /// iommu_group, netdev, parent_ifname, vf_product_id, card_serial_number, total_vfs, enabled_vfs, device_spec,
-/// status, pool, not_selected}], device_specs: [{number, spec}], pools: [{number, free, keys}],
-/// config_errors: [{file, line, kind, message}], warnings: [{address, message, fix}]}</c>. Absent values are null;
+/// status, pool, provider, not_selected}], device_specs: [{number, spec}], pools: [{number, free, keys}],
+/// placement: {host, providers, error} or null, config_errors: [{file, line, kind, message}],
+/// warnings: [{address, message, fix}]}</c>. Absent values are null;
 /// <c>device_spec</c> and <c>pool</c> are 1-based numbers into the two lists.
 /// </summary>
 internal static class HostDiscoverJson
@@ -26,7 +27,7 @@ internal static class HostDiscoverJson
             json.WriteStartArray("devices");
             foreach (var device in inventory.Devices)
             {
-                WriteDevice(json, device, poolOf);
+                WriteDevice(json, device, poolOf, inventory.Placement?.ProviderOf);
             }
 
             json.WriteEndArray();
@@ -53,6 +54,7 @@ internal static class HostDiscoverJson
             }
 
             json.WriteEndArray();
+            WritePlacement(json, inventory);
             WriteConfigErrors(json, inventory, conf);
             json.WriteStartArray("warnings");
             foreach (var warning in inventory.Discovery.Warnings)
@@ -76,6 +78,59 @@ internal static class HostDiscoverJson
             json.WriteEndArray();
         });
 
+    /// <summary><c>placement: {host, providers: [{name, resource_class, total, reserved, traits, devices}], error}</c>,
+    /// or null when reporting is off.</summary>
+    private static void WritePlacement(Utf8JsonWriter json, HostInventory inventory)
+    {
+        if (inventory.Placement is null && inventory.PlacementError is null)
+        {
+            json.WriteNull("placement");
+            return;
+        }
+
+        json.WriteStartObject("placement");
+        json.WriteString("host", inventory.Placement?.View.HostName);
+        json.WriteStartArray("providers");
+        foreach (var provider in inventory.Placement?.Plan.Providers ?? [])
+        {
+            json.WriteStartObject();
+            json.WriteString("name", provider.Name);
+            json.WriteString("resource_class", provider.ResourceClass);
+            json.WriteNumber("total", provider.Total);
+            HostJson.WriteNumber(json, "reserved", provider.Reserved);
+            json.WriteStartArray("traits");
+            foreach (var trait in provider.Traits.Order(StringComparer.Ordinal))
+            {
+                json.WriteStringValue(trait);
+            }
+
+            json.WriteEndArray();
+            json.WriteStartArray("devices");
+            foreach (var device in provider.Devices)
+            {
+                json.WriteStringValue(device.Address);
+            }
+
+            json.WriteEndArray();
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+        if (inventory.PlacementError is { } error)
+        {
+            json.WriteStartObject("error");
+            json.WriteString("kind", error.Kind);
+            json.WriteString("message", error.Message);
+            json.WriteEndObject();
+        }
+        else
+        {
+            json.WriteNull("error");
+        }
+
+        json.WriteEndObject();
+    }
+
     private static void WriteConfigErrors(Utf8JsonWriter json, HostInventory inventory, NovaConfOptions? conf)
     {
         json.WriteStartArray("config_errors");
@@ -93,7 +148,8 @@ internal static class HostDiscoverJson
         json.WriteEndArray();
     }
 
-    private static void WriteDevice(Utf8JsonWriter json, InventoryDevice device, Dictionary<string, int> poolOf)
+    private static void WriteDevice(
+        Utf8JsonWriter json, InventoryDevice device, Dictionary<string, int> poolOf, IReadOnlyDictionary<string, string>? providerOf)
     {
         var (record, function) = (device.Record, device.Function);
         json.WriteStartObject();
@@ -115,6 +171,7 @@ internal static class HostDiscoverJson
         HostJson.WriteNumber(json, "device_spec", device.Spec is { } spec ? spec.Index + 1 : null);
         json.WriteString("status", device.Tracked?.Status.ToNovaName());
         HostJson.WriteNumber(json, "pool", poolOf.TryGetValue(record.Address, out var pool) ? pool : null);
+        json.WriteString("provider", providerOf?.GetValueOrDefault(record.Address));
         json.WriteString("not_selected", device.NoMatchReason);
         json.WriteEndObject();
     }

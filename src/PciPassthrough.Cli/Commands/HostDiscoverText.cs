@@ -76,6 +76,7 @@ internal static class HostDiscoverText
                 [.. tracker.Pools.Pools.Select((pool, i) => (IReadOnlyList<string>)[$"#{i + 1}", Count(pool.Count), pool.Keys.ToString()])]);
         }
 
+        WritePlacement(inventory, output);
         var unselected = inventory.Devices.Where(d => d.NoMatchReason is not null).ToList();
         if (unselected.Count > 0 && inventory.ConfigErrors.Count == 0)
         {
@@ -85,6 +86,38 @@ internal static class HostDiscoverText
             {
                 output.WriteLine($"  {device.Record.Address}: {device.NoMatchReason}");
             }
+        }
+    }
+
+    private static void WritePlacement(HostInventory inventory, TextWriter output)
+    {
+        if (inventory.PlacementError is { } error)
+        {
+            output.WriteLine();
+            output.WriteLine($"[pci] report_in_placement: {error} (the compute would refuse to start)");
+        }
+
+        if (inventory.Placement is not { } placement)
+        {
+            return;
+        }
+
+        output.WriteLine();
+        output.WriteLine($"Placement (report_in_placement = true), as the first report of {placement.View.HostName} would write it:");
+        HostTextTable.Write(output, ["PROVIDER", "RESOURCE CLASS", "TOTAL", "RESERVED", "TRAITS", "DEVICES"],
+            [.. placement.Plan.Providers.Select(p => (IReadOnlyList<string>)[p.Name, p.ResourceClass, Count(p.Total),
+                p.Reserved is { } reserved ? Count(reserved) : "-", string.Join(",", p.Traits.Order(StringComparer.Ordinal)),
+                string.Join(",", p.Devices.Select(d => d.Address))])]);
+        var unreported = inventory.Devices.Count(d => d.Tracked is not null && !placement.ProviderOf.ContainsKey(d.Record.Address));
+        if (unreported > 0)
+        {
+            output.WriteLine($"{Count(unreported, "selected function is", "selected functions are")} not reported: "
+                + "a physical_network tag keeps Neutron SR-IOV devices out of Placement (06 PM-5).");
+        }
+
+        foreach (var warning in placement.View.Warnings.Concat(placement.Plan.Warnings))
+        {
+            output.WriteLine($"warning: {warning}");
         }
     }
 

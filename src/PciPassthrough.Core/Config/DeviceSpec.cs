@@ -39,7 +39,10 @@ public sealed class DeviceSpec
     /// <summary><c>*</c> or 4 lower-case hex digits (DS-7, DS-9).</summary>
     public string ProductId { get; }
 
-    /// <summary>The network interface naming the device (DS-23..25); null for address specs.</summary>
+    /// <summary>
+    /// The network interface naming the device (DS-23..25), as written; null when absent. An empty devname is kept
+    /// here but acts as absent (DS-24): such a spec has an <see cref="Address"/>.
+    /// </summary>
     public string? Devname { get; }
 
     /// <summary>The address; null for a <see cref="Devname"/> spec, which resolves its address at match time.</summary>
@@ -56,6 +59,8 @@ public sealed class DeviceSpec
     public bool IsRemoteManaged { get; }
 
     internal DeviceSpecAddressMatcher? Matcher { get; }
+
+    internal bool HasDevname => !string.IsNullOrEmpty(Devname);
 
     public bool TryGetTag(string name, out JsonNode? value)
     {
@@ -93,7 +98,8 @@ public sealed class DeviceSpec
             {
                 writer.WriteString("devname", Devname);
             }
-            else if (Address is { Kind: DeviceSpecAddressKind.Glob } glob)
+
+            if (Address is { Kind: DeviceSpecAddressKind.Glob } glob)
             {
                 writer.WriteString("address", glob.ToString());
             }

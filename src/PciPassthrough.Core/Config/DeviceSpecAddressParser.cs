@@ -13,7 +13,7 @@ internal static class DeviceSpecAddressParser
     private static readonly string[] _regexKeys = ["domain", "bus", "slot", "function"];
 
     /// <summary>The glob form, 01 DS-11 step by step; the first failing check is returned.</summary>
-    public static PciError? TryParseGlob(string text, out PciAddressFields fields)
+    public static PciError? TryParseGlob(string text, NovaRelease release, out PciAddressFields fields)
     {
         fields = new PciAddressFields(HexField.Any, HexField.Any, HexField.Any, HexField.Any);
         var dot = text.IndexOf('.', StringComparison.Ordinal);
@@ -21,7 +21,7 @@ internal static class DeviceSpecAddressParser
         if (function.Length > 0)
         {
             // DS-11 step 3 comes first: "1:2:3:4.x" fails on the function, not on the part count
-            var error = HexField.TryNormalize("func", function.Trim(), PciAddress.MaxFunction, 1, out function);
+            var error = HexField.TryNormalize("func", function.Trim(), PciAddress.MaxFunction, 1, release, out function);
             if (error is not null)
             {
                 return error;
@@ -46,9 +46,9 @@ internal static class DeviceSpecAddressParser
         var padded = Enumerable.Repeat(HexField.Any, 3 - parts.Length)
             .Concat(parts.Select(p => p.Trim() is { Length: > 0 } trimmed ? trimmed : HexField.Any))
             .ToArray();
-        var rangeError = HexField.TryNormalize("domain", padded[0], PciAddress.MaxDomain, 4, out padded[0])
-            ?? HexField.TryNormalize("bus", padded[1], PciAddress.MaxBus, 2, out padded[1])
-            ?? HexField.TryNormalize("slot", padded[2], PciAddress.MaxSlot, 2, out padded[2]);
+        var rangeError = HexField.TryNormalize("domain", padded[0], PciAddress.MaxDomain, 4, release, out padded[0])
+            ?? HexField.TryNormalize("bus", padded[1], PciAddress.MaxBus, 2, release, out padded[1])
+            ?? HexField.TryNormalize("slot", padded[2], PciAddress.MaxSlot, 2, release, out padded[2]);
         if (rangeError is null)
         {
             fields = fields with { Domain = padded[0], Bus = padded[1], Slot = padded[2] };

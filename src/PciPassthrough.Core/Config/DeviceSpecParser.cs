@@ -127,7 +127,7 @@ public sealed class DeviceSpecParser
         }
 
         DeviceSpecAddressMatcher? resolved = null;
-        if (devname is not null && DevnameResolver.TryResolve(devname, _probe, out resolved) is { } resolveError)
+        if (devname is not null && DevnameResolver.TryResolve(devname, _probe, _options.Release, out resolved) is { } resolveError)
         {
             Fail(resolveError);
         }
@@ -149,7 +149,9 @@ public sealed class DeviceSpecParser
 
         if (!failed)
         {
-            _specs.Add(new DeviceSpec(index, line, vendorId!, productId!, devname, matcher, tags, isRemoteManaged));
+            // an empty devname is reported as written but acts as absent (DS-24)
+            var writtenDevname = devname ?? (NovaJson.IsString(devnameNode, out var empty) ? empty : null);
+            _specs.Add(new DeviceSpec(index, line, vendorId!, productId!, writtenDevname, matcher, tags, isRemoteManaged));
         }
 
         void Fail(PciError error)
@@ -180,7 +182,7 @@ public sealed class DeviceSpecParser
         }
 
         // Nova trims vendor_id before looking for '*', product_id only as part of the hex parse
-        var error = HexField.TryNormalize(key, key == VendorKey ? text.Trim() : text, MaxId, 4, out var id);
+        var error = HexField.TryNormalize(key, key == VendorKey ? text.Trim() : text, MaxId, 4, _options.Release, out var id);
         if (error is not null)
         {
             fail(error);
@@ -225,7 +227,7 @@ public sealed class DeviceSpecParser
 
         if (NovaJson.IsString(node, out var text))
         {
-            if (DeviceSpecAddressParser.TryParseGlob(text, out var fields) is { } globError)
+            if (DeviceSpecAddressParser.TryParseGlob(text, _options.Release, out var fields) is { } globError)
             {
                 fail(globError);
                 return null;
@@ -366,7 +368,7 @@ public sealed class DeviceSpecParser
             return;
         }
 
-        foreach (var spec in _specs.Where(s => s.Devname is not null))
+        foreach (var spec in _specs.Where(s => s.HasDevname))
         {
             Report(spec.ConfigIndex, null, DeviceSpecSet.DevnameForPlacement(spec));
         }

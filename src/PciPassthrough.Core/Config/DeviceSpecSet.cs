@@ -32,13 +32,13 @@ public sealed class DeviceSpecSet
     public DeviceSpecMatch Match(PciDeviceRecord device, Func<string, PciDeviceRecord?>? findDevice = null)
     {
         ArgumentNullException.ThrowIfNull(device);
-        var addresses = new DeviceAddresses(device);
+        var addresses = new DeviceAddresses(device, _release);
         foreach (var spec in Specs)
         {
             var matcher = spec.Matcher;
             if (matcher is null)
             {
-                var resolveError = DevnameResolver.TryResolve(spec.Devname!, _probe, out matcher);
+                var resolveError = DevnameResolver.TryResolve(spec.Devname!, _probe, _release, out matcher);
                 if (resolveError is not null)
                 {
                     return Reject(resolveError);
@@ -74,7 +74,7 @@ public sealed class DeviceSpecSet
     /// </summary>
     public void RejectDevnameForPlacement()
     {
-        if (Specs.FirstOrDefault(s => s.Devname is not null) is { } spec)
+        if (Specs.FirstOrDefault(s => s.HasDevname) is { } spec)
         {
             throw new PciException(DevnameForPlacement(spec));
         }
@@ -106,7 +106,7 @@ public sealed class DeviceSpecSet
     }
 
     /// <summary>The device's own and parent address, each parsed at most once per match.</summary>
-    private sealed class DeviceAddresses(PciDeviceRecord device)
+    private sealed class DeviceAddresses(PciDeviceRecord device, NovaRelease release)
     {
         private (PciError? Error, PciAddressFields Fields)? _own;
         private (PciError? Error, PciAddressFields Fields)? _parent;
@@ -140,9 +140,9 @@ public sealed class DeviceSpecSet
             return null;
         }
 
-        private static (PciError?, PciAddressFields) Parse(string text)
+        private (PciError?, PciAddressFields) Parse(string text)
         {
-            var error = PciAddressFields.TryParseDevice(text, out var fields);
+            var error = PciAddressFields.TryParseDevice(text, release, out var fields);
             return (error, fields);
         }
     }

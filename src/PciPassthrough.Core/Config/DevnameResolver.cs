@@ -10,7 +10,8 @@ internal static class DevnameResolver
     /// function is a glob address. <paramref name="matcher"/> is null when the interface does not exist. The error is
     /// set when the host reports an address that cannot be parsed.
     /// </summary>
-    public static PciError? TryResolve(string devname, IPciHostProbe probe, out DeviceSpecAddressMatcher? matcher)
+    public static PciError? TryResolve(
+        string devname, IPciHostProbe probe, NovaRelease release, out DeviceSpecAddressMatcher? matcher)
     {
         matcher = null;
         var addressText = probe.FindFunctionByNetdev(devname);
@@ -21,7 +22,7 @@ internal static class DevnameResolver
 
         if (probe.IsPhysicalFunction(addressText))
         {
-            var pfError = PciAddressFields.TryParseDevice(addressText, out var pf);
+            var pfError = PciAddressFields.TryParseDevice(addressText, release, out var pf);
             if (pfError is null)
             {
                 matcher = new DeviceSpecAddressMatcher(new DeviceSpecAddress(
@@ -31,7 +32,7 @@ internal static class DevnameResolver
             return pfError;
         }
 
-        var error = DeviceSpecAddressParser.TryParseGlob(addressText, out var fields);
+        var error = DeviceSpecAddressParser.TryParseGlob(addressText, release, out var fields);
         if (error is null)
         {
             matcher = new DeviceSpecAddressMatcher(DeviceSpecAddressParser.Build(

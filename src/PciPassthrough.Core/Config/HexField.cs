@@ -8,18 +8,23 @@ namespace PciPassthrough.Core.Config;
 /// <c>0x</c> prefix, range-checked, normalised to lower-case zero-padded hex.
 /// </summary>
 /// <remarks>
-/// Deliberate deviation (01 §2 "Nova quirks"): Nova's parser also takes <c>_</c> between digits and a sign; we reject
-/// both as "not hex".
+/// Nova reads the digits with Python's <c>int(text, 16)</c>, which also takes a sign and <c>_</c> between digits and
+/// never range-checks a negative value (<c>-1</c> becomes <c>-001</c>). Zed reproduces that; Latest rejects both as
+/// "not hex", a deliberate deviation (01 §2 "Nova quirks").
 /// </remarks>
 internal static class HexField
 {
     public const string Any = "*";
 
+    // Python's str.strip() also removes these separators, which .NET does not count as white space
+    private const string ExtraWhiteSpace = "\u001c\u001d\u001e\u001f";
+
     /// <summary>
-    /// Normalises <paramref name="text"/> (trimmed first) to <paramref name="width"/> hex digits, or returns the
+    /// Normalises <paramref name="text"/> to <paramref name="width"/> hex digits, or returns the
     /// <c>PciConfigInvalidSpec</c> error naming <paramref name="field"/>. <c>*</c> stays <c>*</c>.
     /// </summary>
-    public static PciError? TryNormalize(string field, string text, int max, int width, out string normalized)
+    public static PciError? TryNormalize(
+        string field, string text, int max, int width, NovaRelease release, out string normalized)
     {
         normalized = text;
         if (text == Any)
@@ -27,7 +32,7 @@ internal static class HexField
             return null;
         }
 
-        if (!TryParse(text, out var value))
+        if (!TryParse(text, release == NovaRelease.Zed, out var value))
         {
             return new PciError(PciErrorKinds.PciConfigInvalidSpec,
                 $"property {field} ('{text}') does not parse as a hex number; expected '*' or hex digits " +
@@ -40,27 +45,55 @@ internal static class HexField
                 $"property {field} ({text}) is greater than the maximum allowable value ({max:X}).");
         }
 
-        normalized = ((int)value).ToString("x" + width.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
+        var digits = Math.Abs(value).ToString("x", CultureInfo.InvariantCulture);
+        normalized = value < 0 ? "-" + digits.PadLeft(width - 1, '0') : digits.PadLeft(width, '0');
         return null;
     }
 
-    /// <summary>Hex digits after trimming and an optional 0x; values past <see cref="long.MaxValue"/> saturate.</summary>
-    public static bool TryParse(ReadOnlySpan<char> text, out long value)
+    /// <summary>
+    /// Hex digits after trimming and an optional <c>0x</c>; with <paramref name="python"/> also a sign and single
+    /// <c>_</c> separators. Magnitudes past <see cref="long.MaxValue"/> saturate.
+    /// </summary>
+    public static bool TryParse(ReadOnlySpan<char> text, bool python, out long value)
     {
         value = 0;
         text = text.Trim();
-        if (text.Length > 2 && text[0] == '0' && text[1] is 'x' or 'X')
+        if (python)
+        {
+            text = text.Trim(ExtraWhiteSpace).Trim();
+        }
+
+        var negative = python && text is ['-', ..];
+        if (python && text is ['+' or '-', ..])
+        {
+            text = text[1..];
+        }
+
+        var prefixed = text is ['0', 'x' or 'X', ..];
+        if (prefixed)
         {
             text = text[2..];
         }
 
-        if (text.IsEmpty)
+        if (python && prefixed && text is ['_', ..])
+        {
+            // int('0x_1f', 16) is valid
+            text = text[1..];
+        }
+
+        if (text.IsEmpty || !char.IsAsciiHexDigit(text[^1]))
         {
             return false;
         }
 
-        foreach (var c in text)
+        for (var i = 0; i < text.Length; i++)
         {
+            var c = text[i];
+            if (python && c == '_' && i > 0 && char.IsAsciiHexDigit(text[i - 1]))
+            {
+                continue;
+            }
+
             if (!char.IsAsciiHexDigit(c))
             {
                 return false;
@@ -70,6 +103,7 @@ internal static class HexField
             value = value > (long.MaxValue - digit) / 16 ? long.MaxValue : (value * 16) + digit;
         }
 
+        value = negative ? -value : value;
         return true;
     }
 }

@@ -11,7 +11,7 @@ internal readonly record struct PciAddressFields(string Domain, string Bus, stri
     /// hex within the DS-11 limits. A failure is the error the device is skipped with; a wrong number of
     /// <c>:</c>-parts is <c>PciDeviceWrongAddressFormat</c>, anything else <c>PciConfigInvalidSpec</c>.
     /// </summary>
-    public static PciError? TryParseDevice(string text, out PciAddressFields fields)
+    public static PciError? TryParseDevice(string text, NovaRelease release, out PciAddressFields fields)
     {
         fields = default;
         var dot = text.IndexOf('.', StringComparison.Ordinal);
@@ -23,10 +23,10 @@ internal readonly record struct PciAddressFields(string Domain, string Bus, stri
                 $"PCI address '{text}' is not in the form domain:bus:slot.function.");
         }
 
-        var error = HexField.TryNormalize("func", function, PciAddress.MaxFunction, 1, out function)
-            ?? HexField.TryNormalize("domain", parts[0], PciAddress.MaxDomain, 4, out parts[0])
-            ?? HexField.TryNormalize("bus", parts[1], PciAddress.MaxBus, 2, out parts[1])
-            ?? HexField.TryNormalize("slot", parts[2], PciAddress.MaxSlot, 2, out parts[2]);
+        var error = HexField.TryNormalize("func", function, PciAddress.MaxFunction, 1, release, out function)
+            ?? HexField.TryNormalize("domain", parts[0], PciAddress.MaxDomain, 4, release, out parts[0])
+            ?? HexField.TryNormalize("bus", parts[1], PciAddress.MaxBus, 2, release, out parts[1])
+            ?? HexField.TryNormalize("slot", parts[2], PciAddress.MaxSlot, 2, release, out parts[2]);
         if (error is null)
         {
             fields = new PciAddressFields(parts[0], parts[1], parts[2], function);

@@ -2,6 +2,7 @@ using PciPassthrough.Core;
 using PciPassthrough.Core.Config;
 using PciPassthrough.Core.Devices;
 using PciPassthrough.Core.Errors;
+using PciPassthrough.Core.Placement;
 using PciPassthrough.Core.Pools;
 using PciPassthrough.Host.NovaConf;
 
@@ -29,6 +30,13 @@ public sealed record HostInventory(
     IReadOnlyList<string> SyncWarnings,
     bool IsConfigured)
 {
+    /// <summary>With <c>[pci] report_in_placement</c>: what the compute would write to a Placement that holds nothing
+    /// for it yet (06 PM-4…PM-19); null when reporting is off or the compute refuses to report.</summary>
+    public HostPlacement? Placement { get; init; }
+
+    /// <summary>Why the compute would refuse to start with reporting on (06 PM-2, PM-13, PM-14), or null.</summary>
+    public PciError? PlacementError { get; init; }
+
     /// <summary>Discovery only: no device is matched or tracked.</summary>
     public static HostInventory Discover(string root) => FromDiscovery(new SysfsDiscovery(root).Discover());
 
@@ -66,8 +74,41 @@ public sealed record HostInventory(
             m.Match.Spec,
             m.Match.IsMatch ? null : m.Match.Rejection ?? WhyNoSpec(specs.Specs, m.Record),
             tracked.GetValueOrDefault(function.Record.Address)));
-        return new(discovery, [.. devices], specs.Specs, [], tracker, sync.Warnings, IsConfigured: true);
+        var inventory = new HostInventory(discovery, [.. devices], specs.Specs, [], tracker, sync.Warnings, IsConfigured: true);
+        if (!conf.ReportInPlacement.Value)
+        {
+            return inventory;
+        }
+
+        try
+        {
+            var view = PciPlacementView.Build(HostName(root), specs, tracker.Devices, NovaRelease.Latest);
+            return inventory with { Placement = new(view, PciPlacementPlan.Create(view, PlacementState.Empty, NewUuid, [])) };
+        }
+        catch (PciException e)
+        {
+            return inventory with { PlacementError = e.Error };
+        }
     }
+
+    /// <summary>The hypervisor hostname libvirt reports, which prefixes provider names (06 PM-6).</summary>
+    private static string HostName(string root) =>
+        new[] { Path.Combine(root, "proc", "sys", "kernel", "hostname"), Path.Combine(root, "etc", "hostname") }
+            .Select(ReadFirstLine).FirstOrDefault(name => !string.IsNullOrEmpty(name)) ?? Environment.MachineName;
+
+    private static string? ReadFirstLine(string path)
+    {
+        try
+        {
+            return File.Exists(path) ? File.ReadLines(path).FirstOrDefault()?.Trim() : null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    private static string NewUuid() => Guid.NewGuid().ToString();
 
     private static HostInventory FromDiscovery(DiscoveryResult discovery) => new(
         discovery, [.. discovery.Functions.Select(f => new InventoryDevice(f, null, null, null))], [], [], null, [],

@@ -161,7 +161,7 @@ public sealed class DeviceSpecParserTests
     public void DS24_EmptyDevname_IsAbsent()
     {
         var spec = ParseOne("""{"devname":""}""");
-        spec.Devname.ShouldBeNull();
+        spec.Devname.ShouldBe("");
         Fields(spec).ShouldBe("*,*,*,*");
         Matches("""{"devname":""}""", Device).ShouldBeTrue();
     }

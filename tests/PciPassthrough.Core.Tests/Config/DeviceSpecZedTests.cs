@@ -78,6 +78,31 @@ public sealed class DeviceSpecZedTests
         set.Match(Plain("10000:00:02.0")).Rejection.ShouldNotBeNull();
     }
 
+    [Theory]
+    [InlineData("""{"vendor_id":"+8086"}""", "8086", "*")] // Python's int(): a sign
+    [InlineData("""{"vendor_id":"80_86","product_id":"0x_1_5"}""", "8086", "0015")] // Python's int(): '_' separators
+    [InlineData("""{"vendor_id":"-1"}""", "-001", "*")] // Python's int(): a negative value is not range-checked
+    public void Zed_Ids_ReadAsPythonInt(string json, string vendor, string product)
+    {
+        var spec = ParseOne(json, options: Zed);
+        (spec.VendorId, spec.ProductId).ShouldBe((vendor, product));
+        ParseError(json).Kind.ShouldBe(PciErrorKinds.PciConfigInvalidSpec);
+    }
+
+    [Theory]
+    [InlineData("-1:0a:00.5", "-001,0a,00,5")] // Python's int()
+    [InlineData("0:-a:1_0.+5", "0000,-a,10,5")] // Python's int()
+    public void Zed_GlobAddress_ReadAsPythonInt(string address, string fields) =>
+        Fields(ParseOne($$"""{"address":"{{address}}"}""", options: Zed)).ShouldBe(fields);
+
+    [Theory]
+    [InlineData("1__0")] // Python's int(): one '_' between digits only
+    [InlineData("_10")] // Python's int()
+    [InlineData("10_")] // Python's int()
+    [InlineData("+-1")] // Python's int()
+    public void Zed_NotPythonHex_Rejected(string slot) =>
+        ParseError($$"""{"address":"0:0:{{slot}}.0"}""", options: Zed).Message.ShouldContain($"property slot ('{slot}')");
+
     [Fact]
     public void Zed_NonStringDevname_LookedUpAsText() =>
         ParseOne("""{"devname":5}""", options: Zed).Devname.ShouldBe("5");

@@ -16,6 +16,7 @@ public sealed class FakeSysfsBuilder
     private readonly List<(string Address, string File, string? Content, bool Unreadable)> _fileOverrides = [];
     private readonly List<string> _iommuUnits = [];
     private string _commandLine = "BOOT_IMAGE=/vmlinuz root=/dev/sda1 ro quiet";
+    private string _hostname = "compute1";
     private bool _iommuGroups = true;
     private bool _vfioLoaded;
 
@@ -23,6 +24,13 @@ public sealed class FakeSysfsBuilder
     public FakeSysfsBuilder WithKernelCommandLine(string commandLine)
     {
         _commandLine = commandLine;
+        return this;
+    }
+
+    /// <summary>The host name (<c>proc/sys/kernel/hostname</c>), which prefixes Placement provider names.</summary>
+    public FakeSysfsBuilder WithHostname(string hostname)
+    {
+        _hostname = hostname;
         return this;
     }
 
@@ -146,6 +154,7 @@ public sealed class FakeSysfsBuilder
         Directory.CreateDirectory(root);
         var writer = new FakeSysfsWriter(root);
         writer.WriteText(Path.Combine("proc", "cmdline"), _commandLine + "\n");
+        writer.WriteText(Path.Combine("proc", "sys", "kernel", "hostname"), _hostname + "\n");
         writer.CreateDirectory(Path.Combine("sys", "bus", "pci", "devices"));
         writer.CreateDirectory(Path.Combine("sys", "class", "net"));
         writer.CreateDirectory(Path.Combine("sys", "class", "iommu"));
