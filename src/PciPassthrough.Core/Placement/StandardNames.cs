@@ -1,5 +1,3 @@
-using PciPassthrough.Core.Scheduling;
-
 namespace PciPassthrough.Core.Placement;
 
 /// <summary>
@@ -14,7 +12,7 @@ public static class StandardNames
     public const string ManagedPciDeviceTrait = "COMPUTE_MANAGED_PCI_DEVICE", OwnerNovaTrait = "OWNER_NOVA";
 
     /// <summary>Placement's standard resource classes (the scheduler's capacity check knows them first).</summary>
-    public static IReadOnlySet<string> ResourceClasses => ServerResources.StandardClasses;
+    public static IReadOnlySet<string> ResourceClasses => Flavors.PlacementNames.ResourceClasses;
 
     /// <summary>The standard traits of <paramref name="release"/>.</summary>
     public static IReadOnlySet<string> TraitsOf(NovaRelease release) =>

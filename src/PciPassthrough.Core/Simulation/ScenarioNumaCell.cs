@@ -1,3 +1,5 @@
+using PciPassthrough.Core.Numa;
+
 namespace PciPassthrough.Core.Simulation;
 
 /// <summary>One host NUMA cell with the usage of servers outside the scenario (scenario-format §2.3.1).</summary>
@@ -18,7 +20,7 @@ public sealed record ScenarioNumaCell
     public IReadOnlyList<IReadOnlyList<int>> Siblings { get; init; } = [];
 
     /// <summary>Huge pages, in input order; the 4 KiB pages are implied (scenario-format §2.3.1).</summary>
-    public IReadOnlyList<ScenarioHugePages> HugePages { get; init; } = [];
+    public IReadOnlyList<NumaPages> HugePages { get; init; } = [];
 
     public long CpuUsage { get; init; }
     public long MemoryUsageMb { get; init; }

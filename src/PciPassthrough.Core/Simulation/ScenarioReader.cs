@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using PciPassthrough.Core.Devices;
+using PciPassthrough.Core.Numa;
 using PciPassthrough.Core.Pci;
 
 namespace PciPassthrough.Core.Simulation;
@@ -165,10 +166,10 @@ public static class ScenarioReader
             .Where(set => set.Count > 0)];
     }
 
-    private static ScenarioHugePages ReadHugePages(JsonElement pages, string path)
+    private static NumaPages ReadHugePages(JsonElement pages, string path)
     {
         RequireObject(pages, path, "a huge page object {size_kb, total, used?, reserved?}");
-        return new ScenarioHugePages(
+        return new NumaPages(
             OptionalTruncated(pages, "size_kb", path) ?? throw Missing($"{path}.size_kb", "a number"),
             OptionalTruncated(pages, "total", path) ?? throw Missing($"{path}.total", "a number"),
             OptionalTruncated(pages, "used", path) ?? 0,

@@ -1,9 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using PciPassthrough.Core.Config;
 using PciPassthrough.Core.Errors;
 using PciPassthrough.Core.Requests;
-using PciPassthrough.Core.Scheduling;
 using PciPassthrough.Core.Simulation.Results;
 
 namespace PciPassthrough.Core.Simulation;
@@ -14,23 +12,23 @@ namespace PciPassthrough.Core.Simulation;
 /// </summary>
 public sealed class ScenarioRunner
 {
+    private const string ScenarioNote = "ScenarioNote";
+
     private readonly Scenario _scenario;
     private readonly NovaRelease _release;
+    private readonly AliasOption _aliases;
 
     /// <summary>Hosts in host order: ascending ordinal name (SIM-11).</summary>
     private readonly List<SimulatedHost> _hosts;
 
-    /// <summary>The <c>[pci] alias</c> option, parsed once (it is global).</summary>
-    private readonly (PciAliasSet? Set, PciError? Error) _aliases;
-
-    /// <summary>Server name → the host it is placed on.</summary>
+    /// <summary>Server name → index of the host it is placed on.</summary>
     private readonly Dictionary<string, int> _placed = new(StringComparer.Ordinal);
 
     private ScenarioRunner(Scenario scenario, NovaRelease release)
     {
         _scenario = scenario;
         _release = release;
-        _aliases = ParseAliases(scenario.Config.Alias, release);
+        _aliases = AliasOption.Parse(scenario.Config.Alias, release);
         _hosts = [.. scenario.Hosts.OrderBy(h => h.Name, StringComparer.Ordinal)
             .Select(host => SimulatedHost.Start(host, scenario.Config, release))];
     }
@@ -55,10 +53,10 @@ public sealed class ScenarioRunner
             hostReports, steps, [.. _hosts.Select(h => h.FinalState())]);
     }
 
-    /// <summary>§4.2: the parsed alias set, or the error every boot using an alias will meet (SIM-31 stage 5).</summary>
-    private AliasReport AliasReport() => _aliases.Error is { } error
-        ? new AliasReport(error, null)
-        : new AliasReport(null, [.. _aliases.Set!.Aliases.Select(alias => new AliasEntry(
+    /// <summary>§4.2: the parsed alias set, or the error every boot using an alias meets (SIM-31 stage 5).</summary>
+    private AliasReport AliasReport() => _aliases.Set is not { } set
+        ? new AliasReport(_aliases.Error, null)
+        : new AliasReport(null, [.. set.Aliases.Select(alias => new AliasEntry(
             alias.Name,
             alias.NumaPolicy.ToNovaName(),
             [.. alias.Specs.Select(spec => new JsonObject(spec.Select(p => KeyValuePair.Create(p.Key, (JsonNode?)p.Value))))]))]);
@@ -71,19 +69,18 @@ public sealed class ScenarioRunner
                 JsonSerializer.Serialize(boot.Name));
         }
 
-        var flavor = boot.Flavor;
-        var resources = ServerResources.Compute(
-            new FlavorAmounts(flavor.Vcpus, flavor.MemoryMb, flavor.RootGb, flavor.EphemeralGb, flavor.Swap),
-            flavor.ExtraSpecs, dedicatedCpus: null, isolateEmulatorThreads: false);
-        var plan = new BootPlan(boot.Name, resources);
-        var api = new ApiReport { Resources = resources };
+        var (api, request) = BootApi.Plan(boot, _aliases, _release);
+        if (request is null)
+        {
+            return new BootResult(boot.Index, boot.Name, BootResult.ApiError, null, api, []);
+        }
 
         var evaluations = new List<HostEvaluation>(_hosts.Count);
         int? chosen = null;
         SimulatedHost? chosenState = null;
         for (var i = 0; i < _hosts.Count; i++)
         {
-            var evaluation = _hosts[i].Evaluate(plan, out var trial);
+            var evaluation = _hosts[i].Evaluate(request, out var trial);
             evaluations.Add(evaluation);
             // SIM-40: the first fitting host in host order, restricted to the requested host if any.
             if (chosen is null && evaluation.Fits && (boot.RequestedHost is null || boot.RequestedHost == _hosts[i].Name))
@@ -102,23 +99,11 @@ public sealed class ScenarioRunner
         return new BootResult(boot.Index, boot.Name, BootResult.Placed, _hosts[index].Name, api, evaluations);
     }
 
-    private static (PciAliasSet?, PciError?) ParseAliases(IReadOnlyList<string> lines, NovaRelease release)
-    {
-        try
-        {
-            return (PciAliasSet.Parse(lines, new PciAliasOptions { Release = release }), null);
-        }
-        catch (PciException e)
-        {
-            return (null, e.Error);
-        }
-    }
-
     private DeleteResult Delete(ScenarioDelete delete)
     {
         if (delete.Name is not { } name || !_placed.Remove(name, out var index))
         {
-            return new DeleteResult(delete.Index, delete.RawName, null, [], new PciError("ScenarioNote",
+            return new DeleteResult(delete.Index, delete.RawName, null, [], new PciError(ScenarioNote,
                 $"server {delete.RawName.GetRawText()} is not placed, so there is nothing to delete", NovaException: false));
         }
 

@@ -1,25 +1,39 @@
 using PciPassthrough.Core.Devices;
+using PciPassthrough.Core.Errors;
+using PciPassthrough.Core.Numa;
 using PciPassthrough.Core.Pci;
 using PciPassthrough.Core.Scheduling;
+using PciPassthrough.Core.Scheduling.Filters;
 using PciPassthrough.Core.Simulation.Results;
 
 namespace PciPassthrough.Core.Simulation;
 
 /// <summary>
-/// One compute node during a simulation: its start-up outcome (SIM-20, SIM-21), its devices, capacity usage and the
-/// servers placed on it. <see cref="Evaluate"/> never changes the host: a fitting boot yields a trial copy that
-/// becomes the host's state only if the boot chooses it (SIM-41).
+/// One compute node during a simulation: its start-up outcome (SIM-20, SIM-21), NUMA cells with usage, devices,
+/// capacity usage and the servers placed on it. <see cref="Evaluate"/> never changes the host: a fitting boot yields a
+/// trial copy that becomes the host's state only if the boot chooses it (SIM-41).
 /// </summary>
 internal sealed class SimulatedHost
 {
+    private const string ComputeResourcesUnavailable = "ComputeResourcesUnavailable";
+
+    private static readonly CapacityFilter _capacityFilter = new();
+    private static readonly PciPassthroughFilter _pciFilter = new();
+    private static readonly NumaTopologyFilter _numaFilter = new();
+
     private readonly HostStartup _startup;
+    private readonly bool _packNumaCells;
     private readonly HostCapacity _capacity;
     private readonly PciDeviceTracker? _tracker;
     private readonly Dictionary<string, PlacedServer> _servers;
+    private HostNumaTopology _numa;
 
-    private SimulatedHost(HostStartup startup, HostCapacity capacity, PciDeviceTracker? tracker,
-        Dictionary<string, PlacedServer> servers, HostReport report) =>
-        (_startup, _capacity, _tracker, _servers, Report) = (startup, capacity, tracker, servers, report);
+    private SimulatedHost(HostStartup startup, bool packNumaCells, HostCapacity capacity, HostNumaTopology numa,
+        PciDeviceTracker? tracker, Dictionary<string, PlacedServer> servers, HostReport report)
+    {
+        (_startup, _packNumaCells, _capacity, _numa, _tracker, _servers) = (startup, packNumaCells, capacity, numa, tracker, servers);
+        Report = report;
+    }
 
     public string Name => _startup.Host.Name;
 
@@ -34,6 +48,7 @@ internal sealed class SimulatedHost
         var capacity = HostCapacity.Create(
             cells.Sum(c => (long)c.Cpus.Count), cells.Sum(c => (long)c.Pcpus.Count), cells.Sum(c => c.MemoryMb),
             host.CpuAllocationRatio, host.RamAllocationRatio, host.ReservedHostMemoryMb);
+        var numa = new HostNumaTopology([.. cells.Select(CellOf)]);
         var startup = HostStartup.Run(host, config, release);
         var tracker = startup.Tracker;
         var report = new HostReport
@@ -46,14 +61,18 @@ internal sealed class SimulatedHost
             TrackedDevices = tracker is null ? [] : DeviceReports(tracker),
             IgnoredDevices = tracker is null ? [] : startup.IgnoredDevices,
             Pools = tracker is null ? [] : PoolReports(tracker),
-            NumaCells = CellReports(host),
+            NumaCells = CellReports(numa),
             PlacementInventory = capacity.Inventories,
         };
-        return new SimulatedHost(startup, capacity, tracker, new Dictionary<string, PlacedServer>(StringComparer.Ordinal), report);
+        return new SimulatedHost(startup, config.PackNumaCells, capacity, numa, tracker,
+            new Dictionary<string, PlacedServer>(StringComparer.Ordinal), report);
     }
 
-    /// <summary>SIM-33…SIM-36: every check, then the claim on a scratch copy returned as <paramref name="trial"/>.</summary>
-    public HostEvaluation Evaluate(BootPlan plan, out SimulatedHost? trial)
+    /// <summary>
+    /// SIM-33…SIM-36: the three scheduler checks, all evaluated; if they pass, the compute claim on a scratch copy,
+    /// returned as <paramref name="trial"/> when it succeeds.
+    /// </summary>
+    public HostEvaluation Evaluate(ServerRequest request, out SimulatedHost? trial)
     {
         trial = null;
         if (!Started)
@@ -67,34 +86,105 @@ internal sealed class SimulatedHost
             };
         }
 
-        var capacity = _capacity.Check(plan.Resources);
-        if (!capacity.Ok)
+        var state = SchedulerState();
+        var capacity = _capacity.Check(request.Resources);
+        var pciRejection = _pciFilter.Check(state, request);
+        var (numaRejection, schedulerFit) = _numaFilter.Evaluate(state, request);
+        List<Rejection> rejections = [.. capacity.Reasons.Select(reason => new Rejection(HostChecks.Placement, reason))];
+        rejections.AddRange(new[] { pciRejection, numaRejection }.OfType<Rejection>());
+        var evaluation = new HostEvaluation
         {
-            return new HostEvaluation
+            Host = Name,
+            RejectedBy = !capacity.Ok ? HostChecks.Placement
+                : pciRejection is not null ? HostChecks.PciPassthroughFilter
+                : numaRejection is not null ? HostChecks.NumaTopologyFilter
+                : null,
+            PlacementCheck = capacity,
+            PciPassthroughFilterPassed = pciRejection is null,
+            NumaTopologyFilterPassed = numaRejection is null,
+            Rejections = rejections,
+        };
+        if (evaluation.RejectedBy is not null)
+        {
+            return evaluation;
+        }
+
+        evaluation = evaluation with { SchedulerNumaCells = FittedReports(schedulerFit) };
+        var scratch = Clone();
+        if (scratch.Claim(state, request) is { } claimError)
+        {
+            return evaluation with
             {
-                Host = Name,
-                RejectedBy = HostChecks.Placement,
-                PlacementCheck = capacity,
-                PciPassthroughFilterPassed = true,
-                NumaTopologyFilterPassed = true,
-                Rejections = [.. capacity.Reasons.Select(reason => new Rejection(HostChecks.Placement, reason))],
+                RejectedBy = HostChecks.Claim,
+                Claim = new ClaimReport(claimError.Error),
+                Rejections = [claimError.Rejection],
             };
         }
 
-        var scratch = Clone();
-        scratch._capacity.Add(plan.Resources);
-        scratch._servers[plan.ServerName] = new PlacedServer(plan.Resources);
         trial = scratch;
-        return new HostEvaluation
+        var placed = scratch._servers[request.Name];
+        return evaluation with
         {
-            Host = Name,
             Fits = true,
-            PlacementCheck = capacity,
-            PciPassthroughFilterPassed = true,
-            NumaTopologyFilterPassed = true,
             Claim = new ClaimReport(null),
-            PciDevices = [],
+            NumaCells = FittedReports(placed.Numa),
+            PciDevices = placed.Picks,
         };
+    }
+
+    /// <summary>
+    /// SIM-36 on this (scratch) host: fit again with the compute's own pools (only when there are PCI requests),
+    /// test the PCI requests without cells, consume and claim the devices, then grow the NUMA and capacity usage.
+    /// </summary>
+    private (PciError Error, Rejection Rejection)? Claim(HostState state, ServerRequest request)
+    {
+        var pools = _tracker!.Pools;
+        var requests = request.PciRequests;
+        var reasons = new List<string>();
+        FittedNumaTopology? fit = null;
+        if (request.NumaTopology is { } guest)
+        {
+            fit = NumaFitter.Fit(_numa, guest, NumaTopologyFilter.FitOptions(state, request, requests.Count > 0 ? pools : null));
+            if (fit is null)
+            {
+                reasons.Add(requests.Count > 0
+                    ? "Requested instance NUMA topology together with requested PCI devices cannot fit the given host NUMA topology"
+                    : "Requested instance NUMA topology cannot fit the given host NUMA topology");
+            }
+        }
+
+        if (requests.Count > 0 && !pools.Supports(requests))
+        {
+            reasons.Add("Claim pci failed");
+        }
+
+        if (reasons.Count > 0)
+        {
+            var message = string.Join("; ", reasons);
+            return (new PciError(ComputeResourcesUnavailable, message),
+                new Rejection(HostChecks.Claim, $"the compute refuses the claim: {message}"));
+        }
+
+        IReadOnlyList<Pools.PciPick> picks;
+        try
+        {
+            picks = _tracker.ClaimForInstance(request.Name, requests, fit?.Cells.Select(c => c.HostCellId).ToList());
+            _tracker.AllocateForInstance(request.Name);
+        }
+        catch (PciException e)
+        {
+            return (e.Error, new Rejection(HostChecks.Claim,
+                $"the compute cannot take the devices the scheduler counted on: {e.Error.Message}"));
+        }
+
+        if (fit is not null)
+        {
+            _numa = NumaUsage.Add(_numa, fit);
+        }
+
+        _capacity.Add(request.Resources);
+        _servers[request.Name] = new PlacedServer(request.Resources, fit, [.. picks.Select(pick => PickReport(pick, request))]);
+        return null;
     }
 
     /// <summary>
@@ -105,12 +195,12 @@ internal sealed class SimulatedHost
     {
         _servers.Remove(server, out var placed);
         _capacity.Add(placed!.Resources, sign: -1);
-        if (_tracker is null)
+        if (placed.Numa is { } fit)
         {
-            return [];
+            _numa = NumaUsage.Subtract(_numa, fit);
         }
 
-        var before = _tracker.Devices.ToDictionary(d => d.Address, d => d.Status, StringComparer.Ordinal);
+        var before = _tracker!.Devices.ToDictionary(d => d.Address, d => d.Status, StringComparer.Ordinal);
         _tracker.FreeInstance(server);
         return [.. _tracker.Devices.Where(d => before.GetValueOrDefault(d.Address) != d.Status).Select(d => d.Address)];
     }
@@ -120,15 +210,65 @@ internal sealed class SimulatedHost
     {
         Name = Name,
         Ok = Started,
-        NumaCells = CellReports(_startup.Host),
+        NumaCells = CellReports(_numa),
         PlacementUsage = _capacity.Used,
         Instances = [.. _servers.Keys.Order(StringComparer.Ordinal)],
-        Devices = Started && _tracker is not null ? DeviceReports(_tracker) : null,
-        Pools = Started && _tracker is not null ? PoolReports(_tracker) : null,
+        Devices = Started ? DeviceReports(_tracker!) : null,
+        Pools = Started ? PoolReports(_tracker!) : null,
     };
 
-    private SimulatedHost Clone() => new(_startup, _capacity.Clone(), _tracker?.Clone(),
+    /// <summary>What the scheduler reads of this host (SIM-35: the pool summary built from the compute's pools).</summary>
+    private HostState SchedulerState() => new()
+    {
+        Name = Name,
+        Capacity = _capacity,
+        Pools = _tracker!.Pools.SchedulerView(),
+        Numa = _numa,
+        CpuAllocationRatio = _startup.Host.CpuAllocationRatio,
+        RamAllocationRatio = _startup.Host.RamAllocationRatio,
+        PackNumaCells = _packNumaCells,
+    };
+
+    private SimulatedHost Clone() => new(_startup, _packNumaCells, _capacity.Clone(), _numa, _tracker?.Clone(),
         new Dictionary<string, PlacedServer>(_servers, StringComparer.Ordinal), Report);
+
+    private PickReport PickReport(Pools.PciPick pick, ServerRequest request)
+    {
+        var device = pick.Device;
+        var pciRequest = request.PciRequests[pick.RequestIndex];
+        return new PickReport(
+            device.Address,
+            device.Record.VendorId,
+            device.Record.ProductId,
+            device.DeviceType.ToNovaName(),
+            device.Record.NumaNode,
+            device.Record.ParentAddress,
+            pick.RequestIndex,
+            pciRequest.AliasName,
+            pciRequest.RequesterId,
+            _tracker!.Pools.KeysOf(device)?.ToJsonObject() ?? []);
+    }
+
+    private static HostNumaCell CellOf(ScenarioNumaCell cell) =>
+        HostNumaCell.Create(cell.Id, cell.MemoryMb, cell.Cpus, cell.Pcpus, cell.HugePages, cell.Siblings, cell.Socket) with
+        {
+            CpuUsage = cell.CpuUsage,
+            MemoryUsageMb = cell.MemoryUsageMb,
+            PinnedCpus = cell.PinnedCpus,
+            Physnets = cell.Physnets,
+            Tunneled = cell.Tunneled,
+        };
+
+    private static List<FittedCellReport>? FittedReports(FittedNumaTopology? fit) => fit?.Cells.Select(cell => new FittedCellReport(
+        cell.GuestCell,
+        cell.HostCellId,
+        cell.Cpus,
+        cell.SharedCpus,
+        cell.DedicatedCpus,
+        cell.MemoryMb,
+        cell.PageSizeKb,
+        cell.CpuPinning?.OrderBy(p => p.Key).ToList(),
+        cell.CpusetReserved)).ToList();
 
     private static List<TrackedDeviceReport> DeviceReports(PciDeviceTracker tracker) =>
         [.. tracker.Devices.Select(d => new TrackedDeviceReport(
@@ -146,10 +286,10 @@ internal sealed class SimulatedHost
     private static List<PoolReport> PoolReports(PciDeviceTracker tracker) =>
         [.. tracker.Pools.Pools.Select(p => new PoolReport(p.Keys.ToJsonObject(), p.Count, [.. p.Devices.Select(d => d.Address)]))];
 
-    private static List<HostCellReport> CellReports(ScenarioHost host) =>
-        [.. host.NumaCells.Select(c => new HostCellReport(
-            c.Id, c.Socket, c.Cpus, c.Pcpus, c.MemoryMb, c.CpuUsage, c.MemoryUsageMb, c.PinnedCpus, c.HugePages))];
+    private static List<HostCellReport> CellReports(HostNumaTopology numa) =>
+        [.. numa.Cells.Select(c => new HostCellReport(
+            c.Id, c.Socket, c.Cpus, c.Pcpus, c.MemoryMb, c.CpuUsage, c.MemoryUsageMb, c.PinnedCpus, [.. c.HugePages]))];
 
     /// <summary>What a server placed on this host holds, so a delete can give it back.</summary>
-    private sealed record PlacedServer(IReadOnlyDictionary<string, long> Resources);
+    private sealed record PlacedServer(IReadOnlyDictionary<string, long> Resources, FittedNumaTopology? Numa, IReadOnlyList<PickReport> Picks);
 }

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using PciPassthrough.Core.Errors;
+using PciPassthrough.Core.Numa;
 using PciPassthrough.Core.Scheduling;
 using PciPassthrough.Core.Simulation;
 using PciPassthrough.Core.Simulation.Results;
@@ -10,7 +11,7 @@ namespace PciPassthrough.Core.Tests.Simulation;
 
 public sealed class ScenarioResultWriterTests
 {
-    private static readonly HostCellReport _cell = new(0, null, [0, 1], [], 2048, 0, 0, [], [new ScenarioHugePages(2048, 4)]);
+    private static readonly HostCellReport _cell = new(0, null, [0, 1], [], 2048, 0, 0, [], [new NumaPages(2048, 4)]);
 
     [Fact]
     public void Write_HostThatDidNotStart_HasNoDeviceKeysInFinalState() // §4.5

@@ -1,3 +1,5 @@
+using PciPassthrough.Core.Numa;
+
 namespace PciPassthrough.Core.Simulation.Results;
 
 /// <summary>A host NUMA cell with its current usage; huge pages in input order, 4 KiB pages not listed (§4.3).</summary>
@@ -10,4 +12,4 @@ public sealed record HostCellReport(
     long CpuUsage,
     long MemoryUsageMb,
     IReadOnlyList<int> PinnedCpus,
-    IReadOnlyList<ScenarioHugePages> HugePages);
+    IReadOnlyList<NumaPages> HugePages);

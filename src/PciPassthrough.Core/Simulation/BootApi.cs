@@ -1,0 +1,129 @@
+using System.Text.Json.Nodes;
+using PciPassthrough.Core.Errors;
+using PciPassthrough.Core.Flavors;
+using PciPassthrough.Core.Numa;
+using PciPassthrough.Core.Requests;
+using PciPassthrough.Core.Scheduling;
+using PciPassthrough.Core.Simulation.Results;
+
+namespace PciPassthrough.Core.Simulation;
+
+/// <summary>
+/// The API part of a boot (SIM-30…SIM-32): validate the flavor's extra specs (the boot goes on anyway), then the
+/// stages <c>image</c> … <c>resources</c> in order; the first failure ends the boot with <c>api_error</c>.
+/// </summary>
+internal static class BootApi
+{
+    public const string ImageStage = "image", FlavorImageStage = "flavor_image", NumaTopologyStage = "numa_topology",
+        PolicyStage = "pci_numa_affinity_policy", PciRequestsStage = "pci_requests", PortsStage = "ports",
+        ResourcesStage = "resources";
+
+    private static readonly HashSet<string> _tunnelledNetworkTypes = new(StringComparer.Ordinal) { "vxlan", "gre", "geneve" };
+
+    /// <summary>The API report, and the request to schedule unless the API refused the boot.</summary>
+    public static (ApiReport Report, ServerRequest? Request) Plan(ScenarioBoot boot, AliasOption aliases, NovaRelease release)
+    {
+        var flavor = new Flavor
+        {
+            Name = $"flavor-{boot.Index}",
+            Vcpus = boot.Flavor.Vcpus,
+            MemoryMb = boot.Flavor.MemoryMb,
+            RootGb = boot.Flavor.RootGb,
+            EphemeralGb = boot.Flavor.EphemeralGb,
+            Swap = boot.Flavor.Swap,
+            ExtraSpecs = boot.Flavor.ExtraSpecs,
+        };
+        var extraSpecErrors = ExtraSpecValidator.ValidateAll(flavor.ExtraSpecs)
+            .Select(rejection => new ExtraSpecError(rejection.Key, rejection.Error)).ToList();
+        var stage = ImageStage;
+        try
+        {
+            var image = ImageProperties.Parse(boot.ImageProperties);
+            stage = FlavorImageStage;
+            FlavorImageChecks.Validate(flavor, image);
+            stage = NumaTopologyStage;
+            var topology = GuestNumaConstraints.Compute(flavor, image);
+            stage = PolicyStage;
+            var policy = PciNumaPolicyResolver.Resolve(flavor.ExtraSpec(PciNumaPolicyResolver.FlavorKey), image.PciNumaAffinityPolicy);
+            var requestCount = 0;
+            string NewRequestId() => $"{boot.Index}/{requestCount++}";
+            stage = PciRequestsStage;
+            var requests = new List<PciRequest>();
+            if (flavor.ExtraSpec(PciAliasExtraSpec.Key) is { } aliasValue)
+            {
+                requests.AddRange(PciRequestFactory.FromFlavor(aliasValue, aliases.Parsed(), policy, NewRequestId, release));
+            }
+
+            NetworkMetadata? network = null;
+            var portOf = new Dictionary<PciRequest, string>();
+            if (boot.Ports.Count > 0)
+            {
+                stage = PortsStage;
+                foreach (var port in boot.Ports)
+                {
+                    if (PciRequestFactory.FromPort(RequestedPortOf(port), policy, NewRequestId, release) is { } request)
+                    {
+                        requests.Add(request);
+                        portOf[request] = port.Name;
+                    }
+                }
+
+                network = new NetworkMetadata(
+                    boot.Ports.Select(p => p.PhysicalNetwork).Where(p => !string.IsNullOrEmpty(p)).OfType<string>().ToHashSet(StringComparer.Ordinal),
+                    boot.Ports.Any(p => _tunnelledNetworkTypes.Contains(p.NetworkType)));
+            }
+
+            stage = ResourcesStage;
+            var resources = PlacementResources.Compute(flavor, image);
+            var server = new ServerRequest
+            {
+                Name = boot.Name,
+                Resources = resources,
+                PciRequests = requests,
+                NumaTopology = topology,
+                Network = network,
+                CpuPolicies = new CpuPolicyWords(flavor.ExtraSpec("hw:cpu_policy"), image.CpuPolicy,
+                    flavor.ExtraSpec("hw:cpu_thread_policy"), image.CpuThreadPolicy),
+            };
+            var report = new ApiReport
+            {
+                ExtraSpecErrors = extraSpecErrors,
+                NumaTopology = topology is null ? null : TopologyReport(topology),
+                PciNumaAffinityPolicy = policy?.ToNovaName(),
+                PciRequests = [.. requests.Select((r, i) => RequestReport(r, i, portOf.GetValueOrDefault(r)))],
+                Resources = resources,
+                NetworkMetadata = network is null ? null
+                    : new NetworkMetadataReport([.. network.Physnets.Order(StringComparer.Ordinal)], network.Tunneled),
+            };
+            return (report, server);
+        }
+        catch (PciException e)
+        {
+            return (new ApiReport { Error = e.Error, ErrorStage = stage, ExtraSpecErrors = extraSpecErrors }, null);
+        }
+    }
+
+    private static RequestedPort RequestedPortOf(ScenarioPort port) => new()
+    {
+        Id = port.Name,
+        VnicType = VnicTypes.TryParse(port.VnicType, out var type) ? type : VnicType.Normal,
+        PhysicalNetwork = port.PhysicalNetwork,
+        Trusted = port.Trusted is { } trusted ? JsonNode.Parse(trusted.GetRawText()) : null,
+        NumaAffinityPolicy = port.NumaAffinityPolicy,
+    };
+
+    private static GuestTopologyReport TopologyReport(GuestNumaTopology topology) => new(
+        [.. topology.Cells.Select((cell, i) => new GuestCellReport(
+            i, cell.SharedCpus, cell.DedicatedCpus, cell.MemoryMb, cell.PageSizeKb,
+            cell.CpuPolicy?.ToNovaName(), cell.CpuThreadPolicy?.ToNovaName()))],
+        topology.EmulatorThreadsPolicy?.ToNovaName());
+
+    private static PciRequestReport RequestReport(PciRequest request, int index, string? port) => new(
+        index,
+        port is null ? "flavor" : "port",
+        request.AliasName,
+        port,
+        request.Count,
+        request.NumaPolicy?.ToNovaName(),
+        [.. request.Specs.Select(spec => new JsonObject(spec.Select(e => KeyValuePair.Create(e.Key, (JsonNode?)e.Value))))]);
+}
