@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using PciPassthrough.Core.Config;
 using PciPassthrough.Core.Devices;
 using PciPassthrough.Core.Errors;
+using PciPassthrough.Core.Placement;
 using PciPassthrough.Core.Pools;
 using PciPassthrough.Core.Simulation.Results;
 
@@ -16,21 +17,25 @@ internal sealed class HostStartup
 {
     public const string DeviceSpecStage = "device_spec", DevicesStage = "devices", PoolsStage = "pools", PlacementStage = "placement";
 
-    private HostStartup(ScenarioHost host) => Host = host;
+    private HostStartup(ScenarioHost host, NovaRelease release) => (Host, Release) = (host, release);
 
     public ScenarioHost Host { get; }
+    public NovaRelease Release { get; }
     public DeviceSpecSet? Specs { get; private set; }
 
     /// <summary>The tracker, once stage <c>devices</c> got through; devices stay tracked even if a later stage fails.</summary>
     public PciDeviceTracker? Tracker { get; private set; }
 
     public IReadOnlyList<IgnoredDeviceReport> IgnoredDevices { get; private set; } = [];
+
+    /// <summary>The Placement view built at stage <c>placement</c> (SIM-50); null when reporting is off or refused.</summary>
+    public PciPlacementView? Placement { get; private set; }
     public PciError? Error { get; private set; }
     public string? ErrorStage { get; private set; }
 
     public static HostStartup Run(ScenarioHost host, ScenarioConfig config, NovaRelease release)
     {
-        var startup = new HostStartup(host);
+        var startup = new HostStartup(host, release);
         var stage = DeviceSpecStage;
         try
         {
@@ -43,7 +48,7 @@ internal sealed class HostStartup
             stage = PlacementStage;
             if (config.ReportInPlacement)
             {
-                startup.Specs.RejectDevnameForPlacement();
+                startup.Placement = startup.PlacementView(startup.Tracker);
             }
         }
         catch (PciException e)
@@ -79,6 +84,13 @@ internal sealed class HostStartup
         tracker.Sync(matched);
         (Tracker, IgnoredDevices) = (tracker, ignored);
     }
+
+    /// <summary>
+    /// SIM-50: the providers of the tracker's devices (ascending address) as they are now, so the final state reports
+    /// the same providers with their current consumers.
+    /// </summary>
+    /// <exception cref="PciException">A start-up refusal of the Placement view.</exception>
+    public PciPlacementView PlacementView(PciDeviceTracker tracker) => PciPlacementView.Build(Host.Name, Specs!, tracker.Devices, Release);
 
     public IReadOnlyList<SpecReport>? SpecReports() => Specs?.Specs.Select(spec => new SpecReport(
         spec.Index,

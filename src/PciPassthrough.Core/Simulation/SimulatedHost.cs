@@ -2,6 +2,7 @@ using PciPassthrough.Core.Devices;
 using PciPassthrough.Core.Errors;
 using PciPassthrough.Core.Numa;
 using PciPassthrough.Core.Pci;
+using PciPassthrough.Core.Placement;
 using PciPassthrough.Core.Scheduling;
 using PciPassthrough.Core.Scheduling.Filters;
 using PciPassthrough.Core.Simulation.Results;
@@ -63,6 +64,7 @@ internal sealed class SimulatedHost
             Pools = tracker is null ? [] : PoolReports(tracker),
             NumaCells = CellReports(numa),
             PlacementInventory = capacity.Inventories,
+            Placement = startup.Placement is { } view ? PlacementReport(host.Name, view, withUsage: false) : null,
         };
         return new SimulatedHost(startup, config.PackNumaCells, capacity, numa, tracker,
             new Dictionary<string, PlacedServer>(StringComparer.Ordinal), report);
@@ -215,7 +217,26 @@ internal sealed class SimulatedHost
         Instances = [.. _servers.Keys.Order(StringComparer.Ordinal)],
         Devices = Started ? DeviceReports(_tracker!) : null,
         Pools = Started ? PoolReports(_tracker!) : null,
+        Placement = Started && _startup.Placement is not null
+            ? PlacementReport(Name, _startup.PlacementView(_tracker!), withUsage: true)
+            : null,
     };
+
+    /// <summary>
+    /// SIM-51: providers sorted by name, <c>total</c> = <c>max_unit</c> = device count; right after start-up every
+    /// <c>used</c> is 0 and no consumer is listed.
+    /// </summary>
+    private static PlacementReport PlacementReport(string hostName, PciPlacementView view, bool withUsage) => new(hostName,
+        [.. view.Providers.Where(p => p.ResourceClass is not null).OrderBy(p => p.Name, StringComparer.Ordinal).Select(provider =>
+        {
+            var consumers = withUsage ? provider.Consumers : [];
+            var count = provider.Devices.Count;
+            return new ProviderReport(provider.Name, hostName,
+                [new ProviderInventoryReport(provider.ResourceClass!, count, count, consumers.Sum(c => c.Value))],
+                [.. provider.Traits!.Order(StringComparer.Ordinal)],
+                consumers);
+        })],
+        null);
 
     /// <summary>What the scheduler reads of this host (SIM-35: the pool summary built from the compute's pools).</summary>
     private HostState SchedulerState() => new()
