@@ -279,6 +279,20 @@ public sealed class PciDeviceTracker
         return warnings;
     }
 
+    /// <summary>
+    /// The reference simulator's copy of a host loses the hypervisor extras of every allocated device (its deep copy
+    /// reaches them through the instance first): <c>parent_ifname</c> no longer keys the pool they return to when freed,
+    /// and a <c>remote_managed</c> spec no longer selects them. <paramref name="specs"/> picks their spec again.
+    /// </summary>
+    public void ForgetExtraInfoOfAllocated(DeviceSpecSet specs)
+    {
+        ArgumentNullException.ThrowIfNull(specs);
+        foreach (var device in _devices.Where(d => d.Status == PciDeviceStatus.Allocated && d.ExtraInfo.Count > 0))
+        {
+            device.ForgetExtraInfo(specs);
+        }
+    }
+
     /// <summary>An independent copy (a scratch host for a trial claim): devices, tree, pools, claims, allocations.</summary>
     public PciDeviceTracker Clone()
     {

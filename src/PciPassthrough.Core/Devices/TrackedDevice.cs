@@ -228,6 +228,17 @@ public sealed class TrackedDevice
 
     internal void Delete() => Status = PciDeviceStatus.Deleted;
 
+    /// <summary>
+    /// Drops what the hypervisor reported beyond the PCI identity (<c>parent_ifname</c>, capabilities, VPD serial) and
+    /// takes the first of <paramref name="specs"/> that selects the device without them.
+    /// </summary>
+    internal void ForgetExtraInfo(DeviceSpecSet specs)
+    {
+        _extraInfo.Clear();
+        Record = Record with { ParentIfname = null, CardSerialNumber = null, NetworkCapabilities = [] };
+        Spec = specs.Match(Record).Spec;
+    }
+
     /// <summary>A copy of the device's own state, without tree links or pool membership.</summary>
     internal TrackedDevice CloneState() =>
         new(Record, Spec, Status, InstanceId, RequestId, _extraInfo)

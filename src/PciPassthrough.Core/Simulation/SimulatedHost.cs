@@ -113,6 +113,7 @@ internal sealed class SimulatedHost
 
         evaluation = evaluation with { SchedulerNumaCells = FittedReports(schedulerFit) };
         var scratch = Clone();
+        scratch._tracker!.ForgetExtraInfoOfAllocated(_startup.Specs!);
         if (scratch.Claim(state, request) is { } claimError)
         {
             return evaluation with
