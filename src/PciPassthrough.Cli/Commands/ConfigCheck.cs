@@ -49,20 +49,21 @@ internal static class ConfigCheck
         var host = root is null || !specs.IsValid ? null : HostInventory.Discover(root, options);
         return new ConfigCheckReport(
             file.File,
+            root,
             options,
             [.. specs.Specs.Select(spec => new ConfigCheckReport.CheckedSpec(
                 options.DeviceSpecs[spec.ConfigIndex], spec, root is null ? null : Selected(host, spec)))],
             LocateAliases(options.Aliases, aliases),
             [.. errors.OrderBy(error => error.Location.Line)],
             [.. warnings.OrderBy(warning => warning.Location.Line)],
-            host is null ? null : new ConfigCheckReport.HostTree(root!, host.Discovery.Warnings,
-                host.Devices.Count(device => device.Spec is null)));
+            host is null ? null : new ConfigCheckReport.HostTree(host.Discovery.Warnings,
+                [.. host.Devices.Where(device => device.Spec is null)]));
     }
 
     /// <summary>The functions of the tree that <paramref name="spec"/> governs (the first matching spec wins, 01 DS-5);
     /// none when the configuration is invalid, as a compute that refuses to start selects nothing.</summary>
-    private static IReadOnlyList<string> Selected(HostInventory? host, DeviceSpec spec) => host is null ? [] :
-        [.. host.Devices.Where(device => device.Spec?.Index == spec.Index).Select(device => device.Record.Address)];
+    private static IReadOnlyList<InventoryDevice> Selected(HostInventory? host, DeviceSpec spec) => host is null ? [] :
+        [.. host.Devices.Where(device => device.Spec?.Index == spec.Index)];
 
     /// <summary>
     /// Pairs each spec of each alias with its line: the lines the set accepted, in order, each named by parsing it

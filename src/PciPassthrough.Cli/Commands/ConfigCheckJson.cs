@@ -1,16 +1,19 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using PciPassthrough.Core.Pci;
 using PciPassthrough.Core.Requests;
+using PciPassthrough.Host.Discovery;
 
 namespace PciPassthrough.Cli.Commands;
 
 /// <summary>
 /// The <c>--format json</c> output, a stable shape for scripts (documented in README.md):
 /// <c>{file, valid, options: {section: {key: {value, line}}}, device_specs: [{line, option, spec,
-/// resolved_on_compute, selects?}], aliases: [{name, numa_policy, specs: [{line, spec}]}], host: null | {root,
-/// unselected, warnings}, errors: [{file, line, kind, message}], warnings: [{file, line, message}]}</c>; an option's
-/// <c>line</c> is null when it is left at Nova's default; <c>selects</c> and <c>host</c> come with <c>--root</c>.
+/// resolved_on_compute, selects?, devices?}], aliases: [{name, numa_policy, specs: [{line, spec}]}], host: null |
+/// {root, unselected, unselected_devices, warnings}, errors: [{file, line, kind, message}], warnings: [{file, line,
+/// message}]}</c>; an option's <c>line</c> is null when it is left at Nova's default; <c>selects</c> (addresses),
+/// <c>devices</c> and <c>host</c> come with <c>--root</c>.
 /// </summary>
 internal static class ConfigCheckJson
 {
@@ -29,7 +32,7 @@ internal static class ConfigCheckJson
             WriteOptions(json, report);
             WriteDeviceSpecs(json, report);
             WriteAliases(json, report);
-            WriteHost(json, report.Host);
+            WriteHost(json, report);
             json.WriteStartArray("errors");
             foreach (var error in report.Errors)
             {
@@ -73,12 +76,13 @@ internal static class ConfigCheckJson
             if (spec.Selected is { } selected)
             {
                 json.WriteStartArray("selects");
-                foreach (var address in selected)
+                foreach (var device in selected)
                 {
-                    json.WriteStringValue(address);
+                    json.WriteStringValue(device.Record.Address);
                 }
 
                 json.WriteEndArray();
+                WriteDevices(json, "devices", selected);
             }
 
             json.WriteEndObject();
@@ -87,17 +91,44 @@ internal static class ConfigCheckJson
         json.WriteEndArray();
     }
 
-    private static void WriteHost(Utf8JsonWriter json, ConfigCheckReport.HostTree? host)
+    /// <summary><c>[{address, vendor_id, product_id, dev_type, numa_node, netdev}]</c>, plus <c>not_selected</c> (the
+    /// reason) for functions no spec selects; absent values are null. Field names as in <c>host discover</c>.</summary>
+    private static void WriteDevices(Utf8JsonWriter json, string name, IReadOnlyList<InventoryDevice> devices)
     {
-        if (host is null)
+        json.WriteStartArray(name);
+        foreach (var device in devices)
+        {
+            var record = device.Record;
+            json.WriteStartObject();
+            json.WriteString("address", record.Address);
+            json.WriteString("vendor_id", record.VendorId);
+            json.WriteString("product_id", record.ProductId);
+            json.WriteString("dev_type", record.DeviceType.ToNovaName());
+            HostJson.WriteNumber(json, "numa_node", record.NumaNode);
+            json.WriteString("netdev", record.Netdev);
+            if (device.Spec is null)
+            {
+                json.WriteString("not_selected", device.NoMatchReason);
+            }
+
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+    }
+
+    private static void WriteHost(Utf8JsonWriter json, ConfigCheckReport report)
+    {
+        if (report.Host is not { } host)
         {
             json.WriteNull("host");
             return;
         }
 
         json.WriteStartObject("host");
-        json.WriteString("root", host.Root);
-        json.WriteNumber("unselected", host.UnselectedCount);
+        json.WriteString("root", report.Root);
+        json.WriteNumber("unselected", host.Unselected.Count);
+        WriteDevices(json, "unselected_devices", host.Unselected);
         json.WriteStartArray("warnings");
         foreach (var warning in host.Warnings)
         {

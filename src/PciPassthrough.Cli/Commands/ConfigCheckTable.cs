@@ -1,6 +1,8 @@
 using System.Globalization;
 using PciPassthrough.Core.Config;
+using PciPassthrough.Core.Pci;
 using PciPassthrough.Core.Requests;
+using PciPassthrough.Host.Discovery;
 using PciPassthrough.Host.NovaConf;
 using Spectre.Console;
 using Spectre.Console.Rendering;
@@ -24,6 +26,7 @@ internal static class ConfigCheckTable
         console.Write(SettingsTable(report));
         output.WriteLine();
         WriteSpecs(report, console, output);
+        WriteHost(report, console, output);
         output.WriteLine();
         WriteAliases(report, console, output);
         var problems = report.Warnings.Select(w => (w.Location.Line, Text: w.ToString()))
@@ -77,7 +80,7 @@ internal static class ConfigCheckTable
 
         output.WriteLine($"[pci] device_spec: {Count(report.DeviceSpecs.Count, "spec")}; a device is governed by the "
             + "first that matches it");
-        var withHost = report.DeviceSpecs[0].Selected is not null;
+        var withHost = report.Root is not null;
         var table = NewTable([.. (string[])["#", "LINE", "VENDOR", "PRODUCT", "DEVICES", "TAGS"],
             .. withHost ? (string[])["SELECTS"] : []]);
         foreach (var (checkedSpec, number) in report.DeviceSpecs.Select((spec, i) => (spec, i + 1)))
@@ -94,8 +97,8 @@ internal static class ConfigCheckTable
                 Cell(checkedSpec.IsResolvedOnCompute ? devices + " (1)" : devices),
                 Cell(string.Join(", ", spec.Tags.Select(tag => $"{tag.Key}={spec.GetTagString(tag.Key) ?? "null"}"))),
             ];
-            table.AddRow(checkedSpec.Selected is { } selected
-                ? [.. row, Cell(selected.Count == 0 ? "nothing" : string.Join(" ", selected))]
+            table.AddRow(withHost
+                ? [.. row, Cell(checkedSpec.Selected is { Count: > 0 } selected ? Count(selected.Count, "function") : "nothing")]
                 : row);
         }
 
@@ -105,19 +108,70 @@ internal static class ConfigCheckTable
             output.WriteLine("(1) resolved on the compute: if it is an SR-IOV PF (a devname: the PF of that interface), "
                 + "the spec also selects its VFs; config check has no host to ask (give it one with --root).");
         }
+    }
 
-        if (report.Host is { } host)
+    /// <summary>
+    /// With <c>--root</c>: every function of the tree, grouped by the spec that governs it (01 DS-5), then those no
+    /// spec selects with the reason (DS-36); nothing when the configuration is invalid, as such a compute refuses to
+    /// start.
+    /// </summary>
+    private static void WriteHost(ConfigCheckReport report, IAnsiConsole console, TextWriter output)
+    {
+        if (report.Root is not { } root)
         {
-            output.WriteLine($"{host.Root}: {Count(host.UnselectedCount, "function")} selected by no spec");
-            foreach (var warning in host.Warnings)
+            return;
+        }
+
+        output.WriteLine();
+        if (report.Host is not { } host)
+        {
+            output.WriteLine($"{root}: the device_spec configuration is invalid: a compute refuses to start and selects nothing");
+            return;
+        }
+
+        var selected = report.DeviceSpecs.SelectMany((spec, i) => spec.Selected!.Select(device => (Number: i + 1, device)))
+            .ToList();
+        output.WriteLine(selected.Count == 0 ? $"{root}: no spec selects any function"
+            : $"{root}: {Count(selected.Count, "function")} selected, each by the first spec that matches it");
+        if (selected.Count > 0)
+        {
+            var table = NewTable("SPEC", "ADDRESS", "ID", "TYPE", "NUMA", "NETDEV");
+            foreach (var (number, device) in selected)
             {
-                output.WriteLine($"{host.Root}: warning: {warning}");
+                table.AddRow([Cell($"#{number.ToString(CultureInfo.InvariantCulture)}"), .. DeviceCells(device)]);
             }
+
+            console.Write(table);
         }
-        else if (withHost)
+
+        output.WriteLine();
+        output.WriteLine($"{root}: {Count(host.Unselected.Count, "function")} selected by no spec, so not tracked by the "
+            + "compute");
+        if (host.Unselected.Count > 0)
         {
-            output.WriteLine("the configuration is invalid: a compute refuses to start and selects nothing");
+            var table = NewTable("ADDRESS", "ID", "TYPE", "NUMA", "NETDEV", "WHY");
+            foreach (var device in host.Unselected)
+            {
+                table.AddRow([.. DeviceCells(device), Cell(device.NoMatchReason ?? "")]);
+            }
+
+            console.Write(table);
         }
+
+        foreach (var warning in host.Warnings)
+        {
+            output.WriteLine($"{root}: warning: {warning}");
+        }
+    }
+
+    private static IRenderable[] DeviceCells(InventoryDevice device)
+    {
+        var record = device.Record;
+        return
+        [
+            Cell(record.Address), Cell($"{record.VendorId}:{record.ProductId}"), Cell(record.DeviceType.ToNovaName()),
+            Cell(record.NumaNode?.ToString(CultureInfo.InvariantCulture) ?? "-"), Cell(record.Netdev ?? "-"),
+        ];
     }
 
     private static void WriteAliases(ConfigCheckReport report, IAnsiConsole console, TextWriter output)

@@ -21,21 +21,24 @@ public static class ConfigCommands
         format.AcceptOnlyFromAmong(ConfigCheckCommand.TableFormat, ConfigCheckCommand.JsonFormat);
         var root = new Option<string?>("--root")
         {
-            Description = "Also resolve PF addresses and devnames against a host tree and list the functions each "
-                + "device_spec selects there: the directory holding the host's sys/ (/ on the compute itself, or a "
-                + "copy). Example: --root /",
+            Description = "The directory holding a host's sys/ (/ on the compute itself, or a copy of one). Resolves "
+                + "PF addresses and devnames against it and lists every PCI function there: under the device_spec that "
+                + "governs it (address, vendor:product, type, NUMA node, netdev), or as selected by no spec, with why. "
+                + "Without --root no device is listed. Example: --root /",
             HelpName = "DIR",
         };
 
         var check = new Command("check", """
             Reads FILE as Nova does (oslo.config INI rules) and prints each [pci] device_spec and [pci] alias as
             understood (normalised, with tags), the other options PCI passthrough reads, and every error as
-            FILE:LINE: kind: message. PF addresses and devnames are resolved on the compute, or with --root.
+            FILE:LINE: kind: message. PF addresses and devnames are resolved on the compute, or with --root,
+            which also shows which host functions each device_spec selects (the first matching spec wins).
 
             Examples:
-              pcictl config check /etc/nova/nova.conf
-              pcictl config check nova.conf --format json
-              pcictl config check /etc/nova/nova.conf --root /
+              pcictl config check /etc/nova/nova.conf                  what the file means
+              pcictl config check nova.conf --format json              the same, for scripts
+              pcictl config check /etc/nova/nova.conf --root /         and what it selects on this host
+              pcictl config check nova.conf --root /tmp/copy-of-host   ... on a copy of a host's sys/ tree
 
             Exit codes: 0 valid, 1 invalid configuration, 2 unreadable file or bad arguments.
             """)

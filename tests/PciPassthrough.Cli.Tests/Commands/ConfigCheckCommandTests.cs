@@ -257,7 +257,46 @@ public sealed class ConfigCheckCommandTests : IDisposable
     }
 
     [Fact]
-    public void Check_RootTable_AddsASelectsColumn()
+    public void Check_RootJson_GivesEachSelectedFunctionsFields() // DS-5, DS-36
+    {
+        using var host = FakeSysfsHosts.DualSocketSriov().Build(Path.Combine(_directory, "host"));
+        var path = Write("""
+            [pci]
+            device_spec = {"devname": "ens1f1"}
+            device_spec = {"vendor_id": "8086"}
+            """);
+
+        var (exitCode, output, _) = Run("config", "check", path, "--format", "json", "--root", host.Root);
+
+        exitCode.ShouldBe(0, output);
+        var root = JsonDocument.Parse(output).RootElement;
+        var specs = root.GetProperty("device_specs").EnumerateArray().ToList();
+        var pf = specs[0].GetProperty("devices").EnumerateArray().First();
+        Compact(pf).ShouldBe(
+            """{"address":"0000:18:00.1","vendor_id":"8086","product_id":"1572","dev_type":"type-PF","numa_node":0,"netdev":"ens1f1"}""");
+        // the first matching spec wins: the second spec gets the other X710 port and its VFs, not ens1f1's
+        specs[1].GetProperty("devices").EnumerateArray().Select(d => d.GetProperty("address").GetString()).ShouldBe(
+            ["0000:18:00.0", .. Enumerable.Range(0, 4).Select(i => FakeSysfsBuilder.VfAddress("0000:18:00.0", i))]);
+        var vf = specs[1].GetProperty("devices").EnumerateArray().Last();
+        (vf.GetProperty("dev_type").GetString(), vf.GetProperty("product_id").GetString(), vf.GetProperty("netdev").GetString())
+            .ShouldBe(("type-VF", "154c", "ens1f0v3"));
+        specs.ShouldAllBe(s => s.GetProperty("selects").GetArrayLength() == s.GetProperty("devices").GetArrayLength());
+
+        var hostTree = root.GetProperty("host");
+        var unselected = hostTree.GetProperty("unselected_devices").EnumerateArray().ToList();
+        hostTree.GetProperty("unselected").GetInt32().ShouldBe(unselected.Count);
+        unselected.Select(d => (d.GetProperty("address").GetString(), d.GetProperty("numa_node").GetInt32())).ShouldBe([
+            ("0000:af:00.0", 1), ("0000:af:00.1", 1),
+            .. Enumerable.Range(0, 2).Select(i => (FakeSysfsBuilder.VfAddress("0000:af:00.0", i), 1)),
+        ]);
+        unselected[0].GetProperty("netdev").GetString().ShouldBe("ens3f0np0");
+        unselected[2].GetProperty("netdev").ValueKind.ShouldBe(JsonValueKind.Null); // a VF on vfio-pci has no interface
+        unselected[0].GetProperty("not_selected").GetString()
+            .ShouldBe("no device_spec selects it: #1 names devname ens1f1, another function; #2 wants vendor_id 8086");
+    }
+
+    [Fact]
+    public void Check_RootTable_ListsEachSpecsFunctionsAndTheUnselected()
     {
         using var host = FakeSysfsHosts.Nvme().Build(Path.Combine(_directory, "host"));
         var path = Write("[pci]\ndevice_spec = {\"vendor_id\": \"144d\", \"address\": \"0000:5e:*.*\"}\n");
@@ -267,9 +306,71 @@ public sealed class ConfigCheckCommandTests : IDisposable
         exitCode.ShouldBe(0);
         output.ShouldContain("SELECTS");
         output.ShouldContain("0000:5e:*.*");
-        output.ShouldContain(" 0000:5e:00.0");
-        output.ShouldNotContain("0000:5f:00.0");
-        output.ShouldContain($"{host.Root}: 1 function selected by no spec");
+        output.ShouldContain(" 1 function");
+        output.ShouldContain($"{host.Root}: 1 function selected, each by the first spec that matches it");
+        Row(output, "#1 ").ShouldBe(["#1", "0000:5e:00.0", "144d:a824", "type-PCI", "0", "-"]);
+        output.ShouldContain($"{host.Root}: 1 function selected by no spec, so not tracked by the compute");
+        Row(output, "0000:5f:00.0").ShouldBe(["0000:5f:00.0", "144d:a824", "type-PCI", "0", "-", "no", "device_spec",
+            "selects", "it:", "#1", "selects", "address", "0000:5e:*.*"]);
+    }
+
+    [Fact]
+    public void Check_RootWithoutAnySpec_ListsEveryFunctionAsUnselected() // DS-6
+    {
+        using var host = FakeSysfsHosts.Nvme().Build(Path.Combine(_directory, "host"));
+        var path = Write("[pci]\n");
+
+        var (exitCode, output, _) = Run("config", "check", path, "--root", host.Root);
+
+        exitCode.ShouldBe(0);
+        output.ShouldContain($"{host.Root}: no spec selects any function");
+        output.ShouldContain($"{host.Root}: 2 functions selected by no spec");
+        Row(output, "0000:5e:00.0").ShouldContain("configured");
+    }
+
+    [Fact]
+    public void Check_RootWithInvalidSpecs_ListsNoDeviceAndExitsOne()
+    {
+        using var host = FakeSysfsHosts.Nvme().Build(Path.Combine(_directory, "host"));
+        var path = Write("[pci]\ndevice_spec = {\"vendor_id\": \"XYZ\"}\n");
+
+        var (exitCode, output, _) = Run("config", "check", path, "--root", host.Root);
+        var (jsonExitCode, json, _) = Run("config", "check", path, "--root", host.Root, "--format", "json");
+
+        exitCode.ShouldBe(1);
+        output.ShouldContain($"{host.Root}: the device_spec configuration is invalid: a compute refuses to start");
+        output.ShouldNotContain("0000:5e:00.0");
+        jsonExitCode.ShouldBe(1);
+        JsonDocument.Parse(json).RootElement.GetProperty("host").ValueKind.ShouldBe(JsonValueKind.Null);
+    }
+
+    [Fact]
+    public void Check_WithoutRoot_ListsNoDevice()
+    {
+        var path = Write("[pci]\ndevice_spec = {\"vendor_id\": \"144d\"}\n");
+
+        var (_, output, _) = Run("config", "check", path);
+        var (_, json, _) = Run("config", "check", path, "--format", "json");
+
+        output.ShouldNotContain("SELECTS");
+        output.ShouldNotContain("selected by no spec");
+        var root = JsonDocument.Parse(json).RootElement;
+        root.GetProperty("host").ValueKind.ShouldBe(JsonValueKind.Null);
+        var spec = root.GetProperty("device_specs").EnumerateArray().ShouldHaveSingleItem();
+        spec.TryGetProperty("selects", out _).ShouldBeFalse();
+        spec.TryGetProperty("devices", out _).ShouldBeFalse();
+    }
+
+    [Fact]
+    public void Check_RootHelp_TeachesWhatItLists()
+    {
+        var (exitCode, output, _) = Run("config", "check", "--help");
+
+        exitCode.ShouldBe(0);
+        output.ShouldContain("--root <DIR>");
+        output.ShouldContain("NUMA node");
+        output.ShouldContain("Example: --root /");
+        output.ShouldContain("pcictl config check /etc/nova/nova.conf --root /");
     }
 
     [Fact]
@@ -324,6 +425,11 @@ public sealed class ConfigCheckCommandTests : IDisposable
     }
 
     private static string Compact(JsonElement element) => JsonSerializer.Serialize(element);
+
+    /// <summary>The words of the first output line that starts, after its indent, with <paramref name="start"/>.</summary>
+    private static string[] Row(string output, string start) =>
+        output.Split(Environment.NewLine).First(line => line.TrimStart().StartsWith(start, StringComparison.Ordinal))
+            .Split(' ', StringSplitOptions.RemoveEmptyEntries);
 
     private static string RepositoryRoot()
     {
