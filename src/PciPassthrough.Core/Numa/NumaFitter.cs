@@ -31,8 +31,54 @@ public static class NumaFitter
             return null;
         }
 
+        if (!AnyCellSetCanServePci(host, guest, options))
+        {
+            return null;
+        }
+
         var ordered = host.Cells.Count > guest.Cells.Count ? Order(host.Cells, guest, options) : host.Cells;
         return new Search(host, ordered, guest, options).Run();
+    }
+
+    /// <summary>
+    /// A <c>required</c> request only takes devices on the guest's host cells (04 PL-12), so if even the host cells
+    /// with the most matching devices cannot hold it, every selection fails the PCI check (NF-11) and the search can
+    /// be skipped: an impossible request is refused without walking the permutations.
+    /// </summary>
+    private static bool AnyCellSetCanServePci(HostNumaTopology host, GuestNumaTopology guest, NumaFitOptions options)
+    {
+        if (options.Pci is not { } pci)
+        {
+            return true;
+        }
+
+        var perCell = new int[host.Cells.Count];
+        foreach (var request in options.PciRequests)
+        {
+            if (request.NumaPolicy != PciNumaPolicy.Required || request.Count < 1)
+            {
+                continue;
+            }
+
+            for (var i = 0; i < perCell.Length; i++)
+            {
+                perCell[i] = pci.MatchingCountOn(request, host.Cells[i].Id);
+            }
+
+            Array.Sort(perCell);
+            var best = 0;
+            for (var i = perCell.Length - guest.Cells.Count; i < perCell.Length; i++)
+            {
+                best += perCell[i];
+            }
+
+            if (best < request.Count)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>NF-9: stable sorts by free memory, then CPU usage or free dedicated CPUs, then free PCI devices.</summary>

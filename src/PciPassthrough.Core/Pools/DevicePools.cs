@@ -146,7 +146,8 @@ public sealed class DevicePools : IPciNumaView
     public PciShortfall? Explain(IReadOnlyList<PciRequest> requests, IReadOnlyList<int>? hostCellIds = null)
     {
         ArgumentNullException.ThrowIfNull(requests);
-        return new PoolOverlay(_pools).TryApply(requests, hostCellIds, null, _filter);
+        using var overlay = new PoolOverlay(_pools);
+        return overlay.TryApply(requests, hostCellIds, null, _filter);
     }
 
     /// <summary>
@@ -158,6 +159,9 @@ public sealed class DevicePools : IPciNumaView
 
     /// <inheritdoc/>
     public int FreeCountOn(int hostCellId) => _pools.Where(p => p.Keys.Numa.EqualsCell(hostCellId)).Sum(p => p.Count);
+
+    /// <inheritdoc/>
+    public int MatchingCountOn(PciRequest request, int hostCellId) => PoolFilter.CountMatchingOn(_pools, request, hostCellId);
 
     /// <inheritdoc/>
     bool IPciNumaView.Supports(IReadOnlyList<PciRequest> requests, IReadOnlyList<int> hostCellIds) => Supports(requests, hostCellIds);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using PciPassthrough.Core.Pci;
 using PciPassthrough.Core.Requests;
 
@@ -24,8 +25,8 @@ internal sealed class PoolFilter(IReadOnlyList<NumaCellSocket> hostCells)
     public int Run(Span<PoolCandidate> pools, PciRequest request, IReadOnlyList<int>? cells, IReadOnlyList<string> rpUuids,
         out PoolFilterOutcome outcome)
     {
-        var specs = request.Specs;
-        var kept = Compact(pools, p => MatchesAny(p.Keys, specs));
+        var shape = RequestShape.Of(request);
+        var kept = Compact(pools, shape, static (p, s) => s.Matches(p.Keys));
         var matching = Sum(pools[..kept]);
         outcome = new PoolFilterOutcome(PoolFilterStep.None, matching, matching);
         if (Fails(pools[..kept], request, PoolFilterStep.Spec, ref outcome))
@@ -39,23 +40,23 @@ internal sealed class PoolFilter(IReadOnlyList<NumaCellSocket> hostCells)
             return -1;
         }
 
-        if (!specs.Any(s => s.GetValueOrDefault(PoolKeys.DeviceType) == PciDeviceTypes.PhysicalFunction))
+        if (!shape.AsksPhysicalFunction)
         {
-            kept = Compact(pools[..kept], p => p.Keys.DeviceTypeName != PciDeviceTypes.PhysicalFunction);
+            kept = Compact(pools[..kept], 0, static (p, _) => p.Keys.DeviceTypeName != PciDeviceTypes.PhysicalFunction);
             if (Fails(pools[..kept], request, PoolFilterStep.UnrequestedPhysicalFunctions, ref outcome))
             {
                 return -1;
             }
         }
 
-        if (!specs.Any(s => s.GetValueOrDefault(PoolKeys.DeviceType) == PciDeviceTypes.Vdpa))
+        if (!shape.AsksVdpa)
         {
-            kept = Compact(pools[..kept], p => p.Keys.DeviceTypeName != PciDeviceTypes.Vdpa);
+            kept = Compact(pools[..kept], 0, static (p, _) => p.Keys.DeviceTypeName != PciDeviceTypes.Vdpa);
         }
 
-        if (!specs.Any(s => Config.NovaBoolean.ParseLenient(s.GetValueOrDefault(PoolKeys.RemoteManaged))))
+        if (!shape.AsksRemoteManaged)
         {
-            kept = Compact(pools[..kept], p => !p.Keys.IsRemoteManaged);
+            kept = Compact(pools[..kept], 0, static (p, _) => !p.Keys.IsRemoteManaged);
         }
 
         if (Fails(pools[..kept], request, PoolFilterStep.UnrequestedVdpaOrRemoteManaged, ref outcome))
@@ -65,21 +66,17 @@ internal sealed class PoolFilter(IReadOnlyList<NumaCellSocket> hostCells)
 
         if (rpUuids.Count > 0)
         {
-            kept = Compact(pools[..kept],
-                p => p.Pool.RpUuid is { } uuid && Occurrences(rpUuids, uuid) is var wanted and > 0 && p.Count >= wanted);
+            kept = Compact(pools[..kept], rpUuids,
+                static (p, uuids) => p.Pool.RpUuid is { } uuid && Occurrences(uuids, uuid) is var wanted and > 0 && p.Count >= wanted);
             if (Fails(pools[..kept], request, PoolFilterStep.PlacementAllocation, ref outcome))
             {
                 return -1;
             }
         }
 
-        if (specs.All(s => s.GetValueOrDefault(PoolKeys.LiveMigratable) == TrueWord))
+        if (shape.LiveMigratable is { } word)
         {
-            kept = Compact(pools[..kept], p => p.Keys[PoolKeys.LiveMigratable].AsString == TrueWord);
-        }
-        else if (specs.All(s => s.GetValueOrDefault(PoolKeys.LiveMigratable) == FalseWord))
-        {
-            kept = Compact(pools[..kept], p => p.Keys[PoolKeys.LiveMigratable].AsString == FalseWord);
+            kept = Compact(pools[..kept], word, static (p, w) => p.Keys[PoolKeys.LiveMigratable].AsString == w);
         }
 
         if (Fails(pools[..kept], request, PoolFilterStep.LiveMigratable, ref outcome))
@@ -95,6 +92,22 @@ internal sealed class PoolFilter(IReadOnlyList<NumaCellSocket> hostCells)
         }
 
         return kept;
+    }
+
+    /// <summary>
+    /// Σ count of the pools on host cell <paramref name="hostCellId"/> that match <paramref name="request"/>'s specs
+    /// (04 PL-8): an upper bound of what the request can get from that cell under any NUMA policy.
+    /// </summary>
+    public static int CountMatchingOn(IEnumerable<IPoolEntry> pools, PciRequest request, int hostCellId)
+    {
+        var shape = RequestShape.Of(request);
+        var count = 0;
+        foreach (var pool in pools)
+        {
+            count += pool.Keys.Numa.EqualsCell(hostCellId) && shape.Matches(pool.Keys) ? pool.Count : 0;
+        }
+
+        return count;
     }
 
     /// <summary>04 PL-16 without a mapping: the <c>rp_uuids</c> the conductor stored in the first spec map.</summary>
@@ -138,40 +151,7 @@ internal sealed class PoolFilter(IReadOnlyList<NumaCellSocket> hostCells)
     }
 
     /// <summary>04 PL-8…PL-10: the request matches a pool when ANY of its spec maps does.</summary>
-    public static bool MatchesAny(PoolKeys pool, IReadOnlyList<IReadOnlyDictionary<string, string?>> specs)
-    {
-        foreach (var spec in specs)
-        {
-            if (Matches(pool, spec))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    private static bool Matches(PoolKeys pool, IReadOnlyDictionary<string, string?> spec)
-    {
-        foreach (var (key, wanted) in spec)
-        {
-            if (key is ResourceClassKey or TraitsKey or RpUuidsKey)
-            {
-                continue;
-            }
-
-            var actual = pool[key];
-            var equal = wanted is null
-                ? actual.IsNull
-                : actual.Lowered is { } lowered && string.Equals(lowered, wanted.ToLowerInvariant(), StringComparison.Ordinal);
-            if (!equal)
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
+    public static bool MatchesAny(PoolKeys pool, PciRequest request) => RequestShape.Of(request).Matches(pool);
 
     /// <summary>04 PL-12: NUMA affinity. Without guest cells every pool stays.</summary>
     private int FilterNuma(Span<PoolCandidate> pools, PciRequest request, IReadOnlyList<int>? cells)
@@ -182,9 +162,9 @@ internal sealed class PoolFilter(IReadOnlyList<NumaCellSocket> hostCells)
         }
 
         var policy = request.NumaPolicy ?? PciNumaPolicy.Legacy;
-        if (policy == PciNumaPolicy.Required || SumWhere(pools, p => OnAnyCell(p, cells)) >= request.Count)
+        if (policy == PciNumaPolicy.Required || SumWhere(pools, cells, OnAnyCell) >= request.Count)
         {
-            return Compact(pools, p => OnAnyCell(p, cells));
+            return Compact(pools, cells, OnAnyCell);
         }
 
         if (policy == PciNumaPolicy.Socket)
@@ -192,9 +172,9 @@ internal sealed class PoolFilter(IReadOnlyList<NumaCellSocket> hostCells)
             return FilterSocket(pools, cells);
         }
 
-        if (policy == PciNumaPolicy.Legacy || SumWhere(pools, p => OnAnyCellOrNone(p, cells)) >= request.Count)
+        if (policy == PciNumaPolicy.Legacy || SumWhere(pools, cells, OnAnyCellOrNone) >= request.Count)
         {
-            return Compact(pools, p => OnAnyCellOrNone(p, cells));
+            return Compact(pools, cells, OnAnyCellOrNone);
         }
 
         // preferred: every pool, the affine and NUMA-less ones first (a stable partition)
@@ -214,7 +194,7 @@ internal sealed class PoolFilter(IReadOnlyList<NumaCellSocket> hostCells)
 
         var sockets = hostCells.Where(c => cells.Contains(c.CellId)).Select(c => c.Socket).ToHashSet();
         var allowed = hostCells.Where(c => sockets.Contains(c.Socket)).Select(c => c.CellId).ToList();
-        return Compact(pools, p => OnAnyCell(p, allowed));
+        return Compact(pools, allowed, OnAnyCell);
     }
 
     private static bool OnAnyCell(PoolCandidate pool, IReadOnlyList<int> cells)
@@ -240,31 +220,108 @@ internal sealed class PoolFilter(IReadOnlyList<NumaCellSocket> hostCells)
         return outcome.FailedAt != PoolFilterStep.None;
     }
 
-    private static int Sum(ReadOnlySpan<PoolCandidate> pools) => SumWhere(pools, _ => true);
-
-    private static int SumWhere(ReadOnlySpan<PoolCandidate> pools, Func<PoolCandidate, bool> predicate)
+    private static int Sum(ReadOnlySpan<PoolCandidate> pools)
     {
         var sum = 0;
         foreach (var pool in pools)
         {
-            sum += predicate(pool) ? pool.Count : 0;
+            sum += pool.Count;
         }
 
         return sum;
     }
 
-    /// <summary>Keeps the pools satisfying <paramref name="keep"/> at the front, in order; returns how many.</summary>
-    private static int Compact(Span<PoolCandidate> pools, Func<PoolCandidate, bool> keep)
+    private static int SumWhere<TState>(ReadOnlySpan<PoolCandidate> pools, TState state, Func<PoolCandidate, TState, bool> predicate)
+    {
+        var sum = 0;
+        foreach (var pool in pools)
+        {
+            sum += predicate(pool, state) ? pool.Count : 0;
+        }
+
+        return sum;
+    }
+
+    /// <summary>
+    /// Keeps the pools satisfying <paramref name="keep"/> at the front, in order; returns how many. The predicates are
+    /// static and get their input as <paramref name="state"/>, so a filter check allocates no closures.
+    /// </summary>
+    private static int Compact<TState>(Span<PoolCandidate> pools, TState state, Func<PoolCandidate, TState, bool> keep)
     {
         var kept = 0;
         foreach (var pool in pools)
         {
-            if (keep(pool))
+            if (keep(pool, state))
             {
                 pools[kept++] = pool;
             }
         }
 
         return kept;
+    }
+
+    /// <summary>
+    /// What the pipeline reads of a request, worked out once per request rather than once per pool and host: the spec
+    /// maps with lower-cased values (Nova compares case-insensitively) and the kinds of device it asks for.
+    /// </summary>
+    private sealed class RequestShape
+    {
+        private static readonly ConditionalWeakTable<PciRequest, RequestShape> _shapes = [];
+
+        private readonly KeyValuePair<string, string?>[][] _specs;
+
+        private RequestShape(PciRequest request)
+        {
+            var specs = request.Specs;
+            _specs = [.. specs.Select(spec => spec
+                .Where(p => p.Key is not (ResourceClassKey or TraitsKey or RpUuidsKey))
+                .Select(p => KeyValuePair.Create(p.Key, p.Value?.ToLowerInvariant()))
+                .ToArray())];
+            AsksPhysicalFunction = specs.Any(s => s.GetValueOrDefault(PoolKeys.DeviceType) == PciDeviceTypes.PhysicalFunction);
+            AsksVdpa = specs.Any(s => s.GetValueOrDefault(PoolKeys.DeviceType) == PciDeviceTypes.Vdpa);
+            AsksRemoteManaged = specs.Any(s => Config.NovaBoolean.ParseLenient(s.GetValueOrDefault(PoolKeys.RemoteManaged)));
+            LiveMigratable = specs.All(s => s.GetValueOrDefault(PoolKeys.LiveMigratable) == TrueWord) ? TrueWord
+                : specs.All(s => s.GetValueOrDefault(PoolKeys.LiveMigratable) == FalseWord) ? FalseWord
+                : null;
+        }
+
+        public bool AsksPhysicalFunction { get; }
+        public bool AsksVdpa { get; }
+        public bool AsksRemoteManaged { get; }
+
+        /// <summary>04 PL-11 step 7: the <c>live_migratable</c> value every spec asks for, or null.</summary>
+        public string? LiveMigratable { get; }
+
+        public static RequestShape Of(PciRequest request) => _shapes.GetValue(request, static r => new RequestShape(r));
+
+        public bool Matches(PoolKeys pool)
+        {
+            foreach (var spec in _specs)
+            {
+                if (MatchesAll(pool, spec))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private static bool MatchesAll(PoolKeys pool, KeyValuePair<string, string?>[] spec)
+        {
+            foreach (var (key, wanted) in spec)
+            {
+                var actual = pool[key];
+                var equal = wanted is null
+                    ? actual.IsNull
+                    : actual.Lowered is { } lowered && string.Equals(lowered, wanted, StringComparison.Ordinal);
+                if (!equal)
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
     }
 }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using PciPassthrough.Core.Requests;
 
 namespace PciPassthrough.Core.Pools;
@@ -5,9 +6,9 @@ namespace PciPassthrough.Core.Pools;
 /// <summary>
 /// The scheduler's <c>apply</c> (04 PL-17) on a cheap overlay: a copy of the pools' counts and which pools it deleted,
 /// never the pools themselves. <c>support</c> (PL-15) is an apply on an overlay that is then dropped, so no host state
-/// is copied per check.
+/// is copied per check. Its scratch arrays are rented, so a check allocates (almost) nothing: dispose it.
 /// </summary>
-internal sealed class PoolOverlay
+internal sealed class PoolOverlay : IDisposable
 {
     private readonly IReadOnlyList<IPoolEntry> _pools;
     private readonly int[] _counts;
@@ -17,13 +18,21 @@ internal sealed class PoolOverlay
     public PoolOverlay(IReadOnlyList<IPoolEntry> pools)
     {
         _pools = pools;
-        _counts = new int[pools.Count];
-        _deleted = new bool[pools.Count];
-        _candidates = new PoolCandidate[pools.Count];
-        for (var i = 0; i < _counts.Length; i++)
+        _counts = ArrayPool<int>.Shared.Rent(pools.Count);
+        _deleted = ArrayPool<bool>.Shared.Rent(pools.Count);
+        _candidates = ArrayPool<PoolCandidate>.Shared.Rent(pools.Count);
+        for (var i = 0; i < pools.Count; i++)
         {
             _counts[i] = pools[i].Count;
+            _deleted[i] = false;
         }
+    }
+
+    public void Dispose()
+    {
+        ArrayPool<int>.Shared.Return(_counts);
+        ArrayPool<bool>.Shared.Return(_deleted);
+        ArrayPool<PoolCandidate>.Shared.Return(_candidates, clearArray: true);
     }
 
     /// <summary>The pools still there after the applied requests, with their counts, in view order.</summary>

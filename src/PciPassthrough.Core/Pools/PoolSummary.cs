@@ -41,7 +41,8 @@ public sealed class PoolSummary : IPciNumaView
         IEnumerable<KeyValuePair<string, IReadOnlyList<string>>>? mapping = null)
     {
         ArgumentNullException.ThrowIfNull(requests);
-        return new PoolOverlay(_pools).TryApply(requests, hostCellIds, mapping, _filter) is null;
+        using var overlay = new PoolOverlay(_pools);
+        return overlay.TryApply(requests, hostCellIds, mapping, _filter) is null;
     }
 
     /// <summary>Like <see cref="Supports"/>, but says which request fell short where (null when they fit).</summary>
@@ -50,7 +51,8 @@ public sealed class PoolSummary : IPciNumaView
         IEnumerable<KeyValuePair<string, IReadOnlyList<string>>>? mapping = null)
     {
         ArgumentNullException.ThrowIfNull(requests);
-        return new PoolOverlay(_pools).TryApply(requests, hostCellIds, mapping, _filter);
+        using var overlay = new PoolOverlay(_pools);
+        return overlay.TryApply(requests, hostCellIds, mapping, _filter);
     }
 
     /// <summary>04 PL-17: the summary after the requests (what the scheduler keeps for the host it chose).</summary>
@@ -60,7 +62,7 @@ public sealed class PoolSummary : IPciNumaView
         IEnumerable<KeyValuePair<string, IReadOnlyList<string>>>? mapping = null)
     {
         ArgumentNullException.ThrowIfNull(requests);
-        var overlay = new PoolOverlay(_pools);
+        using var overlay = new PoolOverlay(_pools);
         if (overlay.TryApply(requests, hostCellIds, mapping, _filter) is not null)
         {
             throw new PciException(PciErrorKinds.PciDeviceRequestFailed,
@@ -73,6 +75,9 @@ public sealed class PoolSummary : IPciNumaView
 
     /// <inheritdoc/>
     public int FreeCountOn(int hostCellId) => _pools.Where(p => p.Keys.Numa.EqualsCell(hostCellId)).Sum(p => p.Count);
+
+    /// <inheritdoc/>
+    public int MatchingCountOn(PciRequest request, int hostCellId) => PoolFilter.CountMatchingOn(_pools, request, hostCellId);
 
     /// <inheritdoc/>
     bool IPciNumaView.Supports(IReadOnlyList<PciRequest> requests, IReadOnlyList<int> hostCellIds) => Supports(requests, hostCellIds);

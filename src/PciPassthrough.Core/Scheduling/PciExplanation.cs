@@ -57,7 +57,7 @@ public static class PciExplanation
         ArgumentNullException.ThrowIfNull(pools);
         ArgumentNullException.ThrowIfNull(request);
         return string.Join(", ", pools.Pools
-            .Where(pool => PoolFilter.MatchesAny(pool.Keys, request.Specs))
+            .Where(pool => PoolFilter.MatchesAny(pool.Keys, request))
             .GroupBy(pool => pool.Keys[PoolKeys.NumaNode].ToString())
             .Select(node => $"{(node.Key == "null" ? "no NUMA node" : "NUMA node " + node.Key)}: {node.Sum(p => p.Count)} free"));
     }

@@ -98,6 +98,19 @@ public sealed class NumaFitterTests
         pci.SupportCalls.Count.ShouldBe(2); // the first selection, then all eight cells at once
     }
 
+    [Theory]
+    [InlineData(5, true)] // one matching device per cell: no four cells hold five
+    [InlineData(4, false)] // four cells can: the search runs and asks the pools
+    public void NF11_RequiredRequestNoSetOfCellsCanHold_IsRefusedBeforeTheSearch(int count, bool refusedEarly)
+    {
+        var host = new HostNumaTopology([.. Enumerable.Range(0, 8).Select(id => HostCell(id, id * 8, 8, 16384))]);
+        var pci = new FakePciNumaView(new Dictionary<int, int>(), _ => false, Enumerable.Range(0, 8).ToDictionary(id => id, _ => 1));
+        var options = new NumaFitOptions { Pci = pci, PciRequests = [PciRequest(count, PciNumaPolicy.Required)] };
+
+        NumaFitter.Fit(host, Guest(4, 1, 1024), options).ShouldBeNull();
+        (pci.SupportCalls.Count == 0).ShouldBe(refusedEarly);
+    }
+
     [Fact]
     public void NF11_ImpossibleLegacyRequest_ChecksEachSetOfCellsOnce()
     {

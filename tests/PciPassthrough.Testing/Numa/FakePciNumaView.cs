@@ -5,9 +5,12 @@ namespace PciPassthrough.Testing.Numa;
 
 /// <summary>
 /// A pool view for NUMA fitting tests: free device counts per host cell and a <c>support</c> answer given by a
-/// function of the chosen host cells; counts the support calls.
+/// function of the chosen host cells; counts the support calls. Unless <c>matchingPerCell</c> says otherwise, every cell
+/// could hold a whole request, so the fitter's early refusal never applies.
 /// </summary>
-public sealed class FakePciNumaView(IReadOnlyDictionary<int, int> freePerCell, Func<IReadOnlyList<int>, bool>? supports = null) : IPciNumaView
+public sealed class FakePciNumaView(
+    IReadOnlyDictionary<int, int> freePerCell, Func<IReadOnlyList<int>, bool>? supports = null,
+    IReadOnlyDictionary<int, int>? matchingPerCell = null) : IPciNumaView
 {
     public FakePciNumaView()
         : this(new Dictionary<int, int>())
@@ -18,6 +21,9 @@ public sealed class FakePciNumaView(IReadOnlyDictionary<int, int> freePerCell, F
     public List<IReadOnlyList<int>> SupportCalls { get; } = [];
 
     public int FreeCountOn(int hostCellId) => freePerCell.GetValueOrDefault(hostCellId);
+
+    public int MatchingCountOn(PciRequest request, int hostCellId) =>
+        matchingPerCell is null ? Math.Max(request.Count, 0) : matchingPerCell.GetValueOrDefault(hostCellId);
 
     public bool Supports(IReadOnlyList<PciRequest> requests, IReadOnlyList<int> hostCellIds)
     {

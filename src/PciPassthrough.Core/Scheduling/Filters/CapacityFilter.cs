@@ -12,7 +12,11 @@ public sealed class CapacityFilter : IHostFilter
     {
         ArgumentNullException.ThrowIfNull(host);
         ArgumentNullException.ThrowIfNull(request);
-        var verdict = host.Capacity.Check(request.Resources);
-        return verdict.Ok ? null : new Rejection(Name, string.Join("; ", verdict.Reasons));
+        if (host.Capacity.Fits(request.Resources))
+        {
+            return null;
+        }
+
+        return new Rejection(Name, string.Join("; ", host.Capacity.Check(request.Resources).Reasons));
     }
 }

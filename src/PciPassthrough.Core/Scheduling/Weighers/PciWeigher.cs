@@ -24,6 +24,12 @@ public sealed class PciWeigher(double configuredMultiplier = PciWeigher.DefaultM
     /// </summary>
     public double Multiplier(WeighedHostInfo host)
     {
+        ArgumentNullException.ThrowIfNull(host);
+        if (host.AggregateMetadata.Count == 0)
+        {
+            return configuredMultiplier;
+        }
+
         var values = host.AggregateMetadata.Select(metadata => metadata.GetValueOrDefault(MultiplierKey))
             .OfType<string>().Distinct(StringComparer.Ordinal).ToList();
         if (values.Count == 0)
