@@ -13,6 +13,12 @@ namespace PciPassthrough.Core.Devices;
 public sealed class PciDeviceTracker
 {
     private readonly List<TrackedDevice> _devices = [];
+
+    // the first tracked device of each address (Nova's key), kept with _devices
+    private readonly Dictionary<string, TrackedDevice> _byAddress = new(StringComparer.Ordinal);
+
+    // the current report by address during a sync; kept between syncs so a periodic sync allocates no large table
+    private readonly Dictionary<string, MatchedPciDevice> _reported = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<TrackedDevice>> _claims = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<TrackedDevice>> _allocations = new(StringComparer.Ordinal);
     private readonly Dictionary<string, MatchedPciDevice> _stale = new(StringComparer.Ordinal);
@@ -58,6 +64,7 @@ public sealed class PciDeviceTracker
         var tracker = new PciDeviceTracker(release, hostCells);
         tracker._devices.AddRange(stored.Select(s => TrackedDevice.Restore(s, specOf(s.Record))));
         tracker.BuildTree();
+        tracker.IndexAddresses();
         foreach (var device in tracker._devices)
         {
             switch (device.Status)
@@ -77,8 +84,7 @@ public sealed class PciDeviceTracker
         return tracker;
     }
 
-    public TrackedDevice? Find(string address) =>
-        _devices.Find(d => string.Equals(d.Address, address, StringComparison.Ordinal));
+    public TrackedDevice? Find(string address) => _byAddress.GetValueOrDefault(address);
 
     /// <summary>
     /// 02 LC-16…LC-20: take the hypervisor's current report. Gone devices are removed (or held when in use), devices
@@ -89,18 +95,25 @@ public sealed class PciDeviceTracker
     public DeviceSyncResult Sync(IReadOnlyList<MatchedPciDevice> reported)
     {
         ArgumentNullException.ThrowIfNull(reported);
-        var now = new Dictionary<string, MatchedPciDevice>(StringComparer.Ordinal);
-        foreach (var device in reported)
-        {
-            now.TryAdd(device.Record.Address, device);
-        }
-
-        var known = _devices.Select(d => d.Address).ToHashSet(StringComparer.Ordinal);
         List<TrackedDevice> updated = [], deferred = [], removed = [], held = [], added = [];
         List<string> warnings = [];
+        if (_devices.Count == 0)
+        {
+            // a compute's first sync: every device is new
+            _devices.Capacity = reported.Count;
+            _byAddress.EnsureCapacity(reported.Count);
+            added.Capacity = reported.Count;
+        }
+
+        foreach (var device in _devices.Count == 0 ? [] : reported)
+        {
+            // the first report of an address counts
+            _reported.TryAdd(device.Record.Address, device);
+        }
+
         foreach (var device in _devices)
         {
-            if (!now.TryGetValue(device.Address, out var current))
+            if (!_reported.TryGetValue(device.Address, out var current))
             {
                 if (TryRemoveVanished(device, warnings))
                 {
@@ -125,9 +138,17 @@ public sealed class PciDeviceTracker
             }
         }
 
-        foreach (var device in reported.Where(d => !known.Contains(d.Record.Address)).DistinctBy(d => d.Record.Address))
+        _reported.Clear();
+        foreach (var device in reported)
         {
+            // tracked addresses (removed ones too, until saved) are not new; the first report of a new one counts
+            if (_byAddress.ContainsKey(device.Record.Address))
+            {
+                continue;
+            }
+
             var tracked = new TrackedDevice(device.Record, device.Spec);
+            _byAddress.Add(tracked.Address, tracked);
             _devices.Add(tracked);
             Pools.Add(tracked);
             added.Add(tracked);
@@ -267,7 +288,11 @@ public sealed class PciDeviceTracker
             device.Delete();
         }
 
-        _devices.RemoveAll(d => d.Status == PciDeviceStatus.Deleted);
+        if (_devices.RemoveAll(d => d.Status == PciDeviceStatus.Deleted) > 0)
+        {
+            IndexAddresses();
+        }
+
         return deleted;
     }
 
@@ -287,7 +312,7 @@ public sealed class PciDeviceTracker
     public void ForgetExtraInfoOfAllocated(DeviceSpecSet specs)
     {
         ArgumentNullException.ThrowIfNull(specs);
-        foreach (var device in _devices.Where(d => d.Status == PciDeviceStatus.Allocated && d.ExtraInfo.Count > 0))
+        foreach (var device in _devices.Where(d => d.Status == PciDeviceStatus.Allocated && d.HasExtraInfo))
         {
             device.ForgetExtraInfo(specs);
         }
@@ -325,6 +350,8 @@ public sealed class PciDeviceTracker
         {
             clone._stale[address] = record;
         }
+
+        clone.IndexAddresses();
 
         return clone;
     }
@@ -380,9 +407,14 @@ public sealed class PciDeviceTracker
     /// <summary>02 LC-4: sort by address, then link each VF / vDPA device to its tracked, non-removed PF.</summary>
     private void BuildTree()
     {
-        var sorted = _devices.OrderBy(d => d.Address, StringComparer.Ordinal).ToList();
-        _devices.Clear();
-        _devices.AddRange(sorted);
+        if (!IsInAddressOrder())
+        {
+            // stable, as Nova's sort: a list already in order (every periodic sync) is left alone
+            var sorted = _devices.OrderBy(d => d.Address, StringComparer.Ordinal).ToList();
+            _devices.Clear();
+            _devices.AddRange(sorted);
+        }
+
         var parents = new Dictionary<string, TrackedDevice>(StringComparer.Ordinal);
         foreach (var device in _devices)
         {
@@ -402,6 +434,28 @@ public sealed class PciDeviceTracker
                 // a VF listed before its PF stays an orphan, as in Nova's single pass
                 parent.AttachChild(device);
             }
+        }
+    }
+
+    private bool IsInAddressOrder()
+    {
+        for (var i = 1; i < _devices.Count; i++)
+        {
+            if (string.CompareOrdinal(_devices[i - 1].Address, _devices[i].Address) > 0)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private void IndexAddresses()
+    {
+        _byAddress.Clear();
+        foreach (var device in _devices)
+        {
+            _byAddress.TryAdd(device.Address, device);
         }
     }
 

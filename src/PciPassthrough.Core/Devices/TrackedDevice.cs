@@ -16,8 +16,9 @@ public sealed class TrackedDevice
 {
     private const string ManagedKey = "managed", LiveMigratableKey = "live_migratable", ParentIfnameKey = "parent_ifname";
 
-    private readonly List<TrackedDevice> _children = [];
-    private readonly Dictionary<string, string> _extraInfo;
+    // both allocated only when needed: a large host tracks thousands of VFs with no children and one extra key
+    private List<TrackedDevice>? _children;
+    private KeyValuePair<string, string>[] _extraInfo = [];
 
     /// <summary>A newly discovered device: <see cref="PciDeviceStatus.Available"/>, no owner.</summary>
     public TrackedDevice(PciDeviceRecord record, DeviceSpec? spec)
@@ -27,7 +28,7 @@ public sealed class TrackedDevice
 
     private TrackedDevice(
         PciDeviceRecord record, DeviceSpec? spec, PciDeviceStatus status, string? instanceId, string? requestId,
-        IReadOnlyDictionary<string, string>? extraInfo)
+        IEnumerable<KeyValuePair<string, string>>? extraInfo)
     {
         ArgumentNullException.ThrowIfNull(record);
         Record = record;
@@ -35,7 +36,14 @@ public sealed class TrackedDevice
         Status = status;
         InstanceId = instanceId;
         RequestId = requestId;
-        _extraInfo = extraInfo is null ? [] : new Dictionary<string, string>(extraInfo, StringComparer.Ordinal);
+        if (extraInfo is not null)
+        {
+            foreach (var (key, value) in extraInfo)
+            {
+                SetExtraInfo(key, value);
+            }
+        }
+
         MergeExtraInfo(record, spec);
     }
 
@@ -58,15 +66,15 @@ public sealed class TrackedDevice
 
     /// <summary>
     /// Extra information as Nova stores it (LC-3): <c>parent_ifname</c>, <c>capabilities</c> (JSON text), and the
-    /// spec's <c>managed</c> / <c>live_migratable</c> (LC-2).
+    /// spec's <c>managed</c> / <c>live_migratable</c> (LC-2). A copy, in insertion order.
     /// </summary>
-    public IReadOnlyDictionary<string, string> ExtraInfo => _extraInfo;
+    public IReadOnlyDictionary<string, string> ExtraInfo => new Dictionary<string, string>(_extraInfo, StringComparer.Ordinal);
 
     /// <summary>The parent PF when it is tracked too (LC-4, LC-5).</summary>
     public TrackedDevice? Parent { get; private set; }
 
     /// <summary>The tracked VFs / vDPA devices of a PF, in address order; empty for other devices.</summary>
-    public IReadOnlyList<TrackedDevice> Children => _children;
+    public IReadOnlyList<TrackedDevice> Children => (IReadOnlyList<TrackedDevice>?)_children ?? [];
 
     /// <summary>Set when the device vanished while in use (LC-17): the next free removes it instead of re-pooling.</summary>
     public bool RemoveWhenFreed { get; internal set; }
@@ -77,7 +85,9 @@ public sealed class TrackedDevice
     /// <summary>The pool holding the device now, if any (what Nova finds by scanning its free devices).</summary>
     internal DevicePool? Pool { get; set; }
 
-    internal string? ParentIfname => _extraInfo.GetValueOrDefault(ParentIfnameKey) is { Length: > 0 } name ? name : null;
+    internal string? ParentIfname => ExtraInfoOf(ParentIfnameKey) is { Length: > 0 } name ? name : null;
+
+    internal bool HasExtraInfo => _extraInfo.Length > 0;
 
     /// <summary>A device read back from storage (02 LC-21) or built by a test in a given state.</summary>
     public static TrackedDevice Restore(StoredPciDevice stored, DeviceSpec? spec)
@@ -87,10 +97,7 @@ public sealed class TrackedDevice
     }
 
     /// <summary>What storage keeps of the device.</summary>
-    public StoredPciDevice ToStored() => new(Record, Status, InstanceId, RequestId)
-    {
-        ExtraInfo = new Dictionary<string, string>(_extraInfo, StringComparer.Ordinal),
-    };
+    public StoredPciDevice ToStored() => new(Record, Status, InstanceId, RequestId) { ExtraInfo = ExtraInfo };
 
     /// <summary>02 LC-6: reserve the device for <paramref name="instanceId"/>.</summary>
     /// <returns>A warning when a PF is claimed although some of its VFs were in an inconsistent state, else null.</returns>
@@ -103,7 +110,7 @@ public sealed class TrackedDevice
         string? warning = null;
         if (DeviceType == PciDeviceType.PhysicalFunction)
         {
-            var busy = _children.Where(c => c.Status != PciDeviceStatus.Available).ToList();
+            var busy = Children.Where(c => c.Status != PciDeviceStatus.Available).ToList();
             if (busy.Any(c => c.Status is not (PciDeviceStatus.Unclaimable or PciDeviceStatus.Unavailable)))
             {
                 throw VfInvalidStatus("claim", busy);
@@ -145,7 +152,7 @@ public sealed class TrackedDevice
 
         if (DeviceType == PciDeviceType.PhysicalFunction)
         {
-            var blocking = _children.Where(c => c.Status is not (PciDeviceStatus.Available or PciDeviceStatus.Unclaimable)).ToList();
+            var blocking = Children.Where(c => c.Status is not (PciDeviceStatus.Available or PciDeviceStatus.Unclaimable)).ToList();
             if (blocking.Count > 0)
             {
                 throw VfInvalidStatus("allocate", blocking);
@@ -181,9 +188,9 @@ public sealed class TrackedDevice
         if (DeviceType == PciDeviceType.PhysicalFunction)
         {
             SetChildren(PciDeviceStatus.Available);
-            freed.AddRange(_children);
+            freed.AddRange(Children);
         }
-        else if (Parent is { } parent && parent._children.All(c => c == this || c.Status == PciDeviceStatus.Available))
+        else if (Parent is { } parent && parent.Children.All(c => c == this || c.Status == PciDeviceStatus.Available))
         {
             // a parent still blocked by a sibling keeps its status, even "unavailable" (LC-8 step 4)
             parent.Status = PciDeviceStatus.Available;
@@ -219,8 +226,8 @@ public sealed class TrackedDevice
     internal void Update(PciDeviceRecord record, DeviceSpec? spec)
     {
         // LC-18: these two keys follow the spec; every other key only ever gets overwritten
-        _extraInfo.Remove(ManagedKey);
-        _extraInfo.Remove(LiveMigratableKey);
+        RemoveExtraInfo(ManagedKey);
+        RemoveExtraInfo(LiveMigratableKey);
         Record = record;
         Spec = spec;
         MergeExtraInfo(record, spec);
@@ -234,7 +241,7 @@ public sealed class TrackedDevice
     /// </summary>
     internal void ForgetExtraInfo(DeviceSpecSet specs)
     {
-        _extraInfo.Clear();
+        _extraInfo = [];
         Record = Record with { ParentIfname = null, CardSerialNumber = null, NetworkCapabilities = [] };
         Spec = specs.Match(Record).Spec;
     }
@@ -250,12 +257,12 @@ public sealed class TrackedDevice
     internal void ResetTreeLinks()
     {
         Parent = null;
-        _children.Clear();
+        _children?.Clear();
     }
 
     internal void AttachChild(TrackedDevice child)
     {
-        _children.Add(child);
+        (_children ??= []).Add(child);
         child.Parent = this;
     }
 
@@ -265,20 +272,57 @@ public sealed class TrackedDevice
     {
         if (!string.IsNullOrEmpty(record.ParentIfname))
         {
-            _extraInfo[ParentIfnameKey] = record.ParentIfname;
+            SetExtraInfo(ParentIfnameKey, record.ParentIfname);
         }
 
         if (CapabilitiesJson(record) is { } capabilities)
         {
-            _extraInfo["capabilities"] = capabilities;
+            SetExtraInfo("capabilities", capabilities);
         }
 
         foreach (var key in (ReadOnlySpan<string>)[ManagedKey, LiveMigratableKey])
         {
             if (spec?.GetTagString(key) is { } value)
             {
-                _extraInfo[key] = value;
+                SetExtraInfo(key, value);
             }
+        }
+    }
+
+    private string? ExtraInfoOf(string key) => IndexOfExtraInfo(key) is var index and >= 0 ? _extraInfo[index].Value : null;
+
+    private int IndexOfExtraInfo(string key)
+    {
+        for (var i = 0; i < _extraInfo.Length; i++)
+        {
+            if (string.Equals(_extraInfo[i].Key, key, StringComparison.Ordinal))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    /// <summary>As a Python dict: an existing key keeps its place, a new one goes last.</summary>
+    private void SetExtraInfo(string key, string value)
+    {
+        var index = IndexOfExtraInfo(key);
+        if (index < 0)
+        {
+            _extraInfo = [.. _extraInfo, KeyValuePair.Create(key, value)];
+        }
+        else if (!string.Equals(_extraInfo[index].Value, value, StringComparison.Ordinal))
+        {
+            _extraInfo[index] = KeyValuePair.Create(key, value);
+        }
+    }
+
+    private void RemoveExtraInfo(string key)
+    {
+        if (IndexOfExtraInfo(key) >= 0)
+        {
+            _extraInfo = [.. _extraInfo.Where(e => !string.Equals(e.Key, key, StringComparison.Ordinal))];
         }
     }
 
@@ -306,7 +350,7 @@ public sealed class TrackedDevice
 
     private void SetChildren(PciDeviceStatus status)
     {
-        foreach (var child in _children)
+        foreach (var child in Children)
         {
             child.Status = status;
         }

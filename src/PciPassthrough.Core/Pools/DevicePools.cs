@@ -21,6 +21,9 @@ public sealed class DevicePools : IPciNumaView
     private readonly PoolFilter _filter;
     private PoolSummary? _schedulerView;
 
+    // whether the pools are in entry-count order, so a new pool can be inserted instead of re-sorting (PL-4)
+    private bool _ordered = true;
+
     /// <param name="release">Which release's pool identity to use (04 PL-1 or scenario-format §6).</param>
     /// <param name="hostCells">The host's NUMA cells and sockets, for the <c>socket</c> policy (04 PL-13).</param>
     public DevicePools(NovaRelease release, IReadOnlyList<NumaCellSocket> hostCells)
@@ -60,9 +63,8 @@ public sealed class DevicePools : IPciNumaView
         if (pool is null)
         {
             pool = new DevicePool(keys);
-            _pools.Add(pool);
+            Insert(pool);
             _index[keys] = pool;
-            SortByEntryCount();
         }
 
         pool.Count++;
@@ -183,13 +185,15 @@ public sealed class DevicePools : IPciNumaView
             pool.RpUuid = uuids.SingleOrDefault();
         }
 
+        // a provider adds an entry to its pool: Nova does not re-sort until the next new pool
+        _ordered = IsOrdered();
         Changed();
     }
 
     /// <summary>A copy holding the copies of the devices (<paramref name="copyOf"/>), for a scratch host.</summary>
     internal DevicePools Clone(Func<TrackedDevice, TrackedDevice> copyOf)
     {
-        var clone = new DevicePools(Release, HostCells);
+        var clone = new DevicePools(Release, HostCells) { _ordered = _ordered };
         foreach (var pool in _pools)
         {
             var copy = new DevicePool(pool.Keys, pool.Count) { RpUuid = pool.RpUuid };
@@ -308,12 +312,42 @@ public sealed class DevicePools : IPciNumaView
         _index.Remove(pool.Keys);
     }
 
-    /// <summary>PL-4: a stable sort by the number of entries of each pool, fewer first.</summary>
-    private void SortByEntryCount()
+    /// <summary>
+    /// PL-4: Nova appends a new pool and stable-sorts the list by the number of entries of each pool, fewer first. On an
+    /// ordered list that is an insertion after the last pool with as many entries or fewer.
+    /// </summary>
+    private void Insert(DevicePool pool)
     {
-        var sorted = _pools.OrderBy(p => p.EntryCount).ToList();
-        _pools.Clear();
-        _pools.AddRange(sorted);
+        if (!_ordered)
+        {
+            _pools.Add(pool);
+            var sorted = _pools.OrderBy(p => p.EntryCount).ToList();
+            _pools.Clear();
+            _pools.AddRange(sorted);
+            _ordered = true;
+            return;
+        }
+
+        var at = _pools.Count;
+        while (at > 0 && _pools[at - 1].EntryCount > pool.EntryCount)
+        {
+            at--;
+        }
+
+        _pools.Insert(at, pool);
+    }
+
+    private bool IsOrdered()
+    {
+        for (var i = 1; i < _pools.Count; i++)
+        {
+            if (_pools[i - 1].EntryCount > _pools[i].EntryCount)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private void Changed() => _schedulerView = null;

@@ -17,6 +17,9 @@ internal sealed class PoolIdentity(NovaRelease release)
     // tags converted once per spec: a host has a handful of specs and thousands of devices
     private readonly Dictionary<DeviceSpec, KeyValuePair<string, PoolValue>[]> _tags = new(ReferenceEqualityComparer.Instance);
 
+    // one identity per distinct source: the VFs of a PF share theirs, so a sync of thousands builds only a few
+    private readonly Dictionary<Source, PoolKeys> _keys = [];
+
     public NovaRelease Release => release;
 
     /// <summary>The device's identity map; null when no spec selects it (PL-2: never pooled).</summary>
@@ -28,28 +31,41 @@ internal sealed class PoolIdentity(NovaRelease release)
         }
 
         var record = device.Record;
+        var source = new Source(spec, record.VendorId, record.ProductId, record.NumaNode, record.DeviceType,
+            release == NovaRelease.Latest ? record.ParentAddress ?? record.Address : null, device.ParentIfname);
+        if (!_keys.TryGetValue(source, out var keys))
+        {
+            keys = Build(source);
+            _keys[source] = keys;
+        }
+
+        return keys;
+    }
+
+    private PoolKeys Build(Source source)
+    {
         var keys = new PoolKeys.Builder()
-            .Set(PoolKeys.ProductId, PoolValue.Of(record.ProductId))
-            .Set(PoolKeys.VendorId, PoolValue.Of(record.VendorId))
-            .Set(PoolKeys.NumaNode, PoolValue.Of(record.NumaNode))
-            .Set(PoolKeys.DeviceType, PoolValue.Of(record.DeviceType.ToNovaName()));
-        foreach (var (name, value) in TagsOf(spec))
+            .Set(PoolKeys.ProductId, PoolValue.Of(source.ProductId))
+            .Set(PoolKeys.VendorId, PoolValue.Of(source.VendorId))
+            .Set(PoolKeys.NumaNode, PoolValue.Of(source.NumaNode))
+            .Set(PoolKeys.DeviceType, PoolValue.Of(source.DeviceType.ToNovaName()));
+        foreach (var (name, value) in TagsOf(source.Spec))
         {
             keys.Set(name, value);
         }
 
-        if (release == NovaRelease.Latest)
+        if (source.Address is { } address)
         {
-            keys.Set(AddressKey, PoolValue.Of(record.ParentAddress ?? record.Address));
+            keys.Set(AddressKey, PoolValue.Of(address));
         }
 
-        if (device.ParentIfname is { } parentIfname)
+        if (source.ParentIfname is { } parentIfname)
         {
             keys.Set(ParentIfnameKey, PoolValue.Of(parentIfname));
         }
 
         // network devices are not remote-managed unless a tag says so; plain PCI devices get no such key
-        if (record.DeviceType != PciDeviceType.Pci && keys.Get(PoolKeys.RemoteManaged).IsNull)
+        if (source.DeviceType != PciDeviceType.Pci && keys.Get(PoolKeys.RemoteManaged).IsNull)
         {
             keys.Set(PoolKeys.RemoteManaged, PoolValue.Of("false"));
         }
@@ -69,4 +85,9 @@ internal sealed class PoolIdentity(NovaRelease release)
 
         return tags;
     }
+
+    /// <summary>Everything a device's identity is computed from (the spec by reference; the address only under Latest).</summary>
+    private readonly record struct Source(
+        DeviceSpec Spec, string VendorId, string ProductId, int? NumaNode, PciDeviceType DeviceType, string? Address,
+        string? ParentIfname);
 }

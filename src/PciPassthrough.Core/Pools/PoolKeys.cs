@@ -25,6 +25,9 @@ public sealed class PoolKeys
         for (var i = 0; i < names.Length; i++)
         {
             HasNullBeyondNuma |= values[i].IsNull && names[i] != NumaNode;
+
+            // order-insensitive: a sum of per-entry hashes
+            ExactHash = unchecked(ExactHash + HashCode.Combine(StringComparer.Ordinal.GetHashCode(names[i]), values[i]));
         }
     }
 
@@ -49,6 +52,9 @@ public sealed class PoolKeys
     /// <summary>Whether a key other than <c>numa_node</c> (which every pool has) is null: only then can Nova's pool
     /// lookup find a pool with a different key set (<see cref="Identifies"/>).</summary>
     internal bool HasNullBeyondNuma { get; }
+
+    /// <summary>The hash of <see cref="PoolKeysComparer"/>: computed once, as one identity serves many devices.</summary>
+    internal int ExactHash { get; }
 
     /// <summary>The <c>remote_managed</c> key read leniently (04 PL-11 step 5).</summary>
     internal bool IsRemoteManaged { get; }

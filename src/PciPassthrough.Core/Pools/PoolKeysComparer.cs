@@ -7,12 +7,12 @@ internal sealed class PoolKeysComparer : IEqualityComparer<PoolKeys>
 
     public bool Equals(PoolKeys? x, PoolKeys? y)
     {
-        if (x is null || y is null)
+        if (ReferenceEquals(x, y))
         {
-            return ReferenceEquals(x, y);
+            return true;
         }
 
-        if (x.Count != y.Count)
+        if (x is null || y is null || x.Count != y.Count || x.ExactHash != y.ExactHash)
         {
             return false;
         }
@@ -28,15 +28,5 @@ internal sealed class PoolKeysComparer : IEqualityComparer<PoolKeys>
         return true;
     }
 
-    public int GetHashCode(PoolKeys keys)
-    {
-        // order-insensitive: a sum of per-entry hashes
-        var hash = 0;
-        for (var i = 0; i < keys.Count; i++)
-        {
-            hash = unchecked(hash + HashCode.Combine(StringComparer.Ordinal.GetHashCode(keys.NameAt(i)), keys.ValueAt(i)));
-        }
-
-        return hash;
-    }
+    public int GetHashCode(PoolKeys keys) => keys.ExactHash;
 }
