@@ -35,6 +35,60 @@ public sealed class PciDeviceTrackerTests
     private static PciDeviceRecord[] FixtureTRecords(params string[] addresses) =>
         [.. new[] { Pf(PfAddress), Vf(Vf1Address, PfAddress), Vf(Vf2Address, PfAddress) }.Where(r => addresses.Contains(r.Address))];
 
+    [Theory]
+    [InlineData(Available, true)] // LC-3
+    [InlineData(Claimed, false)] // LC-3
+    [InlineData(Allocated, false)] // LC-3
+    [InlineData(Unclaimable, false)] // LC-3
+    [InlineData(Unavailable, false)] // LC-3
+    [InlineData(Removed, false)] // LC-3
+    [InlineData(Deleted, false)] // LC-3
+    public void LC3_Status_OnlyAvailableCountsAsFree(PciDeviceStatus status, bool free)
+    {
+        var owner = status is Claimed or Allocated ? "I1" : null;
+        var tracker = new PciHostBuilder().WithSpec(AllOfBus0).With(Plain("0000:00:00.1")).Restore(("0000:00:00.1", status, owner));
+        var device = tracker.Find("0000:00:00.1")!;
+        (device.Status, tracker.Pools.Contains(device), tracker.Pools.Pools.Sum(p => p.Count)).ShouldBe((status, free, free ? 1 : 0));
+    }
+
+    [Fact]
+    public void LC3_TrackedState_SurvivesStorage()
+    {
+        var host = new PciHostBuilder().WithSpec("""{"address": "0000:00:*.*", "managed": "no"}""")
+            .With(Pf(PfAddress), Vf(Vf1Address, PfAddress, parentIfname: "ens1f0"));
+        var tracker = host.Build();
+        tracker.ClaimForInstance("I1", [Alias(1, "dev_type=type-VF")]);
+        var stored = tracker.Find(Vf1Address)!.ToStored();
+        (stored.Status, stored.InstanceId, stored.RequestId).ShouldBe((Claimed, "I1", "r1"));
+        stored.ExtraInfo.ShouldBe(new Dictionary<string, string> { ["parent_ifname"] = "ens1f0", ["managed"] = "false" });
+        var restored = TrackedDevice.Restore(stored, tracker.Find(Vf1Address)!.Spec);
+        (restored.Status, restored.InstanceId, restored.RequestId, restored.Record).ShouldBe((Claimed, "I1", "r1", stored.Record));
+        restored.ExtraInfo.ShouldBe(stored.ExtraInfo);
+    }
+
+    [Fact]
+    public void LC16_AddressReportedTwice_FirstReportCounts()
+    {
+        var (tracker, _) = ThreeDevices();
+        var result = Report(tracker, Plain("0000:00:00.1", "1000", "aaaa"), Plain("0000:00:00.2", "1009", "bbbb"),
+            Plain("0000:00:00.2", "1001", "bbbb"), Plain("0000:00:00.3", "1000", "aaaa"), Plain("0000:00:00.4", "1002", "cccc"),
+            Plain("0000:00:00.4", "1003", "cccc"));
+        tracker.Find("0000:00:00.2")!.Record.VendorId.ShouldBe("1009");
+        result.Added.Single().Record.VendorId.ShouldBe("1002");
+        tracker.Devices.Select(d => d.Address).ShouldBe(["0000:00:00.1", "0000:00:00.2", "0000:00:00.3", "0000:00:00.4"]);
+    }
+
+    [Fact]
+    public void LC16_LC4_NewDevicesReportedOutOfOrder_PooledInReportedOrderTrackedInAddressOrder()
+    {
+        var tracker = new PciHostBuilder().WithSpec(AllOfBus0)
+            .With(Vf(Vf2Address, PfAddress), Pf(PfAddress), Vf(Vf1Address, PfAddress)).Build();
+        tracker.Devices.Select(d => d.Address).ShouldBe([PfAddress, Vf1Address, Vf2Address]);
+        tracker.Find(PfAddress)!.Children.Select(c => c.Address).ShouldBe([Vf1Address, Vf2Address]);
+        tracker.Pools.Pools.Single(p => p.Keys["dev_type"].AsString == "type-VF").Devices.Select(d => d.Address)
+            .ShouldBe([Vf2Address, Vf1Address]);
+    }
+
     [Fact]
     public void LC19_NewDevice_AvailableAndPooled()
     {
@@ -58,15 +112,46 @@ public sealed class PciDeviceTrackerTests
     }
 
     [Fact]
-    public void LC17_VanishedFreeDevices_RemovedThenDeletedAtSave()
+    public void LC17_LC20_VanishedFreeDevices_RemovedThenDeletedAtSave()
     {
         var (tracker, _) = ThreeDevices();
         var result = Report(tracker, Plain("0000:00:00.1", "1000", "aaaa"));
         result.Removed.Select(d => d.Address).ShouldBe(["0000:00:00.2", "0000:00:00.3"]);
         result.Removed.ShouldAllBe(d => d.Status == Removed);
         tracker.Pools.Pools.Sum(p => p.Count).ShouldBe(1);
-        tracker.Save().Count.ShouldBe(2);
+        var deleted = tracker.Save();
+        deleted.ShouldBe(result.Removed);
+        deleted.ShouldAllBe(d => d.Status == Deleted);
         tracker.Devices.Select(d => d.Address).ShouldBe(["0000:00:00.1"]);
+        tracker.Find("0000:00:00.2").ShouldBeNull();
+    }
+
+    [Fact]
+    public void LC20_DeletedAddressReportedAgain_TrackedAsNew()
+    {
+        var (tracker, _) = ThreeDevices();
+        var gone = tracker.Find("0000:00:00.3")!;
+        Report(tracker, Plain("0000:00:00.1", "1000", "aaaa"), Plain("0000:00:00.2", "1001", "bbbb"));
+        tracker.Save();
+        var result = Report(tracker, Plain("0000:00:00.1", "1000", "aaaa"), Plain("0000:00:00.2", "1001", "bbbb"),
+            Plain("0000:00:00.3", "1000", "aaaa"));
+        var back = result.Added.Single();
+        (back.Address, back.Status, tracker.Pools.Contains(back)).ShouldBe(("0000:00:00.3", Available, true));
+        back.ShouldNotBeSameAs(gone);
+        tracker.Find("0000:00:00.3").ShouldBeSameAs(back);
+    }
+
+    [Fact]
+    public void LC12_FreeInstance_AllocatedFirstThenClaimed()
+    {
+        // a resize to the same host: the instance holds .3 allocated (old flavor) and .1 claimed (new flavor)
+        var tracker = new PciHostBuilder().WithSpec(AllOfBus0)
+            .With(Plain("0000:00:00.1", "1000", "aaaa"), Plain("0000:00:00.2", "1001", "bbbb"), Plain("0000:00:00.3", "1000", "aaaa"))
+            .Restore(("0000:00:00.1", Claimed, "I1"), ("0000:00:00.3", Allocated, "I1"), ("0000:00:00.2", Allocated, "I2"));
+        tracker.FreeInstance("I1").Select(d => d.Address).ShouldBe(["0000:00:00.3", "0000:00:00.1"]);
+        (tracker.Claims.Count, tracker.Allocations.Keys.Single()).ShouldBe((0, "I2"));
+        tracker.Find("0000:00:00.2")!.Status.ShouldBe(Allocated);
+        tracker.FreeInstance("I1").ShouldBeEmpty();
     }
 
     [Fact]

@@ -27,6 +27,25 @@ public sealed class DevicePoolsTests
 
     private static int PooledCount(PciDeviceTracker tracker) => tracker.Pools.Pools.Sum(p => p.Count);
 
+    [Fact]
+    public void PL4_NewPoolAfterProvidersAssigned_WholeListSortedAgain()
+    {
+        // only PF 81's VF pool gets a provider: one entry more than the pools after it, which Nova does not re-sort yet
+        var tracker = TwoPfs();
+        foreach (var vf in tracker.Devices.Where(d => d.Record.ParentAddress == "0000:81:00.0"))
+        {
+            vf.ProviderUuid = "rp81";
+        }
+
+        tracker.Pools.AssignProviders();
+        string Order() => string.Join(",", tracker.Pools.Pools.Select(p => $"{p.Keys[PoolKeys.DeviceType].AsString}@{p.Keys["address"].AsString}"));
+        Order().ShouldBe("type-PF@0000:81:00.0,type-VF@0000:81:00.0,type-PF@0000:82:00.0,type-VF@0000:82:00.0");
+
+        // a type-PCI pool has no remote_managed key: fewest entries, first; the stable sort moves the provider's pool last
+        tracker.Pools.Add(new TrackedDevice(Plain("0000:83:00.0"), tracker.Devices[0].Spec));
+        Order().ShouldBe("type-PCI@0000:83:00.0,type-PF@0000:81:00.0,type-PF@0000:82:00.0,type-VF@0000:82:00.0,type-VF@0000:81:00.0");
+    }
+
     [Theory]
     [InlineData(NovaRelease.Latest, "0000:81:10.4,0000:81:10.3")] // PL-21: one VF pool per PF, first pool first
     [InlineData(NovaRelease.Zed, "0000:82:10.4,0000:82:10.3")] // §6 Zed: one VF pool for both PFs
