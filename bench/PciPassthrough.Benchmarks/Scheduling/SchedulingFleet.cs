@@ -29,15 +29,23 @@ public static class SchedulingFleet
             var pf = Address(bus, 0);
             devices.Add(new PciDeviceRecord
             {
-                Address = pf, VendorId = "8086", ProductId = "1572", DeviceType = PciDeviceType.PhysicalFunction,
-                NumaNode = pfCells[i], VfProductId = "154c",
+                Address = pf,
+                VendorId = "8086",
+                ProductId = "1572",
+                DeviceType = PciDeviceType.PhysicalFunction,
+                NumaNode = pfCells[i],
+                VfProductId = "154c",
             });
             for (var vf = 1; vf <= vfsPerPf; vf++)
             {
                 devices.Add(new PciDeviceRecord
                 {
-                    Address = Address(bus, vf), VendorId = "8086", ProductId = "154c",
-                    DeviceType = PciDeviceType.VirtualFunction, ParentAddress = pf, NumaNode = pfCells[i],
+                    Address = Address(bus, vf),
+                    VendorId = "8086",
+                    ProductId = "154c",
+                    DeviceType = PciDeviceType.VirtualFunction,
+                    ParentAddress = pf,
+                    NumaNode = pfCells[i],
                 });
             }
         }
