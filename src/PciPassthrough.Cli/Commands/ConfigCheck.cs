@@ -40,6 +40,7 @@ internal static class ConfigCheck
             }
         }
 
+        // 03 RQ-11: an invalid alias set stops the API and the compute, so it makes the file invalid
         var aliasLines = options.Aliases.Select(entry => entry.Value).ToList();
         var aliases = PciAliasSet.Check(aliasLines, new PciAliasOptions { PciInPlacement = options.PciInPlacement.Value });
         // A whole-set problem (03 RQ-9) belongs to no line: it is shown at the first alias line.

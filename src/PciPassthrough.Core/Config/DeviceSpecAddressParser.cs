@@ -58,8 +58,8 @@ internal static class DeviceSpecAddressParser
     }
 
     /// <summary>
-    /// The regex form (01 DS-15..17): missing keys are <c>.*</c>, other keys ignored, no range check. A value that
-    /// is not a string or does not compile is <c>PciDeviceWrongAddressFormat</c>; under Zed a non-string value is
+    /// The regex form: missing keys are <c>.*</c> and other keys ignored (01 DS-15), no range check (DS-17). A value
+    /// that is not a string or does not compile is <c>PciDeviceWrongAddressFormat</c> (DS-16); under Zed a non-string value is
     /// the <c>TypeError</c> Nova lets escape (scenario-format §6).
     /// </summary>
     public static PciError? TryParseRegex(JsonObject address, NovaRelease release, out string[] texts, out Regex[] regexes)

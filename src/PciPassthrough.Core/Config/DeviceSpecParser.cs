@@ -50,6 +50,7 @@ public sealed class DeviceSpecParser
         ArgumentNullException.ThrowIfNull(lines);
         ArgumentNullException.ThrowIfNull(probe);
         var parser = new DeviceSpecParser(probe, options, stopAtFirst);
+        // 01 DS-1: every value of the option, in file order
         for (var line = 0; line < lines.Count; line++)
         {
             parser.ParseLine(line, lines[line]);
@@ -64,7 +65,7 @@ public sealed class DeviceSpecParser
         return parser;
     }
 
-    /// <summary>01 DS-1..4.</summary>
+    /// <summary>01 DS-2: strict JSON; DS-3: an object or a list of objects; DS-4: <c>[]</c> adds no spec.</summary>
     private void ParseLine(int line, string text)
     {
         if (!NovaJson.TryParse(text, out var node))
@@ -139,6 +140,7 @@ public sealed class DeviceSpecParser
             CheckRemoteManaged(vendorId!, productId!, devname, devname is null ? matcher : resolved, Fail);
         }
 
+        // DS-30: every other key is a tag, kept as written (DS-27/DS-31 then normalise some under Latest)
         var tags = spec.Where(p => p.Key is not (VendorKey or ProductKey or DevnameKey or AddressKey))
             .Select(p => KeyValuePair.Create(p.Key, p.Value?.DeepClone()))
             .ToList();
@@ -216,7 +218,8 @@ public sealed class DeviceSpecParser
         return null;
     }
 
-    /// <summary>01 DS-11..20: absent or empty → all wildcards; string → glob; object → regex; anything else is wrong.</summary>
+    /// <summary>Absent or empty → all wildcards (01 DS-11); string → glob (DS-11); object → regex (DS-15); anything else is
+    /// wrong (DS-19).</summary>
     private DeviceSpecAddressMatcher? ParseAddress(JsonNode? node, Action<PciError> fail)
     {
         if (NovaJson.IsFalsy(node))

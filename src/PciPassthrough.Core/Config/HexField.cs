@@ -27,6 +27,7 @@ internal static class HexField
         string field, string text, int max, int width, NovaRelease release, out string normalized)
     {
         normalized = text;
+        // 01 DS-12: only a whole field is a wildcard; "0*" fails as not hex below
         if (text == Any)
         {
             return null;

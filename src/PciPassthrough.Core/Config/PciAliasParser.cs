@@ -54,6 +54,7 @@ internal sealed partial class PciAliasParser
         var where = $"alias[{line}] '{text}'";
         if (!NovaJson.TryParse(text, out var node))
         {
+            // RQ-10: any JSON or schema error is PciInvalidAlias with the reason
             Report(line, $"{where}: not valid JSON; expected one JSON object such as " +
                 "{\"name\": \"gpu\", \"vendor_id\": \"10de\", \"product_id\": \"1eb8\"} (double quotes).");
             return;
@@ -129,6 +130,7 @@ internal sealed partial class PciAliasParser
                 DeviceTypeKey when !_deviceTypes.Contains(text) => $"expected one of {string.Join(", ", _deviceTypes)}",
                 NumaPolicyKey when !PciNumaPolicies.TryParse(text, out _) =>
                     $"expected one of {string.Join(", ", PciNumaPolicies.Names)}",
+                // RQ-12: "pci" is kept in the request spec, where no pool ever matches it
                 "capability_type" when text != "pci" => "expected pci",
                 LiveMigratableKey when NovaBoolean.ParseStrict(text) is null => $"expected {NovaBoolean.Accepted}",
                 _ => null,

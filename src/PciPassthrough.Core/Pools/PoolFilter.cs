@@ -117,8 +117,8 @@ internal sealed class PoolFilter(IReadOnlyList<NumaCellSocket> hostCells)
             : text.Split(',');
 
     /// <summary>
-    /// 04 PL-16: R for one request. Ports never have one; without a mapping it is the stored list; otherwise the first
-    /// provider of every mapping group named after the request (one per requested device).
+    /// 04 PL-16: R for one request. Ports never have one (03 RQ-28); without a mapping it is the stored list;
+    /// otherwise the first provider of every mapping group named after the request (one per requested device).
     /// </summary>
     public static IReadOnlyList<string> RpUuidsOf(
         PciRequest request, IEnumerable<KeyValuePair<string, IReadOnlyList<string>>>? mapping)
@@ -153,7 +153,8 @@ internal sealed class PoolFilter(IReadOnlyList<NumaCellSocket> hostCells)
     /// <summary>04 PL-8…PL-10: the request matches a pool when ANY of its spec maps does.</summary>
     public static bool MatchesAny(PoolKeys pool, PciRequest request) => RequestShape.Of(request).Matches(pool);
 
-    /// <summary>04 PL-12: NUMA affinity. Without guest cells every pool stays.</summary>
+    /// <summary>04 PL-12: NUMA affinity. Without guest cells every pool stays, whatever the policy (03 RQ-24); no
+    /// policy is legacy (RQ-22).</summary>
     private int FilterNuma(Span<PoolCandidate> pools, PciRequest request, IReadOnlyList<int>? cells)
     {
         if (cells is null || cells.Count == 0)
@@ -273,6 +274,7 @@ internal sealed class PoolFilter(IReadOnlyList<NumaCellSocket> hostCells)
         private RequestShape(PciRequest request)
         {
             var specs = request.Specs;
+            // 03 RQ-13: placement keys never constrain a pool
             _specs = [.. specs.Select(spec => spec
                 .Where(p => p.Key is not (ResourceClassKey or TraitsKey or RpUuidsKey))
                 .Select(p => KeyValuePair.Create(p.Key, p.Value?.ToLowerInvariant()))
@@ -311,6 +313,7 @@ internal sealed class PoolFilter(IReadOnlyList<NumaCellSocket> hostCells)
         {
             foreach (var (key, wanted) in spec)
             {
+                // 03 RQ-27: case-insensitive; a null wish matches a null or absent tag
                 var actual = pool[key];
                 var equal = wanted is null
                     ? actual.IsNull

@@ -8,7 +8,8 @@ public sealed record PciRequest
 {
     public required int Count { get; init; }
 
-    /// <summary>Alternative property maps (OR). Keys such as <c>vendor_id</c>, <c>dev_type</c>, <c>physical_network</c>.</summary>
+    /// <summary>Alternative property maps (OR); values are strings or null, keys those of 03 RQ-3 (<c>vendor_id</c>,
+    /// <c>dev_type</c>, <c>physical_network</c>, …).</summary>
     public required IReadOnlyList<IReadOnlyDictionary<string, string?>> Specs { get; init; }
 
     /// <summary>The alias name for a flavor request; null for a port request.</summary>
@@ -23,5 +24,6 @@ public sealed record PciRequest
     /// <summary>Identifies the request; devices taken for it carry it. Deterministic in simulations.</summary>
     public required string RequestId { get; init; }
 
+    /// <summary>03 RQ-2: the source is the port when there is no alias name.</summary>
     public bool IsFromPort => AliasName is null;
 }

@@ -64,6 +64,7 @@ public static class PciRequestFactory
                 throw Malformed(extraSpecValue, item, $"the count {count} is negative");
             }
 
+            // RQ-18: a repeated alias gives one more request, not a bigger count
             requests.Add(new PciRequest
             {
                 Count = (int)count,

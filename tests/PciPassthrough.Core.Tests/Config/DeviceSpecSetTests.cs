@@ -1,6 +1,7 @@
 using PciPassthrough.Core.Config;
 using PciPassthrough.Core.Devices;
 using PciPassthrough.Core.Errors;
+using PciPassthrough.Testing.Devices;
 using static PciPassthrough.Core.Tests.Config.DeviceSpecTestHost;
 using static PciPassthrough.Testing.Config.PciDevices;
 
@@ -128,6 +129,38 @@ public sealed class DeviceSpecSetTests
         var match = set.Match(Device);
         match.Spec!.Index.ShouldBe(1);
         match.Spec.GetTagString("physical_network").ShouldBe("b");
+    }
+
+    [Theory]
+    [InlineData("""{"vendor_id":"8086","product_id":"5057","address":"0000:0a:00.5"}""", true)] // DS-34: all hold
+    [InlineData("""{"vendor_id":"8087","product_id":"5057","address":"0000:0a:00.5"}""", false)] // DS-34: vendor
+    [InlineData("""{"vendor_id":"8086","product_id":"5058","address":"0000:0a:00.5"}""", false)] // DS-34: product
+    [InlineData("""{"vendor_id":"8086","product_id":"5057","address":"0000:0a:00.6"}""", false)] // DS-34: address
+    [InlineData("""{"vendor_id":"8086","product_id":"5057","remote_managed":"true"}""", false)] // DS-34: no serial
+    [InlineData("""{"vendor_id":"8086","product_id":"5057","remote_managed":"false"}""", true)] // DS-34
+    public void DS34_Match_NeedsEveryCondition(string json, bool matches) => Matches(json, Device).ShouldBe(matches);
+
+    [Fact]
+    public void DS36_DeviceMatchingNoSpec_NotTracked()
+    {
+        var specs = DeviceSpecParser.Parse(["""{"vendor_id":"8087"}"""], NoHost);
+        specs.Match(Device).ShouldBe(DeviceSpecMatch.None);
+
+        var tracker = new PciHostBuilder().WithSpec("""{"vendor_id":"8087"}""")
+            .With(Device, Plain("0000:0b:00.0", "8087", "0001")).Build();
+        tracker.Devices.Select(d => d.Address).ShouldBe(["0000:0b:00.0"]);
+        tracker.Find(Device.Address).ShouldBeNull();
+    }
+
+    [Theory]
+    [InlineData("""{"managed":"YES","live_migratable":"0"}""", "managed=true,live_migratable=false")] // DS-32
+    [InlineData("""{"managed":null,"live_migratable":null}""", "")] // DS-32: null is not copied
+    [InlineData("""{"one_time_use":"no","resource_class":"CUSTOM_X","traits":"a"}""", "")] // DS-32: placement only
+    public void DS32_ManagedAndLiveMigratable_CopiedOntoTheDevice(string json, string extraInfo)
+    {
+        var device = new PciHostBuilder().WithSpec(json).With(Device).Build().Find(Device.Address)!;
+        string.Join(",", device.ExtraInfo.Where(p => p.Key is not "capabilities").Select(p => $"{p.Key}={p.Value}"))
+            .ShouldBe(extraInfo);
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using PciPassthrough.Core.Config;
 using PciPassthrough.Core.Errors;
+using PciPassthrough.Testing.Devices;
 using static PciPassthrough.Core.Tests.Config.DeviceSpecTestHost;
 using static PciPassthrough.Testing.Config.PciDevices;
 
@@ -9,7 +10,7 @@ namespace PciPassthrough.Core.Tests.Config;
 public sealed class DeviceSpecZedTests
 {
     [Fact]
-    public void Zed_BooleanTags_KeptVerbatim()
+    public void DS27_DS28_Zed_BooleanTags_KeptVerbatim()
     {
         var spec = ParseOne("""{"product_id":"0001","vendor_id":"8086","managed":"yes","live_migratable":"invalid","one_time_use":"TrUe"}""",
             options: Zed);
@@ -18,15 +19,25 @@ public sealed class DeviceSpecZedTests
     }
 
     [Fact]
-    public void Zed_ScalarTags_KeptRaw() =>
+    public void DS31_Zed_ScalarTags_KeptRaw() =>
         ParseOne("""{"trusted":true}""", options: Zed).Tags.ShouldHaveSingleItem().Value!.ToJsonString().ShouldBe("true");
 
     [Fact]
-    public void Zed_LiveMigratable_NoVersionCheck() =>
+    public void DS32_Zed_BooleanTags_PlainPoolTags()
+    {
+        // Zed neither normalises managed nor reads it: the raw text is a pool key like any other tag
+        var tracker = new PciHostBuilder(NovaRelease.Zed).WithSpec("""{"managed":"YES"}""").With(Device).Build();
+        tracker.Pools.Pools.ShouldHaveSingleItem().Keys["managed"].AsString.ShouldBe("YES");
+        new PciHostBuilder().WithSpec("""{"managed":"YES"}""").With(Device).Build().Find(Device.Address)!
+            .ExtraInfo["managed"].ShouldBe("true");
+    }
+
+    [Fact]
+    public void DS33_Zed_LiveMigratable_NoVersionCheck() =>
         ParseOne("""{"live_migratable":"true"}""", options: Zed with { LibvirtVersion = new(6, 0, 0) }).ShouldNotBeNull();
 
     [Fact]
-    public void Zed_DevnameWithPlacement_AcceptedByTheParser() =>
+    public void DS26_Zed_DevnameWithPlacement_AcceptedByTheParser() =>
         ParseOne("""{"devname":"eth0"}""", options: Zed with { ReportInPlacement = true }).Devname.ShouldBe("eth0");
 
     [Theory]
@@ -35,7 +46,7 @@ public sealed class DeviceSpecZedTests
     [InlineData("""{"vendor_id":1.5}""", PciErrorKinds.AttributeError, "'float' object")]
     [InlineData("""{"product_id":5057}""", PciErrorKinds.TypeError, "int() can't convert non-string with explicit base")]
     [InlineData("""{"address":{"bus":1}}""", PciErrorKinds.TypeError, "first argument must be string or compiled pattern")]
-    public void Zed_NonStringValues_PythonErrorsEscape(string json, string kind, string message)
+    public void DS8_DS16_Zed_NonStringValues_PythonErrorsEscape(string json, string kind, string message)
     {
         var error = ParseError(json, options: Zed);
         (error.Kind, error.NovaException).ShouldBe((kind, false));
@@ -43,14 +54,14 @@ public sealed class DeviceSpecZedTests
     }
 
     [Fact]
-    public void Zed_RegexTypeCheckedFieldByField()
+    public void DS16_Zed_RegexTypeCheckedFieldByField()
     {
         // Nova compiles domain first: its bad pattern wins over the non-string bus
         ParseError("""{"address":{"domain":"*","bus":1}}""", options: Zed).Kind.ShouldBe(PciErrorKinds.PciDeviceWrongAddressFormat);
     }
 
     [Fact]
-    public void Zed_RemoteManagedPfByAddress_NotFoundById()
+    public void DS29_Zed_RemoteManagedPfByAddress_NotFoundById()
     {
         var host = new PciDeviceListProbe([Pf("0000:0a:00.0", "8086", "5057", netdev: "p0", vfProductId: "5058")]);
         ParseError("""{"vendor_id":"8086","product_id":"5058","address":"0000:0a:00.0","remote_managed":"true"}""", host, Zed)
@@ -62,7 +73,7 @@ public sealed class DeviceSpecZedTests
     }
 
     [Fact]
-    public void Zed_RemoteManagedSerial_OnlyTheDevicesOwn()
+    public void DS29_Zed_RemoteManagedSerial_OnlyTheDevicesOwn()
     {
         var pf = Pf("0000:0a:00.0") with { CardSerialNumber = "MT1" };
         var set = DeviceSpecParser.Parse(["""{"product_id":"154c","remote_managed":"true"}"""], NoHost, Zed);
@@ -71,7 +82,7 @@ public sealed class DeviceSpecZedTests
     }
 
     [Fact]
-    public void Zed_MalformedDeviceAddress_StopsTheCompute()
+    public void DS35_Zed_MalformedDeviceAddress_StopsTheCompute()
     {
         var set = DeviceSpecParser.Parse(["{}"], NoHost, Zed);
         Should.Throw<PciException>(() => set.Match(Plain("abc"))).Error.Kind.ShouldBe(PciErrorKinds.PciDeviceWrongAddressFormat);
@@ -82,7 +93,7 @@ public sealed class DeviceSpecZedTests
     [InlineData("""{"vendor_id":"+8086"}""", "8086", "*")] // Python's int(): a sign
     [InlineData("""{"vendor_id":"80_86","product_id":"0x_1_5"}""", "8086", "0015")] // Python's int(): '_' separators
     [InlineData("""{"vendor_id":"-1"}""", "-001", "*")] // Python's int(): a negative value is not range-checked
-    public void Zed_Ids_ReadAsPythonInt(string json, string vendor, string product)
+    public void DS8_Zed_Ids_ReadAsPythonInt(string json, string vendor, string product)
     {
         var spec = ParseOne(json, options: Zed);
         (spec.VendorId, spec.ProductId).ShouldBe((vendor, product));
@@ -92,7 +103,7 @@ public sealed class DeviceSpecZedTests
     [Theory]
     [InlineData("-1:0a:00.5", "-001,0a,00,5")] // Python's int()
     [InlineData("0:-a:1_0.+5", "0000,-a,10,5")] // Python's int()
-    public void Zed_GlobAddress_ReadAsPythonInt(string address, string fields) =>
+    public void DS13_Zed_GlobAddress_ReadAsPythonInt(string address, string fields) =>
         Fields(ParseOne($$"""{"address":"{{address}}"}""", options: Zed)).ShouldBe(fields);
 
     [Theory]
@@ -100,10 +111,10 @@ public sealed class DeviceSpecZedTests
     [InlineData("_10")] // Python's int()
     [InlineData("10_")] // Python's int()
     [InlineData("+-1")] // Python's int()
-    public void Zed_NotPythonHex_Rejected(string slot) =>
+    public void DS13_Zed_NotPythonHex_Rejected(string slot) =>
         ParseError($$"""{"address":"0:0:{{slot}}.0"}""", options: Zed).Message.ShouldContain($"property slot ('{slot}')");
 
     [Fact]
-    public void Zed_NonStringDevname_LookedUpAsText() =>
+    public void DS25_Zed_NonStringDevname_LookedUpAsText() =>
         ParseOne("""{"devname":5}""", options: Zed).Devname.ShouldBe("5");
 }

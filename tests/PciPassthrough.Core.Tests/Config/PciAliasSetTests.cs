@@ -202,11 +202,11 @@ public sealed class PciAliasSetTests
     [InlineData("resource_class")] // scenario-format §6
     [InlineData("traits")] // scenario-format §6
     [InlineData("live_migratable")] // scenario-format §6
-    public void Zed_PlacementKeys_Unknown(string key) =>
+    public void RQ6_Zed_PlacementKeys_Unknown(string key) =>
         Rejects([WithA($"\"{key}\":\"true\"")], _zed).Message.ShouldContain($"additional property '{key}' is not allowed");
 
     [Fact]
-    public void Zed_IdsMayBeOmitted()
+    public void RQ9_Zed_IdsMayBeOmitted()
     {
         var set = PciAliasSet.Parse(
             ["""{"name":"a1","product_id":"4444"}""", """{"name":"a2","vendor_id":"4444"}""", """{"name":"a3"}"""], _zed);
@@ -214,7 +214,7 @@ public sealed class PciAliasSetTests
     }
 
     [Fact]
-    public void Zed_SameNameWithoutDeviceType_DevTypeBug() =>
+    public void RQ8_Zed_SameNameWithoutDeviceType_DevTypeBug() =>
         Rejects(["""{"name":"gpu","vendor_id":"10de","product_id":"1eb8"}""", """{"name":"gpu","vendor_id":"10de","product_id":"20b0"}"""], _zed)
             .Message.ShouldContain("'dev_type'");
 }

@@ -88,7 +88,7 @@ public sealed class PciRequestFactoryTests
     [InlineData("a1:x", "invalid literal for int() with base 10: 'x'")] // scenario-format §6
     [InlineData("a1:2:3", "too many values to unpack (expected 2)")] // scenario-format §6
     [InlineData("a1:2,", "not enough values to unpack")] // scenario-format §6
-    public void Zed_MalformedItem_ValueError(string value, string message)
+    public void RQ15_Zed_MalformedItem_ValueError(string value, string message)
     {
         var error = Should.Throw<PciException>(() => FromFlavor(value, NovaRelease.Zed)).Error;
         (error.Kind, error.NovaException).ShouldBe((PciErrorKinds.ValueError, false));
@@ -98,7 +98,7 @@ public sealed class PciRequestFactoryTests
     [Theory]
     [InlineData("a1:-1", "a1x-1:legacy")] // scenario-format §7 item 10
     [InlineData("a1: +1_0 ", "a1x10:legacy")] // SIM-30 integer text
-    public void Zed_CountsAsPythonReadsThem(string value, string expected) =>
+    public void RQ19_Zed_CountsAsPythonReadsThem(string value, string expected) =>
         Describe(FromFlavor(value, NovaRelease.Zed)).ShouldBe(expected);
 
     [Fact]
