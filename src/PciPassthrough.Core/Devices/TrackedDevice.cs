@@ -280,6 +280,7 @@ public sealed class TrackedDevice
             SetExtraInfo("capabilities", capabilities);
         }
 
+        // 01 DS-32: the matching spec's managed / live_migratable, when not null
         foreach (var key in (ReadOnlySpan<string>)[ManagedKey, LiveMigratableKey])
         {
             if (spec?.GetTagString(key) is { } value)
