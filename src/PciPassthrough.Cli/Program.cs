@@ -22,5 +22,6 @@ public static class Program
         ConfigCommands.Build(),
         HostCommands.Build(),
         SimulateCommand.Create(),
+        ServeCommand.Create(),
     };
 }

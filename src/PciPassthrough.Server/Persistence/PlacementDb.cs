@@ -1,0 +1,58 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace PciPassthrough.Server.Persistence;
+
+/// <summary>The Placement store. Provider and consumer generations are concurrency tokens: an UPDATE that finds
+/// another generation than the one it read fails, so two writers (or two replicas) never both succeed.</summary>
+public sealed class PlacementDb(DbContextOptions<PlacementDb> options) : DbContext(options)
+{
+    public DbSet<ProviderRow> Providers => Set<ProviderRow>();
+    public DbSet<InventoryRow> Inventories => Set<InventoryRow>();
+    public DbSet<AllocationRow> Allocations => Set<AllocationRow>();
+    public DbSet<ConsumerRow> Consumers => Set<ConsumerRow>();
+    public DbSet<NameRow> CustomResourceClasses => Set<NameRow>("CustomResourceClass");
+    public DbSet<NameRow> CustomTraits => Set<NameRow>("CustomTrait");
+    public DbSet<ProviderLinkRow> ProviderTraits => Set<ProviderLinkRow>("ProviderTrait");
+    public DbSet<ProviderLinkRow> ProviderAggregates => Set<ProviderLinkRow>("ProviderAggregate");
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.Entity<ProviderRow>(provider =>
+        {
+            provider.HasKey(p => p.Uuid);
+            provider.HasIndex(p => p.Name).IsUnique();
+            provider.HasIndex(p => p.ParentUuid);
+            provider.HasIndex(p => p.RootUuid);
+            provider.Property(p => p.Generation).IsConcurrencyToken();
+        });
+        modelBuilder.Entity<InventoryRow>(inventory =>
+        {
+            inventory.HasKey(i => new { i.ProviderUuid, i.ResourceClass });
+            inventory.Ignore(i => i.Capacity);
+        });
+        modelBuilder.Entity<AllocationRow>(allocation =>
+        {
+            allocation.HasIndex(a => a.ConsumerUuid);
+            allocation.HasIndex(a => new { a.ProviderUuid, a.ResourceClass });
+        });
+        modelBuilder.Entity<ConsumerRow>(consumer =>
+        {
+            consumer.HasKey(c => c.Uuid);
+            consumer.HasIndex(c => c.ProjectId);
+            consumer.Property(c => c.Generation).IsConcurrencyToken();
+        });
+        foreach (var name in new[] { "CustomResourceClass", "CustomTrait" })
+        {
+            modelBuilder.SharedTypeEntity<NameRow>(name).HasKey(n => n.Name);
+        }
+
+        foreach (var link in new[] { "ProviderTrait", "ProviderAggregate" })
+        {
+            modelBuilder.SharedTypeEntity<ProviderLinkRow>(link, l =>
+            {
+                l.HasKey(r => new { r.ProviderUuid, r.Value });
+                l.HasIndex(r => r.Value);
+            });
+        }
+    }
+}

@@ -1,0 +1,13 @@
+namespace PciPassthrough.Server.Persistence;
+
+/// <summary>A resource provider. <see cref="Generation"/> is the optimistic-concurrency token every write that
+/// depends on the provider's state bumps (PA-51).</summary>
+public sealed class ProviderRow
+{
+    public required string Uuid { get; set; }
+    public required string Name { get; set; }
+    public int Generation { get; set; }
+    public string? ParentUuid { get; set; }
+    public required string RootUuid { get; set; }
+    public DateTime UpdatedAt { get; set; }
+}

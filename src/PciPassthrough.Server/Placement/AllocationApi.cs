@@ -1,0 +1,127 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using PciPassthrough.Server.Persistence;
+
+namespace PciPassthrough.Server.Placement;
+
+/// <summary><c>/allocations</c> and <c>/resource_providers/{uuid}/allocations</c> (08 §9, PA-33…38).</summary>
+public static class AllocationApi
+{
+    /// <summary>PA-36: what an untyped consumer reports as its type.</summary>
+    public const string UnknownConsumerType = "unknown";
+
+    public static void Map(RouteGroupBuilder placement)
+    {
+        placement.MapGet("/allocations/{consumer}", ShowAsync);
+        placement.MapPut("/allocations/{consumer}", PutAsync);
+        placement.MapDelete("/allocations/{consumer}", DeleteAsync);
+        placement.MapPost("/allocations", PostAsync).MinVersion(13);
+        placement.MapGet("/resource_providers/{uuid}/allocations", ProviderAllocationsAsync);
+    }
+
+    private static JsonObject Resources(IEnumerable<AllocationRow> rows) =>
+        new(rows.OrderBy(r => r.ResourceClass, StringComparer.Ordinal)
+            .Select(r => KeyValuePair.Create(r.ResourceClass, (JsonNode?)r.Used)));
+
+    /// <summary>PA-37: an unknown consumer is 200 <c>{"allocations":{}}</c>.</summary>
+    private static async Task<IResult> ShowAsync(HttpContext http, PlacementDb db, string consumer, CancellationToken cancellationToken)
+    {
+        var version = http.Version();
+        consumer = Body.NormalizeUuid(consumer) ?? consumer;
+        var rows = await db.Allocations.AsNoTracking().Where(a => a.ConsumerUuid == consumer).ToListAsync(cancellationToken);
+        var providerUuids = rows.Select(r => r.ProviderUuid).Distinct().ToList();
+        var generations = await db.Providers.AsNoTracking().Where(p => providerUuids.Contains(p.Uuid))
+            .ToDictionaryAsync(p => p.Uuid, p => p.Generation, cancellationToken);
+        var body = new JsonObject
+        {
+            ["allocations"] = new JsonObject(rows.GroupBy(r => r.ProviderUuid).Select(g => KeyValuePair.Create(g.Key,
+                (JsonNode?)new JsonObject { ["resources"] = Resources(g), ["generation"] = generations[g.Key] }))),
+        };
+        if (rows.Count > 0 && await db.Consumers.AsNoTracking().FirstOrDefaultAsync(c => c.Uuid == consumer, cancellationToken) is { } row)
+        {
+            if (version.AtLeast(12))
+            {
+                body["project_id"] = row.ProjectId;
+                body["user_id"] = row.UserId;
+            }
+
+            if (version.AtLeast(28))
+            {
+                body["consumer_generation"] = row.Generation;
+            }
+
+            if (version.AtLeast(38))
+            {
+                body["consumer_type"] = row.ConsumerType ?? UnknownConsumerType;
+            }
+        }
+
+        return PlacementHttp.Json(body);
+    }
+
+    private static async Task<IResult> PutAsync(HttpContext http, PlacementDb db, string consumer, CancellationToken cancellationToken)
+    {
+        var uuid = Body.NormalizeUuid(consumer) ?? throw PlacementException.BadRequest($"Malformed consumer_uuid: {consumer}");
+        var write = ConsumerWrite.Parse(uuid, await http.ReadJsonAsync(cancellationToken), http.Version(), allowEmpty: false);
+        await AllocationWriter.WriteAsync(db, [write], cancellationToken);
+        return Results.NoContent();
+    }
+
+    /// <summary>PA-33: several consumers, all or nothing.</summary>
+    private static async Task<IResult> PostAsync(HttpContext http, PlacementDb db, CancellationToken cancellationToken)
+    {
+        var body = await http.ReadJsonAsync(cancellationToken);
+        if (body.ValueKind != JsonValueKind.Object || !body.EnumerateObject().Any())
+        {
+            throw PlacementException.BadRequest("JSON does not validate: the body must map at least one consumer UUID to its allocations");
+        }
+
+        var writes = body.EnumerateObject().Select(entry => ConsumerWrite.Parse(
+            Body.NormalizeUuid(entry.Name) ?? throw PlacementException.BadRequest($"Malformed consumer_uuid: {entry.Name}"),
+            entry.Value, http.Version(), allowEmpty: true)).ToList();
+        await AllocationWriter.WriteAsync(db, writes, cancellationToken);
+        return Results.NoContent();
+    }
+
+    /// <summary>PA-38: no generation check and no provider bump (Placement's behaviour; prefer PUT <c>{}</c>).</summary>
+    private static async Task<IResult> DeleteAsync(PlacementDb db, string consumer, CancellationToken cancellationToken)
+    {
+        consumer = Body.NormalizeUuid(consumer) ?? consumer;
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var deleted = await db.Allocations.Where(a => a.ConsumerUuid == consumer).ExecuteDeleteAsync(cancellationToken);
+        if (deleted == 0)
+        {
+            throw PlacementException.NotFound($"No allocations for consumer '{consumer}'");
+        }
+
+        await db.Consumers.Where(c => c.Uuid == consumer).ExecuteDeleteAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return Results.NoContent();
+    }
+
+    private static async Task<IResult> ProviderAllocationsAsync(HttpContext http, PlacementDb db, string uuid,
+        CancellationToken cancellationToken)
+    {
+        var provider = await db.ProviderAsync(uuid, cancellationToken);
+        var rows = await db.Allocations.AsNoTracking().Where(a => a.ProviderUuid == uuid).ToListAsync(cancellationToken);
+        var consumerUuids = rows.Select(r => r.ConsumerUuid).Distinct().ToList();
+        var generations = await db.Consumers.AsNoTracking().Where(c => consumerUuids.Contains(c.Uuid))
+            .ToDictionaryAsync(c => c.Uuid, c => c.Generation, cancellationToken);
+        var withGeneration = http.Version().AtLeast(28);
+        return PlacementHttp.Json(new JsonObject
+        {
+            ["resource_provider_generation"] = provider.Generation,
+            ["allocations"] = new JsonObject(rows.GroupBy(r => r.ConsumerUuid).Select(g =>
+            {
+                var entry = new JsonObject { ["resources"] = Resources(g) };
+                if (withGeneration)
+                {
+                    entry["consumer_generation"] = generations.GetValueOrDefault(g.Key);
+                }
+
+                return KeyValuePair.Create(g.Key, (JsonNode?)entry);
+            })),
+        });
+    }
+}

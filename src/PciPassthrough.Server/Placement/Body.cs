@@ -1,0 +1,94 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace PciPassthrough.Server.Placement;
+
+/// <summary>Placement's JSON-schema checks on request bodies: every failure is a 400 naming the field, the value
+/// and what would be valid.</summary>
+public static partial class Body
+{
+    public const int MaxInt = int.MaxValue;
+
+    /// <summary>The body as an object with only <paramref name="allowed"/> keys and all <paramref name="required"/> ones.</summary>
+    public static JsonElement Object(JsonElement element, string what, IReadOnlyCollection<string> allowed,
+        params string[] required)
+    {
+        if (element.ValueKind != JsonValueKind.Object)
+        {
+            throw PlacementException.BadRequest($"JSON does not validate: {what} must be an object, got {element}");
+        }
+
+        foreach (var property in element.EnumerateObject())
+        {
+            if (!allowed.Contains(property.Name))
+            {
+                throw PlacementException.BadRequest(
+                    $"JSON does not validate: Additional properties are not allowed ('{property.Name}' was unexpected " +
+                    $"in {what}; allowed: {string.Join(", ", allowed)})");
+            }
+        }
+
+        foreach (var name in required)
+        {
+            if (!element.TryGetProperty(name, out _))
+            {
+                throw PlacementException.BadRequest($"JSON does not validate: '{name}' is a required property of {what}");
+            }
+        }
+
+        return element;
+    }
+
+    public static string String(JsonElement owner, string name, int minLength = 1, int maxLength = 255)
+    {
+        var value = owner.GetProperty(name);
+        if (value.ValueKind != JsonValueKind.String || value.GetString() is not { } text
+            || text.Length < minLength || text.Length > maxLength)
+        {
+            throw PlacementException.BadRequest(
+                $"JSON does not validate: '{name}' must be a string of {minLength} to {maxLength} characters, got {value}");
+        }
+
+        return text;
+    }
+
+    public static int Int(JsonElement owner, string name, int min, int max = MaxInt)
+    {
+        var value = owner.GetProperty(name);
+        if (value.ValueKind != JsonValueKind.Number || !value.TryGetInt64(out var number) || number < min || number > max)
+        {
+            throw PlacementException.BadRequest(
+                $"JSON does not validate: '{name}' must be an integer from {min} to {max}, got {value}");
+        }
+
+        return (int)number;
+    }
+
+    public static int IntOr(JsonElement owner, string name, int fallback, int min, int max = MaxInt) =>
+        owner.TryGetProperty(name, out _) ? Int(owner, name, min, max) : fallback;
+
+    /// <summary>A provider or consumer UUID, normalised to lower-case dashed form (PA-6); null when not a UUID.</summary>
+    public static string? NormalizeUuid(string text) =>
+        Guid.TryParse(text, out var uuid) && (text.Length == 32 || text.Length == 36) ? uuid.ToString() : null;
+
+    public static string Uuid(JsonElement owner, string name) =>
+        owner.GetProperty(name) is { ValueKind: JsonValueKind.String } value && NormalizeUuid(value.GetString()!) is { } uuid
+            ? uuid
+            : throw PlacementException.BadRequest(
+                $"JSON does not validate: '{name}' must be a UUID, got {owner.GetProperty(name)}");
+
+    /// <summary>A UUID or JSON null.</summary>
+    public static string? NullableUuid(JsonElement owner, string name) =>
+        owner.GetProperty(name).ValueKind == JsonValueKind.Null ? null : Uuid(owner, name);
+
+    public static bool IsResourceClassName(string name) => ResourceClassPattern().IsMatch(name);
+
+    public static bool IsCustomName(string name) =>
+        name.Length <= 255 && CustomNamePattern().IsMatch(name);
+
+    [GeneratedRegex("^[A-Z0-9_]+$")]
+    private static partial Regex ResourceClassPattern();
+
+    [GeneratedRegex("^CUSTOM_[A-Z0-9_]+$")]
+    private static partial Regex CustomNamePattern();
+}

@@ -1,0 +1,131 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace PciPassthrough.Server.Placement;
+
+/// <summary>One consumer's new allocations as a <c>PUT /allocations/{c}</c> body of its microversion states them
+/// (08 §9 table). <see cref="ConsumerGeneration"/> is checked only from 1.28 (<see cref="ChecksGeneration"/>).</summary>
+public sealed partial record ConsumerWrite(
+    string ConsumerUuid,
+    IReadOnlyDictionary<string, IReadOnlyDictionary<string, int>> Allocations,
+    string ProjectId,
+    string UserId,
+    bool ChecksGeneration,
+    int? ConsumerGeneration,
+    string? ConsumerType)
+{
+    /// <summary>The project and user of pre-1.8 writes (Placement's configured default).</summary>
+    public const string DefaultId = "00000000-0000-0000-0000-000000000000";
+
+    public static ConsumerWrite Parse(string consumerUuid, JsonElement element, Microversion version, bool allowEmpty)
+    {
+        var allowed = new List<string> { "allocations" };
+        var required = new List<string> { "allocations" };
+        if (version.AtLeast(8))
+        {
+            allowed.AddRange(["project_id", "user_id"]);
+            required.AddRange(["project_id", "user_id"]);
+        }
+
+        if (version.AtLeast(28))
+        {
+            allowed.Add("consumer_generation");
+            required.Add("consumer_generation");
+        }
+
+        if (version.AtLeast(34))
+        {
+            allowed.Add("mappings");
+        }
+
+        if (version.AtLeast(38))
+        {
+            allowed.Add("consumer_type");
+            required.Add("consumer_type");
+        }
+
+        var body = Body.Object(element, "allocations request", allowed, [.. required]);
+        var allocations = version.AtLeast(12) ? DictionaryForm(body.GetProperty("allocations")) : ListForm(body.GetProperty("allocations"));
+        if (allocations.Count == 0 && !(allowEmpty || version.AtLeast(28)))
+        {
+            throw PlacementException.BadRequest("JSON does not validate: allocations must name at least one resource provider");
+        }
+
+        int? generation = null;
+        if (version.AtLeast(28) && body.GetProperty("consumer_generation").ValueKind != JsonValueKind.Null)
+        {
+            generation = Body.Int(body, "consumer_generation", 0);
+        }
+
+        string? consumerType = null;
+        if (version.AtLeast(38))
+        {
+            consumerType = Body.String(body, "consumer_type");
+            if (!ConsumerTypePattern().IsMatch(consumerType))
+            {
+                throw PlacementException.BadRequest(
+                    $"JSON does not validate: consumer_type '{consumerType}' does not match '^[A-Z0-9_]+$'");
+            }
+        }
+
+        return new ConsumerWrite(consumerUuid, allocations,
+            version.AtLeast(8) ? Body.String(body, "project_id") : DefaultId,
+            version.AtLeast(8) ? Body.String(body, "user_id") : DefaultId,
+            version.AtLeast(28), generation, consumerType);
+    }
+
+    /// <summary>1.0–1.11: <c>[{resource_provider:{uuid}, resources:{RC:n}}]</c>.</summary>
+    private static Dictionary<string, IReadOnlyDictionary<string, int>> ListForm(JsonElement list)
+    {
+        if (list.ValueKind != JsonValueKind.Array)
+        {
+            throw PlacementException.BadRequest($"JSON does not validate: allocations must be an array, got {list}");
+        }
+
+        var allocations = new Dictionary<string, IReadOnlyDictionary<string, int>>(StringComparer.Ordinal);
+        foreach (var item in list.EnumerateArray())
+        {
+            Body.Object(item, "allocation", ["resource_provider", "resources"], "resource_provider", "resources");
+            var provider = Body.Object(item.GetProperty("resource_provider"), "resource_provider", ["uuid"], "uuid");
+            allocations[Body.Uuid(provider, "uuid")] = Resources(item.GetProperty("resources"));
+        }
+
+        return allocations;
+    }
+
+    /// <summary>1.12+: <c>{rp:{resources:{RC:n}, generation?}}</c>; the generation is ignored.</summary>
+    private static Dictionary<string, IReadOnlyDictionary<string, int>> DictionaryForm(JsonElement map)
+    {
+        Body.Object(map, "allocations", [.. map.ValueKind == JsonValueKind.Object ? map.EnumerateObject().Select(p => p.Name) : []]);
+        var allocations = new Dictionary<string, IReadOnlyDictionary<string, int>>(StringComparer.Ordinal);
+        foreach (var entry in map.EnumerateObject())
+        {
+            var item = Body.Object(entry.Value, $"allocations of {entry.Name}", ["resources", "generation"], "resources");
+            var uuid = Body.NormalizeUuid(entry.Name)
+                ?? throw PlacementException.BadRequest($"JSON does not validate: '{entry.Name}' is not a resource provider UUID");
+            allocations[uuid] = Resources(item.GetProperty("resources"));
+        }
+
+        return allocations;
+    }
+
+    private static Dictionary<string, int> Resources(JsonElement resources)
+    {
+        Body.Object(resources, "resources", [.. resources.ValueKind == JsonValueKind.Object ? resources.EnumerateObject().Select(p => p.Name) : []]);
+        var amounts = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var entry in resources.EnumerateObject())
+        {
+            amounts[entry.Name] = Body.Int(resources, entry.Name, 1);
+        }
+
+        if (amounts.Count == 0)
+        {
+            throw PlacementException.BadRequest("JSON does not validate: resources must name at least one resource class");
+        }
+
+        return amounts;
+    }
+
+    [GeneratedRegex("^[A-Z0-9_]+$")]
+    private static partial Regex ConsumerTypePattern();
+}

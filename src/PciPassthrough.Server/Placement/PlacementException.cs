@@ -1,0 +1,23 @@
+namespace PciPassthrough.Server.Placement;
+
+/// <summary>An answer other than success, rendered as Placement's error body (PA-15). <see cref="Code"/> is one
+/// of <see cref="ErrorCodes"/>.</summary>
+public sealed class PlacementException(int status, string detail, string code = ErrorCodes.Undefined)
+    : Exception(detail)
+{
+    public int Status { get; } = status;
+    public string Code { get; } = code;
+
+    public static PlacementException BadRequest(string detail, string code = ErrorCodes.Undefined) =>
+        new(StatusCodes.Status400BadRequest, detail, code);
+
+    public static PlacementException NotFound(string detail) => new(StatusCodes.Status404NotFound, detail);
+
+    public static PlacementException Conflict(string detail, string code = ErrorCodes.Undefined) =>
+        new(StatusCodes.Status409Conflict, detail, code);
+
+    /// <summary>PA-16: clients match "resource provider generation conflict".</summary>
+    public static PlacementException ProviderGenerationConflict(string uuid) => Conflict(
+        $"resource provider generation conflict: resource provider {uuid} was updated by another request; " +
+        "re-read it and retry.", ErrorCodes.ConcurrentUpdate);
+}

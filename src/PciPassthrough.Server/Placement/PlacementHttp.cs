@@ -1,0 +1,77 @@
+using System.Globalization;
+using System.Net.Mime;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace PciPassthrough.Server.Placement;
+
+/// <summary>What every Placement handler needs from the request: its microversion and its JSON body.</summary>
+public static class PlacementHttp
+{
+    private static readonly object _versionKey = new();
+
+    public static Microversion Version(this HttpContext http) =>
+        http.Items.TryGetValue(_versionKey, out var version) ? (Microversion)version! : Microversion.Min;
+
+    internal static void SetVersion(this HttpContext http, Microversion version) => http.Items[_versionKey] = version;
+
+    /// <summary>PA-1: the body must be JSON and say so; anything else is 415 (naming the type) or 400.</summary>
+    public static async Task<JsonElement> ReadJsonAsync(this HttpContext http, CancellationToken cancellationToken)
+    {
+        var contentType = http.Request.ContentType;
+        if (contentType is null || !contentType.StartsWith(MediaTypeNames.Application.Json, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new PlacementException(StatusCodes.Status415UnsupportedMediaType,
+                $"The media type {contentType ?? "None"} is not supported, use application/json");
+        }
+
+        try
+        {
+            using var document = await JsonDocument.ParseAsync(http.Request.Body, cancellationToken: cancellationToken);
+            return document.RootElement.Clone();
+        }
+        catch (JsonException e)
+        {
+            throw PlacementException.BadRequest($"Malformed JSON: {e.Message}");
+        }
+    }
+
+    /// <summary>A JSON answer; from 1.15 with <c>Last-Modified</c> and <c>Cache-Control: no-cache</c> (PA-7).</summary>
+    public static IResult Json(JsonNode body, int status = StatusCodes.Status200OK, string? location = null) =>
+        new JsonResult(body, status, location);
+
+    /// <summary>201 with <c>Location</c> and no body (the pre-1.20 provider create, resource class and trait PUTs).</summary>
+    public static IResult Created(string location) => new JsonResult(null, StatusCodes.Status201Created, location);
+
+    /// <summary>The mount-relative link of <paramref name="path"/> (hrefs are relative to the mount point).</summary>
+    public static string Link(string path) => PlacementEndpoints.Prefix + path;
+
+    private sealed class JsonResult(JsonNode? body, int status, string? location) : IResult
+    {
+        public async Task ExecuteAsync(HttpContext httpContext)
+        {
+            var response = httpContext.Response;
+            response.StatusCode = status;
+            if (location is not null)
+            {
+                response.Headers.Location = location;
+            }
+
+            if (body is null)
+            {
+                return;
+            }
+
+            if (httpContext.Version().AtLeast(15))
+            {
+                response.Headers.LastModified = DateTimeOffset.UtcNow.ToString("r", CultureInfo.InvariantCulture);
+                response.Headers.CacheControl = "no-cache";
+            }
+
+            response.ContentType = MediaTypeNames.Application.Json;
+            await using var writer = new Utf8JsonWriter(response.Body);
+            body.WriteTo(writer);
+            await writer.FlushAsync(httpContext.RequestAborted);
+        }
+    }
+}

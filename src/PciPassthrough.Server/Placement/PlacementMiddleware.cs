@@ -1,0 +1,123 @@
+using System.Net;
+using System.Net.Mime;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.WebUtilities;
+
+namespace PciPassthrough.Server.Placement;
+
+/// <summary>
+/// The cross-cutting part of Placement's wire protocol, in order: request id (PA-5), token (PA-4), microversion
+/// (PA-10…12), Accept (PA-2), then every failure rendered as Placement's error body (PA-15), including the
+/// router's own 404/405 (PA-3).
+/// </summary>
+public sealed class PlacementMiddleware(RequestDelegate next, PlacementServerOptions options)
+{
+    public const string RequestIdHeader = "x-openstack-request-id", AuthTokenHeader = "x-auth-token";
+
+    /// <summary>The token accepted from loopback clients when none is configured (Placement's test header).</summary>
+    public const string LoopbackAdminToken = "admin";
+
+    public async Task InvokeAsync(HttpContext http)
+    {
+        var requestId = $"req-{Guid.NewGuid()}";
+        http.Response.Headers[RequestIdHeader] = requestId;
+        try
+        {
+            if (!IsRoot(http.Request.Path) && !IsAuthenticated(http))
+            {
+                http.Response.StatusCode = StatusCodes.Status401Unauthorized;
+                http.Response.ContentType = MediaTypeNames.Text.Plain;
+                await http.Response.WriteAsync("401 Unauthorized: this server requires a valid x-auth-token.",
+                    http.RequestAborted);
+                return;
+            }
+
+            NegotiateVersion(http);
+            if (HttpMethods.IsGet(http.Request.Method) && !AcceptsJson(http.Request.Headers.Accept.ToString()))
+            {
+                throw new PlacementException(StatusCodes.Status406NotAcceptable, "Only application/json is provided");
+            }
+
+            await next(http);
+            if (http.Response.StatusCode >= 400 && !http.Response.HasStarted && http.Response.ContentLength is null)
+            {
+                var detail = http.Response.StatusCode == StatusCodes.Status405MethodNotAllowed
+                    ? $"The method specified is not allowed for this resource. Allowed: {http.Response.Headers.Allow}"
+                    : "The resource could not be found.";
+                await WriteErrorAsync(http, requestId, new PlacementException(http.Response.StatusCode, detail), null);
+            }
+        }
+        catch (PlacementException e) when (!http.Response.HasStarted)
+        {
+            await WriteErrorAsync(http, requestId, e, e.Status == StatusCodes.Status406NotAcceptable &&
+                http.Items.ContainsKey(_unsupportedVersionKey) ? Microversion.Max : null);
+        }
+    }
+
+    private static readonly object _unsupportedVersionKey = new();
+
+    private static bool IsRoot(PathString path) =>
+        path.Value is PlacementEndpoints.Prefix or PlacementEndpoints.Prefix + "/";
+
+    private bool IsAuthenticated(HttpContext http)
+    {
+        var token = http.Request.Headers[AuthTokenHeader].ToString();
+        if (options.AuthToken is { } configured)
+        {
+            return token == configured;
+        }
+
+        return token == LoopbackAdminToken && http.Connection.RemoteIpAddress is { } remote && IPAddress.IsLoopback(remote);
+    }
+
+    private static void NegotiateVersion(HttpContext http)
+    {
+        var version = Microversion.FromHeader(http.Request.Headers[Microversion.Header].ToString())
+            ?? throw PlacementException.BadRequest(
+                $"invalid version string: {http.Request.Headers[Microversion.Header]}; expected 'placement X.Y'");
+        if (version < Microversion.Min || version > Microversion.Max)
+        {
+            http.Items[_unsupportedVersionKey] = true;
+            throw new PlacementException(StatusCodes.Status406NotAcceptable,
+                $"Unacceptable version header: {version}; this server supports {Microversion.Min} to {Microversion.Max}");
+        }
+
+        http.SetVersion(version);
+        http.Response.Headers[Microversion.Header] = $"{Microversion.Service} {version}";
+        http.Response.Headers.Vary = Microversion.Header;
+    }
+
+    private static bool AcceptsJson(string accept) =>
+        accept.Length == 0 || accept.Contains("*/*", StringComparison.Ordinal)
+        || accept.Contains(MediaTypeNames.Application.Json, StringComparison.OrdinalIgnoreCase);
+
+    private static async Task WriteErrorAsync(HttpContext http, string requestId, PlacementException error,
+        Microversion? advertiseMax)
+    {
+        var response = http.Response;
+        response.StatusCode = error.Status;
+        var body = new JsonObject
+        {
+            ["status"] = error.Status,
+            ["title"] = ReasonPhrases.GetReasonPhrase(error.Status),
+            ["detail"] = error.Message,
+            ["request_id"] = requestId,
+        };
+        if (http.Version().AtLeast(23))
+        {
+            body["code"] = error.Code;
+        }
+
+        if (advertiseMax is { } max)
+        {
+            body["max_version"] = max.ToString();
+            body["min_version"] = Microversion.Min.ToString();
+        }
+
+        response.ContentType = MediaTypeNames.Application.Json;
+        await using var writer = new Utf8JsonWriter(response.Body);
+        new JsonObject { ["errors"] = new JsonArray(body) }.WriteTo(writer);
+        await writer.FlushAsync(http.RequestAborted);
+    }
+}

@@ -1,0 +1,162 @@
+using System.Globalization;
+using Microsoft.Extensions.Primitives;
+using PciPassthrough.Core.PlacementApi;
+
+namespace PciPassthrough.Server.Placement;
+
+/// <summary>The query-string grammars Placement shares between <c>GET /resource_providers</c> and
+/// <c>GET /allocation_candidates</c> (PA-8, PA-31, 08 §11).</summary>
+public static class QueryParser
+{
+    /// <summary>PA-8: every key must be one the route knows at this microversion.</summary>
+    public static void CheckKeys(IQueryCollection query, Func<string, bool> known)
+    {
+        var unknown = query.Keys.Where(key => !known(key)).ToList();
+        if (unknown.Count > 0)
+        {
+            throw PlacementException.BadRequest(
+                $"Invalid query string parameters: {string.Join(", ", unknown)} not allowed at this microversion");
+        }
+    }
+
+    /// <summary><c>RC:N,RC:N</c> with N ≥ 1, each class once.</summary>
+    public static Dictionary<string, int> Resources(string text, string key)
+    {
+        var resources = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var item in text.Split(','))
+        {
+            var parts = item.Split(':');
+            if (parts.Length != 2 || parts[0].Length == 0
+                || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var amount) || amount < 1)
+            {
+                throw PlacementException.BadRequest(
+                    $"Badly formed resources parameter. Expected {key} parameter to be of form RESOURCE_CLASS_NAME:AMOUNT " +
+                    $"with AMOUNT >= 1 and comma-separated items. Got: {text}");
+            }
+
+            if (!resources.TryAdd(parts[0], amount))
+            {
+                throw PlacementException.BadRequest(
+                    $"Badly formed resources parameter. Resource class {parts[0]} appears more than once in {key}={text}.");
+            }
+        }
+
+        return resources;
+    }
+
+    /// <summary>PA-31: <c>U</c>, <c>in:U1,U2</c>, ≥1.32 <c>!U</c> and <c>!in:…</c>; repeats ANDed from 1.24.</summary>
+    public static AggregateFilter MemberOf(StringValues values, Microversion version, string key)
+    {
+        if (values.Count == 0)
+        {
+            return AggregateFilter.None;
+        }
+
+        if (values.Count > 1 && !version.AtLeast(24))
+        {
+            throw PlacementException.BadRequest($"Multiple {key} parameters are not supported before microversion 1.24");
+        }
+
+        var anyOf = new List<IReadOnlySet<string>>();
+        var forbidden = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var value in values)
+        {
+            var text = value ?? "";
+            var negated = text.StartsWith('!');
+            if (negated)
+            {
+                if (!version.AtLeast(32))
+                {
+                    throw PlacementException.BadRequest(
+                        $"Invalid query string parameters: forbidden aggregates ({key}={text}) need microversion 1.32");
+                }
+
+                text = text[1..];
+            }
+
+            var isList = text.StartsWith("in:", StringComparison.Ordinal);
+            var items = (isList ? text[3..] : text).Split(',');
+            if (!isList && items.Length > 1)
+            {
+                throw PlacementException.BadRequest(
+                    $"Invalid query string parameters: {key}={value}: a list of aggregates must start with 'in:'");
+            }
+
+            var uuids = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var item in items)
+            {
+                uuids.Add(Body.NormalizeUuid(item) ?? throw PlacementException.BadRequest(
+                    $"Invalid query string parameters: Expected '{key}' parameter to contain valid UUID(s). Got: {item}"));
+            }
+
+            if (negated)
+            {
+                forbidden.UnionWith(uuids);
+            }
+            else
+            {
+                anyOf.Add(uuids);
+            }
+        }
+
+        return new AggregateFilter(anyOf, forbidden);
+    }
+
+    /// <summary><c>T,!F</c> (<c>!</c> from 1.22), ≥1.39 also <c>in:A,B</c> and repeats ANDed (before, the last
+    /// one wins).</summary>
+    public static TraitFilter Required(StringValues values, Microversion version, string key)
+    {
+        if (values.Count == 0)
+        {
+            return TraitFilter.None;
+        }
+
+        IEnumerable<string?> used = version.AtLeast(39) ? values : [values[^1]];
+        var anyOf = new List<IReadOnlySet<string>>();
+        var forbidden = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var value in used)
+        {
+            var text = value ?? "";
+            if (version.AtLeast(39) && text.StartsWith("in:", StringComparison.Ordinal))
+            {
+                var set = text[3..].Split(',').ToHashSet(StringComparer.Ordinal);
+                if (set.Any(t => t.Length == 0 || t.StartsWith('!')))
+                {
+                    throw PlacementException.BadRequest(
+                        $"Invalid query string parameters: {key}={text}: 'in:' takes a comma-separated list of traits, none forbidden");
+                }
+
+                anyOf.Add(set);
+                continue;
+            }
+
+            foreach (var item in text.Split(','))
+            {
+                if (item.StartsWith('!') && version.AtLeast(22) && item.Length > 1)
+                {
+                    forbidden.Add(item[1..]);
+                }
+                else if (item.Length == 0 || item.StartsWith('!'))
+                {
+                    throw PlacementException.BadRequest(
+                        $"Invalid query string parameters: Expected '{key}' parameter value of the form: " +
+                        $"HW_CPU_X86_VMX,CUSTOM_MAGIC. Got: {text}");
+                }
+                else
+                {
+                    anyOf.Add(new HashSet<string>(StringComparer.Ordinal) { item });
+                }
+            }
+        }
+
+        var conflicting = anyOf.Where(set => set.IsSubsetOf(forbidden)).SelectMany(set => set).Order(StringComparer.Ordinal).ToList();
+        if (conflicting.Count > 0)
+        {
+            throw PlacementException.BadRequest(
+                $"Conflicting required and forbidden traits found in the following traits keys: {key}: " +
+                $"({string.Join(", ", conflicting)})");
+        }
+
+        return new TraitFilter(anyOf, forbidden);
+    }
+}

@@ -1,0 +1,125 @@
+using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using PciPassthrough.Core.Placement;
+using PciPassthrough.Server.Persistence;
+
+namespace PciPassthrough.Server.Placement;
+
+/// <summary><c>/resource_classes</c> (08 §6, PA-27, PA-28): the standard list, then custom ones.</summary>
+public static class ResourceClassApi
+{
+    public static void Map(RouteGroupBuilder placement)
+    {
+        placement.MapGet("/resource_classes", ListAsync).MinVersion(2);
+        placement.MapPost("/resource_classes", CreateAsync).MinVersion(2);
+        placement.MapGet("/resource_classes/{name}", ShowAsync).MinVersion(2);
+        placement.MapPut("/resource_classes/{name}", PutAsync).MinVersion(2);
+        placement.MapDelete("/resource_classes/{name}", DeleteAsync).MinVersion(2);
+    }
+
+    private static JsonObject Render(string name) => new()
+    {
+        ["name"] = name,
+        ["links"] = new JsonArray(new JsonObject { ["rel"] = "self", ["href"] = PlacementHttp.Link($"/resource_classes/{name}") }),
+    };
+
+    private static async Task<IResult> ListAsync(PlacementDb db, CancellationToken cancellationToken)
+    {
+        var custom = await db.CustomResourceClasses.Select(c => c.Name).ToListAsync(cancellationToken);
+        var names = StandardNames.ResourceClasses.Concat(custom.Order(StringComparer.Ordinal));
+        return PlacementHttp.Json(new JsonObject { ["resource_classes"] = new JsonArray([.. names.Select(n => (JsonNode)Render(n))]) });
+    }
+
+    private static async Task<IResult> ShowAsync(PlacementDb db, string name, CancellationToken cancellationToken) =>
+        await db.ResourceClassExistsAsync(name, cancellationToken)
+            ? PlacementHttp.Json(Render(name))
+            : throw PlacementException.NotFound($"No such resource class {name}.");
+
+    private static async Task<IResult> CreateAsync(HttpContext http, PlacementDb db, CancellationToken cancellationToken)
+    {
+        var body = Body.Object(await http.ReadJsonAsync(cancellationToken), "resource class", ["name"], "name");
+        var name = RequireCustom(Body.String(body, "name"));
+        if (await db.ResourceClassExistsAsync(name, cancellationToken))
+        {
+            throw PlacementException.Conflict($"Conflicting resource class already exists: {name}");
+        }
+
+        db.CustomResourceClasses.Add(new NameRow { Name = name });
+        await SaveNewAsync(db, name, cancellationToken);
+        return PlacementHttp.Created(PlacementHttp.Link($"/resource_classes/{name}"));
+    }
+
+    /// <summary>1.2–1.6 rename through a body; from 1.7 a bodiless create-if-missing (201 / 204).</summary>
+    private static async Task<IResult> PutAsync(HttpContext http, PlacementDb db, string name, CancellationToken cancellationToken)
+    {
+        if (http.Version().AtLeast(7))
+        {
+            RequireCustom(name);
+            if (await db.ResourceClassExistsAsync(name, cancellationToken))
+            {
+                return Results.NoContent();
+            }
+
+            db.CustomResourceClasses.Add(new NameRow { Name = name });
+            await SaveNewAsync(db, name, cancellationToken);
+            return PlacementHttp.Created(PlacementHttp.Link($"/resource_classes/{name}"));
+        }
+
+        var body = Body.Object(await http.ReadJsonAsync(cancellationToken), "resource class", ["name"], "name");
+        var newName = RequireCustom(Body.String(body, "name"));
+        RequireCustom(name);
+        var existing = await db.CustomResourceClasses.FirstOrDefaultAsync(c => c.Name == name, cancellationToken)
+            ?? throw PlacementException.NotFound($"No such resource class {name}.");
+        if (await db.ResourceClassExistsAsync(newName, cancellationToken))
+        {
+            throw PlacementException.Conflict($"Resource class already exists: {newName}");
+        }
+
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        db.CustomResourceClasses.Remove(existing);
+        db.CustomResourceClasses.Add(new NameRow { Name = newName });
+        await db.SaveChangesAsync(cancellationToken);
+        await db.Inventories.Where(i => i.ResourceClass == name)
+            .ExecuteUpdateAsync(s => s.SetProperty(i => i.ResourceClass, newName), cancellationToken);
+        await db.Allocations.Where(a => a.ResourceClass == name)
+            .ExecuteUpdateAsync(s => s.SetProperty(a => a.ResourceClass, newName), cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return PlacementHttp.Json(Render(newName));
+    }
+
+    private static async Task<IResult> DeleteAsync(PlacementDb db, string name, CancellationToken cancellationToken)
+    {
+        if (StandardNames.ResourceClasses.Contains(name))
+        {
+            throw PlacementException.BadRequest($"Cannot delete standard resource class {name}: only CUSTOM_ classes can be deleted.");
+        }
+
+        var existing = await db.CustomResourceClasses.FirstOrDefaultAsync(c => c.Name == name, cancellationToken)
+            ?? throw PlacementException.NotFound($"No such resource class {name}.");
+        if (await db.Inventories.AnyAsync(i => i.ResourceClass == name, cancellationToken))
+        {
+            throw PlacementException.Conflict($"Unable to delete resource class {name}. It is in use in inventory.");
+        }
+
+        db.CustomResourceClasses.Remove(existing);
+        await db.SaveChangesAsync(cancellationToken);
+        return Results.NoContent();
+    }
+
+    private static string RequireCustom(string name) => Body.IsCustomName(name)
+        ? name
+        : throw PlacementException.BadRequest(
+            $"JSON does not validate: resource class '{name}' must match '^CUSTOM_[A-Z0-9_]+$' (at most 255 characters)");
+
+    private static async Task SaveNewAsync(PlacementDb db, string name, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            throw PlacementException.Conflict($"Conflicting resource class already exists: {name}");
+        }
+    }
+}

@@ -1,0 +1,249 @@
+using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using PciPassthrough.Server.Persistence;
+
+namespace PciPassthrough.Server.Placement;
+
+/// <summary><c>/resource_providers</c> (08 §4, PA-17…21).</summary>
+public static class ResourceProviderApi
+{
+    public static void Map(RouteGroupBuilder placement)
+    {
+        placement.MapGet("/resource_providers", ListAsync);
+        placement.MapPost("/resource_providers", CreateAsync);
+        placement.MapGet("/resource_providers/{uuid}", ShowAsync);
+        placement.MapPut("/resource_providers/{uuid}", UpdateAsync);
+        placement.MapDelete("/resource_providers/{uuid}", DeleteAsync);
+    }
+
+    public static JsonObject Render(ProviderRow provider, Microversion version)
+    {
+        var self = $"/resource_providers/{provider.Uuid}";
+        var links = new JsonArray(Link("self", self), Link("inventories", self + "/inventories"),
+            Link("usages", self + "/usages"));
+        if (version.AtLeast(1))
+        {
+            links.Add(Link("aggregates", self + "/aggregates"));
+        }
+
+        if (version.AtLeast(6))
+        {
+            links.Add(Link("traits", self + "/traits"));
+        }
+
+        if (version.AtLeast(11))
+        {
+            links.Add(Link("allocations", self + "/allocations"));
+        }
+
+        var body = new JsonObject
+        {
+            ["uuid"] = provider.Uuid,
+            ["name"] = provider.Name,
+            ["generation"] = provider.Generation,
+            ["links"] = links,
+        };
+        if (version.AtLeast(14))
+        {
+            body["parent_provider_uuid"] = provider.ParentUuid;
+            body["root_provider_uuid"] = provider.RootUuid;
+        }
+
+        return body;
+    }
+
+    private static JsonObject Link(string rel, string path) => new() { ["rel"] = rel, ["href"] = PlacementHttp.Link(path) };
+
+    private static async Task<IResult> ListAsync(HttpContext http, PlacementDb db, CancellationToken cancellationToken)
+    {
+        var version = http.Version();
+        var filter = ProviderFilter.Parse(http.Request.Query, version);
+        var providers = await filter.ApplyAsync(db, cancellationToken);
+        return PlacementHttp.Json(new JsonObject
+        {
+            ["resource_providers"] = new JsonArray([.. providers.Select(p => (JsonNode)Render(p, version))]),
+        });
+    }
+
+    private static async Task<IResult> ShowAsync(HttpContext http, PlacementDb db, string uuid, CancellationToken cancellationToken) =>
+        PlacementHttp.Json(Render(await db.ProviderAsync(uuid, cancellationToken), http.Version()));
+
+    /// <summary>PA-17, PA-18.</summary>
+    private static async Task<IResult> CreateAsync(HttpContext http, PlacementDb db, CancellationToken cancellationToken)
+    {
+        var version = http.Version();
+        var body = Body.Object(await http.ReadJsonAsync(cancellationToken), "resource provider",
+            version.AtLeast(14) ? ["name", "uuid", "parent_provider_uuid"] : ["name", "uuid"], "name");
+        var name = Body.String(body, "name", 1, 200);
+        var uuid = body.TryGetProperty("uuid", out _) ? Body.Uuid(body, "uuid") : Guid.NewGuid().ToString();
+        var parentUuid = body.TryGetProperty("parent_provider_uuid", out _) ? Body.NullableUuid(body, "parent_provider_uuid") : null;
+        await CheckUniqueAsync(db, name, uuid, null, cancellationToken);
+
+        var rootUuid = uuid;
+        if (parentUuid is not null)
+        {
+            if (parentUuid == uuid)
+            {
+                throw PlacementException.BadRequest("parent provider UUID cannot be same as UUID. Please modify the request.");
+            }
+
+            var parent = await db.Providers.FirstOrDefaultAsync(p => p.Uuid == parentUuid, cancellationToken)
+                ?? throw PlacementException.BadRequest($"parent provider UUID does not exist: {parentUuid}");
+            rootUuid = parent.RootUuid;
+        }
+
+        var provider = new ProviderRow
+        {
+            Uuid = uuid, Name = name, ParentUuid = parentUuid, RootUuid = rootUuid, UpdatedAt = DateTime.UtcNow,
+        };
+        db.Providers.Add(provider);
+        await SaveUniqueAsync(db, name, cancellationToken);
+
+        var location = PlacementHttp.Link($"/resource_providers/{uuid}");
+        return version.AtLeast(20)
+            ? PlacementHttp.Json(Render(provider, version), location: location)
+            : PlacementHttp.Created(location);
+    }
+
+    /// <summary>PA-19: rename and (≥1.14) parent a root; re-parent or un-parent only ≥1.37; never a loop.
+    /// Neither bumps the generation.</summary>
+    private static async Task<IResult> UpdateAsync(HttpContext http, PlacementDb db, string uuid, CancellationToken cancellationToken)
+    {
+        var version = http.Version();
+        var provider = await db.ProviderAsync(uuid, cancellationToken);
+        var body = Body.Object(await http.ReadJsonAsync(cancellationToken), "resource provider",
+            version.AtLeast(14) ? ["name", "parent_provider_uuid"] : ["name"], "name");
+        var name = Body.String(body, "name", 1, 200);
+        if (name != provider.Name)
+        {
+            await CheckUniqueAsync(db, name, null, uuid, cancellationToken);
+            provider.Name = name;
+        }
+
+        if (body.TryGetProperty("parent_provider_uuid", out _))
+        {
+            var parentUuid = Body.NullableUuid(body, "parent_provider_uuid");
+            if (parentUuid != provider.ParentUuid)
+            {
+                await ReparentAsync(db, provider, parentUuid, version, cancellationToken);
+            }
+        }
+
+        provider.UpdatedAt = DateTime.UtcNow;
+        await SaveUniqueAsync(db, name, cancellationToken);
+        return PlacementHttp.Json(Render(provider, version));
+    }
+
+    private static async Task ReparentAsync(PlacementDb db, ProviderRow provider, string? parentUuid, Microversion version,
+        CancellationToken cancellationToken)
+    {
+        if (provider.ParentUuid is not null && !version.AtLeast(37))
+        {
+            throw PlacementException.BadRequest(
+                "re-parenting a provider is not currently allowed (needs microversion 1.37).");
+        }
+
+        var tree = await db.Providers.Where(p => p.RootUuid == provider.RootUuid).ToListAsync(cancellationToken);
+        var subtree = Subtree(tree, provider.Uuid);
+        string newRoot;
+        if (parentUuid is null)
+        {
+            newRoot = provider.Uuid;
+        }
+        else
+        {
+            if (subtree.Any(p => p.Uuid == parentUuid))
+            {
+                throw PlacementException.BadRequest(
+                    $"creating loop in the provider tree is not allowed: {parentUuid} is {provider.Uuid} or below it.");
+            }
+
+            var parent = await db.Providers.FirstOrDefaultAsync(p => p.Uuid == parentUuid, cancellationToken)
+                ?? throw PlacementException.BadRequest($"parent provider UUID does not exist: {parentUuid}");
+            newRoot = parent.RootUuid;
+        }
+
+        provider.ParentUuid = parentUuid;
+        foreach (var member in subtree)
+        {
+            member.RootUuid = newRoot;
+        }
+    }
+
+    /// <summary>The provider and every provider below it, from its tree's rows.</summary>
+    public static List<ProviderRow> Subtree(IReadOnlyCollection<ProviderRow> tree, string uuid)
+    {
+        var children = tree.Where(p => p.ParentUuid is not null).ToLookup(p => p.ParentUuid!, StringComparer.Ordinal);
+        var result = new List<ProviderRow>();
+        var pending = new Stack<ProviderRow>(tree.Where(p => p.Uuid == uuid));
+        while (pending.TryPop(out var next))
+        {
+            result.Add(next);
+            foreach (var child in children[next.Uuid])
+            {
+                pending.Push(child);
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>PA-21: children first, then allocations; the provider's inventories, traits and aggregates go with it.</summary>
+    private static async Task<IResult> DeleteAsync(PlacementDb db, string uuid, CancellationToken cancellationToken)
+    {
+        var provider = await db.ProviderAsync(uuid, cancellationToken);
+        if (await db.Providers.AnyAsync(p => p.ParentUuid == uuid, cancellationToken))
+        {
+            throw PlacementException.Conflict(
+                $"Unable to delete parent resource provider {uuid}: It has child resource providers.",
+                ErrorCodes.CannotDeleteParent);
+        }
+
+        if (await db.Allocations.AnyAsync(a => a.ProviderUuid == uuid, cancellationToken))
+        {
+            throw PlacementException.Conflict(
+                $"Unable to delete resource provider {uuid}: Resource provider has allocations.", ErrorCodes.ProviderInUse);
+        }
+
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await db.Inventories.Where(i => i.ProviderUuid == uuid).ExecuteDeleteAsync(cancellationToken);
+        await db.ProviderTraits.Where(t => t.ProviderUuid == uuid).ExecuteDeleteAsync(cancellationToken);
+        await db.ProviderAggregates.Where(a => a.ProviderUuid == uuid).ExecuteDeleteAsync(cancellationToken);
+        db.Providers.Remove(provider);
+        await db.SaveProviderWriteAsync(provider, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return Results.NoContent();
+    }
+
+    private static async Task CheckUniqueAsync(PlacementDb db, string name, string? newUuid, string? self,
+        CancellationToken cancellationToken)
+    {
+        if (await db.Providers.AnyAsync(p => p.Name == name && p.Uuid != self, cancellationToken))
+        {
+            throw DuplicateName(name);
+        }
+
+        if (newUuid is not null && await db.Providers.AnyAsync(p => p.Uuid == newUuid, cancellationToken))
+        {
+            throw PlacementException.Conflict($"Conflicting resource provider uuid: {newUuid} already exists.",
+                ErrorCodes.DuplicateName);
+        }
+    }
+
+    private static PlacementException DuplicateName(string name) => PlacementException.Conflict(
+        $"Conflicting resource provider name: {name} already exists.", ErrorCodes.DuplicateName);
+
+    /// <summary>A concurrent create of the same name or uuid loses on the unique index: still a 409.</summary>
+    private static async Task SaveUniqueAsync(PlacementDb db, string name, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException e) when (e is not DbUpdateConcurrencyException)
+        {
+            throw DuplicateName(name);
+        }
+    }
+
+}

@@ -1,0 +1,68 @@
+using Microsoft.EntityFrameworkCore;
+using PciPassthrough.Core;
+using PciPassthrough.Core.Placement;
+using PciPassthrough.Server.Persistence;
+
+namespace PciPassthrough.Server.Placement;
+
+/// <summary>Reads and writes shared by the Placement handlers.</summary>
+public static class Store
+{
+    public static IReadOnlySet<string> StandardTraits { get; } = StandardNames.TraitsOf(NovaRelease.Latest);
+
+    public static async Task<ProviderRow> ProviderAsync(this PlacementDb db, string uuid, CancellationToken cancellationToken) =>
+        await db.Providers.FirstOrDefaultAsync(p => p.Uuid == uuid, cancellationToken)
+        ?? throw PlacementException.NotFound($"No resource provider with uuid {uuid} found");
+
+    /// <summary>PA-51: the provider's generation must be <paramref name="expected"/>; the caller then bumps it.</summary>
+    public static void CheckGeneration(this ProviderRow provider, int expected)
+    {
+        if (provider.Generation != expected)
+        {
+            throw PlacementException.ProviderGenerationConflict(provider.Uuid);
+        }
+    }
+
+    /// <summary>Saves; a concurrency-token miss means another writer got there first: 409 <c>concurrent_update</c>
+    /// for <paramref name="provider"/>, and nothing of this write is kept.</summary>
+    public static async Task SaveProviderWriteAsync(this PlacementDb db, ProviderRow provider, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            throw PlacementException.ProviderGenerationConflict(provider.Uuid);
+        }
+    }
+
+    public static async Task<bool> ResourceClassExistsAsync(this PlacementDb db, string name, CancellationToken cancellationToken) =>
+        StandardNames.ResourceClasses.Contains(name)
+        || await db.CustomResourceClasses.AnyAsync(c => c.Name == name, cancellationToken);
+
+    public static async Task RequireResourceClassAsync(this PlacementDb db, string name, CancellationToken cancellationToken)
+    {
+        if (!await db.ResourceClassExistsAsync(name, cancellationToken))
+        {
+            throw PlacementException.BadRequest($"No such resource class {name}");
+        }
+    }
+
+    /// <summary>The names in <paramref name="names"/> that are neither standard nor created custom traits.</summary>
+    public static async Task<List<string>> UnknownTraitsAsync(this PlacementDb db, IEnumerable<string> names,
+        CancellationToken cancellationToken)
+    {
+        var custom = names.Where(n => !StandardTraits.Contains(n)).Distinct(StringComparer.Ordinal).ToList();
+        var known = await db.CustomTraits.Where(t => custom.Contains(t.Name)).Select(t => t.Name).ToListAsync(cancellationToken);
+        return [.. custom.Except(known, StringComparer.Ordinal).Order(StringComparer.Ordinal)];
+    }
+
+    /// <summary>Used amount per class on one provider.</summary>
+    public static async Task<Dictionary<string, long>> UsagesAsync(this PlacementDb db, string providerUuid,
+        CancellationToken cancellationToken) =>
+        await db.Allocations.Where(a => a.ProviderUuid == providerUuid)
+            .GroupBy(a => a.ResourceClass)
+            .Select(g => new { g.Key, Used = g.Sum(a => (long)a.Used) })
+            .ToDictionaryAsync(g => g.Key, g => g.Used, StringComparer.Ordinal, cancellationToken);
+}

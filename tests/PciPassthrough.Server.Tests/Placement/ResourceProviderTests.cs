@@ -1,0 +1,130 @@
+using System.Net;
+using System.Text.Json.Nodes;
+
+namespace PciPassthrough.Server.Tests.Placement;
+
+/// <summary>08 §4: providers, nesting, names, deletion.</summary>
+public sealed class ResourceProviderTests(PlacementServerFixture server) : IClassFixture<PlacementServerFixture>
+{
+    [Fact] // example 2
+    public async Task PA17_CreateAtLatest_Is200WithBody()
+    {
+        using var client = server.Client();
+        var uuid = PlacementSetup.NewUuid();
+        var response = await client.PostAsync("resource_providers", new JsonObject { ["name"] = "ex2", ["uuid"] = uuid });
+        response.Status.ShouldBe(HttpStatusCode.OK);
+        response.Json["generation"]!.GetValue<int>().ShouldBe(0);
+        response.Json["root_provider_uuid"]!.GetValue<string>().ShouldBe(uuid);
+        response.Json["parent_provider_uuid"].ShouldBeNull();
+        response.Headers.Location!.ToString().ShouldBe($"/placement/resource_providers/{uuid}");
+    }
+
+    [Fact] // example 3
+    public async Task PA17_CreateAt119_Is201WithoutBody()
+    {
+        using var client = server.Client("1.19");
+        var response = await client.PostAsync("resource_providers", new JsonObject { ["name"] = "ex3" });
+        response.Status.ShouldBe(HttpStatusCode.Created);
+        response.Text.ShouldBeEmpty();
+        response.Headers.Location.ShouldNotBeNull();
+    }
+
+    [Fact] // example 4
+    public async Task PA18_DuplicateName_Is409DuplicateName()
+    {
+        using var client = server.Client();
+        await client.CreateProviderAsync("ex4");
+        var response = await client.PostAsync("resource_providers", new JsonObject { ["name"] = "ex4" });
+        response.Status.ShouldBe(HttpStatusCode.Conflict);
+        response.ErrorCode.ShouldBe("placement.duplicate_name");
+        response.ErrorDetail.ShouldContain("Conflicting resource provider name: ex4 already exists.");
+    }
+
+    [Fact]
+    public async Task PA6_DashlessUuid_IsNormalised()
+    {
+        using var client = server.Client();
+        var uuid = Guid.NewGuid();
+        var response = await client.PostAsync("resource_providers",
+            new JsonObject { ["name"] = "dashless", ["uuid"] = uuid.ToString("N").ToUpperInvariant() });
+        response.Json["uuid"]!.GetValue<string>().ShouldBe(uuid.ToString());
+    }
+
+    [Fact]
+    public async Task PA18_ChildInheritsRoot_UnknownParentIs400()
+    {
+        using var client = server.Client();
+        var root = await client.CreateProviderAsync("tree-root");
+        var numa = await client.CreateProviderAsync("tree-numa", root);
+        var pf = await client.CreateProviderAsync("tree-pf", numa);
+        var shown = (await client.GetAsync($"resource_providers/{pf}")).Json;
+        shown["root_provider_uuid"]!.GetValue<string>().ShouldBe(root);
+        shown["parent_provider_uuid"]!.GetValue<string>().ShouldBe(numa);
+        var orphan = await client.PostAsync("resource_providers",
+            new JsonObject { ["name"] = "orphan", ["parent_provider_uuid"] = PlacementSetup.NewUuid() });
+        orphan.Status.ShouldBe(HttpStatusCode.BadRequest);
+        orphan.ErrorDetail.ShouldContain("parent provider UUID does not exist");
+        var tree = (await client.GetAsync($"resource_providers?in_tree={numa}")).Json["resource_providers"]!.AsArray();
+        tree.Count.ShouldBe(3);
+    }
+
+    [Fact]
+    public async Task PA19_ReparentBelow137_Is400_LoopIs400_RenameKeepsGeneration()
+    {
+        using var client = server.Client();
+        var a = await client.CreateProviderAsync("rp-a");
+        var b = await client.CreateProviderAsync("rp-b");
+        var child = await client.CreateProviderAsync("rp-child", a);
+        using var old = server.Client("1.36");
+        (await old.PutAsync($"resource_providers/{child}", new JsonObject { ["name"] = "rp-child", ["parent_provider_uuid"] = b }))
+            .Status.ShouldBe(HttpStatusCode.BadRequest);
+        (await client.PutAsync($"resource_providers/{a}", new JsonObject { ["name"] = "rp-a", ["parent_provider_uuid"] = child }))
+            .ErrorDetail.ShouldContain("creating loop");
+        var moved = await client.PutAsync($"resource_providers/{child}", new JsonObject { ["name"] = "rp-moved", ["parent_provider_uuid"] = b });
+        moved.Status.ShouldBe(HttpStatusCode.OK);
+        moved.Json["root_provider_uuid"]!.GetValue<string>().ShouldBe(b);
+        moved.Json["name"]!.GetValue<string>().ShouldBe("rp-moved");
+        moved.Json["generation"]!.GetValue<int>().ShouldBe(0);
+    }
+
+    [Fact] // example 13
+    public async Task PA21_DeleteParentOrAllocated_Is409_ElseGoneWithInventory()
+    {
+        using var client = server.Client();
+        var root = await client.CreateProviderAsync("del-root");
+        var pf = await client.CreateProviderAsync("del-pf", root);
+        await client.SetInventoryAsync(pf, ("SRIOV_NET_VF", 8));
+        var consumer = PlacementSetup.NewUuid();
+        (await client.PutAsync($"allocations/{consumer}", PlacementSetup.Allocation(null, (pf, "SRIOV_NET_VF", 1))))
+            .Status.ShouldBe(HttpStatusCode.NoContent);
+
+        (await client.DeleteAsync($"resource_providers/{root}")).ErrorCode.ShouldBe("placement.resource_provider.cannot_delete_parent");
+        (await client.DeleteAsync($"resource_providers/{pf}")).ErrorCode.ShouldBe("placement.resource_provider.inuse");
+        (await client.DeleteAsync($"allocations/{consumer}")).Status.ShouldBe(HttpStatusCode.NoContent);
+        (await client.DeleteAsync($"resource_providers/{pf}")).Status.ShouldBe(HttpStatusCode.NoContent);
+        (await client.GetAsync($"resource_providers/{pf}/inventories")).Status.ShouldBe(HttpStatusCode.NotFound);
+        (await client.DeleteAsync($"resource_providers/{pf}")).Status.ShouldBe(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task PA20_ListFilters_ByNameResourcesAndRequired()
+    {
+        using var client = server.Client();
+        var big = await client.CreateProviderAsync("filter-big");
+        var small = await client.CreateProviderAsync("filter-small");
+        await client.CreateResourceClassAsync("CUSTOM_FILTER_GPU");
+        await client.SetInventoryAsync(big, ("CUSTOM_FILTER_GPU", 8));
+        await client.SetInventoryAsync(small, ("CUSTOM_FILTER_GPU", 1));
+        await client.SetTraitsAsync(small, "HW_CPU_X86_AVX2");
+        await client.CreateTraitAsync("CUSTOM_FILTER_UNUSED");
+
+        var named = (await client.GetAsync("resource_providers?name=filter-big")).Json["resource_providers"]!.AsArray();
+        named.Single()!["uuid"]!.GetValue<string>().ShouldBe(big);
+        var fitting = (await client.GetAsync("resource_providers?resources=CUSTOM_FILTER_GPU:4")).Json["resource_providers"]!.AsArray();
+        fitting.Select(p => p!["uuid"]!.GetValue<string>()).ShouldBe([big]);
+        var avx = (await client.GetAsync("resource_providers?required=HW_CPU_X86_AVX2")).Json["resource_providers"]!.AsArray();
+        avx.Select(p => p!["uuid"]!.GetValue<string>()).ShouldBe([small]);
+        (await client.GetAsync("resource_providers?required=CUSTOM_NOPE")).ErrorDetail.ShouldContain("No such trait(s)");
+        (await client.GetAsync("resource_providers?bogus=1")).Status.ShouldBe(HttpStatusCode.BadRequest);
+    }
+}

@@ -1,0 +1,46 @@
+using System.Net.Http.Headers;
+using Microsoft.AspNetCore.Builder;
+
+namespace PciPassthrough.Server.Tests;
+
+/// <summary>A real server: Kestrel on 127.0.0.1 with a free port, a SQLite file in a fresh temp directory.</summary>
+public sealed class PlacementServerFixture : IAsyncLifetime
+{
+    private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), $"pcictl-placement-{Guid.NewGuid():N}");
+    private WebApplication? _app;
+
+    public Uri BaseAddress { get; private set; } = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        _app = await PlacementServer.BuildAsync(new PlacementServerOptions("127.0.0.1:0", _dataDirectory), CancellationToken.None);
+        await _app.StartAsync();
+        BaseAddress = new Uri(_app.BoundAddress(), "/placement/");
+    }
+
+    /// <summary>A client that sends the loopback admin token and <paramref name="version"/>.</summary>
+    public PlacementClient Client(string version = "latest", string? token = "admin")
+    {
+        var http = new HttpClient { BaseAddress = BaseAddress };
+        if (token is not null)
+        {
+            http.DefaultRequestHeaders.Add("x-auth-token", token);
+        }
+
+        http.DefaultRequestHeaders.Add("OpenStack-API-Version", $"placement {version}");
+        http.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        return new PlacementClient(http);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+        }
+
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(_dataDirectory, recursive: true);
+    }
+}
