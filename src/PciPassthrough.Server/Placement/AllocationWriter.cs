@@ -62,7 +62,10 @@ public static class AllocationWriter
         var previous = await db.Allocations.Where(a => consumerUuids.Contains(a.ConsumerUuid)).ToListAsync(cancellationToken);
         var wanted = writes.SelectMany(w => w.Allocations.SelectMany(p => p.Value.Select(r => new AllocationRow
         {
-            ConsumerUuid = w.ConsumerUuid, ProviderUuid = p.Key, ResourceClass = r.Key, Used = r.Value,
+            ConsumerUuid = w.ConsumerUuid,
+            ProviderUuid = p.Key,
+            ResourceClass = r.Key,
+            Used = r.Value,
         }))).ToList();
         var touched = wanted.Select(a => a.ProviderUuid).Concat(previous.Select(a => a.ProviderUuid)).Distinct().ToList();
 

@@ -94,7 +94,11 @@ public static class ResourceProviderApi
 
         var provider = new ProviderRow
         {
-            Uuid = uuid, Name = name, ParentUuid = parentUuid, RootUuid = rootUuid, UpdatedAt = DateTime.UtcNow,
+            Uuid = uuid,
+            Name = name,
+            ParentUuid = parentUuid,
+            RootUuid = rootUuid,
+            UpdatedAt = DateTime.UtcNow,
         };
         db.Providers.Add(provider);
         await SaveUniqueAsync(db, name, cancellationToken);
