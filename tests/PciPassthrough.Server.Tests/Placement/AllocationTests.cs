@@ -1,0 +1,155 @@
+using System.Net;
+using System.Text.Json.Nodes;
+
+namespace PciPassthrough.Server.Tests.Placement;
+
+/// <summary>08 §9–§10: allocations, consumers, usages.</summary>
+public sealed class AllocationTests(PlacementServerFixture server) : IClassFixture<PlacementServerFixture>
+{
+    private async Task<(PlacementClient Client, string Cn, string Pf)> HostAsync(string name)
+    {
+        var client = server.Client();
+        var cn = await client.CreateProviderAsync(name);
+        var pf = await client.CreateProviderAsync($"{name}_pf0", cn);
+        var generation = (await client.GetAsync($"resource_providers/{cn}")).Json["generation"]!.GetValue<int>();
+        (await client.PutAsync($"resource_providers/{cn}/inventories", new JsonObject
+        {
+            ["resource_provider_generation"] = generation,
+            ["inventories"] = new JsonObject
+            {
+                ["VCPU"] = new JsonObject { ["total"] = 16, ["allocation_ratio"] = 4, ["max_unit"] = 16 },
+                ["MEMORY_MB"] = new JsonObject { ["total"] = 65536, ["reserved"] = 512 },
+            },
+        })).Status.ShouldBe(HttpStatusCode.OK);
+        await client.SetInventoryAsync(pf, ("SRIOV_NET_VF", 8));
+        return (client, cn, pf);
+    }
+
+    [Fact] // examples 9, 10, 11, 14
+    public async Task PA35_PA37_ConsumerGenerations_Constraints_Usages()
+    {
+        var (client, cn, pf) = await HostAsync("alloc-ex9");
+        using var owned = client;
+        var consumer = PlacementSetup.NewUuid();
+        var pfBefore = (await client.GetAsync($"resource_providers/{pf}")).Json["generation"]!.GetValue<int>();
+        var write = PlacementSetup.Allocation(null, (cn, "VCPU", 2), (cn, "MEMORY_MB", 2048), (pf, "SRIOV_NET_VF", 1));
+        (await client.PutAsync($"allocations/{consumer}", write.DeepClone())).Status.ShouldBe(HttpStatusCode.NoContent);
+
+        var shown = (await client.GetAsync($"allocations/{consumer}")).Json;
+        shown["consumer_generation"]!.GetValue<int>().ShouldBe(1);
+        shown["consumer_type"]!.GetValue<string>().ShouldBe("INSTANCE");
+        shown["project_id"]!.GetValue<string>().ShouldBe("p1");
+        shown["allocations"]![pf]!["generation"]!.GetValue<int>().ShouldBe(pfBefore + 1);
+        shown["allocations"]![cn]!["resources"]!["MEMORY_MB"]!.GetValue<int>().ShouldBe(2048);
+
+        var again = await client.PutAsync($"allocations/{consumer}", write.DeepClone());
+        again.Status.ShouldBe(HttpStatusCode.Conflict);
+        again.ErrorCode.ShouldBe("placement.concurrent_update");
+        again.ErrorDetail.ShouldContain("consumer generation conflict - expected 1 but got None");
+
+        var tooMany = await client.PutAsync($"allocations/{consumer}", PlacementSetup.Allocation(1, (cn, "VCPU", 9999)));
+        tooMany.Status.ShouldBe(HttpStatusCode.Conflict);
+        tooMany.ErrorCode.ShouldBe("placement.undefined_code");
+        tooMany.ErrorDetail.ShouldContain("would violate inventory constraints");
+
+        var usages = (await client.GetAsync("usages?project_id=p1")).Json["usages"]!["INSTANCE"]!;
+        usages["VCPU"]!.GetValue<int>().ShouldBeGreaterThanOrEqualTo(2);
+        usages["consumer_count"]!.GetValue<int>().ShouldBeGreaterThanOrEqualTo(1);
+        var providerUsages = (await client.GetAsync($"resource_providers/{cn}/usages")).Json["usages"]!;
+        providerUsages["VCPU"]!.GetValue<int>().ShouldBe(2);
+        providerUsages["MEMORY_MB"]!.GetValue<int>().ShouldBe(2048);
+    }
+
+    [Fact]
+    public async Task PA34_OverCapacity_Is409_UnknownProviderIs400()
+    {
+        var (client, cn, pf) = await HostAsync("alloc-capacity");
+        using var owned = client;
+        for (var i = 0; i < 8; i++)
+        {
+            (await client.PutAsync($"allocations/{PlacementSetup.NewUuid()}", PlacementSetup.Allocation(null, (pf, "SRIOV_NET_VF", 1))))
+                .Status.ShouldBe(HttpStatusCode.NoContent);
+        }
+
+        var ninth = await client.PutAsync($"allocations/{PlacementSetup.NewUuid()}", PlacementSetup.Allocation(null, (pf, "SRIOV_NET_VF", 1)));
+        ninth.Status.ShouldBe(HttpStatusCode.Conflict);
+        ninth.ErrorDetail.ShouldContain("The requested amount would exceed the capacity");
+        (await client.PutAsync($"allocations/{PlacementSetup.NewUuid()}", PlacementSetup.Allocation(null, (cn, "DISK_GB", 1))))
+            .Status.ShouldBe(HttpStatusCode.Conflict);
+        (await client.PutAsync($"allocations/{PlacementSetup.NewUuid()}", PlacementSetup.Allocation(null, (PlacementSetup.NewUuid(), "VCPU", 1))))
+            .ErrorDetail.ShouldContain("that does not exist");
+        (await client.PutAsync("allocations/not-a-uuid", PlacementSetup.Allocation(null, (cn, "VCPU", 1))))
+            .ErrorDetail.ShouldContain("Malformed consumer_uuid");
+    }
+
+    [Fact] // example 20
+    public async Task PA33_PostEmptyAllocations_DeletesConsumers()
+    {
+        var (client, cn, pf) = await HostAsync("alloc-ex20");
+        using var owned = client;
+        var a = PlacementSetup.NewUuid();
+        var b = PlacementSetup.NewUuid();
+        (await client.PostAsync("allocations", new JsonObject
+        {
+            [a] = PlacementSetup.Allocation(null, (cn, "VCPU", 1)),
+            [b] = PlacementSetup.Allocation(null, (pf, "SRIOV_NET_VF", 1)),
+        })).Status.ShouldBe(HttpStatusCode.NoContent);
+        (await client.GetAsync($"resource_providers/{pf}/allocations")).Json["allocations"]![b]!["consumer_generation"]!
+            .GetValue<int>().ShouldBe(1);
+
+        (await client.PostAsync("allocations", new JsonObject
+        {
+            [a] = PlacementSetup.Allocation(1),
+            [b] = PlacementSetup.Allocation(1),
+        })).Status.ShouldBe(HttpStatusCode.NoContent);
+        (await client.GetAsync($"allocations/{a}")).Json.ToJsonString().ShouldBe("""{"allocations":{}}""");
+        (await client.GetAsync($"resource_providers/{pf}/usages")).Json["usages"]!["SRIOV_NET_VF"]!.GetValue<int>().ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task PA33_PostIsAllOrNothing()
+    {
+        var (client, cn, pf) = await HostAsync("alloc-atomic");
+        using var owned = client;
+        var a = PlacementSetup.NewUuid();
+        var response = await client.PostAsync("allocations", new JsonObject
+        {
+            [a] = PlacementSetup.Allocation(null, (cn, "VCPU", 1)),
+            [PlacementSetup.NewUuid()] = PlacementSetup.Allocation(null, (pf, "SRIOV_NET_VF", 9)),
+        });
+        response.Status.ShouldBe(HttpStatusCode.Conflict);
+        (await client.GetAsync($"allocations/{a}")).Json["allocations"]!.AsObject().ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task PA38_Delete_NoBump_UnknownIs404()
+    {
+        var (client, cn, _) = await HostAsync("alloc-delete");
+        using var owned = client;
+        var consumer = PlacementSetup.NewUuid();
+        await client.PutAsync($"allocations/{consumer}", PlacementSetup.Allocation(null, (cn, "VCPU", 1)));
+        var generation = (await client.GetAsync($"resource_providers/{cn}")).Json["generation"]!.GetValue<int>();
+        (await client.DeleteAsync($"allocations/{consumer}")).Status.ShouldBe(HttpStatusCode.NoContent);
+        (await client.GetAsync($"resource_providers/{cn}")).Json["generation"]!.GetValue<int>().ShouldBe(generation);
+        (await client.DeleteAsync($"allocations/{consumer}")).ErrorDetail.ShouldContain("No allocations for consumer");
+    }
+
+    [Fact]
+    public async Task PA33_ListFormBefore112_DefaultsProjectBefore18()
+    {
+        var (client, cn, _) = await HostAsync("alloc-old");
+        using var owned = client;
+        using var old = server.Client("1.7");
+        var consumer = PlacementSetup.NewUuid();
+        (await old.PutAsync($"allocations/{consumer}", new JsonObject
+        {
+            ["allocations"] = new JsonArray(new JsonObject
+            {
+                ["resource_provider"] = new JsonObject { ["uuid"] = cn },
+                ["resources"] = new JsonObject { ["VCPU"] = 1 },
+            }),
+        })).Status.ShouldBe(HttpStatusCode.NoContent);
+        (await client.GetAsync($"allocations/{consumer}")).Json["project_id"]!.GetValue<string>()
+            .ShouldBe("00000000-0000-0000-0000-000000000000");
+    }
+}

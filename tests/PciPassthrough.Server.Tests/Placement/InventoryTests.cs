@@ -1,0 +1,146 @@
+using System.Net;
+using System.Text.Json.Nodes;
+
+namespace PciPassthrough.Server.Tests.Placement;
+
+/// <summary>08 §5: inventories, validation and generations.</summary>
+public sealed class InventoryTests(PlacementServerFixture server) : IClassFixture<PlacementServerFixture>
+{
+    private static JsonObject Example5(int generation) => new()
+    {
+        ["resource_provider_generation"] = generation,
+        ["inventories"] = new JsonObject
+        {
+            ["VCPU"] = new JsonObject { ["total"] = 16, ["allocation_ratio"] = 4, ["max_unit"] = 16 },
+            ["MEMORY_MB"] = new JsonObject { ["total"] = 65536, ["reserved"] = 512 },
+        },
+    };
+
+    [Fact] // examples 5 and 6
+    public async Task PA24_PutAll_FillsDefaultsAndBumps_StaleGenerationIs409()
+    {
+        using var client = server.Client();
+        var cn = await client.CreateProviderAsync("inv-ex5");
+        var response = await client.PutAsync($"resource_providers/{cn}/inventories", Example5(0));
+        response.Status.ShouldBe(HttpStatusCode.OK);
+        response.Json["resource_provider_generation"]!.GetValue<int>().ShouldBe(1);
+        var memory = response.Json["inventories"]!["MEMORY_MB"]!;
+        memory["min_unit"]!.GetValue<int>().ShouldBe(1);
+        memory["max_unit"]!.GetValue<int>().ShouldBe(int.MaxValue);
+        memory["step_size"]!.GetValue<int>().ShouldBe(1);
+        memory["allocation_ratio"]!.GetValue<double>().ShouldBe(1.0);
+
+        var stale = await client.PutAsync($"resource_providers/{cn}/inventories", Example5(0));
+        stale.Status.ShouldBe(HttpStatusCode.Conflict);
+        stale.ErrorCode.ShouldBe("placement.concurrent_update");
+        stale.ErrorDetail.ShouldContain("resource provider generation conflict");
+    }
+
+    [Fact]
+    public async Task PA26_IdenticalPutAndEmptyDeleteAll_StillBump()
+    {
+        using var client = server.Client();
+        var cn = await client.CreateProviderAsync("inv-bump");
+        (await client.PutAsync($"resource_providers/{cn}/inventories", Example5(0))).Status.ShouldBe(HttpStatusCode.OK);
+        (await client.PutAsync($"resource_providers/{cn}/inventories", Example5(1)))
+            .Json["resource_provider_generation"]!.GetValue<int>().ShouldBe(2);
+        var empty = await client.CreateProviderAsync("inv-empty");
+        (await client.DeleteAsync($"resource_providers/{empty}/inventories")).Status.ShouldBe(HttpStatusCode.NoContent);
+        (await client.GetAsync($"resource_providers/{empty}")).Json["generation"]!.GetValue<int>().ShouldBe(1);
+    }
+
+    [Theory] // example 7
+    [InlineData("1.25", HttpStatusCode.BadRequest)]
+    [InlineData("1.26", HttpStatusCode.Created)]
+    public async Task PA22_ReservedEqualToTotal_AllowedFrom126(string version, HttpStatusCode expected)
+    {
+        using var client = server.Client(version);
+        var cn = await client.CreateProviderAsync($"inv-ex7-{version}");
+        var response = await client.PostAsync($"resource_providers/{cn}/inventories",
+            new JsonObject { ["resource_class"] = "DISK_GB", ["total"] = 100, ["reserved"] = 100 });
+        response.Status.ShouldBe(expected);
+        if (expected == HttpStatusCode.BadRequest)
+        {
+            response.ErrorDetail.ShouldContain("greater than or equal to total");
+        }
+        else
+        {
+            response.Json["resource_provider_generation"]!.GetValue<int>().ShouldBe(1);
+        }
+    }
+
+    [Theory]
+    [InlineData("""{"total": 0}""")]
+    [InlineData("""{"total": 1, "reserved": -1}""")]
+    [InlineData("""{"total": 1, "step_size": 0}""")]
+    [InlineData("""{"total": 1, "min_unit": 0}""")]
+    [InlineData("""{"total": 1, "max_unit": 0}""")]
+    [InlineData("""{"total": 10, "reserved": 11}""")]
+    [InlineData("""{"reserved": 1}""")]
+    [InlineData("""{"total": 1, "colour": "red"}""")]
+    public async Task PA22_InvalidInventory_Is400AndLeavesGeneration(string inventory)
+    {
+        using var client = server.Client();
+        var cn = await client.CreateProviderAsync($"inv-bad-{Guid.NewGuid():N}");
+        var response = await client.PutAsync($"resource_providers/{cn}/inventories", new JsonObject
+        {
+            ["resource_provider_generation"] = 0,
+            ["inventories"] = new JsonObject { ["VCPU"] = JsonNode.Parse(inventory) },
+        });
+        response.Status.ShouldBe(HttpStatusCode.BadRequest);
+        (await client.GetAsync($"resource_providers/{cn}")).Json["generation"]!.GetValue<int>().ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task PA23_UnknownClass_Is400_ExistingClassPost_Is409ConcurrentUpdate()
+    {
+        using var client = server.Client();
+        var cn = await client.CreateProviderAsync("inv-post");
+        (await client.PostAsync($"resource_providers/{cn}/inventories", new JsonObject { ["resource_class"] = "CUSTOM_NOPE", ["total"] = 1 }))
+            .ErrorDetail.ShouldContain("No such resource class CUSTOM_NOPE");
+        (await client.PostAsync($"resource_providers/{cn}/inventories", new JsonObject { ["resource_class"] = "VCPU", ["total"] = 1 }))
+            .Status.ShouldBe(HttpStatusCode.Created);
+        (await client.PostAsync($"resource_providers/{cn}/inventories", new JsonObject { ["resource_class"] = "VCPU", ["total"] = 1 }))
+            .ErrorCode.ShouldBe("placement.concurrent_update");
+    }
+
+    [Fact] // example 12
+    public async Task PA24_PA25_AllocatedClass_RemovalIs409()
+    {
+        using var client = server.Client();
+        var cn = await client.CreateProviderAsync("inv-inuse");
+        await client.SetInventoryAsync(cn, ("VCPU", 8), ("MEMORY_MB", 1024));
+        (await client.PutAsync($"allocations/{PlacementSetup.NewUuid()}", PlacementSetup.Allocation(null, (cn, "VCPU", 2))))
+            .Status.ShouldBe(HttpStatusCode.NoContent);
+
+        var one = await client.DeleteAsync($"resource_providers/{cn}/inventories/VCPU");
+        one.ErrorCode.ShouldBe("placement.concurrent_update");
+        one.ErrorDetail.ShouldContain($"Inventory for 'VCPU' on resource provider '{cn}' in use");
+        (await client.DeleteAsync($"resource_providers/{cn}/inventories")).ErrorCode.ShouldBe("placement.inventory.inuse");
+        var generation = (await client.GetAsync($"resource_providers/{cn}")).Json["generation"]!.GetValue<int>();
+        var dropVcpu = await client.PutAsync($"resource_providers/{cn}/inventories", new JsonObject
+        {
+            ["resource_provider_generation"] = generation,
+            ["inventories"] = new JsonObject { ["MEMORY_MB"] = new JsonObject { ["total"] = 1024 } },
+        });
+        dropVcpu.ErrorCode.ShouldBe("placement.inventory.inuse");
+        (await client.DeleteAsync($"resource_providers/{cn}/inventories/MEMORY_MB")).Status.ShouldBe(HttpStatusCode.NoContent);
+        (await client.GetAsync($"resource_providers/{cn}")).Json["generation"]!.GetValue<int>().ShouldBe(generation + 1);
+    }
+
+    [Fact]
+    public async Task PA25_PutOne_NeedsExistingRecordAndGeneration()
+    {
+        using var client = server.Client();
+        var cn = await client.CreateProviderAsync("inv-one");
+        (await client.PutAsync($"resource_providers/{cn}/inventories/VCPU", new JsonObject { ["resource_provider_generation"] = 0, ["total"] = 4 }))
+            .ErrorDetail.ShouldContain("No inventory record with resource class");
+        var generation = await client.SetInventoryAsync(cn, ("VCPU", 8));
+        var updated = await client.PutAsync($"resource_providers/{cn}/inventories/VCPU",
+            new JsonObject { ["resource_provider_generation"] = generation, ["total"] = 4 });
+        updated.Json["total"]!.GetValue<int>().ShouldBe(4);
+        updated.Json["resource_provider_generation"]!.GetValue<int>().ShouldBe(generation + 1);
+        (await client.GetAsync($"resource_providers/{cn}/inventories/VCPU")).Json["total"]!.GetValue<int>().ShouldBe(4);
+        (await client.GetAsync($"resource_providers/{cn}/inventories/DISK_GB")).Status.ShouldBe(HttpStatusCode.NotFound);
+    }
+}

@@ -1,0 +1,67 @@
+using System.Net;
+using System.Text.Json.Nodes;
+
+namespace PciPassthrough.Server.Tests.Placement;
+
+/// <summary>08 §6: standard and custom resource classes.</summary>
+public sealed class ResourceClassTests(PlacementServerFixture server) : IClassFixture<PlacementServerFixture>
+{
+    [Fact]
+    public async Task PA27_ListIsStandardInOrderThenCustom()
+    {
+        using var client = server.Client();
+        (await client.PostAsync("resource_classes", new JsonObject { ["name"] = "CUSTOM_COUNTED" })).Status.ShouldBe(HttpStatusCode.Created);
+        var names = (await client.GetAsync("resource_classes")).Json["resource_classes"]!.AsArray()
+            .Select(c => c!["name"]!.GetValue<string>()).ToList();
+        names.Count(n => !n.StartsWith("CUSTOM_", StringComparison.Ordinal)).ShouldBe(21);
+        names[0].ShouldBe("VCPU");
+        names[20].ShouldBe("NET_PACKET_RATE_IGR_KILOPACKET_PER_SEC");
+        names.Skip(21).ShouldContain("CUSTOM_COUNTED");
+    }
+
+    [Fact]
+    public async Task PA28_CreateShowDelete()
+    {
+        using var client = server.Client();
+        (await client.PostAsync("resource_classes", new JsonObject { ["name"] = "NOT_CUSTOM" })).Status.ShouldBe(HttpStatusCode.BadRequest);
+        (await client.PostAsync("resource_classes", new JsonObject { ["name"] = "CUSTOM_RC" })).Status.ShouldBe(HttpStatusCode.Created);
+        (await client.PostAsync("resource_classes", new JsonObject { ["name"] = "CUSTOM_RC" })).Status.ShouldBe(HttpStatusCode.Conflict);
+        (await client.GetAsync("resource_classes/CUSTOM_RC")).Json["name"]!.GetValue<string>().ShouldBe("CUSTOM_RC");
+        (await client.GetAsync("resource_classes/CUSTOM_NONE")).Status.ShouldBe(HttpStatusCode.NotFound);
+        (await client.DeleteAsync("resource_classes/VCPU")).Status.ShouldBe(HttpStatusCode.BadRequest);
+        (await client.DeleteAsync("resource_classes/CUSTOM_RC")).Status.ShouldBe(HttpStatusCode.NoContent);
+        (await client.DeleteAsync("resource_classes/CUSTOM_RC")).Status.ShouldBe(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task PA28_BodilessPutFrom17_201Then204_StandardIs400()
+    {
+        using var client = server.Client("1.7");
+        (await client.PutAsync("resource_classes/CUSTOM_PUT", null)).Status.ShouldBe(HttpStatusCode.Created);
+        (await client.PutAsync("resource_classes/CUSTOM_PUT", null)).Status.ShouldBe(HttpStatusCode.NoContent);
+        (await client.PutAsync("resource_classes/VCPU", null)).Status.ShouldBe(HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
+    public async Task PA28_RenameBefore17_MovesInventories()
+    {
+        using var client = server.Client();
+        await client.CreateResourceClassAsync("CUSTOM_OLD");
+        var cn = await client.CreateProviderAsync("rc-rename");
+        await client.SetInventoryAsync(cn, ("CUSTOM_OLD", 3));
+        using var old = server.Client("1.6");
+        (await old.PutAsync("resource_classes/CUSTOM_OLD", new JsonObject { ["name"] = "CUSTOM_NEW" }))
+            .Json["name"]!.GetValue<string>().ShouldBe("CUSTOM_NEW");
+        (await client.GetAsync($"resource_providers/{cn}/inventories/CUSTOM_NEW")).Json["total"]!.GetValue<int>().ShouldBe(3);
+    }
+
+    [Fact]
+    public async Task PA28_DeleteInUse_Is409()
+    {
+        using var client = server.Client();
+        await client.CreateResourceClassAsync("CUSTOM_USED");
+        var cn = await client.CreateProviderAsync("rc-used");
+        await client.SetInventoryAsync(cn, ("CUSTOM_USED", 1));
+        (await client.DeleteAsync("resource_classes/CUSTOM_USED")).Status.ShouldBe(HttpStatusCode.Conflict);
+    }
+}

@@ -1,0 +1,62 @@
+using System.Net;
+using System.Text.Json.Nodes;
+
+namespace PciPassthrough.Server.Tests.Placement;
+
+/// <summary>08 §7: traits and provider traits.</summary>
+public sealed class TraitTests(PlacementServerFixture server) : IClassFixture<PlacementServerFixture>
+{
+    [Fact] // example 8
+    public async Task PA30_UnknownTraitIs400_AfterCreateIs200AndBumps()
+    {
+        using var client = server.Client();
+        var pf = await client.CreateProviderAsync("trait-pf");
+        var body = new JsonObject { ["resource_provider_generation"] = 0, ["traits"] = new JsonArray("CUSTOM_PHYSNET_A") };
+        (await client.PutAsync($"resource_providers/{pf}/traits", body.DeepClone())).ErrorDetail.ShouldContain("CUSTOM_PHYSNET_A");
+        (await client.PutAsync("traits/CUSTOM_PHYSNET_A", null)).Status.ShouldBe(HttpStatusCode.Created);
+        var set = await client.PutAsync($"resource_providers/{pf}/traits", body.DeepClone());
+        set.Status.ShouldBe(HttpStatusCode.OK);
+        set.Json["resource_provider_generation"]!.GetValue<int>().ShouldBe(1);
+        (await client.PutAsync($"resource_providers/{pf}/traits", body.DeepClone())).ErrorCode.ShouldBe("placement.concurrent_update");
+    }
+
+    [Fact]
+    public async Task PA30_SameSetDoesNotBump()
+    {
+        using var client = server.Client();
+        var pf = await client.CreateProviderAsync("trait-same");
+        await client.SetTraitsAsync(pf, "HW_CPU_X86_AVX2");
+        await client.SetTraitsAsync(pf, "HW_CPU_X86_AVX2");
+        var shown = (await client.GetAsync($"resource_providers/{pf}/traits")).Json;
+        shown["resource_provider_generation"]!.GetValue<int>().ShouldBe(1);
+        shown["traits"]!.AsArray().Select(t => t!.GetValue<string>()).ShouldBe(["HW_CPU_X86_AVX2"]);
+        (await client.DeleteAsync($"resource_providers/{pf}/traits")).Status.ShouldBe(HttpStatusCode.NoContent);
+        (await client.GetAsync($"resource_providers/{pf}/traits")).Json["traits"]!.AsArray().ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task PA29_ListFilters_AndCustomLifecycle()
+    {
+        using var client = server.Client();
+        await client.CreateTraitAsync("CUSTOM_LISTED_ONE");
+        await client.CreateTraitAsync("CUSTOM_LISTED_TWO");
+        var pf = await client.CreateProviderAsync("trait-list");
+        await client.SetTraitsAsync(pf, "CUSTOM_LISTED_ONE");
+
+        Names(await client.GetAsync("traits?name=startswith:CUSTOM_LISTED")).ShouldBe(["CUSTOM_LISTED_ONE", "CUSTOM_LISTED_TWO"]);
+        Names(await client.GetAsync("traits?name=in:CUSTOM_LISTED_TWO,COMPUTE_NODE")).ShouldBe(["COMPUTE_NODE", "CUSTOM_LISTED_TWO"]);
+        Names(await client.GetAsync("traits?name=startswith:CUSTOM_LISTED&associated=true")).ShouldBe(["CUSTOM_LISTED_ONE"]);
+        (await client.GetAsync("traits?name=CUSTOM_LISTED_ONE")).Status.ShouldBe(HttpStatusCode.BadRequest);
+        (await client.GetAsync("traits?associated=maybe")).Status.ShouldBe(HttpStatusCode.BadRequest);
+
+        (await client.GetAsync("traits/CUSTOM_LISTED_TWO")).Status.ShouldBe(HttpStatusCode.NoContent);
+        (await client.PutAsync("traits/NOT_CUSTOM", null)).Status.ShouldBe(HttpStatusCode.BadRequest);
+        (await client.DeleteAsync("traits/COMPUTE_NODE")).Status.ShouldBe(HttpStatusCode.BadRequest);
+        (await client.DeleteAsync("traits/CUSTOM_LISTED_ONE")).Status.ShouldBe(HttpStatusCode.Conflict);
+        (await client.DeleteAsync("traits/CUSTOM_LISTED_TWO")).Status.ShouldBe(HttpStatusCode.NoContent);
+        (await client.DeleteAsync("traits/CUSTOM_LISTED_TWO")).Status.ShouldBe(HttpStatusCode.NotFound);
+    }
+
+    private static List<string> Names(PlacementResponse response) =>
+        [.. response.Json["traits"]!.AsArray().Select(t => t!.GetValue<string>())];
+}
