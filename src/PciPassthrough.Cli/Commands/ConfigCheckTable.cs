@@ -131,8 +131,16 @@ internal static class ConfigCheckTable
 
         var selected = report.DeviceSpecs.SelectMany((spec, i) => spec.Selected!.Select(device => (Number: i + 1, device)))
             .ToList();
-        output.WriteLine(selected.Count == 0 ? $"{root}: no spec selects any function"
-            : $"{root}: {Count(selected.Count, "function")} selected, each by the first spec that matches it");
+        if (selected.Count + host.Unselected.Count == 0)
+        {
+            output.WriteLine($"{root}: no PCI function found");
+        }
+        else
+        {
+            output.WriteLine(selected.Count == 0 ? $"{root}: no spec selects any function"
+                : $"{root}: {Count(selected.Count, "function")} selected, each by the first spec that matches it");
+        }
+
         if (selected.Count > 0)
         {
             var table = NewTable("SPEC", "ADDRESS", "ID", "TYPE", "NUMA", "NETDEV");
@@ -144,11 +152,11 @@ internal static class ConfigCheckTable
             console.Write(table);
         }
 
-        output.WriteLine();
-        output.WriteLine($"{root}: {Count(host.Unselected.Count, "function")} selected by no spec, so not tracked by the "
-            + "compute");
         if (host.Unselected.Count > 0)
         {
+            output.WriteLine();
+            output.WriteLine($"{root}: {Count(host.Unselected.Count, "function")} selected by no spec, so not tracked by "
+                + "the compute");
             var table = NewTable("ADDRESS", "ID", "TYPE", "NUMA", "NETDEV", "WHY");
             foreach (var device in host.Unselected)
             {

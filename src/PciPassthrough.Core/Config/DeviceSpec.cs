@@ -64,11 +64,12 @@ public sealed class DeviceSpec
 
     public bool TryGetTag(string name, out JsonNode? value)
     {
-        foreach (var (key, tagValue) in Tags)
+        // indexed: the tracker asks for two tags of every device at every sync, and foreach would box an enumerator
+        for (var i = 0; i < Tags.Count; i++)
         {
-            if (key == name)
+            if (Tags[i].Key == name)
             {
-                value = tagValue;
+                value = Tags[i].Value;
                 return true;
             }
         }

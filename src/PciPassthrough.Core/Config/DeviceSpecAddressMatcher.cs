@@ -22,6 +22,15 @@ internal sealed class DeviceSpecAddressMatcher
 
     private static bool GlobMatches(string field, string device) => field == HexField.Any || field == device;
 
-    // Python's re.match: a match that starts at index 0, not necessarily spanning the field (DS-18).
-    private static bool PrefixMatches(Regex regex, string device) => regex.Match(device) is { Success: true, Index: 0 };
+    // Python's re.match: a match that starts at index 0, not necessarily spanning the field (DS-18). The leftmost match
+    // starts there if any does; enumerating finds it without allocating a Match per device.
+    private static bool PrefixMatches(Regex regex, string device)
+    {
+        foreach (var match in regex.EnumerateMatches(device))
+        {
+            return match.Index == 0;
+        }
+
+        return false;
+    }
 }

@@ -13,7 +13,11 @@ internal readonly record struct PciAddressFields(string Domain, string Bus, stri
     /// </summary>
     public static PciError? TryParseDevice(string text, NovaRelease release, out PciAddressFields fields)
     {
-        fields = default;
+        if (TryCanonical(text, out fields))
+        {
+            return null;
+        }
+
         var dot = text.IndexOf('.', StringComparison.Ordinal);
         var (dbs, function) = dot < 0 ? (text, "") : (text[..dot], text[(dot + 1)..]);
         var parts = dbs.Split(':');
@@ -33,5 +37,34 @@ internal readonly record struct PciAddressFields(string Domain, string Bus, stri
         }
 
         return error;
+    }
+
+    private const string ZeroDomain = "0000";
+    private static readonly string[] _functions = ["0", "1", "2", "3", "4", "5", "6", "7"];
+
+    /// <summary>
+    /// What hypervisors report, <c>dddd:bb:ss.f</c> in lower-case hex within the limits, is already normalised: its
+    /// fields are the text's own (a host's thousands of devices are parsed at every sync).
+    /// </summary>
+    private static bool TryCanonical(string text, out PciAddressFields fields)
+    {
+        fields = default;
+        if (text.Length != 12 || text[4] != ':' || text[7] != ':' || text[10] != '.' || text[11] is < '0' or > '7'
+            || text[8] is not ('0' or '1'))
+        {
+            return false;
+        }
+
+        foreach (var at in (ReadOnlySpan<int>)[0, 1, 2, 3, 5, 6, 8, 9])
+        {
+            if (!char.IsAsciiHexDigitLower(text[at]))
+            {
+                return false;
+            }
+        }
+
+        var domain = text.AsSpan(0, 4).SequenceEqual(ZeroDomain) ? ZeroDomain : text[..4];
+        fields = new PciAddressFields(domain, text[5..7], text[8..10], _functions[text[11] - '0']);
+        return true;
     }
 }

@@ -362,6 +362,47 @@ public sealed class ConfigCheckCommandTests : IDisposable
     }
 
     [Fact]
+    public void Check_RootWithoutPciDevices_SaysSoAndWhy()
+    {
+        var path = Write("[pci]\ndevice_spec = {}\n");
+
+        var (exitCode, output, _) = Run("config", "check", path, "--root", _directory);
+
+        exitCode.ShouldBe(0);
+        output.ShouldContain($"{_directory}: no PCI function found");
+        output.ShouldContain($"{_directory}: warning: {Path.Combine(_directory, "sys", "bus", "pci", "devices")} does not exist");
+        output.ShouldNotContain("selected by no spec");
+    }
+
+    [Fact]
+    public void Check_JsonFormat_HasTheReadmesKeys()
+    {
+        var readme = File.ReadAllLines(Path.Combine(RepositoryRoot(), "README.md"));
+        var example = JsonDocument.Parse(string.Join('\n', readme.SkipWhile(line => line != "### `--format json`")
+            .SkipWhile(line => line != "```json").Skip(1).TakeWhile(line => line != "```"))).RootElement;
+        var path = Write("""
+            [pci]
+            device_spec = {"vendor_id": "XYZ"}
+            device_spec = {"vendor_id": "8086"}
+            alias = {"name": "a1", "vendor_id": "8086", "product_id": "154d"}
+            Alias = {}
+            """);
+
+        var (_, output, _) = Run("config", "check", path, "--format", "json");
+
+        var actual = JsonDocument.Parse(output).RootElement;
+        Keys(actual).ShouldBe(Keys(example), ignoreOrder: true);
+        foreach (var list in (string[])["device_specs", "aliases", "errors", "warnings"])
+        {
+            Keys(actual.GetProperty(list)[0]).ShouldBe(Keys(example.GetProperty(list)[0]), ignoreOrder: true, list);
+        }
+
+        Keys(actual.GetProperty("aliases")[0].GetProperty("specs")[0])
+            .ShouldBe(Keys(example.GetProperty("aliases")[0].GetProperty("specs")[0]), ignoreOrder: true);
+        Keys(actual.GetProperty("options")).ShouldBe(["DEFAULT", "pci", "filter_scheduler", "compute"]);
+    }
+
+    [Fact]
     public void Check_RootHelp_TeachesWhatItLists()
     {
         var (exitCode, output, _) = Run("config", "check", "--help");
@@ -425,6 +466,8 @@ public sealed class ConfigCheckCommandTests : IDisposable
     }
 
     private static string Compact(JsonElement element) => JsonSerializer.Serialize(element);
+
+    private static List<string> Keys(JsonElement element) => [.. element.EnumerateObject().Select(p => p.Name)];
 
     /// <summary>The words of the first output line that starts, after its indent, with <paramref name="start"/>.</summary>
     private static string[] Row(string output, string start) =>

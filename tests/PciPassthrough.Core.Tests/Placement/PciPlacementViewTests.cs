@@ -1,3 +1,4 @@
+using PciPassthrough.Core.Devices;
 using PciPassthrough.Core.Errors;
 using PciPassthrough.Core.Pci;
 using PciPassthrough.Core.Placement;
@@ -146,6 +147,47 @@ public sealed class PciPlacementViewTests
             "PGPU:COMPUTE_MANAGED_PCI_DEVICE,HW_GPU_API_VULKAN",
             "CUSTOM_CRYPTO:COMPUTE_MANAGED_PCI_DEVICE,CUSTOM_HODL,CUSTOM_TO_THE_MOON",
         ]);
+    }
+
+    [Fact]
+    public void PM4_TrackerOrderAndTheSpecOfNow()
+    {
+        // stored out of address order: processed in the tracker's ascending order, each with the spec selecting it now
+        var host = new PciHostBuilder().WithSpec("""{"vendor_id": "8086", "resource_class": "accel"}""")
+            .With(Plain("0000:83:00.0"), Plain("0000:81:00.0"), Plain("0000:82:00.0"));
+        var view = PciPlacementView.Build(Host, host.ParseSpecs(), host.Restore().Devices, NovaRelease.Latest);
+        view.Providers.Select(p => (p.Name, p.ResourceClass)).ShouldBe([
+            ("fake-node_0000:81:00.0", "CUSTOM_ACCEL"), ("fake-node_0000:82:00.0", "CUSTOM_ACCEL"), ("fake-node_0000:83:00.0", "CUSTOM_ACCEL")]);
+    }
+
+    [Fact]
+    public void PM7_RemovedDevice_ProviderInViewWithNothing()
+    {
+        var host = new PciHostBuilder().WithSpec("""{"vendor_id": "8086"}""").With(Plain("0000:81:00.0"), Plain("0000:82:00.0"));
+        var tracker = host.Restore(("0000:82:00.0", PciDeviceStatus.Removed, null));
+        var view = PciPlacementView.Build(Host, host.ParseSpecs(), tracker.Devices, NovaRelease.Latest);
+        var removed = view.Find("fake-node_0000:82:00.0").ShouldNotBeNull();
+        (removed.IsEmpty, removed.ResourceClass, removed.Traits).ShouldBe((true, null, null));
+        view.Find("fake-node_0000:81:00.0").ShouldNotBeNull().Devices.Count.ShouldBe(1);
+        view.Warnings.ShouldBeEmpty();
+    }
+
+    [Theory]
+    [InlineData(NovaRelease.Latest, true)] // PM-8
+    [InlineData(NovaRelease.Zed, false)] // PM-8: Nova 26 drops it (scenario-format §6)
+    public void PM8_UnconfiguredDevices_OwnedKeptInViewFreeIgnored(NovaRelease release, bool ownedKept)
+    {
+        // the configuration selects only .1 now; .2 is still allocated, .3 free
+        var host = new PciHostBuilder(release).WithSpec("""{"address": "0000:81:00.1"}""")
+            .With(Plain("0000:81:00.1"), Plain("0000:81:00.2"), Plain("0000:81:00.3"));
+        var tracker = host.Restore(("0000:81:00.2", PciDeviceStatus.Allocated, "I1"));
+        var view = PciPlacementView.Build(Host, host.ParseSpecs(), tracker.Devices, release);
+        view.Providers.Select(p => (p.Name, p.IsEmpty)).ShouldBe(ownedKept
+            ? [("fake-node_0000:81:00.1", false), ("fake-node_0000:81:00.2", true)]
+            : [("fake-node_0000:81:00.1", false)]);
+        view.Warnings.Count.ShouldBe(2);
+        view.Warnings[0].ShouldContain("0000:81:00.2 is allocated to I1 but no [pci] device_spec entry selects it");
+        view.Warnings[1].ShouldContain("0000:81:00.3 matches no [pci] device_spec entry");
     }
 
     [Theory]

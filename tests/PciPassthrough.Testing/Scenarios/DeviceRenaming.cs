@@ -13,6 +13,9 @@ internal sealed record DeviceRenaming
 {
     public static readonly DeviceRenaming Identity = new(ImmutableDictionary<string, string>.Empty);
 
+    private static readonly string[] _classFields =
+        ["vendor_id", "product_id", "dev_type", "numa_node", "parent_addr", "spec_index", "tags"];
+
     private DeviceRenaming(ImmutableDictionary<string, string> classOf) => ClassOf = classOf;
 
     /// <summary>Interchangeable device address → its class; devices of one class may be swapped.</summary>
@@ -32,7 +35,7 @@ internal sealed record DeviceRenaming
         var poolOf = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var pool in Items(hostReport, "pools"))
         {
-            var keys = pool.TryGetProperty("keys", out var k) ? CanonicalJson(k) : "";
+            var keys = Field(pool, "keys");
             foreach (var member in Items(pool, "devices"))
             {
                 if (JsonComparer.AsString(member) is { } address)
@@ -48,9 +51,9 @@ internal sealed record DeviceRenaming
         {
             if (Text(device, "address") is { } address && !parents.Contains(address))
             {
-                classOf[address] = string.Join('|',
-                    ((string[])["vendor_id", "product_id", "dev_type", "numa_node", "parent_addr", "spec_index", "tags"])
-                    .Select(key => Field(device, key)).Append(poolOf.GetValueOrDefault(address, "")));
+                // Each part is JSON text, so the joined parts cannot run into each other.
+                classOf[address] = "[" + string.Join(',', _classFields.Select(key => Field(device, key))
+                    .Append(poolOf.GetValueOrDefault(address, "null"))) + "]";
             }
         }
 
@@ -108,16 +111,12 @@ internal sealed record DeviceRenaming
     }
 
     private static List<JsonElement> Items(JsonElement owner, string key) =>
-        owner.ValueKind == JsonValueKind.Object && owner.TryGetProperty(key, out var list)
-            && list.ValueKind == JsonValueKind.Array
-            ? [.. list.EnumerateArray()]
-            : [];
+        JsonComparer.Property(owner, key) is { ValueKind: JsonValueKind.Array } list ? [.. list.EnumerateArray()] : [];
 
-    private static string? Text(JsonElement device, string key) =>
-        device.TryGetProperty(key, out var value) ? JsonComparer.AsString(value) : null;
+    private static string? Text(JsonElement device, string key) => JsonComparer.AsString(JsonComparer.Property(device, key));
 
     private static string Field(JsonElement device, string key) =>
-        device.TryGetProperty(key, out var value) ? CanonicalJson(value) : "";
+        JsonComparer.Property(device, key) is { ValueKind: not JsonValueKind.Undefined } value ? CanonicalJson(value) : "null";
 
     /// <summary>JSON text with object keys sorted, so equal tags and pool keys give equal text.</summary>
     private static string CanonicalJson(JsonElement value) => value.ValueKind switch

@@ -49,9 +49,14 @@ internal static class JsonComparer
     public static ResultDifference? CompareObject(
         JsonElement expected, JsonElement actual, string path, Func<string, ValueComparer?>? special = null)
     {
-        if (expected.ValueKind != JsonValueKind.Object || actual.ValueKind != JsonValueKind.Object)
+        if (expected.ValueKind != JsonValueKind.Object)
         {
             return Compare(expected, actual, path);
+        }
+
+        if (actual.ValueKind != JsonValueKind.Object)
+        {
+            return Differ(path, expected, actual);
         }
 
         foreach (var property in expected.EnumerateObject())
@@ -91,9 +96,14 @@ internal static class JsonComparer
     public static ResultDifference? CompareArray(
         JsonElement expected, JsonElement actual, string path, ValueComparer compareItem)
     {
-        if (expected.ValueKind != JsonValueKind.Array || actual.ValueKind != JsonValueKind.Array)
+        if (expected.ValueKind != JsonValueKind.Array)
         {
             return Compare(expected, actual, path);
+        }
+
+        if (actual.ValueKind != JsonValueKind.Array)
+        {
+            return Differ(path, expected, actual);
         }
 
         if (expected.GetArrayLength() != actual.GetArrayLength())
@@ -127,13 +137,17 @@ internal static class JsonComparer
     /// <summary>Compact JSON, shortened for a one-line message.</summary>
     public static string Show<T>(T value)
     {
-        var text = JsonSerializer.Serialize(value);
+        var text = value is JsonElement { ValueKind: JsonValueKind.Undefined } ? "nothing" : JsonSerializer.Serialize(value);
         return text.Length <= MaxShownLength ? text : string.Concat(text.AsSpan(0, MaxShownLength - 3), "...");
     }
 
     /// <summary>The text of a string value, or null for any other kind.</summary>
     public static string? AsString(JsonElement value) =>
         value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+    /// <summary>The value of an object's key; <see cref="JsonValueKind.Undefined"/> when there is none.</summary>
+    public static JsonElement Property(JsonElement item, string key) =>
+        item.ValueKind == JsonValueKind.Object && item.TryGetProperty(key, out var value) ? value : default;
 
     private static bool IsError(JsonElement value) =>
         value.ValueKind == JsonValueKind.Object

@@ -55,7 +55,7 @@ public sealed partial class ScenarioResultComparer
     }
 
     private static JsonElement? RequestIndex(JsonElement pick) =>
-        pick.ValueKind == JsonValueKind.Object && pick.TryGetProperty("request_index", out var index) ? index : null;
+        Property(pick, "request_index") is { ValueKind: not JsonValueKind.Undefined } index ? index : null;
 
     /// <summary>Picks <paramref name="start"/> to <paramref name="end"/> pairwise; names the first difference.</summary>
     private static (ResultDifference? Difference, DeviceRenaming Renaming) ComparePicksInOrder(
@@ -104,7 +104,7 @@ public sealed partial class ScenarioResultComparer
             for (var j = 0; j < got.Count; j++)
             {
                 if (taken[j] || !fieldsMatch[i][j]
-                    || BindAddress(wanted[i].GetProperty("address"), got[j].GetProperty("address"), current) is not { } bound)
+                    || BindAddress(Property(wanted[i], "address"), Property(got[j], "address"), current) is not { } bound)
                 {
                     continue;
                 }
@@ -175,9 +175,8 @@ public sealed partial class ScenarioResultComparer
         var unmatched = Live(actual).ToList();
         foreach (var (pool, i) in Live(expected))
         {
-            var keys = pool.TryGetProperty("keys", out var k) ? k : default;
-            var match = unmatched.FindIndex(other => other.Pool.TryGetProperty("keys", out var otherKeys)
-                && AreEqual(keys, otherKeys));
+            var keys = Property(pool, "keys");
+            var match = unmatched.FindIndex(other => AreEqual(keys, Property(other.Pool, "keys")));
             if (match < 0)
             {
                 return new($"{path}[{i}]", $"pool {Show(keys)} missing from the result");
@@ -194,17 +193,17 @@ public sealed partial class ScenarioResultComparer
         }
 
         return unmatched is [var (extra, j), ..]
-            ? new($"{path}[{j}]", $"unexpected pool {Show(extra.TryGetProperty("keys", out var extraKeys) ? extraKeys : default)} in the result")
+            ? new($"{path}[{j}]", $"unexpected pool {Show(Property(extra, "keys"))} in the result")
             : null;
 
-        static IEnumerable<(JsonElement Pool, int Index)> Live(JsonElement pools) => pools.EnumerateArray()
-            .Select((pool, i) => (pool, i))
-            .Where(p => p.pool.ValueKind != JsonValueKind.Object || !IsEmptyCountZero(p.pool));
+        static IEnumerable<(JsonElement Pool, int Index)> Live(JsonElement pools) =>
+            pools.EnumerateArray().Select((pool, i) => (pool, i)).Where(p => !IsEmptyCountZero(p.pool));
     }
 
     private static bool IsEmptyCountZero(JsonElement pool) =>
-        pool.TryGetProperty("count", out var count) && count.ValueKind == JsonValueKind.Number && count.GetDouble() == 0
-        && (!pool.TryGetProperty("devices", out var devices) || devices.ValueKind == JsonValueKind.Null
+        Property(pool, "count") is { ValueKind: JsonValueKind.Number } count && count.GetDouble() == 0
+        && Property(pool, "devices") is var devices
+        && (devices.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null
             || (devices.ValueKind == JsonValueKind.Array && devices.GetArrayLength() == 0));
 
     /// <summary>Lists of addresses compared as sets after renaming the actual ones.</summary>
@@ -273,6 +272,5 @@ public sealed partial class ScenarioResultComparer
         list.EnumerateArray().Select(key).Zip(list.EnumerateArray().Skip(1).Select(key))
             .All(pair => string.CompareOrdinal(pair.First, pair.Second) <= 0);
 
-    private static string? Field(JsonElement item, string key) =>
-        item.ValueKind == JsonValueKind.Object && item.TryGetProperty(key, out var value) ? AsString(value) : null;
+    private static string? Field(JsonElement item, string key) => AsString(Property(item, key));
 }
