@@ -14,9 +14,6 @@ public sealed class PciDeviceTracker
 {
     private readonly List<TrackedDevice> _devices = [];
 
-    // the first tracked device of each address (Nova's key), kept with _devices
-    private readonly Dictionary<string, TrackedDevice> _byAddress = new(StringComparer.Ordinal);
-
     // the current report by address during a sync; kept between syncs so a periodic sync allocates no large table
     private readonly Dictionary<string, MatchedPciDevice> _reported = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<TrackedDevice>> _claims = new(StringComparer.Ordinal);
@@ -64,7 +61,6 @@ public sealed class PciDeviceTracker
         var tracker = new PciDeviceTracker(release, hostCells);
         tracker._devices.AddRange(stored.Select(s => TrackedDevice.Restore(s, specOf(s.Record))));
         tracker.BuildTree();
-        tracker.IndexAddresses();
         foreach (var device in tracker._devices)
         {
             switch (device.Status)
@@ -84,7 +80,15 @@ public sealed class PciDeviceTracker
         return tracker;
     }
 
-    public TrackedDevice? Find(string address) => _byAddress.GetValueOrDefault(address);
+    /// <summary>The tracked device at <paramref name="address"/> (the first, should storage hold two), or null.</summary>
+    public TrackedDevice? Find(string address)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        var index = LowerBound(address, _devices.Count);
+        return index < _devices.Count && string.Equals(_devices[index].Address, address, StringComparison.Ordinal)
+            ? _devices[index]
+            : null;
+    }
 
     /// <summary>
     /// 02 LC-16…LC-20: take the hypervisor's current report. Gone devices are removed (or held when in use), devices
@@ -101,7 +105,6 @@ public sealed class PciDeviceTracker
         {
             // a compute's first sync: every device is new
             _devices.Capacity = reported.Count;
-            _byAddress.EnsureCapacity(reported.Count);
             added.Capacity = reported.Count;
         }
 
@@ -139,19 +142,35 @@ public sealed class PciDeviceTracker
         }
 
         _reported.Clear();
+        var tracked = _devices.Count;
+        HashSet<string>? newAddresses = null;
+        string? lastNew = null;
         foreach (var device in reported)
         {
             // tracked addresses (removed ones too, until saved) are not new; the first report of a new one counts
-            if (_byAddress.ContainsKey(device.Record.Address))
+            var address = device.Record.Address;
+            if (LowerBound(address, tracked) is var at && at < tracked
+                && string.Equals(_devices[at].Address, address, StringComparison.Ordinal))
             {
                 continue;
             }
 
-            var tracked = new TrackedDevice(device.Record, device.Spec);
-            _byAddress.Add(tracked.Address, tracked);
-            _devices.Add(tracked);
-            Pools.Add(tracked);
-            added.Add(tracked);
+            // discovery reports in address order, where nothing repeats: only another order needs a set (no large
+            // table on a compute's first sync)
+            if (newAddresses is not null || (lastNew is not null && string.CompareOrdinal(address, lastNew) <= 0))
+            {
+                newAddresses ??= added.Select(d => d.Address).ToHashSet(StringComparer.Ordinal);
+                if (!newAddresses.Add(address))
+                {
+                    continue;
+                }
+            }
+
+            lastNew = address;
+            var newDevice = new TrackedDevice(device.Record, device.Spec);
+            _devices.Add(newDevice);
+            Pools.Add(newDevice);
+            added.Add(newDevice);
         }
 
         BuildTree();
@@ -288,11 +307,7 @@ public sealed class PciDeviceTracker
             device.Delete();
         }
 
-        if (_devices.RemoveAll(d => d.Status == PciDeviceStatus.Deleted) > 0)
-        {
-            IndexAddresses();
-        }
-
+        _devices.RemoveAll(d => d.Status == PciDeviceStatus.Deleted);
         return deleted;
     }
 
@@ -350,8 +365,6 @@ public sealed class PciDeviceTracker
         {
             clone._stale[address] = record;
         }
-
-        clone.IndexAddresses();
 
         return clone;
     }
@@ -450,13 +463,25 @@ public sealed class PciDeviceTracker
         return true;
     }
 
-    private void IndexAddresses()
+    /// <summary>The first index below <paramref name="count"/> whose address is not before <paramref name="address"/>:
+    /// the tracked devices are in address order between syncs, so lookups need no index of their own.</summary>
+    private int LowerBound(string address, int count)
     {
-        _byAddress.Clear();
-        foreach (var device in _devices)
+        var (low, high) = (0, count);
+        while (low < high)
         {
-            _byAddress.TryAdd(device.Address, device);
+            var middle = (low + high) >>> 1;
+            if (string.CompareOrdinal(_devices[middle].Address, address) < 0)
+            {
+                low = middle + 1;
+            }
+            else
+            {
+                high = middle;
+            }
         }
+
+        return low;
     }
 
     private List<TrackedDevice> ListOf(Dictionary<string, List<TrackedDevice>> holdings, string instanceId)

@@ -245,6 +245,11 @@ public sealed class ScenarioResultComparerTests
                 + "expected [\"0000:81:00.2\",\"0000:81:00.3\"], got [\"0000:81:00.1\",\"0000:81:00.2\"]");
 
     [Fact]
+    public void Compare_ChangedDevicesOutOfAddressOrder_IsADifference() =>
+        Compare(_sample.Build(), Changed(r => r["requests"]![2]!["changed_devices"] = new JsonArray("0000:81:00.3", "0000:81:00.2")))
+            .ShouldBe("$.requests[2].changed_devices: not in ascending order, as the expected list is");
+
+    [Fact]
     public void Compare_PickOfAHostNotChosenAgainstTheRenamingSoFar_IsADifference() =>
         Compare(_sample.Build(), (_sample with
         {

@@ -84,9 +84,8 @@ public sealed partial class ScenarioResultComparer
             return JsonComparer.Compare(expected, actual, path);
         }
 
-        var action = expected.TryGetProperty("action", out var a) ? a : default;
-        if (JsonComparer.Compare(action, actual.TryGetProperty("action", out var b) ? b : default,
-                Child(path, "action")) is { } difference)
+        var action = Property(expected, "action");
+        if (JsonComparer.Compare(action, Property(actual, "action"), Child(path, "action")) is { } difference)
         {
             return difference;
         }
@@ -97,15 +96,16 @@ public sealed partial class ScenarioResultComparer
     /// <summary>DELETE_RESULT: <c>changed_devices</c> after renaming, as a set (it is sorted by address).</summary>
     private ResultDifference? CompareDelete(JsonElement expected, JsonElement actual, string path)
     {
-        var renaming = RenamingOf(expected.TryGetProperty("host", out var host) ? AsString(host) : null);
+        var renaming = RenamingOf(AsString(Property(expected, "host")));
         return CompareObject(expected, actual, path, key => key != "changed_devices" ? null : (e, a, p) =>
-            CompareAddressSets(e, a, p, renaming, "changed devices differ"));
+            CompareAddressSets(e, a, p, renaming, "changed devices differ")
+            ?? (a.ValueKind == JsonValueKind.Array ? OutOfOrder(e, a, p, AsString) : null));
     }
 
     /// <summary>BOOT_RESULT: the chosen host's picks extend its renaming; other hosts' picks only have to agree.</summary>
     private ResultDifference? CompareBoot(JsonElement expected, JsonElement actual, string path)
     {
-        var chosen = expected.TryGetProperty("chosen_host", out var c) ? AsString(c) : null;
+        var chosen = AsString(Property(expected, "chosen_host"));
         return CompareObject(expected, actual, path, key => key != "hosts" ? null : (e, a, p) =>
             CompareObject(e, a, p, host => (x, y, q) => CompareEvaluation(x, y, q, host, host == chosen)));
     }
