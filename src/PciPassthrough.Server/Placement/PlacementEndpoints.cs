@@ -18,6 +18,7 @@ public static class PlacementEndpoints
         AggregateApi.Map(placement);
         AllocationApi.Map(placement);
         UsageApi.Map(placement);
+        AllocationCandidateApi.Map(placement);
     }
 
     /// <summary>PA-9: version discovery, the one route without a token.</summary>

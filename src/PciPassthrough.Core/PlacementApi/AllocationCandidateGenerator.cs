@@ -1,0 +1,212 @@
+namespace PciPassthrough.Core.PlacementApi;
+
+/// <summary>
+/// <c>GET /allocation_candidates</c> without Placement's enumeration blow-up (08 §11, §15).
+/// <para>Algorithm. Per root provider (a host), the request becomes a list of <em>slots</em>: one per class of the
+/// unsuffixed group (PA-44: each class from one provider of the tree) and one per suffixed group (PA-43: one
+/// provider for all its classes). Each slot's choices are computed once per tree with every per-provider rule
+/// already applied (fit PA-42, traits, forbidden traits, aggregates, in_tree), so an empty slot rejects the host
+/// at once. A depth-first walk then picks one choice per slot and prunes a partial choice as soon as it breaks a
+/// rule that only combinations can break: <c>isolate</c> (two suffixed groups on one provider) and the merged
+/// amount per (provider, class) exceeding capacity or max_unit (PA-46). At a leaf only the unsuffixed group's
+/// required traits (a union over the providers it used) and, below 1.29, the one-provider-per-tree rule (PA-47)
+/// remain. Distinct leaves are distinct (allocations + mappings), so nothing needs deduplicating.</para>
+/// <para>Each host is a lazy sequence: nothing beyond what the caller consumes is built. Without <c>limit</c>
+/// hosts are walked in order (the same set Placement returns, streamable in constant memory); with a limit hosts
+/// are taken round-robin, one candidate each per turn, and generation stops at the limit (spread across hosts
+/// instead of the first hosts only, 08 §15.2).</para>
+/// </summary>
+public static class AllocationCandidateGenerator
+{
+    public static IEnumerable<AllocationCandidate> Generate(PlacementSnapshot snapshot, CandidateQuery query)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        ArgumentNullException.ThrowIfNull(query);
+        var perHost = snapshot.Roots.Select(root => ForTree(snapshot, query, root));
+        return query.Limit is { } limit ? RoundRobin(perHost, limit) : perHost.SelectMany(candidates => candidates);
+    }
+
+    private static IEnumerable<AllocationCandidate> RoundRobin(IEnumerable<IEnumerable<AllocationCandidate>> hosts, int limit)
+    {
+        var active = hosts.Select(h => h.GetEnumerator()).ToList();
+        try
+        {
+            var produced = 0;
+            while (active.Count > 0)
+            {
+                for (var i = 0; i < active.Count && produced < limit;)
+                {
+                    if (active[i].MoveNext())
+                    {
+                        produced++;
+                        yield return active[i].Current;
+                        i++;
+                    }
+                    else
+                    {
+                        active[i].Dispose();
+                        active.RemoveAt(i);
+                    }
+                }
+
+                if (produced >= limit)
+                {
+                    yield break;
+                }
+            }
+        }
+        finally
+        {
+            active.ForEach(e => e.Dispose());
+        }
+    }
+
+    private sealed record Slot(RequestGroup Group, IReadOnlyDictionary<string, int> Amounts, IReadOnlyList<ProviderState> Choices);
+
+    private static IEnumerable<AllocationCandidate> ForTree(PlacementSnapshot snapshot, CandidateQuery query, ProviderState root)
+    {
+        var tree = snapshot.Trees[root.Uuid];
+        var slots = new List<Slot>();
+        foreach (var group in query.Groups)
+        {
+            var inTree = group.InTreeRoot is null || group.InTreeRoot == root.Uuid ? tree : [];
+            if (group.IsUnsuffixed)
+            {
+                var eligible = inTree.Where(p => !group.Required.HasForbidden(p.Traits)
+                    && group.MemberOf.MatchesSelfOrRoot(p.Aggregates, root.Aggregates)).ToList();
+                slots.AddRange(group.Resources.Select(r => new Slot(group, new Dictionary<string, int> { [r.Key] = r.Value },
+                    [.. eligible.Where(p => p.Fits(r.Key, r.Value))])));
+            }
+            else
+            {
+                slots.Add(new Slot(group, group.Resources, [.. inTree.Where(p =>
+                    group.Resources.All(r => p.Fits(r.Key, r.Value))
+                    && group.Required.Matches(p.Traits) && group.MemberOf.Matches(p.Aggregates))]));
+            }
+        }
+
+        return slots.Any(s => s.Choices.Count == 0) ? [] : Walk(snapshot, query, root, slots);
+    }
+
+    private static IEnumerable<AllocationCandidate> Walk(PlacementSnapshot snapshot, CandidateQuery query, ProviderState root, List<Slot> slots)
+    {
+        var chosen = new ProviderState[slots.Count];
+        var merged = new Dictionary<(string Provider, string Class), long>();
+        var next = new int[slots.Count];
+        var depth = 0;
+        while (depth >= 0)
+        {
+            if (depth == slots.Count)
+            {
+                if (Complete(snapshot, query, slots, chosen))
+                {
+                    yield return Render(root.Uuid, slots, chosen);
+                }
+
+                depth--;
+                Release(slots[depth], chosen[depth], merged);
+                continue;
+            }
+
+            var slot = slots[depth];
+            var placed = false;
+            while (next[depth] < slot.Choices.Count && !placed)
+            {
+                var provider = slot.Choices[next[depth]++];
+                placed = Allowed(query, slots, chosen, depth, provider) && Claim(slot, provider, merged);
+                if (placed)
+                {
+                    chosen[depth] = provider;
+                }
+            }
+
+            if (placed)
+            {
+                depth++;
+                if (depth < slots.Count)
+                {
+                    next[depth] = 0;
+                }
+            }
+            else
+            {
+                depth--;
+                if (depth >= 0)
+                {
+                    Release(slots[depth], chosen[depth], merged);
+                }
+            }
+        }
+    }
+
+    /// <summary>PA-46 isolate: suffixed groups never share a provider (the unsuffixed group may overlap).</summary>
+    private static bool Allowed(CandidateQuery query, List<Slot> slots, ProviderState[] chosen, int depth, ProviderState provider) =>
+        !query.Isolate || slots[depth].Group.IsUnsuffixed
+        || !Enumerable.Range(0, depth).Any(i => !slots[i].Group.IsUnsuffixed && slots[i].Group != slots[depth].Group
+            && chosen[i].Uuid == provider.Uuid);
+
+    /// <summary>PA-46: adds the slot's amounts to the merged totals when they still fit capacity and max_unit.</summary>
+    private static bool Claim(Slot slot, ProviderState provider, Dictionary<(string, string), long> merged)
+    {
+        if (slot.Amounts.Any(a => !provider.Inventories[a.Key].FitsMerged(merged.GetValueOrDefault((provider.Uuid, a.Key)) + a.Value)))
+        {
+            return false;
+        }
+
+        foreach (var (resourceClass, amount) in slot.Amounts)
+        {
+            merged[(provider.Uuid, resourceClass)] = merged.GetValueOrDefault((provider.Uuid, resourceClass)) + amount;
+        }
+
+        return true;
+    }
+
+    private static void Release(Slot slot, ProviderState provider, Dictionary<(string, string), long> merged)
+    {
+        foreach (var (resourceClass, amount) in slot.Amounts)
+        {
+            merged[(provider.Uuid, resourceClass)] -= amount;
+        }
+    }
+
+    /// <summary>PA-44 traits over the unsuffixed group's providers; PA-47 one provider per tree below 1.29.</summary>
+    private static bool Complete(PlacementSnapshot snapshot, CandidateQuery query, List<Slot> slots, ProviderState[] chosen)
+    {
+        var unsuffixed = slots.Select((s, i) => (s, i)).Where(x => x.s.Group.IsUnsuffixed).ToList();
+        if (unsuffixed.Count > 0 && unsuffixed[0].s.Group.Required.AnyOf.Count > 0)
+        {
+            var traits = unsuffixed.SelectMany(x => chosen[x.i].Traits).ToHashSet(StringComparer.Ordinal);
+            if (!unsuffixed[0].s.Group.Required.MeetsRequired(traits))
+            {
+                return false;
+            }
+        }
+
+        return query.NestedAware || !snapshot.HasNested || chosen.Select(p => p.Uuid).Distinct().Count() == 1;
+    }
+
+    private static AllocationCandidate Render(string root, List<Slot> slots, ProviderState[] chosen)
+    {
+        var allocations = new Dictionary<string, Dictionary<string, long>>(StringComparer.Ordinal);
+        var mappings = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        for (var i = 0; i < slots.Count; i++)
+        {
+            var provider = chosen[i].Uuid;
+            var amounts = allocations.TryGetValue(provider, out var existing) ? existing : allocations[provider] = new(StringComparer.Ordinal);
+            foreach (var (resourceClass, amount) in slots[i].Amounts)
+            {
+                amounts[resourceClass] = amounts.GetValueOrDefault(resourceClass) + amount;
+            }
+
+            var mapped = mappings.TryGetValue(slots[i].Group.Suffix, out var list) ? list : mappings[slots[i].Group.Suffix] = [];
+            if (!mapped.Contains(provider))
+            {
+                mapped.Add(provider);
+            }
+        }
+
+        return new AllocationCandidate(root,
+            allocations.ToDictionary(a => a.Key, a => (IReadOnlyDictionary<string, long>)a.Value, StringComparer.Ordinal),
+            mappings.ToDictionary(m => m.Key, m => (IReadOnlyList<string>)m.Value, StringComparer.Ordinal));
+    }
+}
