@@ -15,7 +15,13 @@ public static class AllocationWriter
 {
     public const int ConflictRetries = 10;
 
-    public static async Task WriteAsync(PlacementDb db, IReadOnlyList<ConsumerWrite> writes, CancellationToken cancellationToken)
+    public static Task WriteAsync(PlacementDb db, IReadOnlyList<ConsumerWrite> writes, CancellationToken cancellationToken) =>
+        WriteAsync(db, writes, null, null, cancellationToken);
+
+    /// <summary>As above, with <paramref name="before"/> and <paramref name="after"/> run in the same transaction
+    /// (and again on each retry): the reshaper's inventory changes around the allocation moves.</summary>
+    public static async Task WriteAsync(PlacementDb db, IReadOnlyList<ConsumerWrite> writes, Func<Task>? before, Func<Task>? after,
+        CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -23,7 +29,17 @@ public static class AllocationWriter
             try
             {
                 await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+                if (before is not null)
+                {
+                    await before();
+                }
+
                 await TryWriteAsync(db, writes, cancellationToken);
+                if (after is not null)
+                {
+                    await after();
+                }
+
                 await transaction.CommitAsync(cancellationToken);
                 return;
             }

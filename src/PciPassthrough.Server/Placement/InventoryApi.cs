@@ -9,7 +9,7 @@ namespace PciPassthrough.Server.Placement;
 /// provider generation by exactly one (PA-26).</summary>
 public static class InventoryApi
 {
-    private static readonly string[] _fields = ["total", "reserved", "min_unit", "max_unit", "step_size", "allocation_ratio"];
+    internal static readonly string[] Fields = ["total", "reserved", "min_unit", "max_unit", "step_size", "allocation_ratio"];
 
     public static void Map(RouteGroupBuilder placement)
     {
@@ -71,7 +71,7 @@ public static class InventoryApi
     private static async Task<IResult> CreateAsync(HttpContext http, PlacementDb db, string uuid, CancellationToken cancellationToken)
     {
         var provider = await db.ProviderAsync(uuid, cancellationToken);
-        var body = Body.Object(await http.ReadJsonAsync(cancellationToken), "inventory", [.. _fields, "resource_class"],
+        var body = Body.Object(await http.ReadJsonAsync(cancellationToken), "inventory", [.. Fields, "resource_class"],
             "resource_class", "total");
         var resourceClass = Body.String(body, "resource_class");
         if (!Body.IsResourceClassName(resourceClass))
@@ -109,7 +109,7 @@ public static class InventoryApi
         foreach (var entry in inventoriesElement.EnumerateObject())
         {
             await db.RequireResourceClassAsync(entry.Name, cancellationToken);
-            wanted.Add(Parse(Body.Object(entry.Value, $"inventory {entry.Name}", _fields, "total"), uuid, entry.Name, http.Version()));
+            wanted.Add(Parse(Body.Object(entry.Value, $"inventory {entry.Name}", Fields, "total"), uuid, entry.Name, http.Version()));
         }
 
         await ReplaceAsync(db, provider, wanted, cancellationToken);
@@ -160,7 +160,7 @@ public static class InventoryApi
     {
         var provider = await db.ProviderAsync(uuid, cancellationToken);
         var body = Body.Object(await http.ReadJsonAsync(cancellationToken), "inventory",
-            [.. _fields, "resource_provider_generation"], "resource_provider_generation", "total");
+            [.. Fields, "resource_provider_generation"], "resource_provider_generation", "total");
         provider.CheckGeneration(Body.Int(body, "resource_provider_generation", 0));
         await db.RequireResourceClassAsync(resourceClass, cancellationToken);
         var updated = Parse(body, uuid, resourceClass, http.Version());
@@ -192,7 +192,7 @@ public static class InventoryApi
         return Results.NoContent();
     }
 
-    private static PlacementException InUse(string resourceClass, string uuid, string code) => PlacementException.Conflict(
+    internal static PlacementException InUse(string resourceClass, string uuid, string code) => PlacementException.Conflict(
         $"Inventory for '{resourceClass}' on resource provider '{uuid}' in use.", code);
 
     private static void Bump(ProviderRow provider)
@@ -202,7 +202,7 @@ public static class InventoryApi
     }
 
     /// <summary>The 08 §5 field table with defaults, and PA-22's capacity check.</summary>
-    private static InventoryRow Parse(JsonElement body, string uuid, string resourceClass, Microversion version)
+    internal static InventoryRow Parse(JsonElement body, string uuid, string resourceClass, Microversion version)
     {
         var ratio = 1.0;
         if (body.TryGetProperty("allocation_ratio", out var ratioElement))

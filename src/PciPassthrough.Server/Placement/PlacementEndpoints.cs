@@ -19,6 +19,7 @@ public static class PlacementEndpoints
         AllocationApi.Map(placement);
         UsageApi.Map(placement);
         AllocationCandidateApi.Map(placement);
+        ReshaperApi.Map(placement);
     }
 
     /// <summary>PA-9: version discovery, the one route without a token.</summary>

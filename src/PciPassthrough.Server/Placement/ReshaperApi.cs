@@ -1,0 +1,114 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using PciPassthrough.Server.Persistence;
+
+namespace PciPassthrough.Server.Placement;
+
+/// <summary><c>POST /reshaper</c> (PA-50, from 1.30): inventories and allocations move in one transaction. The
+/// listed providers first get the union of their old and new inventories (new values win), so allocations can move
+/// under the usual capacity checks; then the classes no longer wanted are removed, which must leave none
+/// allocated (409 <c>inventory.inuse</c>).</summary>
+public static class ReshaperApi
+{
+    public static void Map(RouteGroupBuilder placement) => placement.MapPost("/reshaper", ReshapeAsync).MinVersion(30);
+
+    private sealed record ProviderReshape(string Uuid, int Generation, List<InventoryRow> Inventories);
+
+    private static async Task<IResult> ReshapeAsync(HttpContext http, PlacementDb db, CancellationToken cancellationToken)
+    {
+        var version = http.Version();
+        var body = Body.Object(await http.ReadJsonAsync(cancellationToken), "reshaper", ["inventories", "allocations"],
+            "inventories", "allocations");
+        var reshapes = new List<ProviderReshape>();
+        var inventories = body.GetProperty("inventories");
+        if (inventories.ValueKind != JsonValueKind.Object || !inventories.EnumerateObject().Any())
+        {
+            throw PlacementException.BadRequest("JSON does not validate: 'inventories' must name at least one resource provider");
+        }
+
+        foreach (var entry in inventories.EnumerateObject())
+        {
+            var item = Body.Object(entry.Value, $"inventories of {entry.Name}", ["resource_provider_generation", "inventories"],
+                "resource_provider_generation", "inventories");
+            var classes = item.GetProperty("inventories");
+            if (classes.ValueKind != JsonValueKind.Object)
+            {
+                throw PlacementException.BadRequest($"JSON does not validate: inventories of {entry.Name} must be an object");
+            }
+
+            var wanted = new List<InventoryRow>();
+            foreach (var inventory in classes.EnumerateObject())
+            {
+                await db.RequireResourceClassAsync(inventory.Name, cancellationToken);
+                wanted.Add(InventoryApi.Parse(Body.Object(inventory.Value, $"inventory {inventory.Name}", InventoryApi.Fields, "total"),
+                    entry.Name, inventory.Name, version));
+            }
+
+            reshapes.Add(new ProviderReshape(entry.Name, Body.Int(item, "resource_provider_generation", 0), wanted));
+        }
+
+        var allocations = body.GetProperty("allocations");
+        if (allocations.ValueKind != JsonValueKind.Object)
+        {
+            throw PlacementException.BadRequest("JSON does not validate: 'allocations' must be an object");
+        }
+
+        var writes = allocations.EnumerateObject().Select(entry => ConsumerWrite.Parse(
+            Body.NormalizeUuid(entry.Name) ?? throw PlacementException.BadRequest($"Malformed consumer_uuid: {entry.Name}"),
+            entry.Value, version, allowEmpty: true)).ToList();
+
+        await AllocationWriter.WriteAsync(db, writes,
+            () => WidenAsync(db, reshapes, cancellationToken), () => NarrowAsync(db, reshapes, cancellationToken), cancellationToken);
+        return Results.NoContent();
+    }
+
+    private static async Task WidenAsync(PlacementDb db, List<ProviderReshape> reshapes, CancellationToken cancellationToken)
+    {
+        foreach (var reshape in reshapes)
+        {
+            var provider = await db.Providers.FirstOrDefaultAsync(p => p.Uuid == reshape.Uuid, cancellationToken)
+                ?? throw PlacementException.BadRequest($"Resource provider {reshape.Uuid} in the reshaper request not found",
+                    ErrorCodes.ProviderNotFound);
+            provider.CheckGeneration(reshape.Generation);
+            var current = await db.Inventories.Where(i => i.ProviderUuid == reshape.Uuid).ToListAsync(cancellationToken);
+            foreach (var inventory in reshape.Inventories)
+            {
+                if (current.FirstOrDefault(c => c.ResourceClass == inventory.ResourceClass) is { } existing)
+                {
+                    db.Entry(existing).CurrentValues.SetValues(inventory);
+                }
+                else
+                {
+                    db.Inventories.Add(inventory);
+                }
+            }
+
+            provider.Generation++;
+            provider.UpdatedAt = DateTime.UtcNow;
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    private static async Task NarrowAsync(PlacementDb db, List<ProviderReshape> reshapes, CancellationToken cancellationToken)
+    {
+        foreach (var reshape in reshapes)
+        {
+            var wanted = reshape.Inventories.Select(i => i.ResourceClass).ToList();
+            var removed = await db.Inventories.Where(i => i.ProviderUuid == reshape.Uuid && !wanted.Contains(i.ResourceClass))
+                .ToListAsync(cancellationToken);
+            foreach (var inventory in removed)
+            {
+                if (await db.Allocations.AnyAsync(a => a.ProviderUuid == reshape.Uuid && a.ResourceClass == inventory.ResourceClass,
+                        cancellationToken))
+                {
+                    throw InventoryApi.InUse(inventory.ResourceClass, reshape.Uuid, ErrorCodes.InventoryInUse);
+                }
+
+                db.Inventories.Remove(inventory);
+            }
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+    }
+}

@@ -1,0 +1,74 @@
+using System.Net;
+using System.Text.Json.Nodes;
+
+namespace PciPassthrough.Server.Tests.Placement;
+
+/// <summary>08 §12: moving VFs from the compute node to a PF child with their allocations, in one request.</summary>
+public sealed class ReshaperTests(PlacementServerFixture server) : IClassFixture<PlacementServerFixture>
+{
+    private static JsonObject Inventories(int generation, params (string Class, int Total)[] inventories) => new()
+    {
+        ["resource_provider_generation"] = generation,
+        ["inventories"] = new JsonObject(inventories.Select(i =>
+            KeyValuePair.Create(i.Class, (JsonNode?)new JsonObject { ["total"] = i.Total }))),
+    };
+
+    [Fact]
+    public async Task PA50_MovesInventoryAndAllocationsTogether()
+    {
+        using var client = server.Client();
+        var cn = await client.CreateProviderAsync("reshape-cn");
+        var pf = await client.CreateProviderAsync("reshape-pf", cn);
+        var cnGeneration = await client.SetInventoryAsync(cn, ("VCPU", 8), ("SRIOV_NET_VF", 4));
+        var consumer = PlacementSetup.NewUuid();
+        (await client.PutAsync($"allocations/{consumer}", PlacementSetup.Allocation(null, (cn, "VCPU", 1), (cn, "SRIOV_NET_VF", 2))))
+            .Status.ShouldBe(HttpStatusCode.NoContent);
+        cnGeneration++;
+
+        var keepVfOnRoot = await client.PostAsync("reshaper", new JsonObject
+        {
+            ["inventories"] = new JsonObject { [cn] = Inventories(cnGeneration, ("VCPU", 8)) },
+            ["allocations"] = new JsonObject(),
+        });
+        keepVfOnRoot.ErrorCode.ShouldBe("placement.inventory.inuse");
+
+        var stale = await client.PostAsync("reshaper", new JsonObject
+        {
+            ["inventories"] = new JsonObject { [cn] = Inventories(cnGeneration - 1, ("VCPU", 8)) },
+            ["allocations"] = new JsonObject(),
+        });
+        stale.ErrorCode.ShouldBe("placement.concurrent_update");
+
+        var unknown = await client.PostAsync("reshaper", new JsonObject
+        {
+            ["inventories"] = new JsonObject { [PlacementSetup.NewUuid()] = Inventories(0, ("VCPU", 8)) },
+            ["allocations"] = new JsonObject(),
+        });
+        unknown.ErrorCode.ShouldBe("placement.resource_provider.not_found");
+
+        var moved = await client.PostAsync("reshaper", new JsonObject
+        {
+            ["inventories"] = new JsonObject
+            {
+                [cn] = Inventories(cnGeneration, ("VCPU", 8)),
+                [pf] = Inventories(0, ("SRIOV_NET_VF", 4)),
+            },
+            ["allocations"] = new JsonObject
+            {
+                [consumer] = PlacementSetup.Allocation(1, (cn, "VCPU", 1), (pf, "SRIOV_NET_VF", 2)),
+            },
+        });
+        moved.Status.ShouldBe(HttpStatusCode.NoContent, moved.Text);
+        (await client.GetAsync($"resource_providers/{cn}/inventories")).Json["inventories"]!.AsObject()
+            .Select(i => i.Key).ShouldBe(["VCPU"]);
+        (await client.GetAsync($"resource_providers/{pf}/usages")).Json["usages"]!["SRIOV_NET_VF"]!.GetValue<int>().ShouldBe(2);
+        (await client.GetAsync($"allocations/{consumer}")).Json["consumer_generation"]!.GetValue<int>().ShouldBe(2);
+    }
+
+    [Fact]
+    public async Task PA50_Before130_Is404()
+    {
+        using var client = server.Client("1.29");
+        (await client.PostAsync("reshaper", new JsonObject())).Status.ShouldBe(HttpStatusCode.NotFound);
+    }
+}
