@@ -11,6 +11,9 @@ namespace PciPassthrough.Core.PlacementApi;
 /// amount per (provider, class) exceeding capacity or max_unit (PA-46). At a leaf only the unsuffixed group's
 /// required traits (a union over the providers it used) and, below 1.29, the one-provider-per-tree rule (PA-47)
 /// remain. Distinct leaves are distinct (allocations + mappings), so nothing needs deduplicating.</para>
+/// <para>Sharing providers (PA-45) of other trees join a tree's choices when they share an aggregate with one of
+/// its providers (not for a group limited by <c>in_tree</c>); a candidate must still use a provider of its own
+/// tree, so a request a sharing provider serves alone appears once, under the sharing provider's own tree.</para>
 /// <para>Each host is a lazy sequence: nothing beyond what the caller consumes is built. Without <c>limit</c>
 /// hosts are walked in order (the same set Placement returns, streamable in constant memory); with a limit hosts
 /// are taken round-robin, one candidate each per turn, and generation stops at the limit (spread across hosts
@@ -66,14 +69,17 @@ public static class AllocationCandidateGenerator
     private static IEnumerable<AllocationCandidate> ForTree(PlacementSnapshot snapshot, CandidateQuery query, ProviderState root)
     {
         var tree = snapshot.Trees[root.Uuid];
+        var treeAggregates = tree.SelectMany(p => p.Aggregates).ToHashSet(StringComparer.Ordinal);
+        var shared = snapshot.Sharing.Where(p => p.RootUuid != root.Uuid && p.Aggregates.Overlaps(treeAggregates)).ToList();
+        var withShared = shared.Count == 0 ? tree : [.. tree, .. shared];
         var slots = new List<Slot>();
         foreach (var group in query.Groups)
         {
-            var inTree = group.InTreeRoot is null || group.InTreeRoot == root.Uuid ? tree : [];
+            var inTree = group.InTreeRoot is null ? withShared : group.InTreeRoot == root.Uuid ? tree : [];
             if (group.IsUnsuffixed)
             {
                 var eligible = inTree.Where(p => !group.Required.HasForbidden(p.Traits)
-                    && group.MemberOf.MatchesSelfOrRoot(p.Aggregates, root.Aggregates)).ToList();
+                    && group.MemberOf.MatchesSelfOrRoot(p.Aggregates, snapshot.Providers[p.RootUuid].Aggregates)).ToList();
                 slots.AddRange(group.Resources.Select(r => new Slot(group, new Dictionary<string, int> { [r.Key] = r.Value },
                     [.. eligible.Where(p => p.Fits(r.Key, r.Value))])));
             }
@@ -98,7 +104,7 @@ public static class AllocationCandidateGenerator
         {
             if (depth == slots.Count)
             {
-                if (Complete(snapshot, query, slots, chosen))
+                if (Complete(snapshot, query, root, slots, chosen))
                 {
                     yield return Render(root.Uuid, slots, chosen);
                 }
@@ -169,9 +175,16 @@ public static class AllocationCandidateGenerator
         }
     }
 
-    /// <summary>PA-44 traits over the unsuffixed group's providers; PA-47 one provider per tree below 1.29.</summary>
-    private static bool Complete(PlacementSnapshot snapshot, CandidateQuery query, List<Slot> slots, ProviderState[] chosen)
+    /// <summary>PA-44 traits over the unsuffixed group's providers; PA-45 a provider of the anchor tree is used;
+    /// PA-47 one provider per tree below 1.29.</summary>
+    private static bool Complete(PlacementSnapshot snapshot, CandidateQuery query, ProviderState root, List<Slot> slots,
+        ProviderState[] chosen)
     {
+        if (!chosen.Any(p => p.RootUuid == root.Uuid))
+        {
+            return false;
+        }
+
         var unsuffixed = slots.Select((s, i) => (s, i)).Where(x => x.s.Group.IsUnsuffixed).ToList();
         if (unsuffixed.Count > 0 && unsuffixed[0].s.Group.Required.AnyOf.Count > 0)
         {
@@ -182,7 +195,8 @@ public static class AllocationCandidateGenerator
             }
         }
 
-        return query.NestedAware || !snapshot.HasNested || chosen.Select(p => p.Uuid).Distinct().Count() == 1;
+        return query.NestedAware || !snapshot.HasNested
+            || chosen.GroupBy(p => p.RootUuid).All(tree => tree.Select(p => p.Uuid).Distinct().Count() == 1);
     }
 
     private static AllocationCandidate Render(string root, List<Slot> slots, ProviderState[] chosen)

@@ -10,7 +10,11 @@ public sealed class PlacementSnapshot
             .ToDictionary(g => g.Key, g => (IReadOnlyList<ProviderState>)[.. g], StringComparer.Ordinal);
         Roots = [.. Trees.Keys.Select(root => Providers[root]).OrderBy(p => p.Order)];
         HasNested = Providers.Values.Any(p => p.ParentUuid is not null);
+        Sharing = [.. Providers.Values.Where(p => p.IsSharing && p.Aggregates.Count > 0).OrderBy(p => p.Order)];
     }
+
+    /// <summary>Providers that share their inventory through their aggregates (PA-45).</summary>
+    public IReadOnlyList<ProviderState> Sharing { get; }
 
     public IReadOnlyDictionary<string, ProviderState> Providers { get; }
 

@@ -38,7 +38,7 @@ public static partial class AllocationCandidateApi
         writer.WriteStartArray("allocation_requests");
         foreach (var candidate in AllocationCandidateGenerator.Generate(snapshot, query))
         {
-            usedRoots.Add(candidate.RootUuid);
+            usedRoots.UnionWith(candidate.Allocations.Keys.Select(uuid => snapshot.Providers[uuid].RootUuid));
             usedProviders.UnionWith(candidate.Allocations.Keys);
             WriteRequest(writer, candidate, version);
             if (writer.BytesPending > 32 * 1024)
