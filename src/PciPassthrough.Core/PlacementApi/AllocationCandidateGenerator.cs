@@ -68,6 +68,11 @@ public static class AllocationCandidateGenerator
 
     private static IEnumerable<AllocationCandidate> ForTree(PlacementSnapshot snapshot, CandidateQuery query, ProviderState root)
     {
+        if (!query.RootRequired.Matches(root.Traits))
+        {
+            return [];
+        }
+
         var tree = snapshot.Trees[root.Uuid];
         var treeAggregates = tree.SelectMany(p => p.Aggregates).ToHashSet(StringComparer.Ordinal);
         var shared = snapshot.Sharing.Where(p => p.RootUuid != root.Uuid && p.Aggregates.Overlaps(treeAggregates)).ToList();

@@ -3,6 +3,7 @@ using System.Net.Mime;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Primitives;
 using PciPassthrough.Core.PlacementApi;
 using PciPassthrough.Server.Persistence;
 
@@ -182,6 +183,11 @@ public static partial class AllocationCandidateApi
                 return version.AtLeast(25);
             }
 
+            if (key is "root_required")
+            {
+                return version.AtLeast(35);
+            }
+
             foreach (var (prefix, since) in new[] { ("resources", 10), ("required", 17), ("member_of", 21), ("in_tree", 31) })
             {
                 if (key.StartsWith(prefix, StringComparison.Ordinal) && version.AtLeast(since))
@@ -268,7 +274,30 @@ public static partial class AllocationCandidateApi
                 : throw PlacementException.BadRequest($"Invalid query string parameters: limit must be a positive integer, got '{limitText[0]}'");
         }
 
-        return new CandidateQuery(groups, policy == "isolate", limit, version.AtLeast(29));
+        return new CandidateQuery(groups, policy == "isolate", limit, version.AtLeast(29))
+        {
+            RootRequired = await RootRequiredAsync(query["root_required"], version, db, cancellationToken),
+        };
+    }
+
+    /// <summary><c>root_required=T,!F</c>: given once (else <c>duplicate_key</c>), no <c>in:</c>.</summary>
+    private static async Task<TraitFilter> RootRequiredAsync(StringValues values, Microversion version,
+        PlacementDb db, CancellationToken cancellationToken)
+    {
+        if (values.Count > 1)
+        {
+            throw PlacementException.BadRequest("Query parameter 'root_required' may be specified only once.", ErrorCodes.DuplicateKey);
+        }
+
+        if (values.Count == 1 && values[0]!.StartsWith("in:", StringComparison.Ordinal))
+        {
+            throw PlacementException.BadRequest($"Invalid query string parameters: root_required does not take 'in:', got '{values[0]}'",
+                ErrorCodes.BadValue);
+        }
+
+        var filter = QueryParser.Required(values, version, "root_required");
+        var unknown = await db.UnknownTraitsAsync(filter.Names, cancellationToken);
+        return unknown.Count == 0 ? filter : throw PlacementException.BadRequest($"No such trait(s): {string.Join(", ", unknown)}");
     }
 
     [GeneratedRegex("^[A-Za-z0-9_-]{1,64}$")]

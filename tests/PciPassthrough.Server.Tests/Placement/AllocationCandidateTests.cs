@@ -120,6 +120,23 @@ public sealed class AllocationCandidateTests(CandidateHostFixture host) : IClass
         response.ErrorDetail.ShouldContain(detail);
     }
 
+    [Theory]
+    [InlineData("root_required=COMPUTE_NODE", 0)]
+    [InlineData("root_required=!COMPUTE_NODE", 1)]
+    public async Task PA46_RootRequired_FiltersAnchors(string rootRequired, int expected)
+    {
+        var answer = await CandidatesAsync($"resources=VCPU:1&{rootRequired}");
+        answer["allocation_requests"]!.AsArray().Count.ShouldBe(expected);
+    }
+
+    [Fact]
+    public async Task PA41_RootRequiredTwice_IsDuplicateKey()
+    {
+        using var client = _server.Client();
+        (await client.GetAsync("allocation_candidates?resources=VCPU:1&root_required=COMPUTE_NODE&root_required=!COMPUTE_NODE"))
+            .ErrorCode.ShouldBe("placement.query.duplicate_key");
+    }
+
     [Fact]
     public async Task PA49_Before112_ListForm()
     {
