@@ -36,6 +36,61 @@ public sealed class HostScheduler(IReadOnlyList<IHostFilter> filters, IReadOnlyL
         return new SchedulingDecision(chosen, rejections, [.. passed.Select((host, k) => KeyValuePair.Create(host, weights[k]))]);
     }
 
+    /// <summary>
+    /// Places <paramref name="count"/> identical servers one after another (a multi-create, or a capacity what-if): after
+    /// each choice the chosen host's state takes the server (05 NF-16), so later servers see what earlier ones took.
+    /// </summary>
+    /// <returns>One decision per server, until the first that finds no host.</returns>
+    public IReadOnlyList<SchedulingDecision> ScheduleMany(IReadOnlyList<HostState> hosts, ServerRequest request, int count)
+    {
+        ArgumentNullException.ThrowIfNull(hosts);
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        var states = hosts.ToArray();
+        var decisions = new List<SchedulingDecision>(count);
+        while (decisions.Count < count)
+        {
+            var decision = Schedule(states, request);
+            decisions.Add(decision);
+            if (decision.Chosen is not { } chosen)
+            {
+                break;
+            }
+
+            states[chosen] = Consume(states[chosen], request);
+        }
+
+        return decisions;
+    }
+
+    /// <summary>
+    /// 05 NF-16: the scheduler's view of a host once <paramref name="request"/> is placed on it: the guest fitted again
+    /// and its cells' usage recorded, the PCI requests applied to the pool summary on those cells, the resources used.
+    /// The given state is not changed.
+    /// </summary>
+    /// <exception cref="Errors.PciException"><c>PciDeviceRequestFailed</c> when the host cannot take the requests.</exception>
+    public static HostState Consume(HostState host, ServerRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        ArgumentNullException.ThrowIfNull(request);
+        var numa = host.Numa;
+        IReadOnlyList<int>? cells = null;
+        if (numa is not null && request.NumaTopology is { } guest &&
+            Numa.NumaFitter.Fit(numa, guest, NumaTopologyFilter.FitOptions(host, request, host.Pools)) is { } fit)
+        {
+            numa = Numa.NumaUsage.Add(numa, fit);
+            cells = [.. fit.Cells.Select(cell => cell.HostCellId)];
+        }
+
+        var capacity = host.Capacity.Clone();
+        capacity.Add(request.Resources);
+        return host with
+        {
+            Capacity = capacity,
+            Numa = numa,
+            Pools = request.PciRequests.Count > 0 ? host.Pools?.Apply(request.PciRequests, cells) : host.Pools,
+        };
+    }
+
     private Rejection? FirstRejection(HostState host, ServerRequest request)
     {
         foreach (var filter in filters)

@@ -21,6 +21,12 @@ public sealed record HostState
     /// <summary><c>[compute] packing_host_numa_cells_allocation_strategy</c> (05 NF-9).</summary>
     public bool PackNumaCells { get; init; }
 
+    /// <summary>
+    /// The host's Placement allocation candidates when PCI is scheduled through Placement (06 §7); null otherwise, and
+    /// always under Zed (scenario-format §6).
+    /// </summary>
+    public IReadOnlyList<AllocationCandidate>? AllocationCandidates { get; init; }
+
     /// <summary>The metadata of every host aggregate the host is in (per-aggregate weigher multipliers, 05 NF-20).</summary>
     public IReadOnlyList<IReadOnlyDictionary<string, string>> AggregateMetadata { get; init; } = [];
 }

@@ -16,8 +16,6 @@ namespace PciPassthrough.Core.Simulation;
 /// </summary>
 internal sealed class SimulatedHost
 {
-    private const string ComputeResourcesUnavailable = "ComputeResourcesUnavailable";
-
     private static readonly CapacityFilter _capacityFilter = new();
     private static readonly PciPassthroughFilter _pciFilter = new();
     private static readonly NumaTopologyFilter _numaFilter = new();
@@ -136,57 +134,30 @@ internal sealed class SimulatedHost
     }
 
     /// <summary>
-    /// SIM-36 on this (scratch) host: fit again with the compute's own pools (only when there are PCI requests),
-    /// test the PCI requests without cells, consume and claim the devices, then grow the NUMA and capacity usage.
+    /// SIM-36 on this (scratch) host: the compute claim (05 NF-21), then the NUMA and capacity usage grow.
     /// </summary>
     private (PciError Error, Rejection Rejection)? Claim(HostState state, ServerRequest request)
     {
-        var pools = _tracker!.Pools;
-        var requests = request.PciRequests;
-        var reasons = new List<string>();
-        FittedNumaTopology? fit = null;
-        if (request.NumaTopology is { } guest)
-        {
-            fit = NumaFitter.Fit(_numa, guest, NumaTopologyFilter.FitOptions(state, request, requests.Count > 0 ? pools : null));
-            if (fit is null)
-            {
-                reasons.Add(requests.Count > 0
-                    ? "Requested instance NUMA topology together with requested PCI devices cannot fit the given host NUMA topology"
-                    : "Requested instance NUMA topology cannot fit the given host NUMA topology");
-            }
-        }
-
-        if (requests.Count > 0 && !pools.Supports(requests))
-        {
-            reasons.Add("Claim pci failed");
-        }
-
-        if (reasons.Count > 0)
-        {
-            var message = string.Join("; ", reasons);
-            return (new PciError(ComputeResourcesUnavailable, message),
-                new Rejection(HostChecks.Claim, $"the compute refuses the claim: {message}"));
-        }
-
-        IReadOnlyList<Pools.PciPick> picks;
+        ComputeClaim.Result claim;
         try
         {
-            picks = _tracker.ClaimForInstance(request.Name, requests, fit?.Cells.Select(c => c.HostCellId).ToList());
-            _tracker.AllocateForInstance(request.Name);
+            claim = ComputeClaim.Claim(state, _tracker!, request);
         }
         catch (PciException e)
         {
-            return (e.Error, new Rejection(HostChecks.Claim,
-                $"the compute cannot take the devices the scheduler counted on: {e.Error.Message}"));
+            var reason = e.Error.Kind == ComputeClaim.ComputeResourcesUnavailable
+                ? $"the compute refuses the claim: {e.Error.Message}"
+                : $"the compute cannot take the devices the scheduler counted on: {e.Error.Message}";
+            return (e.Error, new Rejection(HostChecks.Claim, reason));
         }
 
-        if (fit is not null)
+        if (claim.Numa is { } fit)
         {
             _numa = NumaUsage.Add(_numa, fit);
         }
 
         _capacity.Add(request.Resources);
-        _servers[request.Name] = new PlacedServer(request.Resources, fit, [.. picks.Select(pick => PickReport(pick, request))]);
+        _servers[request.Name] = new PlacedServer(request.Resources, claim.Numa, [.. claim.Picks.Select(pick => PickReport(pick, request))]);
         return null;
     }
 

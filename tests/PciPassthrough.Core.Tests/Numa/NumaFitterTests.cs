@@ -80,6 +80,20 @@ public sealed class NumaFitterTests
     }
 
     [Fact]
+    public void NF10_SelectionsAreTriedInLexicographicOrderOfPositions()
+    {
+        // only cell 2 holds guest cell 0; (2, 0) comes before (2, 1) and (2, 3)
+        var host = new HostNumaTopology([HostCell(0, 0, 4), HostCell(1, 4, 4), HostCell(2, 8, 4, 8192), HostCell(3, 12, 4)]);
+        var guest = new GuestNumaTopology(
+        [
+            new GuestNumaCell { Id = 0, SharedCpus = [0], DedicatedCpus = [], MemoryMb = 6144 },
+            new GuestNumaCell { Id = 1, SharedCpus = [1], DedicatedCpus = [], MemoryMb = 512 },
+        ], null);
+
+        HostCellIds(NumaFitter.Fit(host, guest, new NumaFitOptions())).ShouldBe([2, 0]);
+    }
+
+    [Fact]
     public void NF8_MoreGuestCellsThanHostCells_DoesNotFit() =>
         NumaFitter.Fit(new HostNumaTopology([HostCell(0, 0, 4)]), Guest(2, 1, 512), new NumaFitOptions()).ShouldBeNull();
 

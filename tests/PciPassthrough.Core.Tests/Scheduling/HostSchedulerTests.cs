@@ -1,15 +1,11 @@
-using PciPassthrough.Core.Numa;
-using PciPassthrough.Core.Requests;
 using PciPassthrough.Core.Scheduling;
-using PciPassthrough.Testing.Devices;
 using static PciPassthrough.Testing.Numa.NumaBuilders;
+using static PciPassthrough.Testing.Scheduling.SchedulingBuilders;
 
 namespace PciPassthrough.Core.Tests.Scheduling;
 
 public sealed class HostSchedulerTests
 {
-    private const string VfSpec = """{"vendor_id": "8086", "product_id": "1515"}""";
-
     [Fact]
     public void NF18_PciServer_StacksOntoTheHostWithFewerFreeDevices()
     {
@@ -63,27 +59,29 @@ public sealed class HostSchedulerTests
         decision.Rejections[0]!.Reason.ShouldContain("3");
     }
 
-    private static HostState Host(string name, int vfs)
+    [Fact]
+    public void NF16_LaterServersOfAMultiCreate_SeeTheDevicesEarlierOnesTook()
     {
-        var builder = new PciHostBuilder().WithCell(0, 0).WithSpec(VfSpec);
-        if (vfs > 0)
-        {
-            builder.WithPfAndVfs("0000:81:00.0", vfs, numa: 0);
-        }
+        HostState[] hosts = [Host("roomy", vfs: 4), Host("tight", vfs: 3)];
 
-        return new HostState
-        {
-            Name = name,
-            Capacity = HostCapacity.Create(16, 0, 32768, 16.0, 1.5, 512),
-            Pools = builder.Build().Pools.SchedulerView(),
-            Numa = new HostNumaTopology([HostCell(0, 0, 16, 32768, socket: 0)]),
-        };
+        var decisions = HostScheduler.Default.ScheduleMany(hosts, Server(vfs: 2), count: 4);
+
+        // stacking (NF-18) fills the tight host first; its last VF is too few for the second server
+        decisions.Select(d => d.Chosen).ShouldBe([1, 0, 0, null]);
+        hosts[1].Pools!.Pools.Sum(p => p.Count).ShouldBe(3); // the callers' states are untouched
     }
 
-    private static ServerRequest Server(int vfs) => new()
+    [Fact]
+    public void NF16_Consume_RecordsTheGuestCellsAndTheDevicesOnThem()
     {
-        Name = "vm",
-        Resources = new Dictionary<string, long> { ["VCPU"] = 2, ["MEMORY_MB"] = 2048 },
-        PciRequests = vfs == 0 ? [] : [PciRequests.Alias(vfs, "vendor_id=8086;product_id=1515;dev_type=type-VF", PciNumaPolicy.Legacy)],
-    };
+        var host = Host("h", vfs: 4);
+
+        var after = HostScheduler.Consume(host, Server(vfs: 1, Guest(1, 2, 1024)));
+
+        after.Pools!.Pools.Sum(p => p.Count).ShouldBe(3);
+        after.Numa!.Cells[0].MemoryUsageMb.ShouldBe(1024);
+        after.Numa.Cells[0].CpuUsage.ShouldBe(2);
+        after.Capacity.Used["MEMORY_MB"].ShouldBe(2048);
+        host.Capacity.Used["MEMORY_MB"].ShouldBe(0);
+    }
 }
