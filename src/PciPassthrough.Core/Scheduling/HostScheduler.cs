@@ -1,3 +1,4 @@
+using PciPassthrough.Core.Numa;
 using PciPassthrough.Core.Scheduling.Filters;
 using PciPassthrough.Core.Scheduling.Weighers;
 
@@ -75,9 +76,9 @@ public sealed class HostScheduler(IReadOnlyList<IHostFilter> filters, IReadOnlyL
         var numa = host.Numa;
         IReadOnlyList<int>? cells = null;
         if (numa is not null && request.NumaTopology is { } guest &&
-            Numa.NumaFitter.Fit(numa, guest, NumaTopologyFilter.FitOptions(host, request, host.Pools)) is { } fit)
+            NumaFitter.Fit(numa, guest, NumaTopologyFilter.FitOptions(host, request, host.Pools)) is { } fit)
         {
-            numa = Numa.NumaUsage.Add(numa, fit);
+            numa = NumaUsage.Add(numa, fit);
             cells = [.. fit.Cells.Select(cell => cell.HostCellId)];
         }
 

@@ -2,7 +2,6 @@ using PciPassthrough.Core.Devices;
 using PciPassthrough.Core.Errors;
 using PciPassthrough.Core.Numa;
 using PciPassthrough.Core.Scheduling;
-using PciPassthrough.Testing.Devices;
 using static PciPassthrough.Testing.Numa.NumaBuilders;
 using static PciPassthrough.Testing.Scheduling.SchedulingBuilders;
 
@@ -49,16 +48,5 @@ public sealed class ComputeClaimTests
         var host = Host("h", vfs: 2) with { Numa = new HostNumaTopology([HostCell(0, 0, 8, 16384), HostCell(1, 8, 8, 16384)]) };
 
         ComputeClaim.Claim(host, Tracker(vfs: 2), Server(vfs: 0, Guest(1, 1, 512))).Numa!.Cells.Single().HostCellId.ShouldBe(0);
-    }
-
-    private static PciDeviceTracker Tracker(int vfs)
-    {
-        var builder = new PciHostBuilder().WithCell(0, 0).WithSpec(VfSpec);
-        if (vfs > 0)
-        {
-            builder.WithPfAndVfs("0000:81:00.0", vfs, numa: 0);
-        }
-
-        return builder.Build();
     }
 }
