@@ -1,6 +1,8 @@
 using PciPassthrough.Core.Errors;
+using PciPassthrough.Core.Placement;
 using PciPassthrough.Core.PlacementApi;
 using PciPassthrough.Core.Requests;
+using PciPassthrough.Testing.Devices;
 
 namespace PciPassthrough.Core.Tests.Requests;
 
@@ -190,5 +192,41 @@ public sealed class PlacementRequestTests
             new ProviderState("pf0", "cn", "cn", 1, Inventory(resourceClass, 4), new HashSet<string> { "COMPUTE_MANAGED_PCI_DEVICE" }, noAggregates),
             new ProviderState("pf1", "cn", "cn", 2, Inventory(resourceClass, 4), new HashSet<string> { "COMPUTE_MANAGED_PCI_DEVICE" }, noAggregates),
         ]);
+    }
+
+    [Fact]
+    public void PM27_ChosenProviders_AreStoredInTheFirstSpecMapInMappingOrder()
+    {
+        var alias = Alias("R", 2, ("vendor_id", "8086"), ("product_id", "154d"));
+        var mapping = new Dictionary<string, IReadOnlyList<string>> { ["R-0"] = ["pf1"], ["other-0"] = ["pf9"], ["R-1"] = ["pf0"] };
+
+        var chosen = alias.WithChosenProviders(mapping);
+
+        Assert.Equal("pf1,pf0", chosen.Specs[0]["rp_uuids"]);
+        Assert.Equal("8086", chosen.Specs[0]["vendor_id"]);
+        Assert.False(alias.Specs[0].ContainsKey("rp_uuids"));
+        var port = Port("P");
+        Assert.Same(port, port.WithChosenProviders(mapping));
+    }
+
+    [Fact]
+    public void PM28_PhysnetDevicesHaveNoProvider_SoAPlacementAllocationNeverUsesThem()
+    {
+        var host = new PciHostBuilder()
+            .WithSpec("""{"vendor_id": "8086", "product_id": "1515", "physical_network": "physnet1"}""")
+            .WithSpec("""{"vendor_id": "8086", "product_id": "1516"}""")
+            .WithPfAndVfs("0000:01:00.0", 1, vfProduct: "1515")
+            .WithPfAndVfs("0000:02:00.0", 1, vfProduct: "1516");
+        var anyVf = Alias("R", 1, ("vendor_id", "8086"), ("dev_type", "type-VF"));
+        var withoutPlacement = host.Build().Pools.Consume([anyVf with { Count = 2 }]);
+        Assert.Contains(withoutPlacement, pick => pick.Device.Address == "0000:01:10.1");
+
+        var tracker = host.Build();
+        var view = PciPlacementView.Build("cmp", host.ParseSpecs(), tracker.Devices, NovaRelease.Latest);
+        PciPlacementPlan.Create(view, PlacementState.Empty, () => "vf-provider", []).RecordProviders(tracker.Pools);
+        var placed = anyVf.WithChosenProviders(new Dictionary<string, IReadOnlyList<string>> { ["R-0"] = ["vf-provider"] });
+        Assert.Equal("0000:02:10.1", Assert.Single(tracker.Pools.Consume([placed])).Device.Address);
+        Assert.Throws<PciException>(() => tracker.Pools.Consume([placed]));
+        Assert.Null(tracker.Devices.Single(d => d.Address == "0000:01:10.1").ProviderUuid);
     }
 }
