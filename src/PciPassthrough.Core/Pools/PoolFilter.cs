@@ -12,7 +12,10 @@ namespace PciPassthrough.Core.Pools;
 /// </summary>
 internal sealed class PoolFilter(IReadOnlyList<NumaCellSocket> hostCells)
 {
-    private const string ResourceClassKey = "resource_class", TraitsKey = "traits", RpUuidsKey = "rp_uuids";
+    /// <summary>The spec-map key holding the providers chosen for an alias request (06 PM-27).</summary>
+    public const string RpUuidsKey = "rp_uuids";
+
+    private const string ResourceClassKey = "resource_class", TraitsKey = "traits";
     private const string TrueWord = "true", FalseWord = "false";
 
     /// <summary>Runs the pipeline; the kept pools are compacted to the front of <paramref name="pools"/>.</summary>

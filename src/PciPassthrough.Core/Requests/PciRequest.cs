@@ -1,3 +1,5 @@
+using PciPassthrough.Core.Pools;
+
 namespace PciPassthrough.Core.Requests;
 
 /// <summary>
@@ -26,4 +28,21 @@ public sealed record PciRequest
 
     /// <summary>03 RQ-2: the source is the port when there is no alias name.</summary>
     public bool IsFromPort => AliasName is null;
+
+    /// <summary>
+    /// 06 PM-27: once the host is chosen, an alias request's first spec map records the providers Placement gave its
+    /// groups (<c>rp_uuids</c>, comma-joined in mapping order), so the compute consumes from exactly those (04 PL-20).
+    /// Port requests are returned unchanged.
+    /// </summary>
+    public PciRequest WithChosenProviders(IEnumerable<KeyValuePair<string, IReadOnlyList<string>>> mapping)
+    {
+        var providers = PoolFilter.RpUuidsOf(this, mapping);
+        if (IsFromPort || providers.Count == 0)
+        {
+            return this;
+        }
+
+        var first = new Dictionary<string, string?>(Specs[0]) { [PoolFilter.RpUuidsKey] = string.Join(',', providers) };
+        return this with { Specs = [first, .. Specs.Skip(1)] };
+    }
 }
