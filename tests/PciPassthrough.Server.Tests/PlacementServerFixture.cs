@@ -4,16 +4,19 @@ using Microsoft.AspNetCore.Builder;
 namespace PciPassthrough.Server.Tests;
 
 /// <summary>A real server: Kestrel on 127.0.0.1 with a free port, a SQLite file in a fresh temp directory.</summary>
-public sealed class PlacementServerFixture : IAsyncLifetime
+public class PlacementServerFixture : IAsyncLifetime
 {
     private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), $"pcictl-placement-{Guid.NewGuid():N}");
     private WebApplication? _app;
 
     public Uri BaseAddress { get; private set; } = null!;
 
+    /// <summary>The configured tokens (PA-4); none → noauth2 from loopback.</summary>
+    protected virtual IReadOnlyList<string>? AuthTokens => null;
+
     public async ValueTask InitializeAsync()
     {
-        _app = await PlacementServer.BuildAsync(new PlacementServerOptions("127.0.0.1:0", _dataDirectory), CancellationToken.None);
+        _app = await PlacementServer.BuildAsync(new PlacementServerOptions("127.0.0.1:0", _dataDirectory, AuthTokens: AuthTokens), CancellationToken.None);
         await _app.StartAsync();
         BaseAddress = new Uri(_app.BoundAddress(), "/placement/");
     }
@@ -34,6 +37,7 @@ public sealed class PlacementServerFixture : IAsyncLifetime
 
     public async ValueTask DisposeAsync()
     {
+        GC.SuppressFinalize(this);
         if (_app is not null)
         {
             await _app.StopAsync();
