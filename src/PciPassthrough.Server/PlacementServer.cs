@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.EntityFrameworkCore;
 using PciPassthrough.Server.Persistence;
 using PciPassthrough.Server.Placement;
 
@@ -10,7 +9,7 @@ namespace PciPassthrough.Server;
 /// <c>/placement</c>.</summary>
 public static class PlacementServer
 {
-    /// <summary>Builds the app and creates the schema; the caller runs it.</summary>
+    /// <summary>Builds the app and migrates the database to the newest schema; the caller runs it.</summary>
     public static async Task<WebApplication> BuildAsync(PlacementServerOptions options, CancellationToken cancellationToken)
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -18,29 +17,14 @@ public static class PlacementServer
         builder.Logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Services.AddSingleton(options);
-        builder.Services.AddDbContext<PlacementDb>(db =>
-        {
-            if (options.UsesPostgres)
-            {
-                db.UseNpgsql(options.ConnectionString);
-            }
-            else
-            {
-                db.UseSqlite(options.ConnectionString);
-            }
-        });
+        builder.Services.AddPlacementDb(options);
 
         var app = builder.Build();
         await using (var scope = app.Services.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<PlacementDb>();
             Directory.CreateDirectory(options.DataDirectory);
-            await db.Database.EnsureCreatedAsync(cancellationToken);
-            if (!options.UsesPostgres)
-            {
-                // WAL lets readers run beside the single writer; writers still serialise on SQLite's write lock.
-                await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
-            }
+            await db.MigrateAsync(cancellationToken);
         }
 
         app.UseMiddleware<PlacementMiddleware>();

@@ -3,17 +3,33 @@ using Microsoft.AspNetCore.Builder;
 
 namespace PciPassthrough.Server.Tests;
 
-/// <summary>A real server: Kestrel on 127.0.0.1 with a free port, a SQLite file in a fresh temp directory.</summary>
+/// <summary>A real server: Kestrel on 127.0.0.1 with a free port, by default on a SQLite file in a fresh temp
+/// directory; <see cref="StartAsync"/> starts one on another database (a replica of a shared PostgreSQL).</summary>
 public sealed class PlacementServerFixture : IAsyncLifetime
 {
     private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), $"pcictl-placement-{Guid.NewGuid():N}");
+    private readonly string? _database;
     private WebApplication? _app;
+
+    public PlacementServerFixture()
+    {
+    }
+
+    private PlacementServerFixture(string database) => _database = database;
 
     public Uri BaseAddress { get; private set; } = null!;
 
+    /// <summary>A started server on <paramref name="database"/> (a connection string); dispose it to stop it.</summary>
+    public static async Task<PlacementServerFixture> StartAsync(string database)
+    {
+        var server = new PlacementServerFixture(database);
+        await server.InitializeAsync();
+        return server;
+    }
+
     public async ValueTask InitializeAsync()
     {
-        _app = await PlacementServer.BuildAsync(new PlacementServerOptions("127.0.0.1:0", _dataDirectory), CancellationToken.None);
+        _app = await PlacementServer.BuildAsync(new PlacementServerOptions("127.0.0.1:0", _dataDirectory, _database), CancellationToken.None);
         await _app.StartAsync();
         BaseAddress = new Uri(_app.BoundAddress(), "/placement/");
     }
@@ -41,6 +57,9 @@ public sealed class PlacementServerFixture : IAsyncLifetime
         }
 
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(_dataDirectory, recursive: true);
+        if (Directory.Exists(_dataDirectory))
+        {
+            Directory.Delete(_dataDirectory, recursive: true);
+        }
     }
 }

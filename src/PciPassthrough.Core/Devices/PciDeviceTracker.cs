@@ -12,9 +12,10 @@ namespace PciPassthrough.Core.Devices;
 /// </summary>
 public sealed class PciDeviceTracker
 {
-    private readonly List<TrackedDevice> _devices = [];
+    private readonly SegmentedList<TrackedDevice> _devices = [];
 
-    // the current report by address during a sync; kept between syncs so a periodic sync allocates no large table
+    // the reported records of tracked addresses during a sync; kept between syncs so a periodic sync allocates no
+    // large table
     private readonly Dictionary<string, MatchedPciDevice> _reported = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<TrackedDevice>> _claims = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<TrackedDevice>> _allocations = new(StringComparer.Ordinal);
@@ -95,23 +96,40 @@ public sealed class PciDeviceTracker
     /// still there are updated (or their new record deferred while in use), new ones are added in reported order and
     /// pooled; then the tree is rebuilt.
     /// </summary>
-    /// <param name="reported">The reported devices that match a spec, in the hypervisor's order.</param>
-    public DeviceSyncResult Sync(IReadOnlyList<MatchedPciDevice> reported)
+    /// <param name="reported">The reported devices that match a spec, in the hypervisor's order; read once, so a
+    /// caller can stream them instead of building a large list.</param>
+    public DeviceSyncResult Sync(IEnumerable<MatchedPciDevice> reported)
     {
         ArgumentNullException.ThrowIfNull(reported);
-        List<TrackedDevice> updated = [], deferred = [], removed = [], held = [], added = [];
+        SegmentedList<TrackedDevice> updated = [], deferred = [], removed = [], held = [], added = [];
         List<string> warnings = [];
-        if (_devices.Count == 0)
+        var tracked = _devices.Count;
+        HashSet<string>? newAddresses = null;
+        string? lastNew = null;
+        foreach (var device in reported)
         {
-            // a compute's first sync: every device is new
-            _devices.Capacity = reported.Count;
-            added.Capacity = reported.Count;
-        }
+            // the first report of an address counts; tracked addresses (removed ones too, until saved) are not new
+            var address = device.Record.Address;
+            if (LowerBound(address, tracked) is var at && at < tracked
+                && string.Equals(_devices[at].Address, address, StringComparison.Ordinal))
+            {
+                _reported.TryAdd(address, device);
+                continue;
+            }
 
-        foreach (var device in _devices.Count == 0 ? [] : reported)
-        {
-            // the first report of an address counts
-            _reported.TryAdd(device.Record.Address, device);
+            // discovery reports in address order, where nothing repeats: only another order needs a set (no large
+            // table on a compute's first sync)
+            if (newAddresses is not null || (lastNew is not null && string.CompareOrdinal(address, lastNew) <= 0))
+            {
+                newAddresses ??= added.Select(d => d.Address).ToHashSet(StringComparer.Ordinal);
+                if (!newAddresses.Add(address))
+                {
+                    continue;
+                }
+            }
+
+            lastNew = address;
+            added.Add(new TrackedDevice(device.Record, device.Spec));
         }
 
         foreach (var device in _devices)
@@ -142,35 +160,10 @@ public sealed class PciDeviceTracker
         }
 
         _reported.Clear();
-        var tracked = _devices.Count;
-        HashSet<string>? newAddresses = null;
-        string? lastNew = null;
-        foreach (var device in reported)
+        foreach (var device in added)
         {
-            // tracked addresses (removed ones too, until saved) are not new; the first report of a new one counts
-            var address = device.Record.Address;
-            if (LowerBound(address, tracked) is var at && at < tracked
-                && string.Equals(_devices[at].Address, address, StringComparison.Ordinal))
-            {
-                continue;
-            }
-
-            // discovery reports in address order, where nothing repeats: only another order needs a set (no large
-            // table on a compute's first sync)
-            if (newAddresses is not null || (lastNew is not null && string.CompareOrdinal(address, lastNew) <= 0))
-            {
-                newAddresses ??= added.Select(d => d.Address).ToHashSet(StringComparer.Ordinal);
-                if (!newAddresses.Add(address))
-                {
-                    continue;
-                }
-            }
-
-            lastNew = address;
-            var newDevice = new TrackedDevice(device.Record, device.Spec);
-            _devices.Add(newDevice);
-            Pools.Add(newDevice);
-            added.Add(newDevice);
+            _devices.Add(device);
+            Pools.Add(device);
         }
 
         BuildTree();

@@ -4,13 +4,15 @@ namespace PciPassthrough.Core.PlacementApi;
 /// <c>GET /allocation_candidates</c> without Placement's enumeration blow-up (08 §11, §15).
 /// <para>Algorithm. Per root provider (a host), the request becomes a list of <em>slots</em>: one per class of the
 /// unsuffixed group (PA-44: each class from one provider of the tree) and one per suffixed group (PA-43: one
-/// provider for all its classes). Each slot's choices are computed once per tree with every per-provider rule
-/// already applied (fit PA-42, traits, forbidden traits, aggregates, in_tree), so an empty slot rejects the host
-/// at once. A depth-first walk then picks one choice per slot and prunes a partial choice as soon as it breaks a
-/// rule that only combinations can break: <c>isolate</c> (two suffixed groups on one provider) and the merged
-/// amount per (provider, class) exceeding capacity or max_unit (PA-46). At a leaf only the unsuffixed group's
-/// required traits (a union over the providers it used) and, below 1.29, the one-provider-per-tree rule (PA-47)
-/// remain. Distinct leaves are distinct (allocations + mappings), so nothing needs deduplicating.</para>
+/// provider for all its classes; a resourceless group, ≥ 1.36, is a slot with no amounts). Each slot's choices are
+/// computed once per tree with every per-provider rule already applied (fit PA-42, traits, forbidden traits,
+/// aggregates, in_tree), so an empty slot rejects the host at once. A depth-first walk then picks one choice per
+/// slot and prunes a partial choice as soon as it breaks a rule that only combinations can break: <c>isolate</c>
+/// (two suffixed groups on one provider), a <c>same_subtree</c> set once its last group is placed (one of its
+/// providers must be an ancestor-or-self of all the others) and the merged amount per (provider, class)
+/// exceeding capacity or max_unit (PA-46). At a leaf only the unsuffixed group's required traits (a union over the
+/// providers it used) and, below 1.29, the one-provider-per-tree rule (PA-47) remain. Distinct leaves are
+/// distinct (allocations + mappings), so nothing needs deduplicating.</para>
 /// <para>Sharing providers (PA-45) of other trees join a tree's choices when they share an aggregate with one of
 /// its providers (not for a group limited by <c>in_tree</c>); a candidate must still use a provider of its own
 /// tree, so a request a sharing provider serves alone appears once, under the sharing provider's own tree.</para>
@@ -102,6 +104,7 @@ public static class AllocationCandidateGenerator
     private static IEnumerable<AllocationCandidate> Walk(PlacementSnapshot snapshot, CandidateQuery query, ProviderState root, List<Slot> slots)
     {
         var chosen = new ProviderState[slots.Count];
+        var subtreeChecks = SubtreeChecks(query, slots);
         var merged = new Dictionary<(string Provider, string Class), long>();
         var next = new int[slots.Count];
         var depth = 0;
@@ -123,12 +126,10 @@ public static class AllocationCandidateGenerator
             var placed = false;
             while (next[depth] < slot.Choices.Count && !placed)
             {
-                var provider = slot.Choices[next[depth]++];
-                placed = Allowed(query, slots, chosen, depth, provider) && Claim(slot, provider, merged);
-                if (placed)
-                {
-                    chosen[depth] = provider;
-                }
+                chosen[depth] = slot.Choices[next[depth]++];
+                placed = Allowed(query, slots, chosen, depth)
+                    && subtreeChecks[depth].All(members => InOneSubtree(snapshot, members.Select(i => chosen[i])))
+                    && Claim(slot, chosen[depth], merged);
             }
 
             if (placed)
@@ -151,10 +152,51 @@ public static class AllocationCandidateGenerator
     }
 
     /// <summary>PA-46 isolate: suffixed groups never share a provider (the unsuffixed group may overlap).</summary>
-    private static bool Allowed(CandidateQuery query, List<Slot> slots, ProviderState[] chosen, int depth, ProviderState provider) =>
+    private static bool Allowed(CandidateQuery query, List<Slot> slots, ProviderState[] chosen, int depth) =>
         !query.Isolate || slots[depth].Group.IsUnsuffixed
         || !Enumerable.Range(0, depth).Any(i => !slots[i].Group.IsUnsuffixed && slots[i].Group != slots[depth].Group
-            && chosen[i].Uuid == provider.Uuid);
+            && chosen[i].Uuid == chosen[depth].Uuid);
+
+    /// <summary>PA-46 <c>same_subtree</c>: per depth, the slot indices of each set whose last group sits there.</summary>
+    private static List<int[]>[] SubtreeChecks(CandidateQuery query, List<Slot> slots)
+    {
+        var checks = new List<int[]>[slots.Count];
+        for (var depth = 0; depth < slots.Count; depth++)
+        {
+            checks[depth] = [];
+        }
+
+        foreach (var set in query.SameSubtrees)
+        {
+            int[] members = [.. Enumerable.Range(0, slots.Count).Where(i => set.Contains(slots[i].Group.Suffix))];
+            if (members.Length > 1)
+            {
+                checks[members[^1]].Add(members);
+            }
+        }
+
+        return checks;
+    }
+
+    /// <summary>PA-46 <c>same_subtree</c>: one of the providers is an ancestor-or-self of all of them.</summary>
+    private static bool InOneSubtree(PlacementSnapshot snapshot, IEnumerable<ProviderState> providers)
+    {
+        var distinct = providers.DistinctBy(p => p.Uuid).ToList();
+        return distinct.Any(top => distinct.All(p => IsAncestorOrSelf(snapshot, top.Uuid, p)));
+    }
+
+    private static bool IsAncestorOrSelf(PlacementSnapshot snapshot, string ancestor, ProviderState provider)
+    {
+        for (var current = provider; current.Uuid != ancestor; current = snapshot.Providers[current.ParentUuid])
+        {
+            if (current.ParentUuid is null)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 
     /// <summary>PA-46: adds the slot's amounts to the merged totals when they still fit capacity and max_unit.</summary>
     private static bool Claim(Slot slot, ProviderState provider, Dictionary<(string, string), long> merged)
@@ -211,9 +253,9 @@ public static class AllocationCandidateGenerator
         for (var i = 0; i < slots.Count; i++)
         {
             var provider = chosen[i].Uuid;
-            var amounts = allocations.TryGetValue(provider, out var existing) ? existing : allocations[provider] = new(StringComparer.Ordinal);
             foreach (var (resourceClass, amount) in slots[i].Amounts)
             {
+                var amounts = allocations.TryGetValue(provider, out var existing) ? existing : allocations[provider] = new(StringComparer.Ordinal);
                 amounts[resourceClass] = amounts.GetValueOrDefault(resourceClass) + amount;
             }
 

@@ -67,7 +67,7 @@ public sealed record HostInventory(
         var cells = discovery.Records.Where(r => r.NumaNode is not null).Select(r => r.NumaNode!.Value).Distinct()
             .Order().Select(node => new NumaCellSocket(node, null)).ToList();
         var tracker = new PciDeviceTracker(NovaRelease.Latest, cells);
-        var sync = tracker.Sync([.. matches.Where(m => m.Match.IsMatch).Select(m => new MatchedPciDevice(m.Record, m.Match.Spec!))]);
+        var sync = tracker.Sync(matches.Where(m => m.Match.IsMatch).Select(m => new MatchedPciDevice(m.Record, m.Match.Spec!)));
         var tracked = tracker.Devices.ToDictionary(d => d.Address, StringComparer.Ordinal);
         var devices = discovery.Functions.Zip(matches, (function, m) => new InventoryDevice(
             function,

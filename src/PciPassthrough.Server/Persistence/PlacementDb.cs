@@ -3,8 +3,9 @@ using Microsoft.EntityFrameworkCore;
 namespace PciPassthrough.Server.Persistence;
 
 /// <summary>The Placement store. Provider and consumer generations are concurrency tokens: an UPDATE that finds
-/// another generation than the one it read fails, so two writers (or two replicas) never both succeed.</summary>
-public sealed class PlacementDb(DbContextOptions<PlacementDb> options) : DbContext(options)
+/// another generation than the one it read fails, so two writers (or two replicas) never both succeed. One subclass
+/// per engine, because EF Core keys each set of migrations by context type.</summary>
+public abstract class PlacementDb(DbContextOptions options) : DbContext(options)
 {
     public DbSet<ProviderRow> Providers => Set<ProviderRow>();
     public DbSet<InventoryRow> Inventories => Set<InventoryRow>();

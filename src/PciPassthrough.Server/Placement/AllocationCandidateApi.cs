@@ -188,6 +188,11 @@ public static partial class AllocationCandidateApi
                 return version.AtLeast(35);
             }
 
+            if (key is "same_subtree")
+            {
+                return version.AtLeast(36);
+            }
+
             foreach (var (prefix, since) in new[] { ("resources", 10), ("required", 17), ("member_of", 21), ("in_tree", 31) })
             {
                 if (key.StartsWith(prefix, StringComparison.Ordinal) && version.AtLeast(since))
@@ -209,21 +214,18 @@ public static partial class AllocationCandidateApi
             return false;
         });
 
-        var groups = new List<RequestGroup>();
-        foreach (var suffix in suffixes.Prepend(""))
+        var sameSubtrees = SameSubtrees(query["same_subtree"]);
+        if (!version.AtLeast(36))
         {
-            if (!query.TryGetValue("resources" + suffix, out var resourcesText))
-            {
-                if (query.ContainsKey("required" + suffix) || query.ContainsKey("member_of" + suffix) || query.ContainsKey("in_tree" + suffix))
-                {
-                    throw PlacementException.BadRequest(
-                        $"All traits parameters, member_of and in_tree must be associated with resources. Found the following orphaned parameters: suffix '{suffix}'");
-                }
+            CheckOrphans(query, suffixes);
+        }
 
-                continue;
-            }
-
-            var resources = QueryParser.Resources(resourcesText.ToString(), "resources" + suffix);
+        var groups = new List<RequestGroup>();
+        foreach (var suffix in suffixes.Prepend("").Where(s => _groupKeys.Any(prefix => query.ContainsKey(prefix + s))))
+        {
+            var resources = query.TryGetValue("resources" + suffix, out var resourcesText)
+                ? QueryParser.Resources(resourcesText.ToString(), "resources" + suffix)
+                : [];
             foreach (var resourceClass in resources.Keys)
             {
                 await db.RequireResourceClassAsync(resourceClass, cancellationToken);
@@ -249,9 +251,15 @@ public static partial class AllocationCandidateApi
                 QueryParser.MemberOf(query["member_of" + suffix], version, "member_of" + suffix), inTreeRoot));
         }
 
-        if (groups.Count == 0)
+        if (version.AtLeast(36))
         {
-            throw PlacementException.BadRequest("At least one \"resources\" or \"resources{N}\" parameter is required.");
+            CheckSameSubtrees(groups, sameSubtrees);
+        }
+        else if (groups.Count == 0)
+        {
+            throw PlacementException.BadRequest(version.AtLeast(25)
+                ? "At least one request group (`resources` or `resources{$S}`) is required."
+                : "'resources' is a required property");
         }
 
         var policy = query["group_policy"].FirstOrDefault();
@@ -277,8 +285,84 @@ public static partial class AllocationCandidateApi
         return new CandidateQuery(groups, policy == "isolate", limit, version.AtLeast(29))
         {
             RootRequired = await RootRequiredAsync(query["root_required"], version, db, cancellationToken),
+            SameSubtrees = sameSubtrees,
         };
     }
+
+    private static readonly string[] _groupKeys = ["resources", "required", "member_of", "in_tree"];
+
+    /// <summary>PA-41 below 1.36: every group needs resources; Placement names the orphaned trait keys first, then
+    /// the member_of ones.</summary>
+    private static void CheckOrphans(IQueryCollection query, SortedSet<string> suffixes)
+    {
+        var resourceless = suffixes.Prepend("").Where(s => !query.ContainsKey("resources" + s)).ToList();
+        var orphanedTraits = resourceless.Where(s => query.ContainsKey("required" + s)).Select(s => "required" + s).ToList();
+        if (orphanedTraits.Count > 0)
+        {
+            throw PlacementException.BadRequest("All traits parameters must be associated with resources.  " +
+                $"Found the following orphaned traits keys: {string.Join(", ", orphanedTraits)}");
+        }
+
+        var orphanedAggregates = resourceless.Where(s => query.ContainsKey("member_of" + s)).Select(s => "member_of" + s).ToList();
+        if (orphanedAggregates.Count > 0)
+        {
+            throw PlacementException.BadRequest("All member_of parameters must be associated with resources. " +
+                $"Found the following orphaned member_of keys: {string.Join(", ", orphanedAggregates)}");
+        }
+
+        if (resourceless.Any(s => query.ContainsKey("in_tree" + s)))
+        {
+            throw PlacementException.BadRequest("All request groups must specify resources.");
+        }
+    }
+
+    /// <summary><c>same_subtree=_A,_B</c> (1.36): each value one set of suffixes, never the unsuffixed group.</summary>
+    private static List<IReadOnlySet<string>> SameSubtrees(StringValues values)
+    {
+        var sets = new List<IReadOnlySet<string>>();
+        foreach (var value in values)
+        {
+            var set = (value ?? "").Split(',').Select(s => s.Trim()).ToHashSet(StringComparer.Ordinal);
+            if (set.Contains(""))
+            {
+                throw PlacementException.BadRequest("Empty string (unsuffixed group) can not be specified in `same_subtree` ",
+                    ErrorCodes.BadValue);
+            }
+
+            sets.Add(set);
+        }
+
+        return sets;
+    }
+
+    /// <summary>PA-41 from 1.36: some group has resources (<c>missing_value</c>), every resourceless group is in a
+    /// <c>same_subtree</c> set and every suffix there names a group (<c>bad_value</c>).</summary>
+    private static void CheckSameSubtrees(List<RequestGroup> groups, List<IReadOnlySet<string>> sameSubtrees)
+    {
+        if (groups.All(g => g.Resources.Count == 0))
+        {
+            throw PlacementException.BadRequest("There must be at least one resources or resources[$S] parameter.",
+                ErrorCodes.MissingValue);
+        }
+
+        var inSubtrees = sameSubtrees.SelectMany(set => set).ToHashSet(StringComparer.Ordinal);
+        var loose = groups.Where(g => g.Resources.Count == 0 && !inSubtrees.Contains(g.Suffix)).Select(g => g.Suffix).ToList();
+        if (loose.Count > 0)
+        {
+            throw PlacementException.BadRequest("Resourceless suffixed group request should be specified in `same_subtree` " +
+                $"query param: bad group(s) - {PythonList(loose)}.", ErrorCodes.BadValue);
+        }
+
+        var unknown = inSubtrees.Where(s => !groups.Any(g => g.Suffix == s)).Order(StringComparer.Ordinal).ToList();
+        if (unknown.Count > 0)
+        {
+            throw PlacementException.BadRequest($"Real suffixes should be specified in `same_subtree`: {PythonList(unknown)} " +
+                $"not found in {PythonList(groups.Select(g => g.Suffix))}.", ErrorCodes.BadValue);
+        }
+    }
+
+    /// <summary>Placement prints suffix lists as Python does; clients may match on it.</summary>
+    private static string PythonList(IEnumerable<string> items) => $"[{string.Join(", ", items.Select(i => $"'{i}'"))}]";
 
     /// <summary><c>root_required=T,!F</c>: given once (else <c>duplicate_key</c>), no <c>in:</c>.</summary>
     private static async Task<TraitFilter> RootRequiredAsync(StringValues values, Microversion version,

@@ -107,7 +107,7 @@ public sealed class AllocationCandidateTests(CandidateHostFixture host) : IClass
 
     [Theory]
     [InlineData("resources=VCPU:1&resources1=PCPU:1&resources2=PCPU:1", "group_policy")] // example 17
-    [InlineData("required=CUSTOM_PHYSNET_A", "orphaned")]
+    [InlineData("required=CUSTOM_PHYSNET_A", "There must be at least one resources")]
     [InlineData("resources=CUSTOM_NOPE:1", "No such resource class")]
     [InlineData("resources=VCPU:1&required=CUSTOM_NOPE", "No such trait")]
     [InlineData("resources=VCPU:0", "Badly formed resources")]

@@ -1,0 +1,19 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace PciPassthrough.Server.Persistence;
+
+/// <summary>The shared store of several replicas. Its migrations are under <c>Migrations/Postgres</c>.</summary>
+public sealed class PostgresPlacementDb(DbContextOptions<PostgresPlacementDb> options) : PlacementDb(options)
+{
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        base.OnModelCreating(modelBuilder);
+
+        // Byte order, as SQLite compares: names and UUIDs sort the same on both engines, whatever the server's locale.
+        foreach (var property in modelBuilder.Model.GetEntityTypes().SelectMany(e => e.GetProperties())
+                     .Where(p => p.ClrType == typeof(string)))
+        {
+            property.SetCollation("C");
+        }
+    }
+}
