@@ -1,0 +1,168 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using PciPassthrough.Core;
+using PciPassthrough.Core.Devices;
+using PciPassthrough.Core.Placement;
+using PciPassthrough.Host.Placement;
+using PciPassthrough.Testing.Devices;
+using static PciPassthrough.Testing.Devices.PciRecords;
+
+namespace PciPassthrough.Server.Tests.Placement;
+
+/// <summary>
+/// Nova's side of PCI in Placement (06 PM-16…PM-22) against our own server: the compute's <see cref="PlacementReporter"/>
+/// writes the provider tree Core plans, heals allocations, keeps one-time-use devices reserved, and survives a
+/// concurrent writer.
+/// </summary>
+public sealed class PciReportTests(PlacementServerFixture server) : IClassFixture<PlacementServerFixture>
+{
+    private static PciHostBuilder NicHost() => new PciHostBuilder().WithReportInPlacement()
+        .WithSpec("""{"vendor_id": "8086", "product_id": "1515", "traits": "fast"}""")
+        .WithSpec("""{"vendor_id": "dead", "one_time_use": "true"}""")
+        .WithPfAndVfs("0000:81:00.0", 2)
+        .With(Plain("0000:71:00.0", "dead", "beef"));
+
+    private HttpClient Http(DelegatingHandler? handler = null)
+    {
+        var http = handler is null ? new HttpClient() : new HttpClient(handler);
+        http.BaseAddress = server.BaseAddress;
+        http.DefaultRequestHeaders.Add("x-auth-token", "admin");
+        return http;
+    }
+
+    private static Task<PlacementReport> ReportAsync(HttpClient http, string host, PciHostBuilder builder, PciDeviceTracker tracker)
+    {
+        var view = PciPlacementView.Build(host, builder.ParseSpecs(), tracker.Devices, NovaRelease.Latest);
+        return new PlacementReporter(http).ReportAsync(host, view, tracker.Pools, [], TestContext.Current.CancellationToken);
+    }
+
+    private async Task<JsonObject> ProviderAsync(PlacementClient client, string name)
+    {
+        var found = (await client.GetAsync($"resource_providers?name={name}")).Json["resource_providers"]!.AsArray();
+        return Assert.Single(found)!.AsObject();
+    }
+
+    [Fact]
+    public async Task PM18_FirstReport_CreatesTheTreeAndGivesEachPoolItsProvider()
+    {
+        using var http = Http();
+        using var client = server.Client();
+        var builder = NicHost();
+        var tracker = builder.Build();
+
+        var report = await ReportAsync(http, "report-a", builder, tracker);
+
+        var vfParent = await ProviderAsync(client, "report-a_0000:81:00.0");
+        ((string?)vfParent["parent_provider_uuid"]).ShouldBe(report.ComputeNodeUuid);
+        var inventory = (await client.GetAsync($"resource_providers/{vfParent["uuid"]}/inventories")).Json["inventories"]!;
+        ((int)inventory["CUSTOM_PCI_8086_1515"]!["total"]!).ShouldBe(2);
+        ((int)inventory["CUSTOM_PCI_8086_1515"]!["max_unit"]!).ShouldBe(2);
+        var traits = (await client.GetAsync($"resource_providers/{vfParent["uuid"]}/traits")).Json["traits"]!.AsArray()
+            .Select(t => (string)t!).Order();
+        traits.ShouldBe(["COMPUTE_MANAGED_PCI_DEVICE", "CUSTOM_FAST", "OWNER_NOVA"]);
+        tracker.Pools.Pools.ShouldAllBe(p => p.RpUuid != null);
+        report.Rounds.ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task PM17_ConfigurationEmptied_ProvidersDeleted()
+    {
+        using var http = Http();
+        using var client = server.Client();
+        var builder = NicHost();
+        var tracker = builder.Build();
+        await ReportAsync(http, "report-b", builder, tracker);
+
+        tracker.Sync([]);
+        var report = await ReportAsync(http, "report-b", builder, tracker);
+
+        report.Plan.DeletedProviders.Order().ShouldBe(["report-b_0000:71:00.0", "report-b_0000:81:00.0"]);
+        var left = (await client.GetAsync($"resource_providers?in_tree={report.ComputeNodeUuid}")).Json["resource_providers"]!.AsArray();
+        left.Select(p => (string)p!["name"]!).ShouldBe(["report-b"]);
+    }
+
+    [Fact]
+    public async Task PM21_AnOwnerMissingItsPciAllocation_IsHealedWithoutLosingTheRest()
+    {
+        using var http = Http();
+        using var client = server.Client();
+        var builder = NicHost();
+        var tracker = builder.Build();
+        var first = await ReportAsync(http, "report-c", builder, tracker);
+        await client.SetInventoryAsync(first.ComputeNodeUuid, ("VCPU", 8));
+        var instance = PlacementSetup.NewUuid();
+        (await client.PutAsync($"allocations/{instance}", PlacementSetup.Allocation(null, (first.ComputeNodeUuid, "VCPU", 2))))
+            .Status.ShouldBe(HttpStatusCode.NoContent);
+
+        tracker.Find("0000:81:10.1")!.Allocate(instance);
+        var report = await ReportAsync(http, "report-c", builder, tracker);
+
+        report.Plan.AllocationsChanged.ShouldBeTrue();
+        report.Rounds.ShouldBe(1);
+        var vfParent = (string)(await ProviderAsync(client, "report-c_0000:81:00.0"))["uuid"]!;
+        var healed = (await client.GetAsync($"allocations/{instance}")).Json;
+        ((int)healed["allocations"]![vfParent]!["resources"]!["CUSTOM_PCI_8086_1515"]!).ShouldBe(1);
+        ((int)healed["allocations"]![first.ComputeNodeUuid]!["resources"]!["VCPU"]!).ShouldBe(2);
+        ((string)healed["project_id"]!).ShouldBe("p1");
+    }
+
+    [Fact]
+    public async Task PM19_OneTimeUseDevice_ReservedOnceUsedAndNeverLoweredByTheCompute()
+    {
+        using var http = Http();
+        using var client = server.Client();
+        var builder = NicHost();
+        var tracker = builder.Build();
+        await ReportAsync(http, "report-d", builder, tracker);
+        var otu = (string)(await ProviderAsync(client, "report-d_0000:71:00.0"))["uuid"]!;
+        var device = tracker.Find("0000:71:00.0")!;
+
+        device.Allocate(PlacementSetup.NewUuid());
+        await ReportAsync(http, "report-d", builder, tracker);
+        var reserved = async () => (int)(await client.GetAsync($"resource_providers/{otu}/inventories"))
+            .Json["inventories"]!["CUSTOM_PCI_DEAD_BEEF"]!["reserved"]!;
+        (await reserved()).ShouldBe(1);
+
+        tracker.FreeInstance(device.InstanceId!);
+        device.Free();
+        await ReportAsync(http, "report-d", builder, tracker);
+        (await reserved()).ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task PM18_AConcurrentWriterBumpsAGeneration_TheRoundIsReadAgainAndSucceeds()
+    {
+        using var other = server.Client();
+        using var handler = new InterferingHandler(other) { InnerHandler = new HttpClientHandler() };
+        using var http = Http(handler);
+        var builder = NicHost();
+        var tracker = builder.Build();
+
+        var report = await ReportAsync(http, "report-e", builder, tracker);
+
+        handler.Interfered.ShouldBeTrue();
+        report.Rounds.ShouldBe(2);
+        var traits = (await other.GetAsync($"resource_providers/{tracker.Find("0000:71:00.0")!.ProviderUuid}/traits")).Json["traits"]!
+            .AsArray().Select(t => (string)t!);
+        traits.ShouldContain("HW_PCI_ONE_TIME_USE");
+    }
+
+    /// <summary>Before the first inventory write, another client changes that provider's traits, which bumps its
+    /// generation: the reporter's write then meets a stale generation (409 <c>placement.concurrent_update</c>).</summary>
+    private sealed class InterferingHandler(PlacementClient other) : DelegatingHandler
+    {
+        public bool Interfered { get; private set; }
+
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            if (!Interfered && request.Method == HttpMethod.Put && request.RequestUri!.AbsolutePath.EndsWith("/inventories", StringComparison.Ordinal))
+            {
+                Interfered = true;
+                var provider = request.RequestUri.AbsolutePath.Split('/')[^2];
+                await other.SetTraitsAsync(provider, "HW_NIC_SRIOV");
+            }
+
+            return await base.SendAsync(request, cancellationToken);
+        }
+    }
+}
