@@ -170,49 +170,37 @@ public static partial class AllocationCandidateApi
         CancellationToken cancellationToken)
     {
         var suffixPattern = version.AtLeast(33) ? Suffix133() : SuffixNumeric();
+        var groupKeys = _groupKeys.Zip(_groupKeySince).Where(k => version.AtLeast(k.Second)).Select(k => k.First).ToList();
         var suffixes = new SortedSet<string>(StringComparer.Ordinal);
         QueryParser.CheckKeys(query, key =>
         {
-            if (key is "limit")
+            var since = key switch
             {
-                return version.AtLeast(16);
+                "limit" => 16,
+                "group_policy" => 25,
+                "root_required" => 35,
+                "same_subtree" => 36,
+                _ => (int?)null,
+            };
+            if (since is { } keyed)
+            {
+                return version.AtLeast(keyed);
             }
 
-            if (key is "group_policy")
+            var prefix = groupKeys.FirstOrDefault(p => key.StartsWith(p, StringComparison.Ordinal));
+            var suffix = prefix is null ? null : key[prefix.Length..];
+            if (suffix is null || (suffix.Length > 0 && !(version.AtLeast(25) && suffixPattern.IsMatch(suffix))))
             {
-                return version.AtLeast(25);
+                return false;
             }
 
-            if (key is "root_required")
+            if (suffix.Length > 0)
             {
-                return version.AtLeast(35);
+                suffixes.Add(suffix);
             }
 
-            if (key is "same_subtree")
-            {
-                return version.AtLeast(36);
-            }
-
-            foreach (var (prefix, since) in new[] { ("resources", 10), ("required", 17), ("member_of", 21), ("in_tree", 31) })
-            {
-                if (key.StartsWith(prefix, StringComparison.Ordinal) && version.AtLeast(since))
-                {
-                    var suffix = key[prefix.Length..];
-                    if (suffix.Length == 0)
-                    {
-                        return true;
-                    }
-
-                    if (version.AtLeast(25) && suffixPattern.IsMatch(suffix))
-                    {
-                        suffixes.Add(suffix);
-                        return true;
-                    }
-                }
-            }
-
-            return false;
-        });
+            return true;
+        }, version.AtLeast(25) ? [.. groupKeys.Select(p => $"^{p}({(version.AtLeast(33) ? "[a-zA-Z0-9_-]{1,64}" : "[1-9][0-9]*")})?$")] : null);
 
         var sameSubtrees = SameSubtrees(query["same_subtree"]);
         if (!version.AtLeast(36))
@@ -265,7 +253,7 @@ public static partial class AllocationCandidateApi
         var policy = query["group_policy"].FirstOrDefault();
         if (policy is not (null or "none" or "isolate"))
         {
-            throw PlacementException.BadRequest($"Invalid query string parameters: group_policy must be 'none' or 'isolate', got '{policy}'");
+            throw PlacementException.BadRequest($"Invalid query string parameters: '{policy}' is not one of ['none', 'isolate']");
         }
 
         if (groups.Count(g => !g.IsUnsuffixed) > 1 && policy is null)
@@ -279,7 +267,7 @@ public static partial class AllocationCandidateApi
         {
             limit = int.TryParse(limitText[0], NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) && parsed >= 1
                 ? parsed
-                : throw PlacementException.BadRequest($"Invalid query string parameters: limit must be a positive integer, got '{limitText[0]}'");
+                : throw PlacementException.BadRequest($"Invalid query string parameters: '{limitText[0]}' does not match '^[1-9][0-9]*$'");
         }
 
         return new CandidateQuery(groups, policy == "isolate", limit, version.AtLeast(29))
@@ -290,6 +278,9 @@ public static partial class AllocationCandidateApi
     }
 
     private static readonly string[] _groupKeys = ["resources", "required", "member_of", "in_tree"];
+
+    /// <summary>The microversion each of <see cref="_groupKeys"/> arrived in (08 §11 table).</summary>
+    private static readonly int[] _groupKeySince = [10, 17, 21, 31];
 
     /// <summary>PA-41 below 1.36: every group needs resources; Placement names the orphaned trait keys first, then
     /// the member_of ones.</summary>

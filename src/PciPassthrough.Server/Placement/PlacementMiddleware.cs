@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Mime;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -110,9 +111,23 @@ public sealed class PlacementMiddleware(RequestDelegate next, PlacementServerOpt
             body["min_version"] = Microversion.Min.ToString();
         }
 
-        response.ContentType = MediaTypeNames.Application.Json;
-        await using var writer = new Utf8JsonWriter(response.Body);
-        new JsonObject { ["errors"] = new JsonArray(body) }.WriteTo(writer);
-        await writer.FlushAsync(http.RequestAborted);
+        var accept = http.Request.Headers.Accept.ToString();
+        if (AcceptsJson(accept))
+        {
+            response.ContentType = MediaTypeNames.Application.Json;
+            await using var writer = new Utf8JsonWriter(response.Body);
+            new JsonObject { ["errors"] = new JsonArray(body) }.WriteTo(writer);
+            await writer.FlushAsync(http.RequestAborted);
+            return;
+        }
+
+        // PA-2: a client that does not take JSON gets the error as HTML or plain text, as Placement's WSGI stack does.
+        var status = $"{error.Status} {ReasonPhrases.GetReasonPhrase(error.Status)}";
+        var html = accept.Contains(MediaTypeNames.Text.Html, StringComparison.OrdinalIgnoreCase);
+        response.ContentType = html ? MediaTypeNames.Text.Html : MediaTypeNames.Text.Plain;
+        await response.WriteAsync(html
+            ? $"<html>\n <head>\n  <title>{status}</title>\n </head>\n <body>\n  <h1>{status}</h1>\n  " +
+              $"{WebUtility.HtmlEncode(error.Message)}<br /><br />\n\n </body>\n</html>"
+            : $"{status}\n\n{error.Message}\n\n", http.RequestAborted);
     }
 }

@@ -8,15 +8,24 @@ namespace PciPassthrough.Server.Placement;
 /// <c>GET /allocation_candidates</c> (PA-8, PA-31, 08 §11).</summary>
 public static class QueryParser
 {
-    /// <summary>PA-8: every key must be one the route knows at this microversion.</summary>
-    public static void CheckKeys(IQueryCollection query, Func<string, bool> known)
+    /// <summary>PA-8: every key must be one the route knows at this microversion. The detail is worded as
+    /// Placement's JSON-schema check words it (clients and tests match on it): with <paramref name="patterns"/>
+    /// (a schema with pattern-named keys) "'k' does not match any of the regexes: …", else "Additional
+    /// properties are not allowed ('k' was unexpected)".</summary>
+    public static void CheckKeys(IQueryCollection query, Func<string, bool> known, IReadOnlyCollection<string>? patterns = null)
     {
-        var unknown = query.Keys.Where(key => !known(key)).ToList();
-        if (unknown.Count > 0)
+        var unknown = query.Keys.Where(key => !known(key)).Order(StringComparer.Ordinal).ToList();
+        if (unknown.Count == 0)
         {
-            throw PlacementException.BadRequest(
-                $"Invalid query string parameters: {string.Join(", ", unknown)} not allowed at this microversion");
+            return;
         }
+
+        var quoted = string.Join(", ", unknown.Select(key => $"'{key}'"));
+        var reason = patterns is { Count: > 0 }
+            ? $"{quoted} {(unknown.Count == 1 ? "does" : "do")} not match any of the regexes: " +
+              string.Join(", ", patterns.Order(StringComparer.Ordinal).Select(pattern => $"'{pattern}'"))
+            : $"Additional properties are not allowed ({quoted} {(unknown.Count == 1 ? "was" : "were")} unexpected)";
+        throw PlacementException.BadRequest($"Invalid query string parameters: {reason}");
     }
 
     /// <summary><c>RC:N,RC:N</c> with N ≥ 1, each class once.</summary>

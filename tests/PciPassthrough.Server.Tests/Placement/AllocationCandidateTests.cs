@@ -111,7 +111,7 @@ public sealed class AllocationCandidateTests(CandidateHostFixture host) : IClass
     [InlineData("resources=CUSTOM_NOPE:1", "No such resource class")]
     [InlineData("resources=VCPU:1&required=CUSTOM_NOPE", "No such trait")]
     [InlineData("resources=VCPU:0", "Badly formed resources")]
-    [InlineData("resources=VCPU:1&limit=0", "limit")]
+    [InlineData("resources=VCPU:1&limit=0", "does not match")]
     public async Task PA41_InvalidQueries_Are400(string query, string detail)
     {
         using var client = _server.Client();
@@ -143,5 +143,39 @@ public sealed class AllocationCandidateTests(CandidateHostFixture host) : IClass
         var answer = await CandidatesAsync("resources=VCPU:1", "1.10");
         var allocation = answer["allocation_requests"]!.AsArray().ShouldHaveSingleItem()!["allocations"]!.AsArray().Single()!;
         allocation["resource_provider"]!["uuid"]!.GetValue<string>().ShouldBe(_cn);
+    }
+
+    [Theory] // Placement's granular gabbit, error scenarios
+    [InlineData("1.24", "resources=MEMORY_MB:1024&resources1=VCPU:1", "Additional properties are not allowed ('resources1' was unexpected)")]
+    [InlineData("1.24", "resources=MEMORY_MB:1024&required2=HW_CPU_X86_AVX2", "'required2' was unexpected")]
+    [InlineData("1.24", "resources=VCPU:1&group_policy=isolate", "'group_policy' was unexpected")]
+    [InlineData("1.25", "resources01=VCPU:1", "'resources01' does not match any of the regexes")]
+    [InlineData("1.33", "resources1@=VCPU:1", "^member_of([a-zA-Z0-9_-]{1,64})?$")]
+    [InlineData("1.25", "resources=VCPU:1&group_policy=bogus", "'bogus' is not one of ['none', 'isolate']")]
+    [InlineData("1.25", "resources1=VCPU:1&resources2=VCPU:1",
+        "The \"group_policy\" parameter is required when specifying more than one \"resources{N}\" parameter.")]
+    [InlineData("1.25", "required=CUSTOM_NOPE&required1=CUSTOM_NOPE", "Found the following orphaned traits keys: required, required1")]
+    [InlineData("1.25", "member_of=5e08ea53-c4c6-448e-9334-ac4953de3cfa&member_of3=5e08ea53-c4c6-448e-9334-ac4953de3cfa",
+        "Found the following orphaned member_of keys: member_of, member_of3")]
+    [InlineData("1.25", "group_policy=isolate", "At least one request group (`resources` or `resources{$S}`) is required.")]
+    [InlineData("1.10", "limit=1&resources=VCPU:1", "'limit' was unexpected")]
+    [InlineData("1.16", "resources=VCPU:1&limit=0", "'0' does not match '^[1-9][0-9]*$'")]
+    public async Task PA8_PA41_QueryErrors_WordedAsPlacement(string version, string query, string detail)
+    {
+        using var client = _server.Client(version);
+        var response = await client.GetAsync($"allocation_candidates?{query}");
+        response.Status.ShouldBe(HttpStatusCode.BadRequest);
+        response.ErrorDetail.ShouldContain(detail);
+    }
+
+    [Theory]
+    [InlineData("resources1=SRIOV_NET_VF:9", 0)] // above capacity
+    [InlineData("resources1=SRIOV_NET_VF:8", Pfs)]
+    [InlineData("resources=VCPU:17", 0)]
+    public async Task PA42_FitIsCapacityOfEachProvider(string query, int expected)
+    {
+        var answer = await CandidatesAsync(query);
+        answer["allocation_requests"]!.AsArray().Count.ShouldBe(expected);
+        answer["provider_summaries"]!.AsObject().Count.ShouldBe(expected == 0 ? 0 : 1 + Pfs);
     }
 }

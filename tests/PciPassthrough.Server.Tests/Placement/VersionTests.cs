@@ -112,4 +112,70 @@ public sealed class VersionTests(PlacementServerFixture server) : IClassFixture<
         using var client = server.Client("1.15");
         (await client.GetAsync("resource_providers")).Headers.CacheControl!.NoCache.ShouldBeTrue();
     }
+
+    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string? accept, string? version,
+        HttpContent? content = null)
+    {
+        using var client = server.Client();
+        using var request = new HttpRequestMessage(method, path) { Content = content };
+        client.Http.DefaultRequestHeaders.Accept.Clear();
+        client.Http.DefaultRequestHeaders.Remove("OpenStack-API-Version");
+        if (accept is not null)
+        {
+            request.Headers.TryAddWithoutValidation("Accept", accept);
+        }
+
+        if (version is not null)
+        {
+            request.Headers.TryAddWithoutValidation("OpenStack-API-Version", version);
+        }
+
+        return await client.Http.SendAsync(request, TestContext.Current.CancellationToken);
+    }
+
+    [Theory]
+    [InlineData(null, HttpStatusCode.OK, "application/json")]
+    [InlineData("*/*", HttpStatusCode.OK, "application/json")]
+    [InlineData("text/plain", HttpStatusCode.NotAcceptable, "text/plain")]
+    [InlineData("text/html", HttpStatusCode.NotAcceptable, "text/html")]
+    public async Task PA2_AcceptDecidesJsonOr406(string? accept, HttpStatusCode expected, string contentType)
+    {
+        using var response = await SendAsync(HttpMethod.Get, "resource_providers", accept, "placement 1.20");
+        response.StatusCode.ShouldBe(expected);
+        response.Content.Headers.ContentType!.MediaType.ShouldBe(contentType);
+        if (expected == HttpStatusCode.NotAcceptable)
+        {
+            (await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)).ShouldContain("Only application/json is provided");
+        }
+    }
+
+    [Fact] // Placement's microversion gabbit: "other accept header bad version"
+    public async Task PA2_ErrorBodyFollowsAccept_Html()
+    {
+        using var response = await SendAsync(HttpMethod.Get, "", "text/html", "placement 0.5");
+        response.StatusCode.ShouldBe(HttpStatusCode.NotAcceptable);
+        response.Content.Headers.ContentType!.MediaType.ShouldBe("text/html");
+        (await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)).ShouldContain("Unacceptable version header: 0.5");
+    }
+
+    [Theory]
+    [InlineData(null, "placement 1.0")]
+    [InlineData("placement latest", "placement 1.39")]
+    [InlineData("compute 2.1, placement 1.20, placement 1.25, network 9.9", "placement 1.25")]
+    [InlineData("placement 1.14", "placement 1.14")]
+    public async Task PA10_PA14_VersionHeader_LastPlacementEntryWinsExactly(string? header, string echoed)
+    {
+        using var response = await SendAsync(HttpMethod.Get, "", "application/json", header);
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        string.Join(",", response.Headers.GetValues("openstack-api-version")).ShouldBe(echoed);
+    }
+
+    [Fact] // Placement's microversion gabbit: "error in application produces microversion headers"
+    public async Task PA3_PA12_PostToRoot_Is405WithVersionHeader()
+    {
+        using var content = new StringContent("<x/>", System.Text.Encoding.UTF8, "application/xml");
+        using var response = await SendAsync(HttpMethod.Post, "", "application/json", null, content);
+        response.StatusCode.ShouldBe(HttpStatusCode.MethodNotAllowed);
+        string.Join(",", response.Headers.GetValues("openstack-api-version")).ShouldBe("placement 1.0");
+    }
 }
