@@ -78,7 +78,7 @@ public sealed record HostInventory(
         try
         {
             // a compute's start: Placement holds nothing for it yet
-            var update = new PciPlacementReporter(HostName(root), conf.ReportInPlacement.Value, NewUuid)
+            var update = new PciPlacementUpdater(HostName(root), conf.ReportInPlacement.Value, NewUuid)
                 .Start(tracker, specs, PlacementState.Empty, []);
             return update is { View: { } view, Plan: { } plan } ? inventory with { Placement = new(view, plan) } : inventory;
         }

@@ -6,7 +6,7 @@ using static PciPassthrough.Testing.Devices.PciRecords;
 
 namespace PciPassthrough.Core.Tests.Placement;
 
-/// <summary>06 §8 one-time use and adjustment cases; healing (PM-21). Restart cases: <see cref="PciPlacementReporterTests"/>.</summary>
+/// <summary>06 §8 one-time use and adjustment cases; healing (PM-21). Restart cases: <see cref="PciPlacementUpdaterTests"/>.</summary>
 public sealed class PciPlacementPlanTests
 {
     private const string Host = "fake-node", PfProvider = "fake-node_0000:72:00.0", DeadBeef = "CUSTOM_PCI_DEAD_BEEF";

@@ -8,14 +8,14 @@ using static PciPassthrough.Testing.Devices.PciRecords;
 namespace PciPassthrough.Core.Tests.Placement;
 
 /// <summary>06 PM-1, PM-3, PM-22: start and periodic runs; the restart cases of 06 §8.</summary>
-public sealed class PciPlacementReporterTests
+public sealed class PciPlacementUpdaterTests
 {
     private const string Host = "fake-node", PfProvider = "fake-node_0000:81:00.0";
     private const string PfClass = "CUSTOM_PCI_8086_1528", VfClass = "CUSTOM_PCI_8086_1515";
 
     private int _uuids;
 
-    private PciPlacementReporter Reporter(bool reportInPlacement = true) => new(Host, reportInPlacement, () => $"uuid-{++_uuids}");
+    private PciPlacementUpdater Updater(bool reportInPlacement = true) => new(Host, reportInPlacement, () => $"uuid-{++_uuids}");
 
     /// <summary>A compute's state after one run, and the Placement it wrote.</summary>
     private sealed record Compute(PciDeviceTracker Tracker, DeviceSpecSet Specs, PciPlacementUpdate Update, PlacementState Placement);
@@ -29,7 +29,7 @@ public sealed class PciPlacementReporterTests
         var owners = allocated.Select(a => a.Owner).Distinct().ToDictionary(
             o => o, _ => (IReadOnlyDictionary<string, IReadOnlyDictionary<string, int>>)new Dictionary<string, IReadOnlyDictionary<string, int>>());
         var before = PlacementState.Empty with { Allocations = owners };
-        var update = Reporter().Start(tracker, specs, before, []);
+        var update = Updater().Start(tracker, specs, before, []);
         return new(tracker, specs, update, Written(update.Plan!, before));
     }
 
@@ -41,7 +41,7 @@ public sealed class PciPlacementReporterTests
         var tracker = PciDeviceTracker.Restore(NovaRelease.Latest, [], before.Tracker.Devices.Select(d => d.ToStored()),
             r => specs.Match(r).Spec);
         tracker.Sync(after.Matched(specs));
-        var update = Reporter().Start(tracker, specs, before.Placement, []);
+        var update = Updater().Start(tracker, specs, before.Placement, []);
         return new(tracker, specs, update, Written(update.Plan!, before.Placement));
     }
 
@@ -72,7 +72,7 @@ public sealed class PciPlacementReporterTests
     public void PM1_ReportingOff_NothingWritten()
     {
         var host = PfWithVfs("""{"product_id": "1515"}""", 2);
-        var update = Reporter(reportInPlacement: false).Start(host.Build(), host.ParseSpecs(), PlacementState.Empty, []);
+        var update = Updater(reportInPlacement: false).Start(host.Build(), host.ParseSpecs(), PlacementState.Empty, []);
         update.ShouldBe(PciPlacementUpdate.None);
     }
 
@@ -81,17 +81,17 @@ public sealed class PciPlacementReporterTests
     {
         var host = PfWithVfs("""{"product_id": "1515"}""", 2);
         var reported = Started(host).Placement;
-        var reporter = Reporter(reportInPlacement: false);
-        Should.Throw<PciException>(() => reporter.Start(host.Build(), host.ParseSpecs(), reported, []))
+        var updater = Updater(reportInPlacement: false);
+        Should.Throw<PciException>(() => updater.Start(host.Build(), host.ParseSpecs(), reported, []))
             .Error.Kind.ShouldBe(PciErrorKinds.PlacementPciException);
-        reporter.Periodic(host.Build(), host.ParseSpecs(), reported, []).Error!.Kind.ShouldBe(PciErrorKinds.PlacementPciException);
+        updater.Periodic(host.Build(), host.ParseSpecs(), reported, []).Error!.Kind.ShouldBe(PciErrorKinds.PlacementPciException);
     }
 
     [Fact]
     public void PM3_RefusalAtStart_StopsTheService()
     {
         var host = PfWithVfs("""{"vendor_id": "8086"}""", 1);
-        Should.Throw<PciException>(() => Reporter().Start(host.Build(), host.ParseSpecs(), PlacementState.Empty, []))
+        Should.Throw<PciException>(() => Updater().Start(host.Build(), host.ParseSpecs(), PlacementState.Empty, []))
             .Error.Kind.ShouldBe(PciErrorKinds.PlacementPciDependentDeviceException);
     }
 
@@ -100,7 +100,7 @@ public sealed class PciPlacementReporterTests
     {
         var host = PfWithVfs("""{"vendor_id": "8086"}""", 1);
         var tracker = host.Build();
-        var update = Reporter().Periodic(tracker, host.ParseSpecs(), PlacementState.Empty, []);
+        var update = Updater().Periodic(tracker, host.ParseSpecs(), PlacementState.Empty, []);
         (update.View, update.Plan, update.Error!.Kind).ShouldBe((null, null, PciErrorKinds.PlacementPciDependentDeviceException));
         tracker.Pools.Pools.ShouldAllBe(p => p.RpUuid == null);
     }
@@ -129,7 +129,7 @@ public sealed class PciPlacementReporterTests
                 ["I1"] = new Dictionary<string, IReadOnlyDictionary<string, int>>(),
             },
         };
-        var plan = Reporter().Periodic(compute.Tracker, compute.Specs, scheduledWithoutPci, []).Plan!;
+        var plan = Updater().Periodic(compute.Tracker, compute.Specs, scheduledWithoutPci, []).Plan!;
         plan.AllocationsChanged.ShouldBeTrue();
         plan.Allocations["I1"]["uuid-1"].ShouldBe(new Dictionary<string, int> { ["CUSTOM_PCI_DEAD_BEEF"] = 1 });
     }
@@ -192,7 +192,7 @@ public sealed class PciPlacementReporterTests
 
         compute.Tracker.FreeInstance("I1");
         var deleted = compute.Placement with { Allocations = PlacementState.Empty.Allocations };
-        var plan = Reporter().Periodic(compute.Tracker, compute.Specs, deleted, []).Plan!;
+        var plan = Updater().Periodic(compute.Tracker, compute.Specs, deleted, []).Plan!;
         (plan.DeletedProviders.Single(), plan.Providers.Count).ShouldBe((PfProvider, 0));
     }
 

@@ -13,7 +13,7 @@ namespace PciPassthrough.Core.Placement;
 /// <param name="hostName">The hypervisor hostname (PM-6).</param>
 /// <param name="reportInPlacement"><c>[pci] report_in_placement</c>.</param>
 /// <param name="newUuid">Makes the uuid of a new provider (PM-6).</param>
-public sealed class PciPlacementReporter(string hostName, bool reportInPlacement, Func<string> newUuid)
+public sealed class PciPlacementUpdater(string hostName, bool reportInPlacement, Func<string> newUuid)
 {
     /// <summary>06 PM-3 at service start: a refusal stops the service.</summary>
     /// <param name="tracker">The synced tracker.</param>
