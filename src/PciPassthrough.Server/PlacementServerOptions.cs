@@ -5,12 +5,13 @@ namespace PciPassthrough.Server;
 /// <param name="DataDirectory">Where the default SQLite file lives.</param>
 /// <param name="Database">A PostgreSQL connection string (<c>Host=…;Database=…</c>) or a SQLite one; null → the
 /// SQLite file under <paramref name="DataDirectory"/>.</param>
-/// <param name="AuthToken">The only accepted <c>x-auth-token</c>; null → <c>admin</c> from loopback only.</param>
+/// <param name="AuthTokens">The accepted <c>x-auth-token</c>s, each <c>TOKEN[:ROLE,…][@PROJECT]</c> (roles default
+/// to admin); none → Placement's noauth2 test mode from loopback only (PA-4, <c>PlacementCredentials</c>).</param>
 public sealed record PlacementServerOptions(
     string Listen = PlacementServerOptions.DefaultListen,
     string DataDirectory = ".",
     string? Database = null,
-    string? AuthToken = null)
+    IReadOnlyList<string>? AuthTokens = null)
 {
     public const string DefaultListen = "127.0.0.1:8780", DatabaseFileName = "placement.db";
 

@@ -5,7 +5,7 @@ namespace PciPassthrough.Server.Tests;
 
 /// <summary>A real server: Kestrel on 127.0.0.1 with a free port, by default on a SQLite file in a fresh temp
 /// directory; <see cref="StartAsync"/> starts one on another database (a replica of a shared PostgreSQL).</summary>
-public sealed class PlacementServerFixture : IAsyncLifetime
+public class PlacementServerFixture : IAsyncLifetime
 {
     private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), $"pcictl-placement-{Guid.NewGuid():N}");
     private readonly string? _database;
@@ -19,6 +19,9 @@ public sealed class PlacementServerFixture : IAsyncLifetime
 
     public Uri BaseAddress { get; private set; } = null!;
 
+    /// <summary>The configured tokens (PA-4); none → noauth2 from loopback.</summary>
+    protected virtual IReadOnlyList<string>? AuthTokens => null;
+
     /// <summary>A started server on <paramref name="database"/> (a connection string); dispose it to stop it.</summary>
     public static async Task<PlacementServerFixture> StartAsync(string database)
     {
@@ -29,7 +32,8 @@ public sealed class PlacementServerFixture : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        _app = await PlacementServer.BuildAsync(new PlacementServerOptions("127.0.0.1:0", _dataDirectory, _database), CancellationToken.None);
+        _app = await PlacementServer.BuildAsync(new PlacementServerOptions("127.0.0.1:0", _dataDirectory, _database, AuthTokens),
+            CancellationToken.None);
         await _app.StartAsync();
         BaseAddress = new Uri(_app.BoundAddress(), "/placement/");
     }
@@ -50,6 +54,7 @@ public sealed class PlacementServerFixture : IAsyncLifetime
 
     public async ValueTask DisposeAsync()
     {
+        GC.SuppressFinalize(this);
         if (_app is not null)
         {
             await _app.StopAsync();

@@ -24,9 +24,11 @@ public static class ServeCommand
         {
             Description = "PostgreSQL connection string (\"Host=…;Database=…;Username=…\") instead of the SQLite file.",
         };
-        var authToken = new Option<string?>("--auth-token")
+        var authToken = new Option<string[]>("--auth-token")
         {
-            Description = "The x-auth-token clients must send. Without it, 'admin' is accepted from loopback only.",
+            Description = "An x-auth-token clients may send, as TOKEN[:ROLE,...][@PROJECT] (roles default to admin; " +
+                "admin and service may do everything, a reader may read its project's usages); repeatable. Without " +
+                "any, loopback clients are served in Placement's noauth2 test mode (x-auth-token: admin).",
         };
         var command = new Command("serve", """
             Runs the controller: a Placement-compatible HTTP API (microversions 1.0-1.39) mounted at /placement, so
@@ -35,7 +37,7 @@ public static class ServeCommand
 
             Examples:
               pcictl serve
-              pcictl serve --listen 0.0.0.0:8780 --data-dir /var/lib/pcictl --auth-token s3cret
+              pcictl serve --listen 0.0.0.0:8780 --data-dir /var/lib/pcictl --auth-token s3cret --auth-token nova-key:service
               pcictl serve --database "Host=db1;Database=placement;Username=placement"
 
             Exit codes: 0 stopped by Ctrl+C or SIGTERM.

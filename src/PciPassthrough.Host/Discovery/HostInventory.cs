@@ -78,15 +78,12 @@ public sealed record HostInventory(
             m.Match.IsMatch ? null : m.Match.Rejection ?? WhyNoSpec(specs.Specs, m.Record),
             tracked.GetValueOrDefault(function.Record.Address)));
         var inventory = new HostInventory(discovery, [.. devices], specs.Specs, [], tracker, sync.Warnings, IsConfigured: true);
-        if (!conf.ReportInPlacement.Value)
-        {
-            return inventory;
-        }
-
         try
         {
-            var view = PciPlacementView.Build(hostName ?? HostName(root), specs, tracker.Devices, NovaRelease.Latest);
-            return inventory with { Placement = new(view, PciPlacementPlan.Create(view, PlacementState.Empty, NewUuid, [])) };
+            // a compute's start: Placement holds nothing for it yet
+            var update = new PciPlacementUpdater(hostName ?? HostName(root), conf.ReportInPlacement.Value, NewUuid)
+                .Start(tracker, specs, PlacementState.Empty, []);
+            return update is { View: { } view, Plan: { } plan } ? inventory with { Placement = new(view, plan) } : inventory;
         }
         catch (PciException e)
         {

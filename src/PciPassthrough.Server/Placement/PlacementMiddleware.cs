@@ -1,4 +1,3 @@
-using System.Net;
 using System.Net.Mime;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -7,16 +6,16 @@ using Microsoft.AspNetCore.WebUtilities;
 namespace PciPassthrough.Server.Placement;
 
 /// <summary>
-/// The cross-cutting part of Placement's wire protocol, in order: request id (PA-5), token (PA-4), microversion
-/// (PA-10…12), Accept (PA-2), then every failure rendered as Placement's error body (PA-15), including the
-/// router's own 404/405 (PA-3).
+/// The cross-cutting part of Placement's wire protocol, in order: request id (PA-5), token (PA-4, 401),
+/// microversion (PA-10…12), Accept (PA-2), policy on a routed call (PA-4, 403, before the handler changes
+/// anything), then every failure rendered as Placement's error body (PA-15), including the router's own 404/405
+/// (PA-3).
 /// </summary>
 public sealed class PlacementMiddleware(RequestDelegate next, PlacementServerOptions options)
 {
-    public const string RequestIdHeader = "x-openstack-request-id", AuthTokenHeader = "x-auth-token";
+    private readonly PlacementCredentials _credentials = new(options.AuthTokens ?? []);
 
-    /// <summary>The token accepted from loopback clients when none is configured (Placement's test header).</summary>
-    public const string LoopbackAdminToken = "admin";
+    public const string RequestIdHeader = "x-openstack-request-id", AuthTokenHeader = "x-auth-token";
 
     public async Task InvokeAsync(HttpContext http)
     {
@@ -24,7 +23,8 @@ public sealed class PlacementMiddleware(RequestDelegate next, PlacementServerOpt
         http.Response.Headers[RequestIdHeader] = requestId;
         try
         {
-            if (!IsRoot(http.Request.Path) && !IsAuthenticated(http))
+            var identity = _credentials.Identify(http);
+            if (!IsRoot(http.Request.Path) && identity is null)
             {
                 http.Response.StatusCode = StatusCodes.Status401Unauthorized;
                 http.Response.ContentType = MediaTypeNames.Text.Plain;
@@ -37,6 +37,12 @@ public sealed class PlacementMiddleware(RequestDelegate next, PlacementServerOpt
             if (HttpMethods.IsGet(http.Request.Method) && !AcceptsJson(http.Request.Headers.Accept.ToString()))
             {
                 throw new PlacementException(StatusCodes.Status406NotAcceptable, "Only application/json is provided");
+            }
+
+            if (identity is not null && http.GetEndpoint() is RouteEndpoint && !IsRoot(http.Request.Path) && !identity.MayCall(http.Request))
+            {
+                throw new PlacementException(StatusCodes.Status403Forbidden,
+                    $"Policy does not allow {http.Request.Method} {http.Request.Path} to be performed.");
             }
 
             await next(http);
@@ -59,17 +65,6 @@ public sealed class PlacementMiddleware(RequestDelegate next, PlacementServerOpt
 
     private static bool IsRoot(PathString path) =>
         path.Value is PlacementEndpoints.Prefix or PlacementEndpoints.Prefix + "/";
-
-    private bool IsAuthenticated(HttpContext http)
-    {
-        var token = http.Request.Headers[AuthTokenHeader].ToString();
-        if (options.AuthToken is { } configured)
-        {
-            return token == configured;
-        }
-
-        return token == LoopbackAdminToken && http.Connection.RemoteIpAddress is { } remote && IPAddress.IsLoopback(remote);
-    }
 
     private static void NegotiateVersion(HttpContext http)
     {

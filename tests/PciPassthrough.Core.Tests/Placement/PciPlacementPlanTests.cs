@@ -6,7 +6,7 @@ using static PciPassthrough.Testing.Devices.PciRecords;
 
 namespace PciPassthrough.Core.Tests.Placement;
 
-/// <summary>06 §8 one-time use, adjustment and restart cases; healing (PM-21).</summary>
+/// <summary>06 §8 one-time use and adjustment cases; healing (PM-21). Restart cases: <see cref="PciPlacementUpdaterTests"/>.</summary>
 public sealed class PciPlacementPlanTests
 {
     private const string Host = "fake-node", PfProvider = "fake-node_0000:72:00.0", DeadBeef = "CUSTOM_PCI_DEAD_BEEF";
@@ -103,16 +103,6 @@ public sealed class PciPlacementPlanTests
         var tracker = host.Restore(("0000:72:00.0", PciDeviceStatus.Allocated, "I1"));
         var provider = Plan(host, tracker, State("u1", PfProvider, ("I1", DeadBeef, 1))).Providers.Single();
         (provider.ResourceClass, provider.Adjustment, provider.Total).ShouldBe((DeadBeef, 1, 1));
-    }
-
-    [Fact]
-    public void PM16_OneOfTwoVfsAllocatedConfigEmptied_InventoryDownToUsage()
-    {
-        var host = new PciHostBuilder().WithSpec("""{"vendor_id": "8086"}""")
-            .With(Vf("0000:72:00.1", "0000:72:00.0", "dead", "beef"), Vf("0000:72:00.2", "0000:72:00.0", "dead", "beef"));
-        var tracker = host.Restore(("0000:72:00.1", PciDeviceStatus.Allocated, "I1"));
-        tracker.Sync([]);
-        Plan(host, tracker, State("u1", PfProvider, ("I1", DeadBeef, 1))).Providers.Single().Total.ShouldBe(1);
     }
 
     [Fact]

@@ -25,12 +25,6 @@ public sealed class VersionTests(PlacementServerFixture server) : IClassFixture<
         (await client.GetAsync("resource_providers")).Status.ShouldBe(HttpStatusCode.Unauthorized);
     }
 
-    [Fact]
-    public async Task PA4_WrongTokenWithoutConfiguredToken_Is401()
-    {
-        using var client = server.Client(token: "user");
-        (await client.GetAsync("resource_providers")).Status.ShouldBe(HttpStatusCode.Unauthorized);
-    }
 
     [Fact] // example 1
     public async Task PA11_UnsupportedVersion_Is406WithRange()
