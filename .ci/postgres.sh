@@ -4,7 +4,7 @@
 
 postgres_start() {
   if ! compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null; then
-    apt-get update -qq && apt-get install -y -qq postgresql >/dev/null
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
   fi
   local bin port
   bin="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)"

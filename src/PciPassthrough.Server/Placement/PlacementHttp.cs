@@ -54,7 +54,10 @@ public static class PlacementHttp
             response.StatusCode = status;
             if (location is not null)
             {
-                response.Headers.Location = location;
+                // Absolute, as Placement's WebOb sends it: osc-placement GETs the header as is, and keystoneauth
+                // would prefix a path with the endpoint (which already ends in /placement).
+                var request = httpContext.Request;
+                response.Headers.Location = $"{request.Scheme}://{request.Host}{location}";
             }
 
             if (body is null)

@@ -16,7 +16,7 @@ public sealed class ResourceProviderTests(PlacementServerFixture server) : IClas
         response.Json["generation"]!.GetValue<int>().ShouldBe(0);
         response.Json["root_provider_uuid"]!.GetValue<string>().ShouldBe(uuid);
         response.Json["parent_provider_uuid"].ShouldBeNull();
-        response.Headers.Location!.ToString().ShouldBe($"/placement/resource_providers/{uuid}");
+        response.Headers.Location.ShouldBe(new Uri(server.BaseAddress, $"resource_providers/{uuid}"));
     }
 
     [Fact] // example 3
