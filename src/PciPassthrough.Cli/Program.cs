@@ -23,5 +23,6 @@ public static class Program
         HostCommands.Build(),
         SimulateCommand.Create(),
         ServeCommand.Create(),
+        AgentCommand.Create(),
     };
 }

@@ -11,7 +11,8 @@ internal static class HostConfig
     public const int Failure = 2;
 
     /// <summary>The inventory, or null (after saying why on <paramref name="error"/>) when the file is unreadable.</summary>
-    public static (HostInventory Inventory, NovaConfOptions? Conf)? Load(string root, string? configPath, TextWriter error)
+    public static (HostInventory Inventory, NovaConfOptions? Conf)? Load(
+        string root, string? configPath, TextWriter error, string? hostName = null)
     {
         if (configPath is null)
         {
@@ -29,6 +30,6 @@ internal static class HostConfig
             return null;
         }
 
-        return (HostInventory.Discover(root, conf), conf);
+        return (HostInventory.Discover(root, conf, hostName), conf);
     }
 }

@@ -41,7 +41,10 @@ public sealed record HostInventory(
     public static HostInventory Discover(string root) => FromDiscovery(new SysfsDiscovery(root).Discover());
 
     /// <summary>Discovery, then the compute's start with <paramref name="conf"/>'s <c>[pci]</c> options.</summary>
-    public static HostInventory Discover(string root, NovaConfOptions conf)
+    /// <param name="root">The directory holding <c>sys/</c> (and <c>proc/</c>, <c>etc/</c> for the hostname).</param>
+    /// <param name="conf">The compute's options.</param>
+    /// <param name="hostName">The hypervisor hostname naming the providers; null reads the host's own.</param>
+    public static HostInventory Discover(string root, NovaConfOptions conf, string? hostName = null)
     {
         ArgumentNullException.ThrowIfNull(conf);
         var discovery = new SysfsDiscovery(root).Discover();
@@ -78,7 +81,7 @@ public sealed record HostInventory(
         try
         {
             // a compute's start: Placement holds nothing for it yet
-            var update = new PciPlacementUpdater(HostName(root), conf.ReportInPlacement.Value, NewUuid)
+            var update = new PciPlacementUpdater(hostName ?? HostName(root), conf.ReportInPlacement.Value, NewUuid)
                 .Start(tracker, specs, PlacementState.Empty, []);
             return update is { View: { } view, Plan: { } plan } ? inventory with { Placement = new(view, plan) } : inventory;
         }
@@ -89,7 +92,7 @@ public sealed record HostInventory(
     }
 
     /// <summary>The hypervisor hostname libvirt reports, which prefixes provider names (06 PM-6).</summary>
-    private static string HostName(string root) =>
+    public static string HostName(string root) =>
         new[] { Path.Combine(root, "proc", "sys", "kernel", "hostname"), Path.Combine(root, "etc", "hostname") }
             .Select(ReadFirstLine).FirstOrDefault(name => !string.IsNullOrEmpty(name)) ?? Environment.MachineName;
 
