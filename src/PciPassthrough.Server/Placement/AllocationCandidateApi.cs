@@ -212,11 +212,11 @@ public static partial class AllocationCandidateApi
         foreach (var suffix in suffixes.Prepend("").Where(s => _groupKeys.Any(prefix => query.ContainsKey(prefix + s))))
         {
             var resources = query.TryGetValue("resources" + suffix, out var resourcesText)
-                ? QueryParser.Resources(resourcesText.ToString(), "resources" + suffix)
+                ? QueryParser.Resources(resourcesText.ToString())
                 : [];
             foreach (var resourceClass in resources.Keys)
             {
-                await db.RequireResourceClassAsync(resourceClass, cancellationToken);
+                await db.RequireRequestedClassAsync(resourceClass, cancellationToken);
             }
 
             var required = QueryParser.Required(query["required" + suffix], version, "required" + suffix);
@@ -253,7 +253,7 @@ public static partial class AllocationCandidateApi
         var policy = query["group_policy"].FirstOrDefault();
         if (policy is not (null or "none" or "isolate"))
         {
-            throw PlacementException.BadRequest($"Invalid query string parameters: '{policy}' is not one of ['none', 'isolate']");
+            throw QueryParser.SchemaError($"'{policy}' is not one of ['none', 'isolate']", "enum", "group_policy");
         }
 
         if (groups.Count(g => !g.IsUnsuffixed) > 1 && policy is null)
@@ -267,7 +267,7 @@ public static partial class AllocationCandidateApi
         {
             limit = int.TryParse(limitText[0], NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) && parsed >= 1
                 ? parsed
-                : throw PlacementException.BadRequest($"Invalid query string parameters: '{limitText[0]}' does not match '^[1-9][0-9]*$'");
+                : throw QueryParser.SchemaError($"'{limitText[0]}' does not match '^[1-9][0-9]*$'", "pattern", "limit");
         }
 
         return new CandidateQuery(groups, policy == "isolate", limit, version.AtLeast(29))

@@ -32,7 +32,7 @@ public sealed record ProviderFilter(
                 $"Invalid query string parameters: in_tree '{tree}' is not a UUID")
             : null;
         var resources = query.TryGetValue("resources", out var text)
-            ? QueryParser.Resources(text.ToString(), "resources")
+            ? QueryParser.Resources(text.ToString())
             : new Dictionary<string, int>();
         return new ProviderFilter(query["name"].FirstOrDefault(), uuid, QueryParser.MemberOf(query["member_of"], version, "member_of"),
             resources, inTree, QueryParser.Required(query["required"], version, "required"));
@@ -42,7 +42,7 @@ public sealed record ProviderFilter(
     {
         foreach (var resourceClass in Resources.Keys)
         {
-            await db.RequireResourceClassAsync(resourceClass, cancellationToken);
+            await db.RequireRequestedClassAsync(resourceClass, cancellationToken);
         }
 
         var unknown = await db.UnknownTraitsAsync(Required.Names, cancellationToken);

@@ -25,33 +25,45 @@ public static class QueryParser
             ? $"{quoted} {(unknown.Count == 1 ? "does" : "do")} not match any of the regexes: " +
               string.Join(", ", patterns.Order(StringComparer.Ordinal).Select(pattern => $"'{pattern}'"))
             : $"Additional properties are not allowed ({quoted} {(unknown.Count == 1 ? "was" : "were")} unexpected)";
-        throw PlacementException.BadRequest($"Invalid query string parameters: {reason}");
+        throw PlacementException.BadRequest($"Invalid query string parameters: {reason}\n\nFailed validating 'additionalProperties' in schema");
     }
 
-    /// <summary><c>RC:N,RC:N</c> with N ≥ 1, each class once.</summary>
-    public static Dictionary<string, int> Resources(string text, string key)
+    /// <summary><c>RC:N,RC:N</c> with N ≥ 1; a class given twice keeps its last amount, as in Placement.</summary>
+    public static Dictionary<string, int> Resources(string text)
     {
+        const string Expected = "Badly formed resources parameter. Expected resources query string parameter in form: " +
+            "?resources=VCPU:2,MEMORY_MB:1024. Got: ";
+        if (text.Trim().Length == 0)
+        {
+            throw PlacementException.BadRequest(Expected + "empty string.");
+        }
+
         var resources = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var item in text.Split(','))
         {
             var parts = item.Split(':');
-            if (parts.Length != 2 || parts[0].Length == 0
-                || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var amount) || amount < 1)
+            if (parts.Length != 2)
             {
-                throw PlacementException.BadRequest(
-                    $"Badly formed resources parameter. Expected {key} parameter to be of form RESOURCE_CLASS_NAME:AMOUNT " +
-                    $"with AMOUNT >= 1 and comma-separated items. Got: {text}");
+                throw PlacementException.BadRequest($"{Expected}{item}.");
             }
 
-            if (!resources.TryAdd(parts[0], amount))
+            if (!int.TryParse(parts[1].Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var amount))
             {
-                throw PlacementException.BadRequest(
-                    $"Badly formed resources parameter. Resource class {parts[0]} appears more than once in {key}={text}.");
+                throw PlacementException.BadRequest($"Requested resource {parts[0]} expected positive integer amount. Got: {parts[1]}.");
             }
+
+            resources[parts[0]] = amount >= 1
+                ? amount
+                : throw PlacementException.BadRequest($"Requested resource {parts[0]} requires amount >= 1. Got: {amount}.");
         }
 
         return resources;
     }
+
+    /// <summary>A value the JSON schema of the query string refuses, worded as Placement's schema check words it
+    /// (the message, then which check failed on which key).</summary>
+    public static PlacementException SchemaError(string message, string check, string key) => PlacementException.BadRequest(
+        $"Invalid query string parameters: {message}\n\nFailed validating '{check}' in schema['properties']['{key}']");
 
     /// <summary>PA-31: <c>U</c>, <c>in:U1,U2</c>, ≥1.32 <c>!U</c> and <c>!in:…</c>; repeats ANDed from 1.24.</summary>
     public static AggregateFilter MemberOf(StringValues values, Microversion version, string key)
@@ -126,30 +138,25 @@ public static class QueryParser
         foreach (var value in used)
         {
             var text = value ?? "";
-            if (version.AtLeast(39) && text.StartsWith("in:", StringComparison.Ordinal))
+            if (text.StartsWith("in:", StringComparison.Ordinal))
             {
-                var set = text[3..].Split(',').ToHashSet(StringComparer.Ordinal);
-                if (set.Any(t => t.Length == 0 || t.StartsWith('!')))
-                {
-                    throw PlacementException.BadRequest(
-                        $"Invalid query string parameters: {key}={text}: 'in:' takes a comma-separated list of traits, none forbidden");
-                }
-
-                anyOf.Add(set);
+                anyOf.Add(AnyOf(text, version));
                 continue;
             }
 
-            foreach (var item in text.Split(','))
+            var items = text.Split(',').Select(item => item.Trim()).ToList();
+            var allowForbidden = version.AtLeast(22);
+            if (items.Any(item => item.TrimStart('!').Length == 0 || (!allowForbidden && item.StartsWith('!'))))
             {
-                if (item.StartsWith('!') && version.AtLeast(22) && item.Length > 1)
+                throw PlacementException.BadRequest($"Invalid query string parameters: Expected '{key}' parameter value of the form: " +
+                    $"{(allowForbidden ? "HW_CPU_X86_VMX,!CUSTOM_MAGIC" : "HW_CPU_X86_VMX,CUSTOM_MAGIC")}. Got an empty trait in: {text}");
+            }
+
+            foreach (var item in items)
+            {
+                if (item.StartsWith('!'))
                 {
-                    forbidden.Add(item[1..]);
-                }
-                else if (item.Length == 0 || item.StartsWith('!'))
-                {
-                    throw PlacementException.BadRequest(
-                        $"Invalid query string parameters: Expected '{key}' parameter value of the form: " +
-                        $"HW_CPU_X86_VMX,CUSTOM_MAGIC. Got: {text}");
+                    forbidden.Add(item.TrimStart('!'));
                 }
                 else
                 {
@@ -167,5 +174,27 @@ public static class QueryParser
         }
 
         return new TraitFilter(anyOf, forbidden);
+    }
+
+    /// <summary><c>in:A,B</c> (from 1.39): one any-of set, no empty or forbidden member.</summary>
+    private static HashSet<string> AnyOf(string text, Microversion version)
+    {
+        if (!version.AtLeast(39))
+        {
+            throw PlacementException.BadRequest("Invalid query string parameters: The format 'in:HW_CPU_X86_VMX,CUSTOM_MAGIC' " +
+                $"only supported since microversion 1.39. Got: {text}");
+        }
+
+        var set = text[3..].Split(',').Select(trait => trait.Trim()).ToHashSet(StringComparer.Ordinal);
+        if (set.Contains(""))
+        {
+            throw PlacementException.BadRequest("Invalid query string parameters: Expected 'required' parameter value of the form: " +
+                $"in:HW_CPU_X86_VMX,CUSTOM_MAGIC. Got an empty trait in: {text}");
+        }
+
+        return set.Any(trait => trait.StartsWith('!'))
+            ? throw PlacementException.BadRequest("Invalid query string parameters: The format 'in:HW_CPU_X86_VMX,CUSTOM_MAGIC' " +
+                $"does not support forbidden traits. Got: {text}")
+            : set;
     }
 }

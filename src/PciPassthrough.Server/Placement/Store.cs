@@ -49,6 +49,15 @@ public static class Store
         }
     }
 
+    /// <summary>A class named in a <c>resources</c> query (candidates, provider list) must exist.</summary>
+    public static async Task RequireRequestedClassAsync(this PlacementDb db, string name, CancellationToken cancellationToken)
+    {
+        if (!await db.ResourceClassExistsAsync(name, cancellationToken))
+        {
+            throw PlacementException.BadRequest($"Invalid resource class in resources parameter: No such resource class {name}.");
+        }
+    }
+
     /// <summary>The names in <paramref name="names"/> that are neither standard nor created custom traits.</summary>
     public static async Task<List<string>> UnknownTraitsAsync(this PlacementDb db, IEnumerable<string> names,
         CancellationToken cancellationToken)

@@ -110,7 +110,7 @@ public sealed class AllocationCandidateTests(CandidateHostFixture host) : IClass
     [InlineData("required=CUSTOM_PHYSNET_A", "There must be at least one resources")]
     [InlineData("resources=CUSTOM_NOPE:1", "No such resource class")]
     [InlineData("resources=VCPU:1&required=CUSTOM_NOPE", "No such trait")]
-    [InlineData("resources=VCPU:0", "Badly formed resources")]
+    [InlineData("resources=VCPU:0", "Requested resource VCPU requires amount >= 1. Got: 0.")]
     [InlineData("resources=VCPU:1&limit=0", "does not match")]
     public async Task PA41_InvalidQueries_Are400(string query, string detail)
     {
@@ -177,5 +177,36 @@ public sealed class AllocationCandidateTests(CandidateHostFixture host) : IClass
         var answer = await CandidatesAsync(query);
         answer["allocation_requests"]!.AsArray().Count.ShouldBe(expected);
         answer["provider_summaries"]!.AsObject().Count.ShouldBe(expected == 0 ? 0 : 1 + Pfs);
+    }
+
+    [Theory] // Placement's allocation-candidates gabbit, error scenarios
+    [InlineData("1.10", "resources=", "Badly formed resources parameter. Expected resources query string parameter in form")]
+    [InlineData("1.10", "resources=", "Got: empty string.")]
+    [InlineData("1.10", "", "'resources' is a required property")]
+    [InlineData("1.10", "resources=MCPU:99", "Invalid resource class in resources parameter")]
+    [InlineData("1.10", "resources=VCPU:x", "Requested resource VCPU expected positive integer amount. Got: x.")]
+    [InlineData("1.16", "resources=VCPU:1&limit=cow", "Failed validating 'pattern'")]
+    [InlineData("1.16", "resources=VCPU:1&limit=-99", "Failed validating 'pattern'")]
+    [InlineData("1.16", "resources=VCPU:1&required=HW_CPU_X86_SSE", "'required' was unexpected")]
+    [InlineData("1.17", "resources=VCPU:1&required=", "Expected 'required' parameter value of the form: HW_CPU_X86_VMX,CUSTOM_MAGIC.")]
+    [InlineData("1.22", "resources=VCPU:1&required=", "Expected 'required' parameter value of the form: HW_CPU_X86_VMX,!CUSTOM_MAGIC.")]
+    [InlineData("1.17", "resources=VCPU:1&required=,,", "Expected 'required' parameter value of the form: HW_CPU_X86_VMX,CUSTOM_MAGIC.")]
+    [InlineData("1.17", "resources=VCPU:1&required=!CUSTOM_MAGIC", "Expected 'required' parameter value of the form: HW_CPU_X86_VMX,CUSTOM_MAGIC.")]
+    [InlineData("1.38", "resources=VCPU:1&required=in:HW_CPU_X86_SSE,HW_CPU_X86_SSE2", "only supported since microversion 1.39")]
+    [InlineData("1.39", "resources=VCPU:1&required=in:HW_CPU_X86_SSE,!HW_CPU_X86_SSE2", "does not support forbidden traits")]
+    public async Task PA8_PA41_CandidateQueryErrors_AsPlacementsGabbit(string version, string query, string detail)
+    {
+        using var client = _server.Client(version);
+        var response = await client.GetAsync($"allocation_candidates?{query}");
+        response.Status.ShouldBe(HttpStatusCode.BadRequest);
+        response.ErrorDetail.ShouldContain(detail);
+    }
+
+    [Fact]
+    public async Task PA41_ClassGivenTwice_KeepsTheLastAmount()
+    {
+        var answer = await CandidatesAsync("resources=VCPU:99,VCPU:1");
+        answer["allocation_requests"]!.AsArray().ShouldHaveSingleItem()!["allocations"]![_cn]!["resources"]!["VCPU"]!
+            .GetValue<int>().ShouldBe(1);
     }
 }
