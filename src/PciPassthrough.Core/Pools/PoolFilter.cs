@@ -131,15 +131,22 @@ internal sealed class PoolFilter(IReadOnlyList<NumaCellSocket> hostCells)
             return [];
         }
 
-        var groups = mapping?.ToList();
-        if (groups is null || groups.Count == 0)
+        if (mapping is null || !mapping.Any())
         {
             return StoredRpUuids(request);
         }
 
-        return [.. groups
-            .Where(g => g.Key.StartsWith(request.RequestId, StringComparison.Ordinal) && g.Value.Count > 0)
-            .Select(g => g.Value[0])];
+        // a loop, not a lambda: a lambda capturing the request would cost an allocation on every call
+        var rpUuids = new List<string>();
+        foreach (var (group, providers) in mapping)
+        {
+            if (group.StartsWith(request.RequestId, StringComparison.Ordinal) && providers.Count > 0)
+            {
+                rpUuids.Add(providers[0]);
+            }
+        }
+
+        return rpUuids;
     }
 
     public static int Occurrences(IReadOnlyList<string> rpUuids, string uuid)
@@ -181,7 +188,14 @@ internal sealed class PoolFilter(IReadOnlyList<NumaCellSocket> hostCells)
             return Compact(pools, cells, OnAnyCellOrNone);
         }
 
-        // preferred: every pool, the affine and NUMA-less ones first (a stable partition)
+        return PreferAffine(pools, cells);
+    }
+
+    /// <summary>
+    /// <c>preferred</c> with too few affine devices: every pool, the affine and NUMA-less ones first (a stable partition).
+    /// </summary>
+    private static int PreferAffine(Span<PoolCandidate> pools, IReadOnlyList<int> cells)
+    {
         var affine = pools.ToArray().Where(p => OnAnyCellOrNone(p, cells));
         var others = pools.ToArray().Where(p => !OnAnyCellOrNone(p, cells));
         affine.Concat(others).ToArray().CopyTo(pools);

@@ -96,6 +96,25 @@ public sealed class PoolKeys
         return true;
     }
 
+    /// <summary>The same names in the same order with identical values (what <see cref="PoolKeysInterner"/> shares).</summary>
+    internal bool IsIdenticalTo(PoolKeys other)
+    {
+        if (other._names.Length != _names.Length || other.ExactHash != ExactHash)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < _names.Length; i++)
+        {
+            if (!string.Equals(_names[i], other._names[i], StringComparison.Ordinal) || !_values[i].IsIdenticalTo(other._values[i]))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     /// <summary>
     /// The keys as the scheduler reads them (04 PL-7, SIM-35): <c>vendor_id</c>, <c>product_id</c> and <c>numa_node</c>
     /// unchanged, every other value as Python's <c>str()</c>.

@@ -6,9 +6,9 @@ namespace PciPassthrough.Core.Pools;
 /// <summary>
 /// The scheduler's <c>apply</c> (04 PL-17) on a cheap overlay: a copy of the pools' counts and which pools it deleted,
 /// never the pools themselves. <c>support</c> (PL-15) is an apply on an overlay that is then dropped, so no host state
-/// is copied per check. Its scratch arrays are rented, so a check allocates (almost) nothing: dispose it.
+/// is copied per check. A struct with rented scratch arrays, so a check allocates nothing: dispose it.
 /// </summary>
-internal sealed class PoolOverlay : IDisposable
+internal readonly struct PoolOverlay : IDisposable
 {
     private readonly IReadOnlyList<IPoolEntry> _pools;
     private readonly int[] _counts;
@@ -36,8 +36,19 @@ internal sealed class PoolOverlay : IDisposable
     }
 
     /// <summary>The pools still there after the applied requests, with their counts, in view order.</summary>
-    public IEnumerable<(IPoolEntry Pool, int Count)> Remaining =>
-        _pools.Select((pool, i) => (pool, i)).Where(p => !_deleted[p.i]).Select(p => (p.pool, _counts[p.i]));
+    public List<(IPoolEntry Pool, int Count)> Remaining()
+    {
+        var remaining = new List<(IPoolEntry Pool, int Count)>(_pools.Count);
+        for (var i = 0; i < _pools.Count; i++)
+        {
+            if (!_deleted[i])
+            {
+                remaining.Add((_pools[i], _counts[i]));
+            }
+        }
+
+        return remaining;
+    }
 
     /// <summary>Applies the requests in order, greedily (PL-18); stops at the first that cannot be met.</summary>
     /// <returns>Null when every request was applied, else why the first failing one could not be.</returns>

@@ -14,9 +14,19 @@ public sealed class PoolSummary : IPciNumaView
     private readonly PoolSummaryEntry[] _pools;
     private readonly PoolFilter _filter;
 
-    private PoolSummary(PoolSummaryEntry[] pools, PoolFilter filter) => (_pools, _filter) = (pools, filter);
+    private PoolSummary(PoolSummaryEntry[] pools, PoolFilter filter)
+    {
+        (_pools, _filter) = (pools, filter);
+        foreach (var pool in pools)
+        {
+            FreeCount += pool.Count;
+        }
+    }
 
     public IReadOnlyList<PoolSummaryEntry> Pools => _pools;
+
+    /// <summary>Σ count over the pools (what <c>PCIWeigher</c> reads, 05 NF-18).</summary>
+    public int FreeCount { get; }
 
     /// <summary>The summary of <paramref name="pools"/> (in compute order, count-0 pools included).</summary>
     /// <param name="pools">The compute's pools.</param>
@@ -27,7 +37,7 @@ public sealed class PoolSummary : IPciNumaView
 
     internal static PoolSummary From(IEnumerable<IPoolEntry> pools, PoolFilter filter) =>
         new([.. pools
-            .Select(p => new PoolSummaryEntry(p.Keys.ToSchedulerKeys(), p.Count, p.RpUuid))
+            .Select(p => new PoolSummaryEntry(PoolKeysInterner.Intern(p.Keys.ToSchedulerKeys()), p.Count, p.RpUuid))
             .OrderBy(p => p.Keys.Count + (p.RpUuid is null ? 0 : 1))], filter);
 
     /// <summary>
@@ -70,7 +80,7 @@ public sealed class PoolSummary : IPciNumaView
                 "cannot be met by this host's pools.");
         }
 
-        return new PoolSummary([.. overlay.Remaining.Select(p => ((PoolSummaryEntry)p.Pool) with { Count = p.Count })], _filter);
+        return new PoolSummary([.. overlay.Remaining().Select(p => ((PoolSummaryEntry)p.Pool) with { Count = p.Count })], _filter);
     }
 
     /// <inheritdoc/>

@@ -82,6 +82,11 @@ public readonly struct PoolValue : IEquatable<PoolValue>
 
     public override bool Equals(object? obj) => obj is PoolValue other && Equals(other);
 
+    /// <summary>The same kind and the same value, unlike Python's <c>==</c> (where <c>1 == True</c>).</summary>
+    internal bool IsIdenticalTo(PoolValue other) =>
+        Kind == other.Kind && _number.Equals(other._number) && string.Equals(_text, other._text, StringComparison.Ordinal)
+        && JsonNode.DeepEquals(_node, other._node);
+
     public override int GetHashCode() => Kind switch
     {
         PoolValueKind.String => StringComparer.Ordinal.GetHashCode(_text!),

@@ -10,13 +10,15 @@ public sealed class HostCapacity
 {
     public const string Vcpu = "VCPU", Pcpu = "PCPU", MemoryMb = "MEMORY_MB", DiskGb = "DISK_GB";
 
-    private readonly Dictionary<string, long> _used;
+    private readonly ResourceInventory[] _inventories;
 
-    private HostCapacity(IReadOnlyList<ResourceInventory> inventories, Dictionary<string, long> used) =>
-        (Inventories, _used) = (inventories, used);
+    // parallel to _inventories: flat, so the scheduler's check per host reads two small arrays, not a dictionary
+    private readonly long[] _used;
+
+    private HostCapacity(ResourceInventory[] inventories, long[] used) => (_inventories, _used) = (inventories, used);
 
     /// <summary>Classes with a non-zero total, in the order VCPU, PCPU, MEMORY_MB.</summary>
-    public IReadOnlyList<ResourceInventory> Inventories { get; }
+    public IReadOnlyList<ResourceInventory> Inventories => _inventories;
 
     /// <summary>SIM-45: totals from the host's cells; <c>max_unit</c> = total; a class with total 0 has no inventory.</summary>
     public static HostCapacity Create(long sharedCpus, long dedicatedCpus, long memoryMb, double cpuAllocationRatio,
@@ -28,19 +30,19 @@ public sealed class HostCapacity
             dedicatedCpus > 0 ? new(Pcpu, dedicatedCpus, 0, 1, dedicatedCpus) : null,
             memoryMb > 0 ? new(MemoryMb, memoryMb, reservedHostMemoryMb, ramAllocationRatio, memoryMb) : null,
         ];
-        var inventories = all.OfType<ResourceInventory>().ToList();
-        return new HostCapacity(inventories, inventories.ToDictionary(i => i.ResourceClass, _ => 0L, StringComparer.Ordinal));
+        ResourceInventory[] inventories = [.. all.OfType<ResourceInventory>()];
+        return new HostCapacity(inventories, new long[inventories.Length]);
     }
 
     /// <summary>How much of each inventory class placed servers use.</summary>
-    public IReadOnlyDictionary<string, long> Used => _used;
+    public IReadOnlyDictionary<string, long> Used =>
+        _inventories.Select((inventory, i) => KeyValuePair.Create(inventory.ResourceClass, _used[i])).ToDictionary(StringComparer.Ordinal);
 
-    public HostCapacity Clone() => new(Inventories, new Dictionary<string, long>(_used, StringComparer.Ordinal));
+    public HostCapacity Clone() => new(_inventories, [.. _used]);
 
     /// <summary><see cref="Check"/>'s verdict alone, without building reasons: the scheduler's hot path.</summary>
-    public bool Fits(IReadOnlyDictionary<string, long> resources)
+    public bool Fits(ReadOnlySpan<KeyValuePair<string, long>> resources)
     {
-        ArgumentNullException.ThrowIfNull(resources);
         foreach (var (resourceClass, amount) in resources)
         {
             if (resourceClass == DiskGb)
@@ -48,7 +50,8 @@ public sealed class HostCapacity
                 continue;
             }
 
-            if (Find(resourceClass) is not { } inventory || amount > inventory.MaxUnit || _used[resourceClass] + amount > inventory.Capacity)
+            var index = IndexOf(resourceClass);
+            if (index < 0 || amount > _inventories[index].MaxUnit || _used[index] + amount > _inventories[index].Capacity)
             {
                 return false;
             }
@@ -69,13 +72,14 @@ public sealed class HostCapacity
                 continue;
             }
 
-            if (Find(resourceClass) is not { } inventory)
+            var index = IndexOf(resourceClass);
+            if (index < 0)
             {
                 reasons.Add($"no {resourceClass} inventory");
                 continue;
             }
 
-            var used = _used[resourceClass];
+            var (inventory, used) = (_inventories[index], _used[index]);
             free[resourceClass] = inventory.Capacity - used;
             if (amount > inventory.MaxUnit)
             {
@@ -97,23 +101,23 @@ public sealed class HostCapacity
     {
         foreach (var (resourceClass, amount) in resources)
         {
-            if (_used.TryGetValue(resourceClass, out var used))
+            if (IndexOf(resourceClass) is var index and >= 0)
             {
-                _used[resourceClass] = used + (sign * amount);
+                _used[index] += sign * amount;
             }
         }
     }
 
-    private ResourceInventory? Find(string resourceClass)
+    private int IndexOf(string resourceClass)
     {
-        foreach (var inventory in Inventories)
+        for (var i = 0; i < _inventories.Length; i++)
         {
-            if (inventory.ResourceClass == resourceClass)
+            if (_inventories[i].ResourceClass == resourceClass)
             {
-                return inventory;
+                return i;
             }
         }
 
-        return null;
+        return -1;
     }
 }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using PciPassthrough.Core.Numa;
 using PciPassthrough.Core.Scheduling.Filters;
 using PciPassthrough.Core.Scheduling.Weighers;
@@ -12,6 +13,9 @@ namespace PciPassthrough.Core.Scheduling;
 /// </summary>
 public sealed class HostScheduler(IReadOnlyList<IHostFilter> filters, IReadOnlyList<IHostWeigher<WeighedHostInfo>> weighers)
 {
+    // an array: walking it per host allocates no enumerator
+    private readonly IHostFilter[] _filters = [.. filters];
+
     /// <summary>Capacity (Placement), <c>PciPassthroughFilter</c>, <c>NUMATopologyFilter</c>; <c>PCIWeigher</c>.</summary>
     public static HostScheduler Default { get; } =
         new([new CapacityFilter(), new PciPassthroughFilter(), new NumaTopologyFilter()], [new PciWeigher()]);
@@ -21,7 +25,7 @@ public sealed class HostScheduler(IReadOnlyList<IHostFilter> filters, IReadOnlyL
         ArgumentNullException.ThrowIfNull(hosts);
         ArgumentNullException.ThrowIfNull(request);
         var rejections = new Rejection?[hosts.Count];
-        var passed = new List<int>();
+        var passed = new List<int>(hosts.Count);
         for (var i = 0; i < hosts.Count; i++)
         {
             rejections[i] = FirstRejection(hosts[i], request);
@@ -31,10 +35,22 @@ public sealed class HostScheduler(IReadOnlyList<IHostFilter> filters, IReadOnlyL
             }
         }
 
-        var candidates = passed.Select(i => WeighedHostInfo.Of(hosts[i])).ToList();
-        var weights = HostWeighing.Weigh(candidates, weighers);
-        int? chosen = HostWeighing.Pick(weights) is { } best ? passed[best] : null;
-        return new SchedulingDecision(chosen, rejections, [.. passed.Select((host, k) => KeyValuePair.Create(host, weights[k]))]);
+        var candidates = ArrayPool<WeighedHostInfo>.Shared.Rent(passed.Count);
+        try
+        {
+            for (var k = 0; k < passed.Count; k++)
+            {
+                candidates[k] = WeighedHostInfo.Of(hosts[passed[k]]);
+            }
+
+            var totals = HostWeighing.Weigh(candidates.AsSpan(0, passed.Count), weighers);
+            int? chosen = HostWeighing.Pick(totals) is { } best ? passed[best] : null;
+            return new SchedulingDecision(chosen, rejections, new PassedHostWeights(passed, totals));
+        }
+        finally
+        {
+            ArrayPool<WeighedHostInfo>.Shared.Return(candidates, clearArray: true);
+        }
     }
 
     /// <summary>
@@ -94,7 +110,7 @@ public sealed class HostScheduler(IReadOnlyList<IHostFilter> filters, IReadOnlyL
 
     private Rejection? FirstRejection(HostState host, ServerRequest request)
     {
-        foreach (var filter in filters)
+        foreach (var filter in _filters)
         {
             if (filter.Check(host, request) is { } rejection)
             {

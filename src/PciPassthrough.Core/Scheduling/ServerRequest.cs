@@ -8,8 +8,21 @@ public sealed record ServerRequest
 {
     public required string Name { get; init; }
 
+    private readonly IReadOnlyDictionary<string, long> _resources = System.Collections.ObjectModel.ReadOnlyDictionary<string, long>.Empty;
+
     /// <summary>Placement resources (SIM-32).</summary>
-    public required IReadOnlyDictionary<string, long> Resources { get; init; }
+    public required IReadOnlyDictionary<string, long> Resources
+    {
+        get => _resources;
+        init
+        {
+            ArgumentNullException.ThrowIfNull(value);
+            (_resources, ResourceAmounts) = (value, [.. value]);
+        }
+    }
+
+    /// <summary>The <see cref="Resources"/> as an array: the capacity check per host walks it without an enumerator.</summary>
+    internal KeyValuePair<string, long>[] ResourceAmounts { get; private init; } = [];
 
     /// <summary>Flavor requests first, then ports.</summary>
     public IReadOnlyList<PciRequest> PciRequests { get; init; } = [];

@@ -12,7 +12,7 @@ public sealed class CapacityFilter : IHostFilter
     {
         ArgumentNullException.ThrowIfNull(host);
         ArgumentNullException.ThrowIfNull(request);
-        if (host.Capacity.Fits(request.Resources))
+        if (host.Capacity.Fits(request.ResourceAmounts))
         {
             return null;
         }

@@ -34,6 +34,12 @@ public sealed class PciPassthroughFilter : IHostFilter
             return (pools.Supports(request.PciRequests) ? null : Explain(pools, request), null);
         }
 
+        return Reduce(pools, candidates, request);
+    }
+
+    private (Rejection? Rejection, IReadOnlyList<AllocationCandidate>? Kept) Reduce(
+        PoolSummary pools, IReadOnlyList<AllocationCandidate> candidates, ServerRequest request)
+    {
         List<AllocationCandidate> kept = [.. candidates.Where(c => pools.Supports(request.PciRequests, mapping: c.Mappings))];
         if (kept.Count > 0)
         {

@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace PciPassthrough.Core.Scheduling.Weighers;
 
 /// <summary>
@@ -8,33 +10,52 @@ namespace PciPassthrough.Core.Scheduling.Weighers;
 public static class HostWeighing
 {
     /// <summary>Total weight per host, in the hosts' order. A single host is not weighed (total 0).</summary>
-    public static IReadOnlyList<double> Weigh<THost>(IReadOnlyList<THost> hosts, IReadOnlyList<IHostWeigher<THost>> weighers)
+    public static double[] Weigh<THost>(ReadOnlySpan<THost> hosts, IReadOnlyList<IHostWeigher<THost>> weighers)
     {
-        var totals = new double[hosts.Count];
-        if (hosts.Count <= 1)
+        ArgumentNullException.ThrowIfNull(weighers);
+        var totals = new double[hosts.Length];
+        if (hosts.Length <= 1)
         {
             return totals;
         }
 
-        foreach (var weigher in weighers)
+        var rented = ArrayPool<double>.Shared.Rent(hosts.Length);
+        var raw = rented.AsSpan(0, hosts.Length);
+        try
         {
-            var raw = hosts.Select(weigher.Weigh).ToArray();
-            var (min, max) = (raw.Min(), raw.Max());
-            for (var i = 0; i < hosts.Count; i++)
+            foreach (var weigher in weighers)
             {
-                var normalised = max == min ? 0 : (raw[i] - min) / (max - min);
-                totals[i] += weigher.Multiplier(hosts[i]) * normalised;
+                for (var i = 0; i < hosts.Length; i++)
+                {
+                    raw[i] = weigher.Weigh(hosts[i]);
+                }
+
+                var (min, max) = (raw[0], raw[0]);
+                foreach (var weight in raw)
+                {
+                    (min, max) = (Math.Min(min, weight), Math.Max(max, weight));
+                }
+
+                for (var i = 0; i < hosts.Length; i++)
+                {
+                    var normalised = max == min ? 0 : (raw[i] - min) / (max - min);
+                    totals[i] += weigher.Multiplier(hosts[i]) * normalised;
+                }
             }
+        }
+        finally
+        {
+            ArrayPool<double>.Shared.Return(rented);
         }
 
         return totals;
     }
 
     /// <summary>The index of the best host (highest total; the first of equals), or null for no host.</summary>
-    public static int? Pick(IReadOnlyList<double> totals)
+    public static int? Pick(ReadOnlySpan<double> totals)
     {
         int? best = null;
-        for (var i = 0; i < totals.Count; i++)
+        for (var i = 0; i < totals.Length; i++)
         {
             if (best is not { } b || totals[i] > totals[b])
             {

@@ -24,7 +24,6 @@ public sealed class PciWeigher(double configuredMultiplier = PciWeigher.DefaultM
     /// </summary>
     public double Multiplier(WeighedHostInfo host)
     {
-        ArgumentNullException.ThrowIfNull(host);
         if (host.AggregateMetadata.Count == 0)
         {
             return configuredMultiplier;

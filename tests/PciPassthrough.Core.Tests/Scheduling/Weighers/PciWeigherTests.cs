@@ -15,7 +15,7 @@ public sealed class PciWeigherTests
 
         var totals = HostWeighing.Weigh(hosts, [new PciWeigher()]);
 
-        totals.Count.ShouldBe(expected.Length);
+        totals.Length.ShouldBe(expected.Length);
         for (var i = 0; i < expected.Length; i++)
         {
             totals[i].ShouldBe(expected[i], tolerance: 1e-9);
@@ -63,7 +63,7 @@ public sealed class PciWeigherTests
     private static IReadOnlyDictionary<string, string> Aggregate(string multiplier) =>
         new Dictionary<string, string> { [PciWeigher.MultiplierKey] = multiplier };
 
-    private static List<WeighedHostInfo> Hosts(string pools, string? aggregate = null) =>
+    private static WeighedHostInfo[] Hosts(string pools, string? aggregate = null) =>
         [.. pools.Split('|').Select((counts, i) => new WeighedHostInfo(
             $"h{i + 1}",
             counts.Length == 0 ? 0 : counts.Split(',').Sum(int.Parse),
