@@ -145,7 +145,7 @@ public sealed class AllocationCandidateTests(CandidateHostFixture host) : IClass
         allocation["resource_provider"]!["uuid"]!.GetValue<string>().ShouldBe(_cn);
     }
 
-    [Theory] // Placement's granular gabbit, error scenarios
+    [Theory] // Placement's granular gabbit, error scenarios, then its allocation-candidates gabbit's
     [InlineData("1.24", "resources=MEMORY_MB:1024&resources1=VCPU:1", "Additional properties are not allowed ('resources1' was unexpected)")]
     [InlineData("1.24", "resources=MEMORY_MB:1024&required2=HW_CPU_X86_AVX2", "'required2' was unexpected")]
     [InlineData("1.24", "resources=VCPU:1&group_policy=isolate", "'group_policy' was unexpected")]
@@ -160,6 +160,20 @@ public sealed class AllocationCandidateTests(CandidateHostFixture host) : IClass
     [InlineData("1.25", "group_policy=isolate", "At least one request group (`resources` or `resources{$S}`) is required.")]
     [InlineData("1.10", "limit=1&resources=VCPU:1", "'limit' was unexpected")]
     [InlineData("1.16", "resources=VCPU:1&limit=0", "'0' does not match '^[1-9][0-9]*$'")]
+    [InlineData("1.10", "resources=", "Badly formed resources parameter. Expected resources query string parameter in form")]
+    [InlineData("1.10", "resources=", "Got: empty string.")]
+    [InlineData("1.10", "", "'resources' is a required property")]
+    [InlineData("1.10", "resources=MCPU:99", "Invalid resource class in resources parameter")]
+    [InlineData("1.10", "resources=VCPU:x", "Requested resource VCPU expected positive integer amount. Got: x.")]
+    [InlineData("1.16", "resources=VCPU:1&limit=cow", "Failed validating 'pattern'")]
+    [InlineData("1.16", "resources=VCPU:1&limit=-99", "Failed validating 'pattern'")]
+    [InlineData("1.16", "resources=VCPU:1&required=HW_CPU_X86_SSE", "'required' was unexpected")]
+    [InlineData("1.17", "resources=VCPU:1&required=", "Expected 'required' parameter value of the form: HW_CPU_X86_VMX,CUSTOM_MAGIC.")]
+    [InlineData("1.22", "resources=VCPU:1&required=", "Expected 'required' parameter value of the form: HW_CPU_X86_VMX,!CUSTOM_MAGIC.")]
+    [InlineData("1.17", "resources=VCPU:1&required=,,", "Expected 'required' parameter value of the form: HW_CPU_X86_VMX,CUSTOM_MAGIC.")]
+    [InlineData("1.17", "resources=VCPU:1&required=!CUSTOM_MAGIC", "Expected 'required' parameter value of the form: HW_CPU_X86_VMX,CUSTOM_MAGIC.")]
+    [InlineData("1.38", "resources=VCPU:1&required=in:HW_CPU_X86_SSE,HW_CPU_X86_SSE2", "only supported since microversion 1.39")]
+    [InlineData("1.39", "resources=VCPU:1&required=in:HW_CPU_X86_SSE,!HW_CPU_X86_SSE2", "does not support forbidden traits")]
     public async Task PA8_PA41_QueryErrors_WordedAsPlacement(string version, string query, string detail)
     {
         using var client = _server.Client(version);
@@ -177,29 +191,6 @@ public sealed class AllocationCandidateTests(CandidateHostFixture host) : IClass
         var answer = await CandidatesAsync(query);
         answer["allocation_requests"]!.AsArray().Count.ShouldBe(expected);
         answer["provider_summaries"]!.AsObject().Count.ShouldBe(expected == 0 ? 0 : 1 + Pfs);
-    }
-
-    [Theory] // Placement's allocation-candidates gabbit, error scenarios
-    [InlineData("1.10", "resources=", "Badly formed resources parameter. Expected resources query string parameter in form")]
-    [InlineData("1.10", "resources=", "Got: empty string.")]
-    [InlineData("1.10", "", "'resources' is a required property")]
-    [InlineData("1.10", "resources=MCPU:99", "Invalid resource class in resources parameter")]
-    [InlineData("1.10", "resources=VCPU:x", "Requested resource VCPU expected positive integer amount. Got: x.")]
-    [InlineData("1.16", "resources=VCPU:1&limit=cow", "Failed validating 'pattern'")]
-    [InlineData("1.16", "resources=VCPU:1&limit=-99", "Failed validating 'pattern'")]
-    [InlineData("1.16", "resources=VCPU:1&required=HW_CPU_X86_SSE", "'required' was unexpected")]
-    [InlineData("1.17", "resources=VCPU:1&required=", "Expected 'required' parameter value of the form: HW_CPU_X86_VMX,CUSTOM_MAGIC.")]
-    [InlineData("1.22", "resources=VCPU:1&required=", "Expected 'required' parameter value of the form: HW_CPU_X86_VMX,!CUSTOM_MAGIC.")]
-    [InlineData("1.17", "resources=VCPU:1&required=,,", "Expected 'required' parameter value of the form: HW_CPU_X86_VMX,CUSTOM_MAGIC.")]
-    [InlineData("1.17", "resources=VCPU:1&required=!CUSTOM_MAGIC", "Expected 'required' parameter value of the form: HW_CPU_X86_VMX,CUSTOM_MAGIC.")]
-    [InlineData("1.38", "resources=VCPU:1&required=in:HW_CPU_X86_SSE,HW_CPU_X86_SSE2", "only supported since microversion 1.39")]
-    [InlineData("1.39", "resources=VCPU:1&required=in:HW_CPU_X86_SSE,!HW_CPU_X86_SSE2", "does not support forbidden traits")]
-    public async Task PA8_PA41_CandidateQueryErrors_AsPlacementsGabbit(string version, string query, string detail)
-    {
-        using var client = _server.Client(version);
-        var response = await client.GetAsync($"allocation_candidates?{query}");
-        response.Status.ShouldBe(HttpStatusCode.BadRequest);
-        response.ErrorDetail.ShouldContain(detail);
     }
 
     [Fact]
