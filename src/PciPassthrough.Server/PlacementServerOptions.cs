@@ -7,11 +7,14 @@ namespace PciPassthrough.Server;
 /// SQLite file under <paramref name="DataDirectory"/>.</param>
 /// <param name="AuthTokens">The accepted <c>x-auth-token</c>s, each <c>TOKEN[:ROLE,…][@PROJECT]</c> (roles default
 /// to admin); none → Placement's noauth2 test mode from loopback only (PA-4, <c>PlacementCredentials</c>).</param>
+/// <param name="RandomizeAllocationCandidates">Placement's <c>[placement]randomize_allocation_candidates</c>
+/// (PA-48): candidates come in a random order, and a limit takes a random spread.</param>
 public sealed record PlacementServerOptions(
     string Listen = PlacementServerOptions.DefaultListen,
     string DataDirectory = ".",
     string? Database = null,
-    IReadOnlyList<string>? AuthTokens = null)
+    IReadOnlyList<string>? AuthTokens = null,
+    bool RandomizeAllocationCandidates = false)
 {
     public const string DefaultListen = "127.0.0.1:8780", DatabaseFileName = "placement.db";
 

@@ -19,8 +19,8 @@ public class PlacementServerFixture : IAsyncLifetime
 
     public Uri BaseAddress { get; private set; } = null!;
 
-    /// <summary>The configured tokens (PA-4); none → noauth2 from loopback.</summary>
-    protected virtual IReadOnlyList<string>? AuthTokens => null;
+    /// <summary>Lets a derived fixture change the server's options (tokens, randomisation).</summary>
+    protected virtual PlacementServerOptions Configure(PlacementServerOptions options) => options;
 
     /// <summary>A started server on <paramref name="database"/> (a connection string); dispose it to stop it.</summary>
     public static async Task<PlacementServerFixture> StartAsync(string database)
@@ -32,7 +32,7 @@ public class PlacementServerFixture : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        _app = await PlacementServer.BuildAsync(new PlacementServerOptions("127.0.0.1:0", _dataDirectory, _database, AuthTokens),
+        _app = await PlacementServer.BuildAsync(Configure(new PlacementServerOptions("127.0.0.1:0", _dataDirectory, _database)),
             CancellationToken.None);
         await _app.StartAsync();
         BaseAddress = new Uri(_app.BoundAddress(), "/placement/");

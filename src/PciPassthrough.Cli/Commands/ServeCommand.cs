@@ -30,6 +30,11 @@ public static class ServeCommand
                 "admin and service may do everything, a reader may read its project's usages); repeatable. Without " +
                 "any, loopback clients are served in Placement's noauth2 test mode (x-auth-token: admin).",
         };
+        var randomize = new Option<bool>("--randomize-allocation-candidates")
+        {
+            Description = "Return allocation candidates in a random order, and a random spread of them under 'limit' " +
+                "(Placement's [placement]randomize_allocation_candidates).",
+        };
         var command = new Command("serve", """
             Runs the controller: a Placement-compatible HTTP API (microversions 1.0-1.39) mounted at /placement, so
             http://127.0.0.1:8780/placement is the endpoint to give clients (osc-placement, Nova). State lives in a
@@ -43,12 +48,12 @@ public static class ServeCommand
             Exit codes: 0 stopped by Ctrl+C or SIGTERM.
             """)
         {
-            listen, dataDir, database, authToken,
+            listen, dataDir, database, authToken, randomize,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var options = new PlacementServerOptions(parse.GetRequiredValue(listen), parse.GetRequiredValue(dataDir),
-                parse.GetValue(database), parse.GetValue(authToken));
+                parse.GetValue(database), parse.GetValue(authToken), parse.GetValue(randomize));
             await using var app = await PlacementServer.BuildAsync(options, cancellationToken);
             await app.StartAsync(cancellationToken);
             await parse.InvocationConfiguration.Output.WriteLineAsync(

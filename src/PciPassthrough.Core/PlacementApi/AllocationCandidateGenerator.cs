@@ -19,7 +19,10 @@ namespace PciPassthrough.Core.PlacementApi;
 /// <para>Each host is a lazy sequence: nothing beyond what the caller consumes is built. Without <c>limit</c>
 /// hosts are walked in order (the same set Placement returns, streamable in constant memory); with a limit hosts
 /// are taken round-robin, one candidate each per turn, and generation stops at the limit (spread across hosts
-/// instead of the first hosts only, 08 §15.2).</para>
+/// instead of the first hosts only, 08 §15.2). With <see cref="CandidateQuery.Shuffle"/>
+/// (<c>randomize_allocation_candidates</c>, PA-48) hosts and each slot's choices are visited in a random order:
+/// the same set in a random order, and a limit takes a random spread of it without building the whole set (so not
+/// Placement's uniform sample, which needs every candidate first).</para>
 /// </summary>
 public static class AllocationCandidateGenerator
 {
@@ -27,7 +30,9 @@ public static class AllocationCandidateGenerator
     {
         ArgumentNullException.ThrowIfNull(snapshot);
         ArgumentNullException.ThrowIfNull(query);
-        var perHost = snapshot.Roots.Select(root => ForTree(snapshot, query, root));
+        var roots = snapshot.Roots.ToArray();
+        query.Shuffle?.Shuffle(roots);
+        var perHost = roots.Select(root => ForTree(snapshot, query, root));
         return query.Limit is { } limit ? RoundRobin(perHost, limit) : perHost.SelectMany(candidates => candidates);
     }
 
@@ -88,17 +93,24 @@ public static class AllocationCandidateGenerator
                 var eligible = inTree.Where(p => !group.Required.HasForbidden(p.Traits)
                     && group.MemberOf.MatchesSelfOrRoot(p.Aggregates, snapshot.Providers[p.RootUuid].Aggregates)).ToList();
                 slots.AddRange(group.Resources.Select(r => new Slot(group, new Dictionary<string, int> { [r.Key] = r.Value },
-                    [.. eligible.Where(p => p.Fits(r.Key, r.Value))])));
+                    Ordered(query, eligible.Where(p => p.Fits(r.Key, r.Value))))));
             }
             else
             {
-                slots.Add(new Slot(group, group.Resources, [.. inTree.Where(p =>
+                slots.Add(new Slot(group, group.Resources, Ordered(query, inTree.Where(p =>
                     group.Resources.All(r => p.Fits(r.Key, r.Value))
-                    && group.Required.Matches(p.Traits) && group.MemberOf.Matches(p.Aggregates))]));
+                    && group.Required.Matches(p.Traits) && group.MemberOf.Matches(p.Aggregates)))));
             }
         }
 
         return slots.Any(s => s.Choices.Count == 0) ? [] : Walk(snapshot, query, root, slots);
+    }
+
+    private static ProviderState[] Ordered(CandidateQuery query, IEnumerable<ProviderState> choices)
+    {
+        ProviderState[] ordered = [.. choices];
+        query.Shuffle?.Shuffle(ordered);
+        return ordered;
     }
 
     private static IEnumerable<AllocationCandidate> Walk(PlacementSnapshot snapshot, CandidateQuery query, ProviderState root, List<Slot> slots)

@@ -8,4 +8,8 @@ public sealed record CandidateQuery(IReadOnlyList<RequestGroup> Groups, bool Iso
     public TraitFilter RootRequired { get; init; } = TraitFilter.None;
 
     public IReadOnlyList<IReadOnlySet<string>> SameSubtrees { get; init; } = [];
+
+    /// <summary>When set (<c>randomize_allocation_candidates</c>, PA-48), hosts and choices are visited in a
+    /// random order drawn from it.</summary>
+    public Random? Shuffle { get; init; }
 }

@@ -17,10 +17,13 @@ public static partial class AllocationCandidateApi
     public static void Map(RouteGroupBuilder placement) =>
         placement.MapGet("/allocation_candidates", GetAsync).MinVersion(10);
 
-    private static async Task GetAsync(HttpContext http, PlacementDb db, CancellationToken cancellationToken)
+    private static async Task GetAsync(HttpContext http, PlacementDb db, PlacementServerOptions options, CancellationToken cancellationToken)
     {
         var version = http.Version();
-        var query = await ParseAsync(http.Request.Query, version, db, cancellationToken);
+        var query = await ParseAsync(http.Request.Query, version, db, cancellationToken) with
+        {
+            Shuffle = options.RandomizeAllocationCandidates ? new Random() : null,
+        };
         var snapshot = await ProviderSnapshots.LoadAsync(db, cancellationToken);
         var requested = query.Groups.SelectMany(g => g.Resources.Keys).ToHashSet(StringComparer.Ordinal);
 

@@ -6,7 +6,8 @@ namespace PciPassthrough.Server.Tests.Placement;
 /// <summary>A server with configured tokens: an admin, a service and a reader of project p1.</summary>
 public sealed class ConfiguredTokenServerFixture : PlacementServerFixture
 {
-    protected override IReadOnlyList<string> AuthTokens => ["s3cret", "nova-key:service", "viewer:reader,member@p1"];
+    protected override PlacementServerOptions Configure(PlacementServerOptions options) =>
+        options with { AuthTokens = ["s3cret", "nova-key:service", "viewer:reader,member@p1"] };
 }
 
 /// <summary>PA-4 in noauth2 mode (no configured token, loopback): any token authenticates, roles decide.</summary>
