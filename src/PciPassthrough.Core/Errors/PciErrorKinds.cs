@@ -22,6 +22,9 @@ public static class PciErrorKinds
     public const string ValidationError = nameof(ValidationError);
     public const string MigrationPreCheckError = nameof(MigrationPreCheckError);
     public const string NovaException = nameof(NovaException);
+    public const string PciDeviceUnsupportedHypervisor = nameof(PciDeviceUnsupportedHypervisor);
+    public const string InvalidVIOMMUMachineType = nameof(InvalidVIOMMUMachineType);
+    public const string InvalidVIOMMUArchitecture = nameof(InvalidVIOMMUArchitecture);
 
     public const string PciDeviceInvalidStatus = nameof(PciDeviceInvalidStatus);
     public const string PciDeviceInvalidOwner = nameof(PciDeviceInvalidOwner);

@@ -9,6 +9,9 @@ public sealed record HostState
     public required string Name { get; init; }
     public required HostCapacity Capacity { get; init; }
 
+    /// <summary>The traits of the compute node's own Placement provider (e.g. 05 NF-17's).</summary>
+    public IReadOnlySet<string> Traits { get; init; } = new HashSet<string>(StringComparer.Ordinal);
+
     /// <summary>The pool summary the compute publishes (04 PL-7); null when it publishes none.</summary>
     public PoolSummary? Pools { get; init; }
 

@@ -24,6 +24,9 @@ public sealed record ServerRequest
     /// <summary>The <see cref="Resources"/> as an array: the capacity check per host walks it without an enumerator.</summary>
     internal KeyValuePair<string, long>[] ResourceAmounts { get; private init; } = [];
 
+    /// <summary>Traits the compute node (Placement's root provider) must have, e.g. 05 NF-17's.</summary>
+    public IReadOnlySet<string> RequiredTraits { get; init; } = new HashSet<string>(StringComparer.Ordinal);
+
     /// <summary>Flavor requests first, then ports.</summary>
     public IReadOnlyList<PciRequest> PciRequests { get; init; } = [];
 

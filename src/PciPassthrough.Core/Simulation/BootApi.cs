@@ -82,6 +82,7 @@ internal static class BootApi
                 PciRequests = requests,
                 NumaTopology = topology,
                 Network = network,
+                RequiredTraits = RemoteManagedPortsPrefilter.RequiredTraits(boot.Ports.Select(RequestedPortOf), release),
                 CpuPolicies = new CpuPolicyWords(flavor.ExtraSpec("hw:cpu_policy"), image.CpuPolicy,
                     flavor.ExtraSpec("hw:cpu_thread_policy"), image.CpuThreadPolicy),
             };

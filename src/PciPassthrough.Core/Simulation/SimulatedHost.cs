@@ -16,7 +16,6 @@ namespace PciPassthrough.Core.Simulation;
 /// </summary>
 internal sealed class SimulatedHost
 {
-    private static readonly CapacityFilter _capacityFilter = new();
     private static readonly PciPassthroughFilter _pciFilter = new();
     private static readonly NumaTopologyFilter _numaFilter = new();
 
@@ -88,6 +87,11 @@ internal sealed class SimulatedHost
 
         var state = SchedulerState();
         var capacity = _capacity.Check(request.Resources);
+        if (CapacityFilter.MissingTraits(state, request) is { Count: > 0 } missing)
+        {
+            capacity = capacity with { Reasons = [.. missing, .. capacity.Reasons] };
+        }
+
         var pciRejection = _pciFilter.Check(state, request);
         var (numaRejection, schedulerFit) = _numaFilter.Evaluate(state, request);
         List<Rejection> rejections = [.. capacity.Reasons.Select(reason => new Rejection(HostChecks.Placement, reason))];
@@ -216,6 +220,9 @@ internal sealed class SimulatedHost
         Name = Name,
         Capacity = _capacity,
         Pools = _tracker!.Pools.SchedulerView(),
+        Traits = RemoteManagedPortsPrefilter.ReportsTrait(driverSupportsRemoteManagedPorts: true, _tracker.Pools.Pools)
+            ? new HashSet<string>([RemoteManagedPortsPrefilter.Trait], StringComparer.Ordinal)
+            : new HashSet<string>(StringComparer.Ordinal),
         Numa = _numa,
         CpuAllocationRatio = _startup.Host.CpuAllocationRatio,
         RamAllocationRatio = _startup.Host.RamAllocationRatio,

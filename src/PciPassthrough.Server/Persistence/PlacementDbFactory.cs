@@ -9,7 +9,8 @@ public static class PlacementDbFactory
     public static IServiceCollection AddPlacementDb(this IServiceCollection services, PlacementServerOptions options) =>
         options.UsesPostgres
             ? services.AddDbContext<PlacementDb, PostgresPlacementDb>(db => db.UseNpgsql(options.ConnectionString))
-            : services.AddDbContext<PlacementDb, SqlitePlacementDb>(db => db.UseSqlite(options.ConnectionString));
+            : services.AddDbContext<PlacementDb, SqlitePlacementDb>(db =>
+                db.UseSqlite(options.ConnectionString).AddInterceptors(new SqliteConnectionSetup()));
 
     /// <summary>Applies the engine's pending migrations (EF Core takes a database-wide migration lock, so replicas
     /// starting together apply them once).</summary>

@@ -71,15 +71,21 @@ public sealed class HostCheckCommandTests
         var worst = json.RootElement.GetProperty("checks").EnumerateArray()
             .Max(c => Array.IndexOf(["pass", "warn", "fail"], c.GetProperty("status").GetString()));
         exitCode.ShouldBe(worst);
+        var (tableExitCode, table, _) = HostCommandRunner.Run("host", "check", "--root", host.Root);
+        tableExitCode.ShouldBe(exitCode);
+        table.ShouldContain($"(exit {exitCode})");
     }
 
     [Fact]
-    public void Check_RealSys_Prints()
+    public void Check_RealSys_PrintsTableAndJson()
     {
         var (exitCode, output, _) = HostCommandRunner.Run("host", "check");
+        var (jsonExitCode, json, _) = HostCommandRunner.Run("host", "check", "--format", "json");
 
         exitCode.ShouldBeOneOf(0, 1, 2);
         output.ShouldContain($"(exit {exitCode})");
+        jsonExitCode.ShouldBe(exitCode);
+        JsonDocument.Parse(json).RootElement.GetProperty("checks").GetArrayLength().ShouldBeGreaterThan(0);
     }
 
     [Fact]

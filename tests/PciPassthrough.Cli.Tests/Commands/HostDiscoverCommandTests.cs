@@ -98,12 +98,19 @@ public sealed class HostDiscoverCommandTests
     }
 
     [Fact]
-    public void Discover_RealSys_Prints()
+    public void Discover_RealSys_PrintsEveryFormat()
     {
         var (exitCode, output, _) = HostCommandRunner.Run("host", "discover", "--format", "json");
 
         exitCode.ShouldBeOneOf(0, 1);
-        JsonDocument.Parse(output).RootElement.GetProperty("devices").ValueKind.ShouldBe(JsonValueKind.Array);
+        var devices = JsonDocument.Parse(output).RootElement.GetProperty("devices");
+        devices.ValueKind.ShouldBe(JsonValueKind.Array);
+        foreach (var format in new[] { "tree", "table" })
+        {
+            var (textExitCode, text, _) = HostCommandRunner.Run("host", "discover", "--format", format);
+            textExitCode.ShouldBe(exitCode);
+            devices.EnumerateArray().Select(d => d.GetProperty("address").GetString()!).ShouldAllBe(a => text.Contains(a));
+        }
     }
 
     public static TheoryData<string> NamedHosts() => [.. FakeSysfsHosts.All.Keys];

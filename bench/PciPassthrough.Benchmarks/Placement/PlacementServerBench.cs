@@ -1,0 +1,271 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Text;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using PciPassthrough.Server;
+using PciPassthrough.Server.Persistence;
+
+namespace PciPassthrough.Benchmarks.Placement;
+
+/// <summary>
+/// Issue 6 targets for the whole server (Kestrel on 127.0.0.1, real HTTP, the real database), timed with a stopwatch
+/// because each run needs a fresh database: <c>claims</c> — 2 concurrent writers claiming one VF at a time on one
+/// host's 8 PFs ≥ 2,000 claims/s on SQLite and on PostgreSQL, zero lost, zero double-booked; <c>stream</c> — the
+/// unlimited 1,000 hosts × 8 PF × 64 VF, 4 isolated single-VF groups answer (1.68 M candidates) in ≤ 10 s with
+/// the process's RSS &lt; 500 MB.
+/// Run: <c>dotnet run -c Release -- placement-server claims|stream [--database "Host=…;Username=…"]</c> (the
+/// PostgreSQL connection string names a server: a scratch database is created and dropped there).
+/// </summary>
+public static class PlacementServerBench
+{
+    private const int Pfs = 8, VfsPerPf = 512, Writers = 2, ClaimsPerWriter = 2_500;
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var postgres = args.SkipWhile(a => a != "--database").Skip(1).FirstOrDefault();
+        await using var store = await ScratchStore.CreateAsync(postgres);
+        switch (args.FirstOrDefault())
+        {
+            case "claims":
+                return await ClaimsAsync(store.Options);
+            case "stream":
+                return await StreamAsync(store.Options);
+            default:
+                await Console.Error.WriteLineAsync("usage: placement-server claims|stream [--database POSTGRES-CONNECTION]");
+                return 2;
+        }
+    }
+
+    /// <summary>Both writers claim one VF on a random PF of the same host until 5,000 claims were tried against a
+    /// capacity of 4,096: every VF must be granted exactly once.</summary>
+    private static async Task<int> ClaimsAsync(PlacementServerOptions options)
+    {
+        await using var app = await StartAsync(options);
+        using var setup = Client(app);
+        var pfs = new List<string>();
+        var host = await CreateProviderAsync(setup, "bench-host", null);
+        for (var pf = 0; pf < Pfs; pf++)
+        {
+            pfs.Add(await CreateProviderAsync(setup, $"bench-host-pf{pf}", host));
+            await SendAsync(setup, HttpMethod.Put, $"resource_providers/{pfs[^1]}/inventories",
+                $$"""{"resource_provider_generation": 0, "inventories": {"SRIOV_NET_VF": {"total": {{VfsPerPf}} } } }""");
+        }
+
+        var stopwatch = Stopwatch.StartNew();
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, Writers).Select(writer => Task.Run(async () =>
+        {
+            using var client = Client(app);
+            var random = new Random(writer);
+            var statuses = new List<HttpStatusCode>(ClaimsPerWriter);
+            for (var i = 0; i < ClaimsPerWriter; i++)
+            {
+                var pf = pfs[random.Next(Pfs)];
+                using var response = await client.PutAsync($"allocations/{Guid.NewGuid()}", Json(
+                    $$"""{"allocations": {"{{pf}}": {"resources": {"SRIOV_NET_VF": 1} } }, "project_id": "p", "user_id": "u", "consumer_generation": null, "consumer_type": "INSTANCE"}"""));
+                statuses.Add(response.StatusCode);
+            }
+
+            return statuses;
+        })));
+        var elapsed = stopwatch.Elapsed;
+
+        var statuses = outcomes.SelectMany(s => s).ToList();
+        var granted = statuses.Count(s => s == HttpStatusCode.NoContent);
+        var refused = statuses.Count(s => s == HttpStatusCode.Conflict);
+        long used = 0, consumers = 0;
+        foreach (var pf in pfs)
+        {
+            using var usages = System.Text.Json.JsonDocument.Parse(await SendAsync(setup, HttpMethod.Get, $"resource_providers/{pf}/usages"));
+            used += usages.RootElement.GetProperty("usages").GetProperty("SRIOV_NET_VF").GetInt64();
+            using var allocations = System.Text.Json.JsonDocument.Parse(await SendAsync(setup, HttpMethod.Get, $"resource_providers/{pf}/allocations"));
+            consumers += allocations.RootElement.GetProperty("allocations").EnumerateObject().Count();
+        }
+
+        var capacity = Pfs * VfsPerPf;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"claims on {Engine(options)}: {statuses.Count} tried by {Writers} writers in {elapsed.TotalSeconds:F2} s, " +
+            $"{granted} granted ({granted / elapsed.TotalSeconds:F0}/s), {refused} refused with 409, " +
+            $"{statuses.Count - granted - refused} other; stored: {used} VFs used by {consumers} consumers of {capacity}"));
+        var correct = granted == capacity && used == capacity && consumers == capacity && granted + refused == statuses.Count;
+        Console.WriteLine(correct ? "zero lost, zero double-booked" : "WRONG: lost or double-booked claims");
+        return correct ? 0 : 1;
+    }
+
+    /// <summary>Seeds the fleet straight into the database (creating 9,000 providers over HTTP would time the
+    /// setup), then reads the unlimited answer as a client would, sampling the process's RSS.</summary>
+    private static async Task<int> StreamAsync(PlacementServerOptions options)
+    {
+        const int Hosts = 1_000, VfsPerHostPf = 64;
+        await using var app = await StartAsync(options);
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<PlacementDb>();
+            for (var h = 0; h < Hosts; h++)
+            {
+                var root = Uuid(h, 0);
+                db.Providers.Add(new ProviderRow { Uuid = root, Name = $"host-{h:d4}", RootUuid = root, UpdatedAt = DateTime.UtcNow });
+                for (var pf = 1; pf <= Pfs; pf++)
+                {
+                    var uuid = Uuid(h, pf);
+                    db.Providers.Add(new ProviderRow { Uuid = uuid, Name = $"host-{h:d4}-pf{pf}", ParentUuid = root, RootUuid = root, UpdatedAt = DateTime.UtcNow });
+                    db.Inventories.Add(new InventoryRow
+                    {
+                        ProviderUuid = uuid,
+                        ResourceClass = "SRIOV_NET_VF",
+                        Total = VfsPerHostPf,
+                        MinUnit = 1,
+                        MaxUnit = VfsPerHostPf,
+                        StepSize = 1,
+                        AllocationRatio = 1.0,
+                    });
+                }
+            }
+
+            await db.SaveChangesAsync();
+        }
+
+        using var client = Client(app);
+        client.Timeout = TimeSpan.FromMinutes(10);
+        var query = string.Join('&', Enumerable.Range(1, 4).Select(g => $"resources{g}=SRIOV_NET_VF:1")) + "&group_policy=isolate";
+        using var sampler = new RssSampler();
+        var stopwatch = Stopwatch.StartNew();
+        using var response = await client.GetAsync($"allocation_candidates?{query}", HttpCompletionOption.ResponseHeadersRead);
+        response.EnsureSuccessStatusCode();
+        await using var body = await response.Content.ReadAsStreamAsync();
+        var (bytes, candidates) = await CountAsync(body);
+        var elapsed = stopwatch.Elapsed;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"stream on {Engine(options)}: {candidates:N0} candidates, {bytes / 1e6:F0} MB of JSON in {elapsed.TotalSeconds:F2} s; " +
+            $"process RSS peak {sampler.PeakBytes / 1e6:F0} MB while streaming (server and client in one process)"));
+        return candidates == Hosts * 8 * 7 * 6 * 5 ? 0 : 1;
+    }
+
+    /// <summary>Reads the body in 64 KB chunks, counting bytes and the <c>"mappings"</c> keys (one per candidate).</summary>
+    private static async Task<(long Bytes, long Candidates)> CountAsync(Stream body)
+    {
+        var marker = "\"mappings\""u8.ToArray();
+        var buffer = new byte[64 * 1024 + marker.Length];
+        long bytes = 0, candidates = 0;
+        var carried = 0;
+        int read;
+        while ((read = await body.ReadAsync(buffer.AsMemory(carried, buffer.Length - carried))) > 0)
+        {
+            bytes += read;
+            var window = buffer.AsSpan(0, carried + read);
+            for (var at = window.IndexOf(marker); at >= 0; at = NextIndex(window, marker, at))
+            {
+                candidates++;
+            }
+
+            carried = Math.Min(marker.Length - 1, window.Length);
+            window[^carried..].CopyTo(buffer);
+        }
+
+        return (bytes, candidates);
+    }
+
+    private static int NextIndex(ReadOnlySpan<byte> window, ReadOnlySpan<byte> marker, int at)
+    {
+        var next = window[(at + 1)..].IndexOf(marker);
+        return next < 0 ? -1 : at + 1 + next;
+    }
+
+    private static string Uuid(int host, int pf) => $"00000000-0000-0000-{pf:x4}-{host:x12}";
+
+    private static string Engine(PlacementServerOptions options) => options.UsesPostgres ? "PostgreSQL" : "SQLite";
+
+    private static async Task<WebApplication> StartAsync(PlacementServerOptions options)
+    {
+        var app = await PlacementServer.BuildAsync(options, CancellationToken.None);
+        await app.StartAsync();
+        return app;
+    }
+
+    private static HttpClient Client(WebApplication app)
+    {
+        var client = new HttpClient { BaseAddress = new Uri(app.BoundAddress(), "/placement/") };
+        client.DefaultRequestHeaders.Add("x-auth-token", "admin");
+        client.DefaultRequestHeaders.Add("OpenStack-API-Version", "placement latest");
+        return client;
+    }
+
+    private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
+
+    private static async Task<string> CreateProviderAsync(HttpClient client, string name, string? parent)
+    {
+        var uuid = Guid.NewGuid().ToString();
+        var parentJson = parent is null ? "null" : $"\"{parent}\"";
+        await SendAsync(client, HttpMethod.Post, "resource_providers", $$"""{"name": "{{name}}", "uuid": "{{uuid}}", "parent_provider_uuid": {{parentJson}}}""");
+        return uuid;
+    }
+
+    private static async Task<string> SendAsync(HttpClient client, HttpMethod method, string path, string? body = null)
+    {
+        using var request = new HttpRequestMessage(method, path) { Content = body is null ? null : Json(body) };
+        using var response = await client.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        return response.IsSuccessStatusCode ? text : throw new InvalidOperationException($"{method} {path}: {response.StatusCode} {text}");
+    }
+
+    /// <summary>A SQLite file in a temp directory, or a scratch database on the PostgreSQL server named.</summary>
+    private sealed class ScratchStore : IAsyncDisposable
+    {
+        private readonly string _directory = Directory.CreateTempSubdirectory("pcictl-bench-").FullName;
+        private readonly string? _admin;
+        private readonly string _name = $"pcipassthrough_bench_{Guid.NewGuid():N}";
+
+        private ScratchStore(string? admin)
+        {
+            _admin = admin;
+            Options = new PlacementServerOptions("127.0.0.1:0", _directory,
+                admin is null ? null : new NpgsqlConnectionStringBuilder(admin) { Database = _name }.ConnectionString);
+        }
+
+        public PlacementServerOptions Options { get; }
+
+        public static async Task<ScratchStore> CreateAsync(string? admin)
+        {
+            var store = new ScratchStore(admin);
+            await store.ExecuteAsync($"CREATE DATABASE {store._name}");
+            return store;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            NpgsqlConnection.ClearAllPools();
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            await ExecuteAsync($"DROP DATABASE IF EXISTS {_name} WITH (FORCE)");
+            Directory.Delete(_directory, recursive: true);
+        }
+
+        private async Task ExecuteAsync(string sql)
+        {
+            if (_admin is null)
+            {
+                return;
+            }
+
+            await using var connection = new NpgsqlConnection(_admin);
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand(sql, connection);
+            await command.ExecuteNonQueryAsync();
+        }
+    }
+
+    /// <summary>Samples <see cref="Environment.WorkingSet"/> every 50 ms until disposed.</summary>
+    private sealed class RssSampler : IDisposable
+    {
+        private readonly Timer _timer;
+        private long _peak;
+
+        public RssSampler() => _timer = new Timer(_ => Interlocked.Exchange(ref _peak, Math.Max(Interlocked.Read(ref _peak), Environment.WorkingSet)),
+            null, TimeSpan.Zero, TimeSpan.FromMilliseconds(50));
+
+        public long PeakBytes => Interlocked.Read(ref _peak);
+
+        public void Dispose() => _timer.Dispose();
+    }
+}
