@@ -69,10 +69,13 @@ public static class PlacementScheduling
             [.. decision.Weights.Select(w => KeyValuePair.Create(offered[w.Key], w.Value))]), requests);
     }
 
-    /// <summary>PM-27: the first candidate the PCI filter keeps on the chosen host gives each alias request its providers.</summary>
+    /// <summary>
+    /// PM-27: the first candidate the filters keep on the chosen host gives each alias request its providers. The NUMA
+    /// filter's are a subset of the PCI filter's (a fit on cells needs <c>support</c> without them, 05 NF-15).
+    /// </summary>
     private static IReadOnlyList<PciRequest> ChosenProviders(HostState host, ServerRequest request)
     {
-        var (_, kept) = new PciPassthroughFilter().Evaluate(host, request);
+        var kept = new NumaTopologyFilter().Reduce(host, request) ?? new PciPassthroughFilter().Evaluate(host, request).Kept;
         return kept is [var first, ..] ? [.. request.PciRequests.Select(r => r.WithChosenProviders(first.Mappings))] : request.PciRequests;
     }
 

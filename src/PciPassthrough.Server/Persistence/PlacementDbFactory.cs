@@ -6,11 +6,13 @@ namespace PciPassthrough.Server.Persistence;
 /// database to the newest schema.</summary>
 public static class PlacementDbFactory
 {
+    private static readonly SqliteConnectionSetup _sqliteSetup = new();
+
     public static IServiceCollection AddPlacementDb(this IServiceCollection services, PlacementServerOptions options) =>
         options.UsesPostgres
             ? services.AddDbContext<PlacementDb, PostgresPlacementDb>(db => db.UseNpgsql(options.ConnectionString))
             : services.AddDbContext<PlacementDb, SqlitePlacementDb>(db =>
-                db.UseSqlite(options.ConnectionString).AddInterceptors(new SqliteConnectionSetup()));
+                db.UseSqlite(options.ConnectionString).AddInterceptors(_sqliteSetup));
 
     /// <summary>Applies the engine's pending migrations (EF Core takes a database-wide migration lock, so replicas
     /// starting together apply them once).</summary>

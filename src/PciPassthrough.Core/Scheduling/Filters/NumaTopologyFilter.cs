@@ -34,8 +34,36 @@ public sealed class NumaTopologyFilter : IHostFilter
             return (new Rejection(Name, "the guest has a NUMA topology but the host reports none"), null);
         }
 
-        var fit = NumaFitter.Fit(topology, guest, FitOptions(host, request, host.Pools));
+        var fit = host.AllocationCandidates is { } candidates
+            ? Fits(host, request, candidates).Select(kept => kept.Fit).FirstOrDefault()
+            : NumaFitter.Fit(topology, guest, FitOptions(host, request, host.Pools));
         return fit is null ? (NumaExplanation.Explain(Name, topology, guest, request), null) : (null, fit);
+    }
+
+    /// <summary>
+    /// NF-15: the host's allocation candidates whose providers fit the guest's cells (the fit runs with each candidate's
+    /// mapping), in order; null when there are none to reduce or the guest has no NUMA topology to fit.
+    /// </summary>
+    public IReadOnlyList<AllocationCandidate>? Reduce(HostState host, ServerRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        ArgumentNullException.ThrowIfNull(request);
+        return host.AllocationCandidates is { } candidates && request.NumaTopology is not null && host.Numa is not null
+            ? [.. Fits(host, request, candidates).Select(kept => kept.Candidate)]
+            : null;
+    }
+
+    private static IEnumerable<(AllocationCandidate Candidate, FittedNumaTopology Fit)> Fits(
+        HostState host, ServerRequest request, IReadOnlyList<AllocationCandidate> candidates)
+    {
+        foreach (var candidate in candidates)
+        {
+            var pools = host.Pools is { } summary ? new CandidatePoolView(summary, candidate) : null;
+            if (NumaFitter.Fit(host.Numa!, request.NumaTopology!, FitOptions(host, request, pools)) is { } fit)
+            {
+                yield return (candidate, fit);
+            }
+        }
     }
 
     /// <summary>

@@ -55,4 +55,29 @@ public sealed class NumaTopologyFilterTests
     public void SIM34_DedicatedRequireOnAHostWithoutSmt_Fails() =>
         _filter.Check(Host("h", vfs: 0), Server(vfs: 0) with { CpuPolicies = new CpuPolicyWords("dedicated", null, "require", null) })!
             .Reason.ShouldContain("SMT");
+
+    [Fact]
+    public void NF15_Candidates_OnlyThoseWhoseProvidersFitTheCellsAreKept()
+    {
+        // r1-0 is the request's group: a mapping to a provider no pool has leaves nothing on the cell (04 PL-16)
+        AllocationCandidate[] candidates = [Candidate("r1-0", "rp-unknown"), Candidate("other", "rp-x")];
+        var host = Host("h", vfs: 2) with { AllocationCandidates = candidates };
+        var server = Server(vfs: 1, Guest(1, 2, 1024));
+
+        _filter.Reduce(host, server).ShouldBe([candidates[1]]);
+        _filter.Evaluate(host, server).Fit!.Cells.Single().HostCellId.ShouldBe(0);
+    }
+
+    [Fact]
+    public void NF15_NoCandidateFits_Fails()
+    {
+        var host = Host("h", vfs: 2) with { AllocationCandidates = [Candidate("r1-0", "rp-unknown")] };
+        var server = Server(vfs: 1, Guest(1, 2, 1024));
+
+        _filter.Reduce(host, server).ShouldBeEmpty();
+        _filter.Check(host, server)!.Filter.ShouldBe(HostChecks.NumaTopologyFilter);
+    }
+
+    private static AllocationCandidate Candidate(string group, string provider) =>
+        new([KeyValuePair.Create(group, (IReadOnlyList<string>)[provider])]);
 }
