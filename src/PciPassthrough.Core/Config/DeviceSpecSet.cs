@@ -106,7 +106,8 @@ public sealed class DeviceSpecSet
     }
 
     /// <summary>The device's own and parent address, each parsed at most once per match.</summary>
-    private sealed class DeviceAddresses(PciDeviceRecord device, NovaRelease release)
+    // a struct on the caller's stack: matching thousands of devices at every sync allocates nothing for it
+    private struct DeviceAddresses(PciDeviceRecord device, NovaRelease release)
     {
         private (PciError? Error, PciAddressFields Fields)? _own;
         private (PciError? Error, PciAddressFields Fields)? _parent;
@@ -140,7 +141,7 @@ public sealed class DeviceSpecSet
             return null;
         }
 
-        private (PciError?, PciAddressFields) Parse(string text)
+        private readonly (PciError?, PciAddressFields) Parse(string text)
         {
             var error = PciAddressFields.TryParseDevice(text, release, out var fields);
             return (error, fields);

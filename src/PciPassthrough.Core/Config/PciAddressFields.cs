@@ -1,3 +1,4 @@
+using System.Globalization;
 using PciPassthrough.Core.Errors;
 using PciPassthrough.Core.Pci;
 
@@ -42,6 +43,9 @@ internal readonly record struct PciAddressFields(string Domain, string Bus, stri
     private const string ZeroDomain = "0000";
     private static readonly string[] _functions = ["0", "1", "2", "3", "4", "5", "6", "7"];
 
+    // "00"…"ff": a bus or slot field is one of these, so parsing a reported address allocates no string for them
+    private static readonly string[] _hexPairs = [.. Enumerable.Range(0, 256).Select(i => i.ToString("x2", CultureInfo.InvariantCulture))];
+
     /// <summary>
     /// What hypervisors report, <c>dddd:bb:ss.f</c> in lower-case hex within the limits, is already normalised: its
     /// fields are the text's own (a host's thousands of devices are parsed at every sync).
@@ -64,7 +68,11 @@ internal readonly record struct PciAddressFields(string Domain, string Bus, stri
         }
 
         var domain = text.AsSpan(0, 4).SequenceEqual(ZeroDomain) ? ZeroDomain : text[..4];
-        fields = new PciAddressFields(domain, text[5..7], text[8..10], _functions[text[11] - '0']);
+        fields = new PciAddressFields(domain, HexPair(text, 5), HexPair(text, 8), _functions[text[11] - '0']);
         return true;
     }
+
+    private static string HexPair(string text, int at) => _hexPairs[(HexDigit(text[at]) << 4) | HexDigit(text[at + 1])];
+
+    private static int HexDigit(char digit) => digit <= '9' ? digit - '0' : digit - 'a' + 10;
 }
