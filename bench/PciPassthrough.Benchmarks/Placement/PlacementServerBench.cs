@@ -100,7 +100,7 @@ public static class PlacementServerBench
     /// <summary>Claims on another host first, so that the timed run does not pay for the JIT and the first queries.</summary>
     private static async Task WarmUpAsync(HttpClient client)
     {
-        const int Claims = 500;
+        const int Claims = 3_000;
         var pf = await CreateProviderAsync(client, "warm-up", null);
         await SendAsync(client, HttpMethod.Put, $"resource_providers/{pf}/inventories",
             $$"""{"resource_provider_generation": 0, "inventories": {"SRIOV_NET_VF": {"total": {{Claims}} } } }""");
