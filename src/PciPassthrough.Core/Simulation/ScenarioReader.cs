@@ -46,6 +46,26 @@ public static class ScenarioReader
         };
     }
 
+    /// <summary>One host object (§2.3) on its own, e.g. what an agent reports.</summary>
+    /// <param name="host">The host object.</param>
+    /// <param name="config">The options whose <c>device_spec</c> a host without its own uses.</param>
+    public static ScenarioHost ReadHost(JsonElement host, ScenarioConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        RequireObject(host, "host", "a host object");
+        var name = Get(host, "name");
+        if (name is not { ValueKind: JsonValueKind.String } || name.Value.GetString() is not { Length: > 0 } text)
+        {
+            throw new ScenarioFormatException("host.name", "a non-empty string", ScenarioFormatException.Describe(name));
+        }
+
+        return ReadHost(host, "host", text, config);
+    }
+
+    /// <summary>One boot object (§2.5) on its own, as item <paramref name="index"/> of <c>requests</c>.</summary>
+    public static ScenarioBoot ReadBoot(JsonElement boot, int index) => ReadStep(boot, index) as ScenarioBoot
+        ?? throw new ScenarioFormatException($"requests[{index}]", "a boot object", "a delete object");
+
     private static ScenarioConfig ReadConfig(JsonElement? config) => config is not { } element ? new() : new()
     {
         DeviceSpec = ConfigLines(Get(element, "device_spec"), "config.device_spec"),

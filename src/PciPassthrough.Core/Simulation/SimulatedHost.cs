@@ -183,6 +183,16 @@ internal sealed class SimulatedHost
         return [.. _tracker.Devices.Where(d => before.GetValueOrDefault(d.Address) != d.Status).Select(d => d.Address)];
     }
 
+    /// <summary>The devices the placed server took, in pick order.</summary>
+    public IReadOnlyList<PickReport> PicksOf(string server) => _servers[server].Picks;
+
+    /// <summary>The host cells the placed server was fitted to, or null without a guest NUMA topology.</summary>
+    public IReadOnlyList<FittedCellReport>? NumaOf(string server) => FittedReports(_servers[server].Numa);
+
+    /// <summary>The tracked device at <paramref name="address"/> on a host that started.</summary>
+    public TrackedDevice TrackedDevice(string address) => _tracker!.Find(address)
+        ?? throw new KeyNotFoundException($"host {Name} tracks no device {address}");
+
     /// <summary>SIM-44: devices, pools and the Placement view only for a host that started.</summary>
     public FinalHostState FinalState() => new()
     {

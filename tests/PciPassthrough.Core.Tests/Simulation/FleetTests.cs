@@ -1,0 +1,205 @@
+using System.Text.Json;
+using PciPassthrough.Core.Errors;
+using PciPassthrough.Core.Simulation;
+using PciPassthrough.Core.Simulation.Results;
+
+namespace PciPassthrough.Core.Tests.Simulation;
+
+public sealed class FleetTests
+{
+    private static readonly ScenarioConfig _config = new()
+    {
+        DeviceSpec = ["{\"vendor_id\": \"10de\", \"live_migratable\": \"true\"}", "{\"vendor_id\": \"8086\", \"product_id\": \"154c\"}"],
+        Alias =
+        [
+            "{\"name\": \"gpu\", \"vendor_id\": \"10de\", \"product_id\": \"20b5\", \"device_type\": \"type-PCI\"}",
+            "{\"name\": \"lm\", \"vendor_id\": \"10de\", \"product_id\": \"20b5\", \"live_migratable\": \"true\"}",
+        ],
+    };
+
+    [Fact]
+    public void Boot_TakesTheFirstFittingHost_AndDeleteFreesItsDevices()
+    {
+        var fleet = FleetOf(Host("h1", gpus: 1), Host("h2", gpus: 2));
+
+        var first = fleet.Boot(Boot("a", "gpu:1"));
+        var second = fleet.Boot(Boot("b", "gpu:1"));
+
+        (first.Result, first.ChosenHost, second.ChosenHost).ShouldBe((BootResult.Placed, "h1", "h2"));
+        fleet.Devices("a").Select(d => d.Address).ShouldBe(["0000:3b:00.0"]);
+        fleet.HostState("h1")!.Devices!.Single().Status.ShouldBe("allocated");
+
+        var deleted = fleet.Delete("a");
+
+        deleted.ChangedDevices.ShouldBe(["0000:3b:00.0"]);
+        fleet.HostState("h1")!.Devices!.Single().Status.ShouldBe("available");
+        fleet.Server("a").ShouldBeNull();
+    }
+
+    [Fact]
+    public void Boot_WithNoRoom_IsNoValidHost_WithAReasonForEveryHost()
+    {
+        var fleet = FleetOf(Host("h1", gpus: 1), Host("h2", gpus: 0));
+
+        var result = fleet.Boot(Boot("big", "gpu:2"));
+
+        result.Result.ShouldBe(BootResult.NoValidHost);
+        result.Hosts.Select(h => h.Host).ShouldBe(["h1", "h2"]);
+        result.Hosts.ShouldAllBe(h => h.Rejections.Count > 0);
+        fleet.Server("big").ShouldBeNull();
+    }
+
+    [Fact]
+    public void Move_ClaimsOnAnotherHost_ConfirmFreesTheSource()
+    {
+        var fleet = FleetOf(Host("h1", gpus: 1), Host("h2", gpus: 1));
+        fleet.Boot(Boot("a", "gpu:1"));
+
+        var move = fleet.Move("a", Boot("a", "gpu:1"));
+
+        move.ChosenHost.ShouldBe("h2");
+        move.Hosts.Single(h => h.Host == "h1").RejectedBy.ShouldBe(Fleet.Excluded);
+        fleet.Server("a")!.SourceHost.ShouldBe("h1");
+        Statuses(fleet).ShouldBe(["allocated", "allocated"]);
+
+        fleet.ConfirmMove("a").ShouldBe(["0000:3b:00.0"]);
+
+        Statuses(fleet).ShouldBe(["available", "allocated"]);
+        fleet.Server("a")!.Host.ShouldBe("h2");
+        fleet.Server("a")!.SourceHost.ShouldBeNull();
+    }
+
+    [Fact]
+    public void RevertMove_FreesTheDestination_AndTheServerIsBackOnItsSource()
+    {
+        var fleet = MovingFromH1ToH2();
+
+        fleet.RevertMove("a");
+
+        Statuses(fleet).ShouldBe(["allocated", "available"]);
+        fleet.Server("a")!.Host.ShouldBe("h1");
+        Should.Throw<InvalidOperationException>(() => fleet.ConfirmMove("a"));
+    }
+
+    [Fact]
+    public void Delete_DuringAMove_FreesBothHosts()
+    {
+        var fleet = MovingFromH1ToH2();
+
+        fleet.Delete("a");
+
+        Statuses(fleet).ShouldBe(["available", "available"]);
+    }
+
+    [Fact]
+    public void UpsertHost_Restart_TakesItsServersBack_AndListsThoseThatNoLongerFit()
+    {
+        var fleet = FleetOf(Host("h1", gpus: 2));
+        fleet.Boot(Boot("a", "gpu:1"));
+        fleet.Boot(Boot("b", "gpu:1"));
+
+        var (_, lost) = fleet.UpsertHost(Host("h1", gpus: 1));
+
+        lost.ShouldBe(["b"]);
+        fleet.Server("a")!.Host.ShouldBe("h1");
+        fleet.Server("b").ShouldBeNull();
+        fleet.HostState("h1")!.Instances.ShouldBe(["a"]);
+    }
+
+    [Fact]
+    public void SameChangesInTheSameOrder_GiveTheSameState()
+    {
+        static Fleet Replay()
+        {
+            var fleet = FleetOf(Host("h1", gpus: 2), Host("h2", gpus: 2));
+            fleet.Boot(Boot("a", "gpu:1"));
+            fleet.Boot(Boot("b", "gpu:2"));
+            fleet.Delete("a");
+            fleet.Boot(Boot("c", "gpu:1"));
+            fleet.Move("c", Boot("c", "gpu:1"));
+            return fleet;
+        }
+
+        var (one, two) = (Replay(), Replay());
+
+        foreach (var host in one.HostNames)
+        {
+            JsonSerializer.Serialize(one.HostState(host)).ShouldBe(JsonSerializer.Serialize(two.HostState(host)));
+        }
+    }
+
+    [Fact]
+    public void LiveMigrationBlocker_NamesAnAliasWithoutLiveMigratableDevices()
+    {
+        var fleet = FleetOf(Host("h1", gpus: 2));
+        fleet.Boot(Boot("plain", "gpu:1"));
+        fleet.Boot(Boot("movable", "lm:1"));
+
+        fleet.LiveMigrationBlocker("plain")!.Kind.ShouldBe(PciErrorKinds.MigrationPreCheckError);
+        fleet.LiveMigrationBlocker("movable").ShouldBeNull();
+    }
+
+    [Fact]
+    public void DomainXml_HasAHostdevForEachAliasDevice_AndTheAskedVirtualIommu()
+    {
+        var fleet = FleetOf(Host("h1", gpus: 1));
+        fleet.Boot(Boot("a", "gpu:1", viommu: "intel"));
+
+        var xml = fleet.DomainXml("a");
+
+        xml.Devices.Select(d => d.Name.LocalName).ShouldBe(["hostdev", "iommu"]);
+        xml.Devices[0].ToString().ShouldContain("bus=\"0x3b\"");
+        xml.Devices[1].Attribute("model")!.Value.ShouldBe("intel");
+    }
+
+    private static Fleet MovingFromH1ToH2()
+    {
+        var fleet = FleetOf(Host("h1", gpus: 1), Host("h2", gpus: 1));
+        fleet.Boot(Boot("a", "gpu:1"));
+        fleet.Move("a", Boot("a", "gpu:1"));
+        return fleet;
+    }
+
+    private static Fleet FleetOf(params ScenarioHost[] hosts)
+    {
+        var fleet = new Fleet(_config);
+        foreach (var host in hosts)
+        {
+            fleet.UpsertHost(host).Report.Ok.ShouldBeTrue();
+        }
+
+        return fleet;
+    }
+
+    private static List<string> Statuses(Fleet fleet) =>
+        [.. fleet.HostNames.SelectMany(h => fleet.HostState(h)!.Devices!).Select(d => d.Status)];
+
+    private static ScenarioHost Host(string name, int gpus) => ScenarioReader.ReadHost(JsonSerializer.SerializeToElement(new
+    {
+        name,
+        numa_cells = new[] { new { id = 0, cpus = new[] { 0, 1, 2, 3 }, memory_mb = 16384 } },
+        pci_devices = Enumerable.Range(0, gpus).Select(i => new
+        {
+            address = $"0000:{0x3b + i:x2}:00.0",
+            vendor_id = "10de",
+            product_id = "20b5",
+            dev_type = "type-PCI",
+            numa_node = 0,
+        }),
+    }), _config);
+
+    private static ScenarioBoot Boot(string name, string alias, string? viommu = null) => ScenarioReader.ReadBoot(
+        JsonSerializer.SerializeToElement(new
+        {
+            name,
+            flavor = new
+            {
+                vcpus = 1,
+                memory_mb = 512,
+                extra_specs = viommu is null
+                    ? new Dictionary<string, string> { ["pci_passthrough:alias"] = alias }
+                    : new Dictionary<string, string> { ["pci_passthrough:alias"] = alias, ["hw:viommu_model"] = viommu },
+            },
+            image = new { properties = new Dictionary<string, string> { ["hw_machine_type"] = "q35" } },
+        }), 0);
+}
