@@ -32,6 +32,16 @@ public sealed record NovaConfOptions
     /// <summary><c>[compute] packing_host_numa_cells_allocation_strategy</c>, default false.</summary>
     public required ConfSetting<bool> PackingHostNumaCellsAllocationStrategy { get; init; }
 
+    /// <summary><c>[DEFAULT] cpu_allocation_ratio</c>; when unset (Nova's None) the scenario format's 16.0 stands in
+    /// and the agent does not send it.</summary>
+    public required ConfSetting<double> CpuAllocationRatio { get; init; }
+
+    /// <summary><c>[DEFAULT] ram_allocation_ratio</c>; when unset the scenario format's 1.5 stands in.</summary>
+    public required ConfSetting<double> RamAllocationRatio { get; init; }
+
+    /// <summary><c>[DEFAULT] reserved_host_memory_mb</c>, default 512, at least 0.</summary>
+    public required ConfSetting<long> ReservedHostMemoryMb { get; init; }
+
     /// <summary>The file's parse errors, then the values the option types refuse, in line order.</summary>
     public required IReadOnlyList<NovaConfError> Errors { get; init; }
 

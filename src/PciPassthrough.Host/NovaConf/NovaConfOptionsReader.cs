@@ -19,6 +19,9 @@ internal sealed class NovaConfOptionsReader(NovaConfFile conf)
         new(FilterScheduler, "pci_in_placement"),
         new(FilterScheduler, "pci_weight_multiplier"),
         new(Compute, "packing_host_numa_cells_allocation_strategy"),
+        new(Default, "cpu_allocation_ratio"),
+        new(Default, "ram_allocation_ratio"),
+        new(Default, "reserved_host_memory_mb"),
     ];
 
     private readonly List<NovaConfError> _errors = [.. conf.Errors];
@@ -38,6 +41,9 @@ internal sealed class NovaConfOptionsReader(NovaConfFile conf)
             OsloTypes.TryParseNonNegativeFloat);
         var packing = Single<bool>(Compute, "packing_host_numa_cells_allocation_strategy", false,
             OsloTypes.TryParseBoolean);
+        var cpuRatio = Single<double>(Default, "cpu_allocation_ratio", 16.0, OsloTypes.TryParseNonNegativeFloat);
+        var ramRatio = Single<double>(Default, "ram_allocation_ratio", 1.5, OsloTypes.TryParseNonNegativeFloat);
+        var reserved = Single<long>(Default, "reserved_host_memory_mb", 512, OsloTypes.TryParseNonNegativeInteger);
         return new NovaConfOptions
         {
             Host = host,
@@ -47,6 +53,9 @@ internal sealed class NovaConfOptionsReader(NovaConfFile conf)
             PciInPlacement = pciInPlacement,
             PciWeightMultiplier = weightMultiplier,
             PackingHostNumaCellsAllocationStrategy = packing,
+            CpuAllocationRatio = cpuRatio,
+            RamAllocationRatio = ramRatio,
+            ReservedHostMemoryMb = reserved,
             Errors = [.. _errors.Distinct().OrderBy(error => error.Location.Line)],
             Warnings = [.. _warnings.Distinct().OrderBy(warning => warning.Location.Line)],
         };

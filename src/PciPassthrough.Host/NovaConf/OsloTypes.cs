@@ -54,6 +54,21 @@ internal static partial class OsloTypes
         return value < 0 ? $"'{text}' is negative: expected a number >= 0" : null;
     }
 
+    /// <summary>oslo's <c>Integer(min=0)</c>: Python's <c>int()</c> syntax (surrounding spaces, a sign, digits
+    /// grouped by single underscores), at least 0.</summary>
+    public static string? TryParseNonNegativeInteger(string text, out long value)
+    {
+        var number = PythonText.Strip(text);
+        value = 0;
+        if (!PythonInteger().IsMatch(number) || !long.TryParse(number.Replace("_", "", StringComparison.Ordinal),
+            NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out value))
+        {
+            return $"'{text}' is not an integer: expected a whole number >= 0, e.g. 512";
+        }
+
+        return value < 0 ? $"'{text}' is negative: expected a whole number >= 0" : null;
+    }
+
     /// <summary>oslo's <c>HostDomain</c>: an IPv4 or IPv6 address, or a host name whose labels are letters,
     /// digits, <c>-</c> and <c>_</c> (1–63 each, not starting or ending with <c>-</c>, 253 in all), the last
     /// label not all digits. A trailing dot is dropped.</summary>
@@ -88,6 +103,9 @@ internal static partial class OsloTypes
     /// <summary>Python's float literal (lower-cased): digits may be grouped by single underscores.</summary>
     [GeneratedRegex(@"^[+-]?(?:[0-9](?:_?[0-9])*(?:\.(?:[0-9](?:_?[0-9])*)?)?|\.[0-9](?:_?[0-9])*)(?:e[+-]?[0-9](?:_?[0-9])*)?$")]
     private static partial Regex PythonFloat();
+
+    [GeneratedRegex("^[+-]?[0-9](?:_?[0-9])*$")]
+    private static partial Regex PythonInteger();
 
     /// <summary>inet_pton's IPv4 form: four decimal octets, no leading zeros.</summary>
     [GeneratedRegex(@"^(?:(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\.){3}(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])$")]

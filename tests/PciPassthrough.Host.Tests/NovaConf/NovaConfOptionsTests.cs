@@ -131,6 +131,29 @@ public sealed class NovaConfOptionsTests
         options.Errors.ShouldHaveSingleItem().Error.Message.ShouldBe($"[filter_scheduler] pci_weight_multiplier: {message}");
     }
 
+    [Fact]
+    public void Read_CapacityOptions_AreTypedWhenSetAndDefaultOtherwise()
+    {
+        var options = Read("[DEFAULT]\ncpu_allocation_ratio = 4.0\nreserved_host_memory_mb = 1_024\n");
+
+        options.CpuAllocationRatio.ShouldBe(new ConfSetting<double>(4.0, new ConfLocation("nova.conf", 2)));
+        options.ReservedHostMemoryMb.Value.ShouldBe(1024);
+        options.RamAllocationRatio.ShouldBe(new ConfSetting<double>(1.5, null));
+        options.Errors.ShouldBeEmpty();
+    }
+
+    [Theory]
+    [InlineData("-1", "'-1' is negative: expected a whole number >= 0")]
+    [InlineData("1.5", "'1.5' is not an integer: expected a whole number >= 0, e.g. 512")]
+    [InlineData("", "'' is not an integer: expected a whole number >= 0, e.g. 512")]
+    public void Read_ReservedHostMemory_RejectsOthers(string text, string message)
+    {
+        var options = Read($"[DEFAULT]\nreserved_host_memory_mb = {text}\n");
+
+        options.ReservedHostMemoryMb.Value.ShouldBe(512);
+        options.Errors.ShouldHaveSingleItem().Error.Message.ShouldBe($"[DEFAULT] reserved_host_memory_mb: {message}");
+    }
+
     [Theory]
     [InlineData("cn1", "cn1")]
     [InlineData("compute_01.example.org.", "compute_01.example.org")]

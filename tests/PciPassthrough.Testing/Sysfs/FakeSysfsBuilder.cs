@@ -15,6 +15,8 @@ public sealed class FakeSysfsBuilder
     private readonly List<FakePciFunction> _functions = [];
     private readonly List<(string Address, string File, string? Content, bool Unreadable)> _fileOverrides = [];
     private readonly List<string> _iommuUnits = [];
+    private readonly List<FakeNumaNode> _numaNodes = [];
+    private FakeNumaNode? _flatMemory;
     private string _commandLine = "BOOT_IMAGE=/vmlinuz root=/dev/sda1 ro quiet";
     private string _hostname = "compute1";
     private bool _iommuGroups = true;
@@ -132,6 +134,24 @@ public sealed class FakeSysfsBuilder
             IommuGroup = iommuGroup,
         });
 
+    /// <summary>A NUMA node (<c>sys/devices/system/node/node&lt;id&gt;</c>: <c>cpulist</c>, <c>meminfo</c>) with
+    /// <paramref name="cpus"/> on <paramref name="socket"/>, each CPU's <c>topology/physical_package_id</c> and
+    /// <c>thread_siblings_list</c> (consecutive CPUs of the list grouped by <paramref name="threadsPerCore"/>);
+    /// <c>proc/meminfo</c> and <c>cpu/online</c> cover every node.</summary>
+    public FakeSysfsBuilder WithNumaNode(int id, int socket, IReadOnlyList<int> cpus, long memoryMb, int threadsPerCore = 1)
+    {
+        _numaNodes.Add(new FakeNumaNode(id, socket, cpus, memoryMb, threadsPerCore));
+        return this;
+    }
+
+    /// <summary>A host whose kernel shows no NUMA node directory: only <c>cpu/online</c>, the CPUs' topology
+    /// (socket 0) and <c>proc/meminfo</c>.</summary>
+    public FakeSysfsBuilder WithoutNumaNodes(IReadOnlyList<int> cpus, long memoryMb)
+    {
+        _flatMemory = new FakeNumaNode(0, 0, cpus, memoryMb, 1);
+        return this;
+    }
+
     /// <summary>Replaces one file of a function with <paramref name="content"/>, or deletes it when null.</summary>
     public FakeSysfsBuilder WithFile(string address, string file, string? content)
     {
@@ -172,6 +192,7 @@ public sealed class FakeSysfsBuilder
             writer.CreateDirectory(Path.Combine("sys", "bus", "pci", "drivers", "vfio-pci"));
         }
 
+        writer.WriteNumaNodes(_numaNodes, _flatMemory);
         var groups = AssignIommuGroups();
         var enabledVfs = _functions.Where(f => f.ParentAddress is not null).CountBy(f => f.ParentAddress!)
             .ToDictionary(StringComparer.Ordinal);

@@ -77,6 +77,63 @@ internal sealed class FakeSysfsWriter(string root)
         }
     }
 
+    /// <summary>The node directories, the CPUs' topology, <c>cpu/online</c> and <c>proc/meminfo</c>; with
+    /// <paramref name="flat"/> only the last three (a kernel without NUMA).</summary>
+    public void WriteNumaNodes(IReadOnlyList<FakeNumaNode> nodes, FakeNumaNode? flat)
+    {
+        var all = flat is null ? nodes : [flat];
+        if (all.Count == 0)
+        {
+            return;
+        }
+
+        var system = Path.Combine("sys", "devices", "system");
+        foreach (var node in nodes)
+        {
+            var directory = Path.Combine(system, "node", $"node{node.Id}");
+            WriteText(Path.Combine(directory, "cpulist"), CpuList(node.Cpus) + "\n");
+            WriteText(Path.Combine(directory, "meminfo"), string.Create(CultureInfo.InvariantCulture,
+                $"Node {node.Id} MemTotal:       {node.MemoryMb * 1024} kB\nNode {node.Id} MemFree:        {node.MemoryMb * 512} kB\n"));
+        }
+
+        foreach (var node in all)
+        {
+            foreach (var core in node.Cpus.Chunk(node.ThreadsPerCore))
+            {
+                foreach (var cpu in core)
+                {
+                    var topology = Path.Combine(system, "cpu", $"cpu{cpu}", "topology");
+                    WriteText(Path.Combine(topology, "physical_package_id"), $"{node.Socket}\n");
+                    WriteText(Path.Combine(topology, "thread_siblings_list"), CpuList(core) + "\n");
+                }
+            }
+        }
+
+        WriteText(Path.Combine(system, "cpu", "online"), CpuList([.. all.SelectMany(n => n.Cpus)]) + "\n");
+        WriteText(Path.Combine("proc", "meminfo"), string.Create(CultureInfo.InvariantCulture,
+            $"MemTotal:       {all.Sum(n => n.MemoryMb) * 1024} kB\nMemFree:        {all.Sum(n => n.MemoryMb) * 512} kB\n"));
+    }
+
+    /// <summary>The kernel's list form: ranges of consecutive CPUs, <c>0-3,8-11</c>.</summary>
+    public static string CpuList(IReadOnlyList<int> cpus)
+    {
+        var ranges = new List<string>();
+        var sorted = cpus.Order().ToList();
+        for (var i = 0; i < sorted.Count;)
+        {
+            var end = i;
+            while (end + 1 < sorted.Count && sorted[end + 1] == sorted[end] + 1)
+            {
+                end++;
+            }
+
+            ranges.Add(end == i ? $"{sorted[i]}" : $"{sorted[i]}-{sorted[end]}");
+            i = end + 1;
+        }
+
+        return string.Join(',', ranges);
+    }
+
     /// <summary>Rewrites (or deletes) one file after the fact; an unreadable file becomes a directory.</summary>
     public void Override(string address, string file, string? content, bool unreadable)
     {

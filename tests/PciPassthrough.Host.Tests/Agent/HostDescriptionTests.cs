@@ -1,0 +1,77 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using PciPassthrough.Core.Simulation;
+using PciPassthrough.Host.Agent;
+using PciPassthrough.Host.NovaConf;
+using PciPassthrough.Testing.Sysfs;
+
+namespace PciPassthrough.Host.Tests.Agent;
+
+public sealed class HostDescriptionTests
+{
+    private static NovaConfOptions Conf(string text) => NovaConfOptions.Read(NovaConfParser.Parse(text, "nova.conf"));
+
+    /// <summary>What the controller's engine will make of the description: the scenario reader's host.</summary>
+    private static ScenarioHost AsScenarioHost(JsonObject host)
+    {
+        var scenario = new JsonObject { ["hosts"] = new JsonArray(host.DeepClone()) };
+        return ScenarioReader.Read(JsonDocument.Parse(scenario.ToJsonString()).RootElement).Hosts.ShouldHaveSingleItem();
+    }
+
+    [Fact]
+    public void Read_SriovHost_IsAScenarioHostWithCellsDevicesAndSpecs()
+    {
+        using var sysfs = FakeSysfsHosts.DualSocketSriov().Build();
+        var conf = Conf("""
+            [DEFAULT]
+            cpu_allocation_ratio = 4.0
+            reserved_host_memory_mb = 2048
+            [pci]
+            device_spec = {"vendor_id": "8086", "product_id": "154c", "physical_network": "physnet1"}
+            """);
+
+        var json = HostDescription.Read(sysfs.Root, "cmp-1", conf);
+        var host = AsScenarioHost(json);
+
+        host.Name.ShouldBe("cmp-1");
+        host.DeviceSpec.ShouldBe(["""{"vendor_id": "8086", "product_id": "154c", "physical_network": "physnet1"}"""]);
+        (host.CpuAllocationRatio, host.RamAllocationRatio, host.ReservedHostMemoryMb).ShouldBe((4.0, 1.5, 2048L));
+        json.ContainsKey("ram_allocation_ratio").ShouldBeFalse();
+        host.NumaCells.Select(c => (c.Id, c.Socket, c.Cpus.Count, c.MemoryMb)).ShouldBe([(0, 0, 16, 65536L), (1, 1, 16, 65536L)]);
+        host.PciDevices.Count.ShouldBe(sysfs.Functions.Count);
+        var vf = host.PciDevices.Single(d => d.Address == "0000:18:02.0");
+        (vf.DeviceType.ToString(), vf.ParentAddress, vf.NumaNode, vf.ParentIfname).ShouldBe(("VirtualFunction", "0000:18:00.0", 0, "ens1f0"));
+        host.PciDevices.Single(d => d.Address == "0000:18:00.0").VfProductId.ShouldBe("154c");
+    }
+
+    [Fact]
+    public void Read_DpuHost_KeepsTheVpdSerial()
+    {
+        using var sysfs = FakeSysfsHosts.Dpu().Build();
+
+        var host = AsScenarioHost(HostDescription.Read(sysfs.Root, "dpu", Conf("")));
+
+        host.PciDevices.Single(d => d.Address == "0000:03:00.0").CardSerialNumber.ShouldBe(FakeSysfsHosts.DpuSerial);
+        host.DeviceSpec.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void Read_HostWithoutNuma_IsOneCellAndDevicesWithoutNode()
+    {
+        using var sysfs = FakeSysfsHosts.NoNuma().Build();
+
+        var host = AsScenarioHost(HostDescription.Read(sysfs.Root, "flat", Conf("")));
+
+        host.NumaCells.ShouldHaveSingleItem().MemoryMb.ShouldBe(8192);
+        host.PciDevices.ShouldAllBe(d => d.NumaNode == null);
+    }
+
+    [Fact]
+    public void Read_ThisMachine_IsAValidScenarioHost()
+    {
+        var host = AsScenarioHost(HostDescription.Read("/", "self", Conf("")));
+
+        host.NumaCells.ShouldNotBeEmpty();
+        host.NumaCells.Sum(c => c.MemoryMb).ShouldBeGreaterThan(0);
+    }
+}
