@@ -1,13 +1,12 @@
 using System.CommandLine;
-using PciPassthrough.Host.Discovery;
-using PciPassthrough.Host.Placement;
 
 namespace PciPassthrough.Cli.Commands;
 
 /// <summary>
 /// <c>pcictl agent</c>: the compute side. Every round re-discovers the host, applies <c>nova.conf</c> as a compute
-/// start does, and reports the PCI provider tree to the controller's Placement API (06 PM-16…PM-22). Stateless:
-/// each round starts from sysfs and from what Placement holds.
+/// start does, sends the host description to the controller (<c>PUT /v1/hosts/{name}</c>; unchanged = heartbeat)
+/// and, with <c>report_in_placement</c>, reports the PCI provider tree to its Placement API (06 PM-16…PM-22).
+/// Stateless: each round starts from sysfs and from what the controller holds.
 /// </summary>
 public static class AgentCommand
 {
@@ -34,8 +33,9 @@ public static class AgentCommand
         var root = HostOptions.Root();
         var config = new Option<string>("--config")
         {
-            Description = "The compute's nova.conf: [pci] device_spec says which devices are reported; "
-                + "[pci] report_in_placement must be true.",
+            Description = "The compute's nova.conf: [pci] device_spec says which devices are tracked; with "
+                + "[pci] report_in_placement = true they are also reported to Placement; [DEFAULT] "
+                + "cpu_allocation_ratio, ram_allocation_ratio and reserved_host_memory_mb are sent when set.",
             Required = true,
             HelpName = "FILE",
         };
@@ -65,12 +65,14 @@ public static class AgentCommand
             HelpName = "TOKEN",
         };
         var command = new Command("agent", """
-            Runs on a compute host: discovers its PCI devices (sysfs under --root), applies --config's [pci] options
-            exactly as a Nova compute start does, and reports the PCI resource providers (one per device or per PF of
+            Runs on a compute host: discovers its NUMA cells (sys/devices/system/node) and PCI devices (sysfs under
+            --root), applies --config's [pci] options exactly as a Nova compute start does, and sends the host's
+            description (cells, devices, device_spec, capacity options) to the controller, which schedules servers
+            on it; then again every --interval seconds (an unchanged description is a heartbeat). With
+            [pci] report_in_placement = true it also reports the PCI resource providers (one per device or per PF of
             VFs, named <host>_<ADDRESS>) with their resource classes, traits and inventories to the controller's
-            Placement API; then again every --interval seconds. Providers of devices that vanished or are no longer
-            selected are deleted (unless allocations still use them); a concurrent writer only makes the round read
-            Placement again.
+            Placement API; providers of devices that vanished or are no longer selected are deleted (unless
+            allocations still use them).
 
             A configuration Nova would refuse (bad device_spec, devname with report_in_placement, a PF and its VFs
             both selected, ...) stops the agent before anything is written.
@@ -87,108 +89,9 @@ public static class AgentCommand
         };
         command.SetAction((parse, cancellationToken) => new Agent(
             parse.GetRequiredValue(controller), parse.GetRequiredValue(root), parse.GetRequiredValue(config),
-            parse.GetValue(host), parse.GetRequiredValue(authToken), parse.InvocationConfiguration)
+            parse.GetValue(host), parse.GetRequiredValue(authToken), parse.InvocationConfiguration.Output,
+            parse.InvocationConfiguration.Error)
             .RunAsync(parse.GetValue(once), TimeSpan.FromSeconds(parse.GetValue(interval)), cancellationToken));
         return command;
-    }
-
-    private sealed class Agent(Uri controller, string root, string configPath, string? hostName, string token, InvocationConfiguration io)
-    {
-        public async Task<int> RunAsync(bool once, TimeSpan interval, CancellationToken cancellationToken)
-        {
-            using var http = new HttpClient { BaseAddress = new Uri(controller, "placement/") };
-            http.DefaultRequestHeaders.Add("x-auth-token", token);
-            var reporter = new PlacementReporter(http);
-            for (var round = 1; ; round++)
-            {
-                var outcome = await RoundAsync(reporter, cancellationToken);
-                if (outcome == Outcome.Refused || (once && outcome == Outcome.Failed))
-                {
-                    return ExitCodes.Usage;
-                }
-
-                if (once)
-                {
-                    return ExitCodes.Ok;
-                }
-
-                try
-                {
-                    await Task.Delay(interval, cancellationToken);
-                }
-                catch (OperationCanceledException)
-                {
-                    return ExitCodes.Ok;
-                }
-            }
-        }
-
-        private enum Outcome
-        {
-            Reported,
-            Failed,
-            Refused,
-        }
-
-        private async Task<Outcome> RoundAsync(PlacementReporter reporter, CancellationToken cancellationToken)
-        {
-            if (HostConfig.Load(root, configPath, io.Error, hostName) is not ({ } inventory, { } conf))
-            {
-                return Outcome.Refused;
-            }
-
-            if (Refusals(inventory, conf) is { Count: > 0 } refusals)
-            {
-                foreach (var refusal in refusals)
-                {
-                    await io.Error.WriteLineAsync($"pcictl agent: {refusal}");
-                }
-
-                await io.Error.WriteLineAsync("pcictl agent: refusing to start, as a Nova compute would; fix the configuration and start again.");
-                return Outcome.Refused;
-            }
-
-            var name = hostName ?? HostInventory.HostName(root);
-            try
-            {
-                var report = await reporter.ReportAsync(name, inventory.Placement!.View, inventory.Tracker!.Pools, [], cancellationToken);
-                var plan = report.Plan;
-                await io.Output.WriteLineAsync(
-                    $"pcictl agent: {name} (compute node {report.ComputeNodeUuid}): {plan.Providers.Count} PCI provider(s), " +
-                    $"{plan.Providers.Sum(p => p.Devices.Count)} device(s), {plan.DeletedProviders.Count} deleted" +
-                    (plan.AllocationsChanged ? ", allocations healed" : "") + (report.Rounds > 1 ? $", {report.Rounds} rounds" : ""));
-                foreach (var warning in plan.Warnings.Concat(inventory.SyncWarnings))
-                {
-                    await io.Output.WriteLineAsync($"pcictl agent: warning: {warning}");
-                }
-
-                return Outcome.Reported;
-            }
-            catch (Exception e) when (e is HttpRequestException or PlacementReportException or Core.Errors.PciException)
-            {
-                await io.Error.WriteLineAsync($"pcictl agent: reporting to {controller} failed: {e.Message}");
-                return Outcome.Failed;
-            }
-        }
-
-        /// <summary>What stops a compute from starting (01 §9, 06 PM-1/2/13/14), each with where it comes from.</summary>
-        private List<string> Refusals(HostInventory inventory, Host.NovaConf.NovaConfOptions conf)
-        {
-            var refusals = new List<string>();
-            refusals.AddRange(conf.Errors.Select(e => $"{e.Location}: {e.Error.Kind}: {e.Error.Message}"));
-            refusals.AddRange(inventory.ConfigErrors.Select(e => $"{e.Location}: {e.Error.Kind}: {e.Error.Message}"));
-            if (inventory.PlacementError is { } placement)
-            {
-                refusals.Add($"{configPath}: {placement.Kind}: {placement.Message}");
-            }
-
-            if (refusals.Count == 0 && !conf.ReportInPlacement.Value)
-            {
-                refusals.Add($"{configPath}: [pci] report_in_placement is false: the agent reports devices to the " +
-                    "controller's Placement API only; set report_in_placement = true.");
-            }
-
-            return refusals;
-        }
     }
 }

@@ -1,22 +1,36 @@
+using System.Collections.Concurrent;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using PciPassthrough.Server;
 using PciPassthrough.Testing.Sysfs;
 
 namespace PciPassthrough.Cli.Tests.Commands;
 
-/// <summary><c>pcictl agent --once</c> against a real controller on 127.0.0.1, with the dual-socket SR-IOV fake host.</summary>
+/// <summary><c>pcictl agent --once</c> against a real controller on 127.0.0.1, with the dual-socket SR-IOV fake host;
+/// <c>PUT /v1/hosts/{name}</c> is recorded (a host named <c>refused</c> gets a 400).</summary>
 public sealed class AgentCommandTests : IAsyncLifetime
 {
     private readonly FakeSysfs _host = FakeSysfsHosts.DualSocketSriov().WithHostname("compute1").Build();
     private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), $"pcictl-agent-{Guid.NewGuid():N}");
+    private readonly ConcurrentDictionary<string, JsonObject> _described = new();
     private WebApplication? _server;
     private Uri _controller = null!;
 
     public async ValueTask InitializeAsync()
     {
         _server = await PlacementServer.BuildAsync(new PlacementServerOptions("127.0.0.1:0", _dataDirectory), CancellationToken.None);
+        _server.MapPut("/v1/hosts/{name}", (string name, JsonObject body) =>
+        {
+            if (name == "refused")
+            {
+                return Results.BadRequest(new { error = new { code = "invalid_host", message = "hosts[0].numa_cells: expected a list" } });
+            }
+
+            _described[name] = body;
+            return Results.Ok(new { name, started = true, error = (string?)null });
+        });
         await _server.StartAsync();
         _controller = _server.BoundAddress();
     }
@@ -57,6 +71,7 @@ public sealed class AgentCommandTests : IAsyncLifetime
         exitCode.ShouldBe(0, error);
         output.ShouldContain("compute1 (compute node ");
         output.ShouldContain("1 PCI provider(s), 2 device(s), 0 deleted");
+        _described.Keys.ShouldBe(["compute1"]);
         var provider = (await ProvidersNamedAsync("compute1_0000:AF:00.0")).ShouldHaveSingleItem()!;
         var root = (await ProvidersNamedAsync("compute1")).ShouldHaveSingleItem()!;
         ((string?)provider["parent_provider_uuid"]).ShouldBe((string?)root["uuid"]);
@@ -86,15 +101,37 @@ public sealed class AgentCommandTests : IAsyncLifetime
         error.ShouldContain("PlacementPciException");
         error.ShouldContain("refusing to start");
         (await ProvidersNamedAsync("compute1")).ShouldBeEmpty();
+        _described.ShouldBeEmpty();
     }
 
     [Fact]
-    public void ReportingOff_SaysWhatToSet()
+    public async Task ReportingOff_DescribesTheHostAndWritesNoProvider()
     {
-        var (exitCode, _, error) = Agent("""device_spec = {"vendor_id": "15b3"}""");
+        var (exitCode, output, error) = Agent("""
+            device_spec = {"vendor_id": "15b3", "product_id": "101e"}
+            [DEFAULT]
+            ram_allocation_ratio = 1.0
+            """);
+
+        exitCode.ShouldBe(0, error);
+        output.ShouldBe("pcictl agent: compute1: described to " + _controller + ": 2 NUMA cell(s), 14 PCI function(s); started\n");
+        var host = _described["compute1"];
+        ((string?)host["name"]).ShouldBe("compute1");
+        host["device_spec"]!.AsArray().Select(n => (string?)n).ShouldBe(["""{"vendor_id": "15b3", "product_id": "101e"}"""]);
+        ((double?)host["ram_allocation_ratio"]).ShouldBe(1.0);
+        host.ContainsKey("cpu_allocation_ratio").ShouldBeFalse();
+        host["numa_cells"]!.AsArray().Select(c => (long?)c!["memory_mb"]).ShouldBe([65536L, 65536L]);
+        host["pci_devices"]!.AsArray().Count.ShouldBe(14);
+        (await ProvidersNamedAsync("compute1")).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void ControllerRefusingTheHost_FailsTheRoundWithItsMessage()
+    {
+        var (exitCode, _, error) = Agent("""device_spec = {"vendor_id": "15b3"}""", "--host", "refused");
 
         exitCode.ShouldBe(2);
-        error.ShouldContain("set report_in_placement = true");
+        error.ShouldContain("refused host refused: hosts[0].numa_cells: expected a list");
     }
 
     [Fact]

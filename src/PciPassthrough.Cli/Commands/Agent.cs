@@ -1,0 +1,144 @@
+using PciPassthrough.Host.Agent;
+using PciPassthrough.Host.Discovery;
+using PciPassthrough.Host.NovaConf;
+using PciPassthrough.Host.Placement;
+using PciPassthrough.Host.Topology;
+
+namespace PciPassthrough.Cli.Commands;
+
+/// <summary>One compute's agent loop (<c>pcictl agent</c>, and each host of <c>serve --demo</c>): every round reads
+/// the host afresh, refuses what a Nova compute would refuse, describes the host to the controller and, with
+/// <c>report_in_placement</c>, reports its PCI providers to Placement.</summary>
+internal sealed class Agent(Uri controller, string root, string configPath, string? hostName, string token, TextWriter output, TextWriter error)
+{
+    public enum Outcome
+    {
+        Reported,
+        Failed,
+        Refused,
+    }
+
+    /// <summary>Rounds until cancelled (or one with <paramref name="once"/>); a refused configuration stops at
+    /// once with <see cref="ExitCodes.Usage"/>, before anything is written.</summary>
+    public async Task<int> RunAsync(bool once, TimeSpan interval, CancellationToken cancellationToken)
+    {
+        using var client = new ControllerClient(controller, token);
+        using var placement = new HttpClient { BaseAddress = new Uri(controller, "placement/") };
+        placement.DefaultRequestHeaders.Add("x-auth-token", token);
+        var reporter = new PlacementReporter(placement);
+        while (true)
+        {
+            var outcome = await RoundAsync(client, reporter, cancellationToken);
+            if (outcome == Outcome.Refused || (once && outcome == Outcome.Failed))
+            {
+                return ExitCodes.Usage;
+            }
+
+            if (once)
+            {
+                return ExitCodes.Ok;
+            }
+
+            try
+            {
+                await Task.Delay(interval, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return ExitCodes.Ok;
+            }
+        }
+    }
+
+    public async Task<Outcome> RoundAsync(ControllerClient client, PlacementReporter reporter, CancellationToken cancellationToken)
+    {
+        if (HostConfig.Load(root, configPath, error, hostName) is not ({ } inventory, { } conf))
+        {
+            return Outcome.Refused;
+        }
+
+        if (Refusals(inventory, conf) is { Count: > 0 } refusals)
+        {
+            foreach (var refusal in refusals)
+            {
+                await error.WriteLineAsync($"pcictl agent: {refusal}");
+            }
+
+            await error.WriteLineAsync("pcictl agent: refusing to start, as a Nova compute would; fix the configuration and start again.");
+            return Outcome.Refused;
+        }
+
+        var name = hostName ?? HostInventory.HostName(root);
+        try
+        {
+            if (!await DescribeAsync(client, name, inventory, conf, cancellationToken))
+            {
+                return Outcome.Failed;
+            }
+
+            if (conf.ReportInPlacement.Value)
+            {
+                await ReportPlacementAsync(reporter, name, inventory, cancellationToken);
+            }
+
+            return Outcome.Reported;
+        }
+        catch (Exception e) when (e is ControllerUnreachableException or HttpRequestException or PlacementReportException
+            or Core.Errors.PciException)
+        {
+            await error.WriteLineAsync($"pcictl agent: reporting to {controller} failed: {e.Message}");
+            return Outcome.Failed;
+        }
+    }
+
+    /// <summary><c>PUT /v1/hosts/{name}</c> with the host description; false (after saying why) when refused.</summary>
+    private async Task<bool> DescribeAsync(
+        ControllerClient client, string name, HostInventory inventory, NovaConfOptions conf, CancellationToken cancellationToken)
+    {
+        var cells = new NumaTopologyReader(root).Read();
+        var description = HostDescription.Build(name, cells, inventory.Discovery.Records, conf);
+        var response = await client.SendAsync(HttpMethod.Put, $"v1/hosts/{Uri.EscapeDataString(name)}", description, cancellationToken);
+        if (!response.IsSuccess)
+        {
+            await error.WriteLineAsync($"pcictl agent: the controller at {controller} refused host {name}: {response.ErrorMessage}");
+            return false;
+        }
+
+        var view = response.Json;
+        var state = view?["error"]?.GetValue<string>() is { } hostError ? $"not started: {hostError}"
+            : view?["started"]?.GetValue<bool>() == false ? "not started" : "started";
+        await output.WriteLineAsync(
+            $"pcictl agent: {name}: described to {controller}: {cells.Count} NUMA cell(s), " +
+            $"{inventory.Discovery.Functions.Count} PCI function(s); {state}");
+        return true;
+    }
+
+    private async Task ReportPlacementAsync(
+        PlacementReporter reporter, string name, HostInventory inventory, CancellationToken cancellationToken)
+    {
+        var report = await reporter.ReportAsync(name, inventory.Placement!.View, inventory.Tracker!.Pools, [], cancellationToken);
+        var plan = report.Plan;
+        await output.WriteLineAsync(
+            $"pcictl agent: {name} (compute node {report.ComputeNodeUuid}): {plan.Providers.Count} PCI provider(s), " +
+            $"{plan.Providers.Sum(p => p.Devices.Count)} device(s), {plan.DeletedProviders.Count} deleted" +
+            (plan.AllocationsChanged ? ", allocations healed" : "") + (report.Rounds > 1 ? $", {report.Rounds} rounds" : ""));
+        foreach (var warning in plan.Warnings.Concat(inventory.SyncWarnings))
+        {
+            await output.WriteLineAsync($"pcictl agent: warning: {warning}");
+        }
+    }
+
+    /// <summary>What stops a compute from starting (01 §9, 06 PM-1/2/13/14), each with where it comes from.</summary>
+    private List<string> Refusals(HostInventory inventory, NovaConfOptions conf)
+    {
+        var refusals = new List<string>();
+        refusals.AddRange(conf.Errors.Select(e => $"{e.Location}: {e.Error.Kind}: {e.Error.Message}"));
+        refusals.AddRange(inventory.ConfigErrors.Select(e => $"{e.Location}: {e.Error.Kind}: {e.Error.Message}"));
+        if (inventory.PlacementError is { } placement)
+        {
+            refusals.Add($"{configPath}: {placement.Kind}: {placement.Message}");
+        }
+
+        return refusals;
+    }
+}
