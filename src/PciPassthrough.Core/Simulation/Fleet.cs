@@ -33,12 +33,12 @@ public sealed class Fleet
     /// <param name="config">The <c>nova.conf</c> options shared by the fleet (aliases, NUMA cell packing).</param>
     /// <param name="release">Whose rules: <c>simulate</c> uses Zed, the controller Latest.</param>
     public Fleet(ScenarioConfig config, NovaRelease release = NovaRelease.Latest)
+        : this(config ?? throw new ArgumentNullException(nameof(config)), release, AliasOption.Parse(config.Alias, release))
     {
-        ArgumentNullException.ThrowIfNull(config);
-        Config = config;
-        _release = release;
-        _aliases = AliasOption.Parse(config.Alias, release);
     }
+
+    private Fleet(ScenarioConfig config, NovaRelease release, AliasOption aliases) =>
+        (Config, _release, _aliases) = (config, release, aliases);
 
     public ScenarioConfig Config { get; }
 
@@ -141,6 +141,33 @@ public sealed class Fleet
         _servers.Remove(name);
         var changed = _hosts[server.Host].Delete(name);
         return new DeleteResult(index, JsonSerializer.SerializeToElement(name), server.Host, changed, null);
+    }
+
+    /// <summary>What a boot would get now, committing nothing: the "why not?" of a flavor on every host.</summary>
+    public BootResult Explain(ScenarioBoot boot)
+    {
+        ArgumentNullException.ThrowIfNull(boot);
+        return Schedule(boot, []).Result;
+    }
+
+    /// <summary>
+    /// A copy to try boots on without changing this fleet. Cheap because a boot replaces the chosen host by its trial
+    /// copy instead of changing it; only <see cref="Boot"/> may be called on the copy.
+    /// </summary>
+    internal Fleet CopyForBoots()
+    {
+        var copy = new Fleet(Config, _release, _aliases) { _placements = _placements };
+        foreach (var (name, host) in _hosts)
+        {
+            copy._hosts.Add(name, host);
+        }
+
+        foreach (var (name, server) in _servers)
+        {
+            copy._servers.Add(name, server);
+        }
+
+        return copy;
     }
 
     /// <summary>

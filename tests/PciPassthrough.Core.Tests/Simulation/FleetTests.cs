@@ -2,21 +2,12 @@ using System.Text.Json;
 using PciPassthrough.Core.Errors;
 using PciPassthrough.Core.Simulation;
 using PciPassthrough.Core.Simulation.Results;
+using static PciPassthrough.Core.Tests.Simulation.FleetFixtures;
 
 namespace PciPassthrough.Core.Tests.Simulation;
 
 public sealed class FleetTests
 {
-    private static readonly ScenarioConfig _config = new()
-    {
-        DeviceSpec = ["{\"vendor_id\": \"10de\", \"live_migratable\": \"true\"}", "{\"vendor_id\": \"8086\", \"product_id\": \"154c\"}"],
-        Alias =
-        [
-            "{\"name\": \"gpu\", \"vendor_id\": \"10de\", \"product_id\": \"20b5\", \"device_type\": \"type-PCI\"}",
-            "{\"name\": \"lm\", \"vendor_id\": \"10de\", \"product_id\": \"20b5\", \"live_migratable\": \"true\"}",
-        ],
-    };
-
     [Fact]
     public void Boot_TakesTheFirstFittingHost_AndDeleteFreesItsDevices()
     {
@@ -160,46 +151,6 @@ public sealed class FleetTests
         return fleet;
     }
 
-    private static Fleet FleetOf(params ScenarioHost[] hosts)
-    {
-        var fleet = new Fleet(_config);
-        foreach (var host in hosts)
-        {
-            fleet.UpsertHost(host).Report.Ok.ShouldBeTrue();
-        }
-
-        return fleet;
-    }
-
     private static List<string> Statuses(Fleet fleet) =>
         [.. fleet.HostNames.SelectMany(h => fleet.HostState(h)!.Devices!).Select(d => d.Status)];
-
-    private static ScenarioHost Host(string name, int gpus) => ScenarioReader.ReadHost(JsonSerializer.SerializeToElement(new
-    {
-        name,
-        numa_cells = new[] { new { id = 0, cpus = new[] { 0, 1, 2, 3 }, memory_mb = 16384 } },
-        pci_devices = Enumerable.Range(0, gpus).Select(i => new
-        {
-            address = $"0000:{0x3b + i:x2}:00.0",
-            vendor_id = "10de",
-            product_id = "20b5",
-            dev_type = "type-PCI",
-            numa_node = 0,
-        }),
-    }), _config);
-
-    private static ScenarioBoot Boot(string name, string alias, string? viommu = null) => ScenarioReader.ReadBoot(
-        JsonSerializer.SerializeToElement(new
-        {
-            name,
-            flavor = new
-            {
-                vcpus = 1,
-                memory_mb = 512,
-                extra_specs = viommu is null
-                    ? new Dictionary<string, string> { ["pci_passthrough:alias"] = alias }
-                    : new Dictionary<string, string> { ["pci_passthrough:alias"] = alias, ["hw:viommu_model"] = viommu },
-            },
-            image = new { properties = new Dictionary<string, string> { ["hw_machine_type"] = "q35" } },
-        }), 0);
 }
