@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.CommandLine;
 using System.CommandLine.Invocation;
 using PciPassthrough.Core;
@@ -66,16 +67,19 @@ public static class SimulateCommand
         }
 
         var status = Ok;
+        var output = new ArrayBufferWriter<byte>(); // reused: results reach hundreds of KB
         foreach (var path in options.Scenarios)
         {
-            var outcome = Simulate(path, options, stdout, stderr);
+            output.ResetWrittenCount();
+            var outcome = Simulate(path, options, output, stdout, stderr);
             status = outcome == InternalFailure || status == InternalFailure ? InternalFailure : Math.Max(status, outcome);
         }
 
         return status;
     }
 
-    private static int Simulate(string path, SimulateOptions options, TextWriter stdout, TextWriter stderr)
+    private static int Simulate(string path, SimulateOptions options, ArrayBufferWriter<byte> output, TextWriter stdout,
+        TextWriter stderr)
     {
         byte[] input;
         try
@@ -91,14 +95,14 @@ public static class SimulateCommand
         try
         {
             var result = ScenarioRunner.Run(ScenarioReader.Read(input), options.Release);
-            var json = ScenarioResultWriter.ToUtf8Bytes(result);
+            ScenarioResultWriter.Write(output, result);
             if (options.OutDir is { } dir)
             {
-                File.WriteAllBytes(Path.Combine(dir, OutputName(path)), json);
+                File.WriteAllBytes(Path.Combine(dir, OutputName(path)), output.WrittenSpan);
             }
             else
             {
-                stdout.Write(System.Text.Encoding.UTF8.GetString(json));
+                stdout.Write(System.Text.Encoding.UTF8.GetString(output.WrittenSpan));
             }
 
             if (options.Explain)

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
 using PciPassthrough.Core.Errors;
@@ -12,16 +13,29 @@ namespace PciPassthrough.Core.Simulation;
 /// </summary>
 public static class ScenarioResultWriter
 {
+    private static readonly JsonWriterOptions _indented = new() { Indented = true };
+    private static readonly JsonWriterOptions _compact = new() { Indented = false };
+
+    /// <summary>The result as a new array; <see cref="Write(IBufferWriter{byte}, ScenarioResult, bool)"/> into a reused
+    /// buffer avoids the copy when many results are written.</summary>
     public static byte[] ToUtf8Bytes(ScenarioResult result, bool indented = true)
     {
-        using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = indented }))
+        var buffer = new ArrayBufferWriter<byte>();
+        Write(buffer, result, indented);
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>Appends the result and a final newline to <paramref name="output"/>.</summary>
+    public static void Write(IBufferWriter<byte> output, ScenarioResult result, bool indented = true)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        using (var writer = new Utf8JsonWriter(output, indented ? _indented : _compact))
         {
             Write(writer, result);
         }
 
-        buffer.WriteByte((byte)'\n');
-        return buffer.ToArray();
+        output.GetSpan(1)[0] = (byte)'\n';
+        output.Advance(1);
     }
 
     public static void Write(Utf8JsonWriter json, ScenarioResult result)
