@@ -8,10 +8,12 @@ public static class PlacementDbFactory
 {
     private static readonly SqliteConnectionSetup _sqliteSetup = new();
 
+    /// <summary>Pooled contexts: setting up a fresh context's internal services cost a claim about a tenth of its
+    /// CPU; a pooled one is reset (change tracker, transaction, connection closed) when its request ends.</summary>
     public static IServiceCollection AddPlacementDb(this IServiceCollection services, PlacementServerOptions options) =>
         options.UsesPostgres
-            ? services.AddDbContext<PlacementDb, PostgresPlacementDb>(db => db.UseNpgsql(options.ConnectionString))
-            : services.AddDbContext<PlacementDb, SqlitePlacementDb>(db =>
+            ? services.AddDbContextPool<PlacementDb, PostgresPlacementDb>(db => db.UseNpgsql(options.ConnectionString))
+            : services.AddDbContextPool<PlacementDb, SqlitePlacementDb>(db =>
                 db.UseSqlite(options.ConnectionString).AddInterceptors(_sqliteSetup));
 
     /// <summary>Applies the engine's pending migrations (EF Core takes a database-wide migration lock, so replicas

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 using PciPassthrough.Server.Persistence;
 
 namespace PciPassthrough.Server.Placement;
@@ -23,6 +24,7 @@ public static class AllocationWriter
     public static async Task WriteAsync(PlacementDb db, IReadOnlyList<ConsumerWrite> writes, Func<Task>? before, Func<Task>? after,
         CancellationToken cancellationToken)
     {
+        using var turn = await SqliteWriteGate.EnterAsync(db, cancellationToken);
         for (var attempt = 1; ; attempt++)
         {
             db.ChangeTracker.Clear();
@@ -43,16 +45,11 @@ public static class AllocationWriter
                 await transaction.CommitAsync(cancellationToken);
                 return;
             }
-            catch (DbUpdateConcurrencyException e) when (e.Entries.Any(entry => entry.Entity is ConsumerRow))
-            {
-                var consumer = e.Entries.Select(entry => entry.Entity).OfType<ConsumerRow>().First();
-                throw ConsumerConflict(consumer.Uuid, "another writer changed it first");
-            }
-            catch (DbUpdateException) when (attempt < ConflictRetries)
+            catch (Exception e) when (LostRace(e) && attempt < ConflictRetries)
             {
                 await Task.Delay(Random.Shared.Next(1, 5 * attempt), cancellationToken);
             }
-            catch (DbUpdateException)
+            catch (Exception e) when (LostRace(e))
             {
                 throw PlacementException.Conflict(
                     "resource provider generation conflict: another allocation write changed the same providers " +
@@ -61,21 +58,22 @@ public static class AllocationWriter
         }
     }
 
+    /// <summary>Another writer committed first: a provider generation moved (ours or EF Core's concurrency token in
+    /// the reshaper's steps), or on PostgreSQL it created the same consumer or took row locks in the other order.</summary>
+    private static bool LostRace(Exception e) => e is ProviderRaceException or DbUpdateException
+        or PostgresException { SqlState: PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.DeadlockDetected };
+
+    private sealed class ProviderRaceException : Exception;
+
+    /// <summary>One transaction attempt in hand-written SQL (a claim is the hot path: EF Core cost several times
+    /// the SQL): one batch of reads, then the provider generation bumps, the consumer rows, the allocation rows.</summary>
     private static async Task TryWriteAsync(PlacementDb db, IReadOnlyList<ConsumerWrite> writes, CancellationToken cancellationToken)
     {
-        var consumerUuids = writes.Select(w => w.ConsumerUuid).ToList();
-        var consumers = await db.Consumers.Where(c => consumerUuids.Contains(c.Uuid)).ToDictionaryAsync(c => c.Uuid, cancellationToken);
-        foreach (var write in writes.Where(w => w.ChecksGeneration))
+        if (writes.Count == 0)
         {
-            var stored = consumers.GetValueOrDefault(write.ConsumerUuid)?.Generation;
-            if (stored != write.ConsumerGeneration)
-            {
-                throw ConsumerConflict(write.ConsumerUuid,
-                    $"expected {Show(stored)} but got {Show(write.ConsumerGeneration)}");
-            }
+            return;
         }
 
-        var previous = await db.Allocations.Where(a => consumerUuids.Contains(a.ConsumerUuid)).ToListAsync(cancellationToken);
         var wanted = writes.SelectMany(w => w.Allocations.SelectMany(p => p.Value.Select(r => new AllocationRow
         {
             ConsumerUuid = w.ConsumerUuid,
@@ -83,11 +81,18 @@ public static class AllocationWriter
             ResourceClass = r.Key,
             Used = r.Value,
         }))).ToList();
-        var touched = wanted.Select(a => a.ProviderUuid).Concat(previous.Select(a => a.ProviderUuid)).Distinct().ToList();
+        var stored = await StoredState.ReadAsync(db, writes, wanted, cancellationToken);
+        foreach (var write in writes.Where(w => w.ChecksGeneration))
+        {
+            var generation = stored.Consumers.GetValueOrDefault(write.ConsumerUuid)?.Generation;
+            if (generation != write.ConsumerGeneration)
+            {
+                throw ConsumerConflict(write.ConsumerUuid,
+                    $"expected {Show(generation)} but got {Show(write.ConsumerGeneration)}");
+            }
+        }
 
-        // Providers (and so their generations) first: whatever commits after this read fails our UPDATE below.
-        var providers = await db.Providers.Where(p => touched.Contains(p.Uuid)).ToDictionaryAsync(p => p.Uuid, cancellationToken);
-        foreach (var missing in wanted.Select(a => a.ProviderUuid).Where(uuid => !providers.ContainsKey(uuid)))
+        foreach (var missing in wanted.Select(a => a.ProviderUuid).Where(uuid => !stored.ProviderGenerations.ContainsKey(uuid)))
         {
             throw PlacementException.BadRequest(
                 $"Unable to allocate inventory: Allocation for resource provider '{missing}' that does not exist.");
@@ -98,50 +103,111 @@ public static class AllocationWriter
             await db.RequireResourceClassAsync(resourceClass, cancellationToken);
         }
 
-        await CheckCapacityAsync(db, wanted, previous, consumerUuids, cancellationToken);
-
-        db.Allocations.RemoveRange(previous);
-        db.Allocations.AddRange(wanted);
+        CheckCapacity(wanted, stored);
+        await BumpProvidersAsync(db, writes, stored, cancellationToken);
         foreach (var write in writes)
         {
-            UpdateConsumer(db, consumers, write);
-            var bumped = write.Allocations.Count > 0
-                ? write.Allocations.Keys
-                : previous.Where(a => a.ConsumerUuid == write.ConsumerUuid).Select(a => a.ProviderUuid);
-            foreach (var uuid in bumped.Distinct())
-            {
-                providers[uuid].Generation++;
-                providers[uuid].UpdatedAt = DateTime.UtcNow;
-            }
+            await WriteConsumerAsync(db, stored.Consumers, write, cancellationToken);
         }
 
-        await db.SaveChangesAsync(cancellationToken);
+        await ReplaceAllocationsAsync(db, writes, wanted, stored.Previous.Count, cancellationToken);
+    }
+
+    /// <summary>What the write depends on, read in one batch. Providers (and so their generations) come before
+    /// inventories and usage: whatever commits after that read fails our generation bump.</summary>
+    private sealed record StoredState(
+        Dictionary<string, ConsumerRow> Consumers,
+        List<AllocationRow> Previous,
+        Dictionary<string, int> ProviderGenerations,
+        Dictionary<(string Provider, string Class), (InventoryRow Inventory, long OthersUsed)> Inventories)
+    {
+        public static async Task<StoredState> ReadAsync(PlacementDb db, IReadOnlyList<ConsumerWrite> writes,
+            List<AllocationRow> wanted, CancellationToken cancellationToken)
+        {
+            var consumerUuids = writes.Select(w => w.ConsumerUuid).Distinct(StringComparer.Ordinal).ToList();
+            var providerUuids = wanted.Select(a => a.ProviderUuid).Distinct(StringComparer.Ordinal).ToList();
+            await using var command = new RawCommand(db)
+                .Sql("""SELECT "Uuid", "ProjectId", "UserId", "ConsumerType", "Generation" FROM "Consumers" WHERE """)
+                .In(""" "Uuid" """, consumerUuids)
+                .Sql("""; SELECT "ConsumerUuid", "ProviderUuid", "ResourceClass", "Used" FROM "Allocations" WHERE """)
+                .In(""" "ConsumerUuid" """, consumerUuids)
+                .Sql("""; SELECT "Uuid", "Generation" FROM "Providers" WHERE """).In(""" "Uuid" """, providerUuids)
+                .Sql(""" OR "Uuid" IN (SELECT "ProviderUuid" FROM "Allocations" WHERE """).In(""" "ConsumerUuid" """, consumerUuids)
+                .Sql("""); SELECT i."ProviderUuid", i."ResourceClass", i."Total", i."Reserved", i."MinUnit", i."MaxUnit", """)
+                .Sql("""i."StepSize", i."AllocationRatio", (SELECT COALESCE(SUM(a."Used"), 0) FROM "Allocations" a """)
+                .Sql("""WHERE a."ProviderUuid" = i."ProviderUuid" AND a."ResourceClass" = i."ResourceClass" AND """)
+                .In(""" a."ConsumerUuid" """, consumerUuids, negate: true)
+                .Sql(""") FROM "Inventories" i WHERE """).In(""" i."ProviderUuid" """, providerUuids);
+            await using var reader = await command.ReadAsync(cancellationToken);
+            var consumers = new Dictionary<string, ConsumerRow>(StringComparer.Ordinal);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                consumers[reader.GetString(0)] = new ConsumerRow
+                {
+                    Uuid = reader.GetString(0),
+                    ProjectId = reader.GetString(1),
+                    UserId = reader.GetString(2),
+                    ConsumerType = reader.IsDBNull(3) ? null : reader.GetString(3),
+                    Generation = reader.GetInt32(4),
+                };
+            }
+
+            await reader.NextResultAsync(cancellationToken);
+            var previous = new List<AllocationRow>();
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                previous.Add(new AllocationRow
+                {
+                    ConsumerUuid = reader.GetString(0),
+                    ProviderUuid = reader.GetString(1),
+                    ResourceClass = reader.GetString(2),
+                    Used = reader.GetInt32(3),
+                });
+            }
+
+            await reader.NextResultAsync(cancellationToken);
+            var generations = new Dictionary<string, int>(StringComparer.Ordinal);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                generations[reader.GetString(0)] = reader.GetInt32(1);
+            }
+
+            await reader.NextResultAsync(cancellationToken);
+            var inventories = new Dictionary<(string, string), (InventoryRow, long)>();
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var inventory = new InventoryRow
+                {
+                    ProviderUuid = reader.GetString(0),
+                    ResourceClass = reader.GetString(1),
+                    Total = reader.GetInt32(2),
+                    Reserved = reader.GetInt32(3),
+                    MinUnit = reader.GetInt32(4),
+                    MaxUnit = reader.GetInt32(5),
+                    StepSize = reader.GetInt32(6),
+                    AllocationRatio = reader.GetDouble(7),
+                };
+                inventories[(inventory.ProviderUuid, inventory.ResourceClass)] = (inventory, reader.GetInt64(8));
+            }
+
+            return new StoredState(consumers, previous, generations, inventories);
+        }
     }
 
     /// <summary>PA-34: per (provider, class) the inventory exists, each amount respects min/max/step, and the other
     /// consumers' usage plus this write fits capacity (an over-capacity provider may be written if usage does not grow).</summary>
-    private static async Task CheckCapacityAsync(PlacementDb db, List<AllocationRow> wanted, List<AllocationRow> previous,
-        List<string> consumerUuids, CancellationToken cancellationToken)
+    private static void CheckCapacity(List<AllocationRow> wanted, StoredState stored)
     {
-        var providerUuids = wanted.Select(a => a.ProviderUuid).Distinct().ToList();
-        var inventories = await db.Inventories.AsNoTracking().Where(i => providerUuids.Contains(i.ProviderUuid))
-            .ToDictionaryAsync(i => (i.ProviderUuid, i.ResourceClass), cancellationToken);
-        var others = (await db.Allocations.AsNoTracking()
-                .Where(a => providerUuids.Contains(a.ProviderUuid) && !consumerUuids.Contains(a.ConsumerUuid))
-                .GroupBy(a => new { a.ProviderUuid, a.ResourceClass })
-                .Select(g => new { g.Key.ProviderUuid, g.Key.ResourceClass, Used = g.Sum(a => (long)a.Used) })
-                .ToListAsync(cancellationToken))
-            .ToDictionary(u => (u.ProviderUuid, u.ResourceClass), u => u.Used);
-
         foreach (var group in wanted.GroupBy(a => (a.ProviderUuid, a.ResourceClass)))
         {
             var (provider, resourceClass) = group.Key;
-            if (!inventories.TryGetValue(group.Key, out var inventory))
+            if (!stored.Inventories.TryGetValue(group.Key, out var found))
             {
                 throw PlacementException.Conflict(
                     $"Unable to allocate inventory: Inventory for '{resourceClass}' not found on resource provider '{provider}'.");
             }
 
+            var (inventory, used) = found;
             foreach (var allocation in group.Where(a =>
                          a.Used < inventory.MinUnit || a.Used > inventory.MaxUnit || a.Used % inventory.StepSize != 0))
             {
@@ -152,8 +218,8 @@ public static class AllocationWriter
             }
 
             var requested = group.Sum(a => (long)a.Used);
-            var used = others.GetValueOrDefault(group.Key);
-            var before = used + previous.Where(a => a.ProviderUuid == provider && a.ResourceClass == resourceClass).Sum(a => (long)a.Used);
+            var before = used + stored.Previous.Where(a => a.ProviderUuid == provider && a.ResourceClass == resourceClass)
+                .Sum(a => (long)a.Used);
             if (used + requested > inventory.Capacity && used + requested > before)
             {
                 throw PlacementException.Conflict(
@@ -164,8 +230,51 @@ public static class AllocationWriter
         }
     }
 
-    private static void UpdateConsumer(PlacementDb db, Dictionary<string, ConsumerRow> consumers, ConsumerWrite write)
+    /// <summary>+1 per write on every provider it allocates from (or, for an emptying write, allocated from),
+    /// guarded by the generation read; any miss means a writer committed since, and the whole attempt is retried.
+    /// Providers are updated in uuid order, so two PostgreSQL writers take their row locks in one order.</summary>
+    private static async Task BumpProvidersAsync(PlacementDb db, IReadOnlyList<ConsumerWrite> writes, StoredState stored,
+        CancellationToken cancellationToken)
     {
+        var bumps = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        foreach (var write in writes)
+        {
+            var bumped = write.Allocations.Count > 0
+                ? write.Allocations.Keys
+                : stored.Previous.Where(a => a.ConsumerUuid == write.ConsumerUuid).Select(a => a.ProviderUuid);
+            foreach (var uuid in bumped.Distinct().Where(stored.ProviderGenerations.ContainsKey))
+            {
+                bumps[uuid] = bumps.GetValueOrDefault(uuid) + 1;
+            }
+        }
+
+        if (bumps.Count == 0)
+        {
+            return;
+        }
+
+        var now = DateTime.UtcNow;
+        await using var command = new RawCommand(db);
+        foreach (var (uuid, count) in bumps)
+        {
+            var generation = stored.ProviderGenerations[uuid];
+            command.Sql("""UPDATE "Providers" SET "Generation" = """).Param(generation + count)
+                .Sql(""", "UpdatedAt" = """).Param(now)
+                .Sql(""" WHERE "Uuid" = """).Param(uuid).Sql(""" AND "Generation" = """).Param(generation).Sql(";\n");
+        }
+
+        if (await command.ExecuteAsync(cancellationToken) != bumps.Count)
+        {
+            throw new ProviderRaceException();
+        }
+    }
+
+    /// <summary>PA-35: a new consumer starts at generation 1, each write adds 1, an emptied consumer is deleted;
+    /// an update or delete that finds another generation than the one read lost to a concurrent writer.</summary>
+    private static async Task WriteConsumerAsync(PlacementDb db, Dictionary<string, ConsumerRow> consumers, ConsumerWrite write,
+        CancellationToken cancellationToken)
+    {
+        await using var command = new RawCommand(db);
         if (!consumers.TryGetValue(write.ConsumerUuid, out var consumer))
         {
             if (write.Allocations.Count == 0)
@@ -173,20 +282,68 @@ public static class AllocationWriter
                 return;
             }
 
-            consumer = new ConsumerRow { Uuid = write.ConsumerUuid, ProjectId = write.ProjectId, UserId = write.UserId };
-            db.Consumers.Add(consumer);
-            consumers[consumer.Uuid] = consumer;
-        }
-        else if (write.Allocations.Count == 0)
-        {
-            db.Consumers.Remove(consumer);
+            consumers[write.ConsumerUuid] = new ConsumerRow
+            {
+                Uuid = write.ConsumerUuid,
+                ProjectId = write.ProjectId,
+                UserId = write.UserId,
+                ConsumerType = write.ConsumerType,
+                Generation = 1,
+            };
+            command.Sql("""INSERT INTO "Consumers" ("Uuid", "ProjectId", "UserId", "ConsumerType", "Generation") VALUES (""")
+                .Param(write.ConsumerUuid).Sql(", ").Param(write.ProjectId).Sql(", ").Param(write.UserId).Sql(", ")
+                .Param(write.ConsumerType).Sql(", 1)");
+            await command.ExecuteAsync(cancellationToken);
             return;
         }
 
-        consumer.ProjectId = write.ProjectId;
-        consumer.UserId = write.UserId;
-        consumer.ConsumerType = write.ConsumerType ?? consumer.ConsumerType;
-        consumer.Generation++;
+        if (write.Allocations.Count == 0)
+        {
+            consumers.Remove(write.ConsumerUuid);
+            command.Sql("""DELETE FROM "Consumers" WHERE "Uuid" = """).Param(consumer.Uuid)
+                .Sql(""" AND "Generation" = """).Param(consumer.Generation);
+        }
+        else
+        {
+            command.Sql("""UPDATE "Consumers" SET "ProjectId" = """).Param(write.ProjectId)
+                .Sql(""", "UserId" = """).Param(write.UserId)
+                .Sql(""", "ConsumerType" = """).Param(write.ConsumerType ?? consumer.ConsumerType)
+                .Sql(""", "Generation" = """).Param(consumer.Generation + 1)
+                .Sql(""" WHERE "Uuid" = """).Param(consumer.Uuid).Sql(""" AND "Generation" = """).Param(consumer.Generation);
+            consumer.ConsumerType = write.ConsumerType ?? consumer.ConsumerType;
+            consumer.Generation++;
+        }
+
+        if (await command.ExecuteAsync(cancellationToken) != 1)
+        {
+            throw ConsumerConflict(write.ConsumerUuid, "another writer changed it first");
+        }
+    }
+
+    private static async Task ReplaceAllocationsAsync(PlacementDb db, IReadOnlyList<ConsumerWrite> writes, List<AllocationRow> wanted,
+        int previousCount, CancellationToken cancellationToken)
+    {
+        await using var command = new RawCommand(db);
+        if (previousCount > 0)
+        {
+            command.Sql("""DELETE FROM "Allocations" WHERE """)
+                .In(""" "ConsumerUuid" """, writes.Select(w => w.ConsumerUuid).Distinct(StringComparer.Ordinal).ToList()).Sql(";\n");
+        }
+
+        if (wanted.Count > 0)
+        {
+            command.Sql("""INSERT INTO "Allocations" ("ConsumerUuid", "ProviderUuid", "ResourceClass", "Used") VALUES """);
+            for (var i = 0; i < wanted.Count; i++)
+            {
+                command.Sql(i == 0 ? "(" : ", (").Param(wanted[i].ConsumerUuid).Sql(", ").Param(wanted[i].ProviderUuid)
+                    .Sql(", ").Param(wanted[i].ResourceClass).Sql(", ").Param(wanted[i].Used).Sql(")");
+            }
+        }
+
+        if (previousCount > 0 || wanted.Count > 0)
+        {
+            await command.ExecuteAsync(cancellationToken);
+        }
     }
 
     /// <summary>PA-16: Nova tells consumer from provider conflicts by "consumer generation conflict".</summary>
