@@ -24,5 +24,9 @@ public static class Program
         SimulateCommand.Create(),
         ServeCommand.Create(),
         AgentCommand.Create(),
+        FlavorCommands.Build(),
+        ImageCommands.Build(),
+        PortCommands.Build(),
+        ServerCommands.Build(),
     };
 }

@@ -3,13 +3,16 @@ using System.CommandLine;
 namespace PciPassthrough.Cli.Commands;
 
 /// <summary><c>pcictl host …</c>: what PCI devices this compute host has, and whether it is ready to pass them
-/// through.</summary>
+/// through (<c>discover</c>, <c>check</c>); what the controller knows of its hosts (<c>list</c>, <c>show</c>).</summary>
 public static class HostCommands
 {
-    public static Command Build() => new("host", "Discover this host's PCI devices and check it is ready for passthrough.")
+    public static Command Build() => new("host",
+        "Discover this host's PCI devices and check it is ready for passthrough; list and show the controller's hosts.")
     {
         BuildDiscover(),
         BuildCheck(),
+        HostControllerCommands.List(),
+        HostControllerCommands.Show(),
     };
 
     private static Command BuildDiscover()

@@ -1,0 +1,151 @@
+using System.CommandLine;
+using System.Net;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using PciPassthrough.Host.Agent;
+
+namespace PciPassthrough.Cli.Commands;
+
+/// <summary>
+/// Builds a client verb: its own arguments and options plus <see cref="ControllerOptions"/>; the action makes one
+/// request, prints the answer (a table, or the JSON as is) and returns an exit code that says what happened:
+/// 0 done, 1 refused by the controller (the reason, and for <c>no_valid_host</c> every host with its reasons, on
+/// stderr), 2 bad command line, 3 controller unreachable or failing.
+/// </summary>
+internal static class ControllerVerb
+{
+    private static readonly JsonSerializerOptions _indented = new() { WriteIndented = true };
+
+    public delegate Task<ControllerRequest> RequestFactory(ParseResult parse, ControllerLookup lookup, CancellationToken cancellationToken);
+
+    /// <summary>Prints a successful answer in the <c>table</c> format.</summary>
+    public delegate void TableWriter(ParseResult parse, JsonNode? json, TextWriter output);
+
+    /// <summary>Prints one object (<see cref="JsonTable.WriteObject"/>).</summary>
+    public static TableWriter Object { get; } = (_, json, output) => JsonTable.WriteObject(output, json);
+
+    /// <summary>Prints a list under <paramref name="key"/> with <paramref name="columns"/>.</summary>
+    public static TableWriter List(string key, params JsonTable.Column[] columns) =>
+        (_, json, output) => JsonTable.WriteList(output, json, key, columns);
+
+    /// <summary>Says what was deleted.</summary>
+    public static TableWriter Deleted(string what, Argument<string> argument) =>
+        (parse, _, output) => output.WriteLine($"deleted {what} {parse.GetRequiredValue(argument)}");
+
+    public static Command Create(
+        string name, string description, IEnumerable<Symbol> symbols, RequestFactory request, TableWriter table)
+    {
+        var options = new ControllerOptions();
+        var command = new Command(name, description);
+        foreach (var symbol in symbols)
+        {
+            switch (symbol)
+            {
+                case Argument argument:
+                    command.Arguments.Add(argument);
+                    break;
+                case Option option:
+                    command.Options.Add(option);
+                    break;
+            }
+        }
+
+        foreach (var option in options.All)
+        {
+            command.Options.Add(option);
+        }
+
+        command.SetAction((parse, cancellationToken) => RunAsync(parse, options, request, table, cancellationToken));
+        return command;
+    }
+
+    /// <summary>A request that needs nothing but the command line.</summary>
+    public static RequestFactory Plain(Func<ParseResult, ControllerRequest> request) =>
+        (parse, _, _) => Task.FromResult(request(parse));
+
+    private static async Task<int> RunAsync(
+        ParseResult parse, ControllerOptions options, RequestFactory request, TableWriter table,
+        CancellationToken cancellationToken)
+    {
+        var (output, error) = (parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error);
+        if (ControllerOptions.ParseUrl(parse.GetRequiredValue(options.Controller), error) is not { } url)
+        {
+            return ExitCodes.Usage;
+        }
+
+        var json = parse.GetRequiredValue(options.Format) == ControllerOptions.JsonFormat;
+        using var client = new ControllerClient(url, parse.GetRequiredValue(options.AuthToken));
+        try
+        {
+            var call = await request(parse, new ControllerLookup(client), cancellationToken);
+            var response = await client.SendAsync(call.Method, call.Path, call.Body, cancellationToken);
+            if ((int)response.Status >= 500)
+            {
+                await error.WriteLineAsync($"pcictl: the controller at {url} failed: {response.ErrorMessage}");
+                return ExitCodes.Unreachable;
+            }
+
+            if (json && response.Json is { } body)
+            {
+                await output.WriteLineAsync(body.ToJsonString(_indented));
+            }
+
+            if (!response.IsSuccess)
+            {
+                WriteRefusal(error, response);
+                return ExitCodes.Invalid;
+            }
+
+            if (response.Json is null && response.Text.Length > 0)
+            {
+                // not JSON (domain-xml): the same text in both formats
+                await output.WriteLineAsync(response.Text.TrimEnd('\n'));
+            }
+            else if (!json)
+            {
+                table(parse, response.Json, output);
+            }
+
+            return ExitCodes.Ok;
+        }
+        catch (ControllerUnreachableException e)
+        {
+            await error.WriteLineAsync($"pcictl: {e.Message} (is 'pcictl serve' running? set --controller or {ControllerOptions.ControllerVariable})");
+            return ExitCodes.Unreachable;
+        }
+        catch (ControllerRefusalException e)
+        {
+            await error.WriteLineAsync($"pcictl: {e.Message}");
+            return ExitCodes.Invalid;
+        }
+    }
+
+    /// <summary>Why the controller said no; a <c>no_valid_host</c> answer lists every host with its reasons.</summary>
+    private static void WriteRefusal(TextWriter error, ControllerResponse response)
+    {
+        var problem = response.Json?["error"];
+        var code = (string?)problem?["code"];
+        var stage = (string?)problem?["stage"];
+        var what = response.Status switch
+        {
+            HttpStatusCode.Unauthorized => "the controller does not know this token (--auth-token or PCICTL_TOKEN)",
+            HttpStatusCode.Forbidden => "this token may not do that",
+            _ => "refused",
+        };
+        error.WriteLine($"pcictl: {what}: {response.ErrorMessage}" +
+            (code is null ? "" : $" [{code}{(stage is null ? "" : $", stage {stage}")}]"));
+        if (problem?["hosts"] is JsonArray hosts)
+        {
+            var rows = new List<IReadOnlyList<string>>();
+            foreach (var host in hosts)
+            {
+                var reasons = (host?["reasons"] as JsonArray ?? []).Select(r => JsonTable.Text(r)).DefaultIfEmpty("").ToList();
+                rows.Add([JsonTable.Text(host?["host"]), JsonTable.Text(host?["rejected_by"]), reasons[0]]);
+                rows.AddRange(reasons.Skip(1).Select(reason => (IReadOnlyList<string>)["", "", reason]));
+            }
+
+            error.WriteLine();
+            HostTextTable.Write(error, ["HOST", "REJECTED BY", "REASON"], rows);
+        }
+    }
+}
