@@ -18,7 +18,7 @@ internal static class ControllerArguments
     };
 
     /// <summary>A repeatable <c>KEY=VALUE</c> option; a value without <c>=</c> or with an empty key is a usage error.</summary>
-    public static Option<string[]> Properties(string name, string description) 
+    public static Option<string[]> Properties(string name, string description)
     {
         var option = new Option<string[]>(name)
         {
