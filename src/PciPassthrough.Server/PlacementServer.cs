@@ -1,11 +1,14 @@
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using PciPassthrough.Server.Controller;
+using PciPassthrough.Server.Controller.Store;
 using PciPassthrough.Server.Persistence;
 using PciPassthrough.Server.Placement;
 
 namespace PciPassthrough.Server;
 
-/// <summary>The controller's composition root: Kestrel, the store, and the Placement API under
+/// <summary>The controller's composition root: Kestrel, the stores, the REST API under <c>/v1</c> with
+/// <c>/healthz</c> and the OpenAPI document at <c>/openapi/v1.json</c>, and the Placement API under
 /// <c>/placement</c>.</summary>
 public static class PlacementServer
 {
@@ -17,18 +20,28 @@ public static class PlacementServer
         builder.Logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddPlacementDb(options);
+        builder.Services.AddControllerDb(options);
+        builder.Services.AddSingleton<ControllerEngine>();
+        builder.Services.ConfigureHttpJsonOptions(json => ControllerJson.Configure(json.SerializerOptions));
+        builder.Services.AddOpenApi();
 
         var app = builder.Build();
         await using (var scope = app.Services.CreateAsyncScope())
         {
-            var db = scope.ServiceProvider.GetRequiredService<PlacementDb>();
             Directory.CreateDirectory(options.DataDirectory);
-            await db.MigrateAsync(cancellationToken);
+            await scope.ServiceProvider.GetRequiredService<PlacementDb>().MigrateAsync(cancellationToken);
+            await scope.ServiceProvider.GetRequiredService<ControllerDb>().MigrateAsync(cancellationToken);
         }
 
-        app.UseMiddleware<PlacementMiddleware>();
+        app.UseWhen(http => http.Request.Path.StartsWithSegments(PlacementEndpoints.Prefix),
+            placement => placement.UseMiddleware<PlacementMiddleware>());
+        app.UseWhen(http => http.Request.Path.StartsWithSegments(ControllerEndpoints.Prefix),
+            controller => controller.UseMiddleware<ControllerMiddleware>());
         app.MapPlacement();
+        app.MapController();
+        app.MapOpenApi();
         return app;
     }
 

@@ -1,3 +1,5 @@
+using PciPassthrough.Core.Simulation;
+
 namespace PciPassthrough.Server;
 
 /// <summary>How <c>pcictl serve</c> runs the controller.</summary>
@@ -22,4 +24,11 @@ public sealed record PlacementServerOptions(
     public bool UsesPostgres => Database is { } database && database.Contains("Host=", StringComparison.OrdinalIgnoreCase);
 
     public string ConnectionString => Database ?? $"Data Source={Path.Combine(DataDirectory, DatabaseFileName)}";
+
+    /// <summary>The controller's engine options (<c>serve --config nova.conf</c>: <c>[pci] alias</c>,
+    /// <c>[compute] packing_host_numa_cells_allocation_strategy</c>); none by default.</summary>
+    public ScenarioConfig Engine { get; init; } = new();
+
+    /// <summary>How often agents heartbeat; a host silent for three intervals is down and gets no new server.</summary>
+    public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(60);
 }

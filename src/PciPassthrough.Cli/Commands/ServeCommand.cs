@@ -1,11 +1,13 @@
 using System.CommandLine;
 using Microsoft.Extensions.Hosting;
+using PciPassthrough.Core.Simulation;
+using PciPassthrough.Host.NovaConf;
 using PciPassthrough.Server;
 
 namespace PciPassthrough.Cli.Commands;
 
-/// <summary><c>pcictl serve</c>: the controller with the Placement-compatible API at
-/// <c>http://LISTEN/placement</c>, until Ctrl+C.</summary>
+/// <summary><c>pcictl serve</c>: the controller — its REST API at <c>http://LISTEN/v1</c> and the Placement-compatible
+/// API at <c>http://LISTEN/placement</c> — until Ctrl+C.</summary>
 public static class ServeCommand
 {
     public static Command Create()
@@ -35,32 +37,93 @@ public static class ServeCommand
             Description = "Return allocation candidates in a random order, and a random spread of them under 'limit' " +
                 "(Placement's [placement]randomize_allocation_candidates).",
         };
+        var config = new Option<FileInfo?>("--config")
+        {
+            Description = "A nova.conf whose [pci] alias and [compute] packing_host_numa_cells_allocation_strategy the " +
+                "scheduler uses (the API's side of Nova); without it no alias is defined.",
+        };
+        var heartbeat = new Option<int>("--heartbeat-interval")
+        {
+            Description = "Seconds between agent heartbeats; a host silent for three intervals is down and gets no new server.",
+            DefaultValueFactory = _ => 60,
+        };
+        heartbeat.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() < 1)
+            {
+                result.AddError("--heartbeat-interval must be at least 1 second.");
+            }
+        });
         var command = new Command("serve", """
-            Runs the controller: a Placement-compatible HTTP API (microversions 1.0-1.39) mounted at /placement, so
-            http://127.0.0.1:8780/placement is the endpoint to give clients (osc-placement, Nova). State lives in a
-            SQLite file under --data-dir, or in PostgreSQL with --database (several replicas may share it).
+            Runs the controller: the REST API under /v1 (flavors, images, ports, hosts and their devices, servers with
+            scheduling and device claims, resize, migration, libvirt XML; its OpenAPI document at /openapi/v1.json,
+            health at /healthz) and a Placement-compatible API (microversions 1.0-1.39) mounted at /placement, so
+            http://127.0.0.1:8780/placement is the endpoint to give Placement clients (osc-placement, Nova). State
+            lives in a SQLite file under --data-dir, or in PostgreSQL with --database (several replicas may share it:
+            every change is one entry of a shared log, so two replicas never give one device to two servers).
 
             Examples:
-              pcictl serve
-              pcictl serve --listen 0.0.0.0:8780 --data-dir /var/lib/pcictl --auth-token s3cret --auth-token nova-key:service
+              pcictl serve --config /etc/nova/nova.conf
+              pcictl serve --listen 0.0.0.0:8780 --data-dir /var/lib/pcictl --auth-token s3cret --auth-token agent-key:service --auth-token alice:member@demo
               pcictl serve --database "Host=db1;Database=placement;Username=placement"
 
-            Exit codes: 0 stopped by Ctrl+C or SIGTERM.
+            Exit codes: 0 stopped by Ctrl+C or SIGTERM; 2 an unreadable or invalid --config.
             """)
         {
-            listen, dataDir, database, authToken, randomize,
+            listen, dataDir, database, authToken, randomize, config, heartbeat,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
+            if (EngineConfig(parse.GetValue(config), parse.InvocationConfiguration.Error) is not { } engine)
+            {
+                return ExitCodes.Usage;
+            }
+
             var options = new PlacementServerOptions(parse.GetRequiredValue(listen), parse.GetRequiredValue(dataDir),
-                parse.GetValue(database), parse.GetValue(authToken), parse.GetValue(randomize));
+                parse.GetValue(database), parse.GetValue(authToken), parse.GetValue(randomize))
+            {
+                Engine = engine,
+                HeartbeatInterval = TimeSpan.FromSeconds(parse.GetValue(heartbeat)),
+            };
             await using var app = await PlacementServer.BuildAsync(options, cancellationToken);
             await app.StartAsync(cancellationToken);
             await parse.InvocationConfiguration.Output.WriteLineAsync(
-                $"pcictl serve: Placement API at {app.BoundAddress()}placement (Ctrl+C to stop)");
+                $"pcictl serve: REST API at {app.BoundAddress()}v1, Placement API at {app.BoundAddress()}placement (Ctrl+C to stop)");
             await app.WaitForShutdownAsync(cancellationToken);
             return ExitCodes.Ok;
         });
         return command;
+    }
+
+    /// <summary>The scheduler's options from <paramref name="file"/>, or null after saying on <paramref name="error"/>
+    /// why the file cannot be used.</summary>
+    private static ScenarioConfig? EngineConfig(FileInfo? file, TextWriter error)
+    {
+        if (file is null)
+        {
+            return new ScenarioConfig();
+        }
+
+        NovaConfOptions conf;
+        try
+        {
+            conf = NovaConfOptions.Read(NovaConfFile.Read(file.FullName));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            error.WriteLine($"pcictl serve: cannot read {file}: {e.Message}");
+            return null;
+        }
+
+        foreach (var problem in conf.Errors)
+        {
+            error.WriteLine($"pcictl serve: {problem}");
+        }
+
+        return conf.Errors.Count > 0 ? null : new ScenarioConfig
+        {
+            Alias = [.. conf.Aliases.Select(a => a.Value)],
+            PackNumaCells = conf.PackingHostNumaCellsAllocationStrategy.Value,
+        };
     }
 }

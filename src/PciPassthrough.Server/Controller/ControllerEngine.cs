@@ -1,0 +1,174 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using PciPassthrough.Core.Simulation;
+using PciPassthrough.Server.Controller.Store;
+
+namespace PciPassthrough.Server.Controller;
+
+/// <summary>
+/// This replica's copy of the engine: a <see cref="Fleet"/> folded from the global event log. Every request first
+/// catches up with the log; a change is decided on the caught-up fleet and appended as entry N+1 in the same
+/// transaction as the rows it changes. Entry N+1 is the log's primary key, so when another replica appended first the
+/// insert fails; this replica then rebuilds its fleet from the log and decides again (bounded). The log, not any lock
+/// in a process, is what keeps two replicas from giving one device to two servers. Within the process one request
+/// uses the fleet at a time.
+/// </summary>
+public sealed class ControllerEngine(PlacementServerOptions options, ILogger<ControllerEngine> log)
+{
+    public const string HostEvent = "host", BootEvent = "boot", DeleteEvent = "delete", MoveEvent = "move",
+        ConfirmEvent = "confirm", RevertEvent = "revert";
+
+    /// <summary>Appends lost to other replicas before giving up with 503: far more than two replicas under a
+    /// burst need.</summary>
+    private const int MaxAttempts = 50;
+
+    private readonly SemaphoreSlim _turn = new(1, 1);
+
+    /// <summary>Null when the fleet may hold an undone decision and must be rebuilt from the log.</summary>
+    private Fleet? _fleet;
+
+    private long _applied;
+
+    /// <summary>What a change does: the log entry, the rows it writes in the same transaction, and the answer
+    /// computed on the fleet once committed. <see cref="Kind"/> null = nothing changed, just answer.</summary>
+    public sealed record Change<T>(string? Kind, JsonObject? Payload, Func<ControllerDb, CancellationToken, Task>? Write,
+        Func<Fleet, T> Answer)
+    {
+        public static Change<T> Nothing(Func<Fleet, T> answer) => new(null, null, null, answer);
+    }
+
+    public async Task<T> ReadAsync<T>(ControllerDb db, Func<Fleet, T> read, CancellationToken cancellationToken)
+    {
+        await _turn.WaitAsync(cancellationToken);
+        try
+        {
+            return read(await CatchUpAsync(db, cancellationToken));
+        }
+        finally
+        {
+            _turn.Release();
+        }
+    }
+
+    /// <summary>Decides and commits one change. <paramref name="decide"/> reads what it needs from the database
+    /// after the catch-up (so a concurrent append is always detected) and may only throw before it changes the
+    /// fleet.</summary>
+    public async Task<T> ChangeAsync<T>(ControllerDb db, Func<Fleet, Task<Change<T>>> decide, CancellationToken cancellationToken)
+    {
+        await _turn.WaitAsync(cancellationToken);
+        try
+        {
+            for (var attempt = 1; ; attempt++)
+            {
+                var fleet = await CatchUpAsync(db, cancellationToken);
+                db.ChangeTracker.Clear();
+                var change = await decide(fleet);
+                if (change.Kind is null)
+                {
+                    return change.Answer(fleet);
+                }
+
+                try
+                {
+                    await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+                    db.Events.Add(new EventRow { Sequence = _applied + 1, Kind = change.Kind, Payload = change.Payload!.ToJsonString() });
+                    await db.SaveChangesAsync(cancellationToken);
+                    if (change.Write is { } write)
+                    {
+                        await write(db, cancellationToken);
+                        await db.SaveChangesAsync(cancellationToken);
+                    }
+
+                    await transaction.CommitAsync(cancellationToken);
+                    _applied++;
+                }
+                catch (DbUpdateException e) when (StoreErrors.IsDuplicateKey(e) && attempt < MaxAttempts)
+                {
+                    _fleet = null;
+                    log.LogDebug("entry {Sequence} was appended by another replica; rebuilding (attempt {Attempt})", _applied + 1, attempt);
+                    await Task.Delay(Random.Shared.Next(1, 5 * Math.Min(attempt, 10)), cancellationToken);
+                    continue;
+                }
+                catch (DbUpdateException e) when (StoreErrors.IsDuplicateKey(e))
+                {
+                    _fleet = null;
+                    throw new ControllerException(StatusCodes.Status503ServiceUnavailable, ControllerException.BusyCode,
+                        $"other replicas kept changing the fleet first ({MaxAttempts} attempts); retry the request.");
+                }
+                catch
+                {
+                    _fleet = null;
+                    throw;
+                }
+
+                return change.Answer(fleet);
+            }
+        }
+        finally
+        {
+            _turn.Release();
+        }
+    }
+
+    private async Task<Fleet> CatchUpAsync(ControllerDb db, CancellationToken cancellationToken)
+    {
+        if (_fleet is null)
+        {
+            _fleet = new Fleet(options.Engine);
+            _applied = 0;
+        }
+
+        var entries = await db.Events.AsNoTracking().Where(e => e.Sequence > _applied).OrderBy(e => e.Sequence)
+            .ToListAsync(cancellationToken);
+        foreach (var entry in entries)
+        {
+            Apply(_fleet, entry);
+            _applied = entry.Sequence;
+        }
+
+        return _fleet;
+    }
+
+    /// <summary>Replays one entry. Boots and moves carry the host they were placed on as <c>requested_host</c>, so the
+    /// replay lands where the decision did whatever the heartbeats said then.</summary>
+    private void Apply(Fleet fleet, EventRow entry)
+    {
+        using var document = JsonDocument.Parse(entry.Payload);
+        var payload = document.RootElement;
+        var server = payload.TryGetProperty("server", out var name) ? name.GetString()! : null;
+        switch (entry.Kind)
+        {
+            case HostEvent:
+                fleet.UpsertHost(ScenarioReader.ReadHost(payload.GetProperty("host"), fleet.Config));
+                break;
+            case BootEvent:
+                Expect(fleet.Boot(ScenarioReader.ReadBoot(payload.GetProperty("boot"), 0)).Result == Core.Simulation.Results.BootResult.Placed, entry);
+                break;
+            case DeleteEvent when fleet.Server(server!) is not null:
+                fleet.Delete(server!);
+                break;
+            case MoveEvent when fleet.Server(server!) is { SourceHost: null }:
+                Expect(fleet.Move(server!, ScenarioReader.ReadBoot(payload.GetProperty("boot"), 0)).Result == Core.Simulation.Results.BootResult.Placed, entry);
+                break;
+            case ConfirmEvent when fleet.Server(server!) is { SourceHost: not null }:
+                fleet.ConfirmMove(server!);
+                break;
+            case RevertEvent when fleet.Server(server!) is { SourceHost: not null }:
+                fleet.RevertMove(server!);
+                break;
+            default:
+                // A server a host restart dropped (or a kind from a newer version): nothing to replay.
+                log.LogWarning("log entry {Sequence} ({Kind}) does not apply to the fleet; skipped", entry.Sequence, entry.Kind);
+                break;
+        }
+    }
+
+    private void Expect(bool replayed, EventRow entry)
+    {
+        if (!replayed)
+        {
+            log.LogWarning("log entry {Sequence} ({Kind}) did not place its server on replay", entry.Sequence, entry.Kind);
+        }
+    }
+}
