@@ -1,5 +1,6 @@
 using PciPassthrough.Core.Libvirt;
 using PciPassthrough.Core.Requests;
+using PciPassthrough.Testing.Libvirt;
 using static PciPassthrough.Core.Tests.Libvirt.GuestPciXmlTests;
 using static PciPassthrough.Core.Tests.Libvirt.InterfaceXmlTests;
 
