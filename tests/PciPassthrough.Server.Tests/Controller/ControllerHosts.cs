@@ -37,15 +37,24 @@ public static class ControllerHosts
         {
             devices.Add(new JsonObject
             {
-                ["address"] = "0000:81:00.0", ["vendor_id"] = NicVendor, ["product_id"] = PfProduct, ["dev_type"] = "type-PF",
-                ["numa_node"] = 0, ["netdev"] = "ens1f0",
+                ["address"] = "0000:81:00.0",
+                ["vendor_id"] = NicVendor,
+                ["product_id"] = PfProduct,
+                ["dev_type"] = "type-PF",
+                ["numa_node"] = 0,
+                ["netdev"] = "ens1f0",
             });
             for (var i = 0; i < vfs; i++)
             {
                 devices.Add(new JsonObject
                 {
-                    ["address"] = $"0000:81:02.{i}", ["vendor_id"] = NicVendor, ["product_id"] = VfProduct, ["dev_type"] = "type-VF",
-                    ["parent_addr"] = "0000:81:00.0", ["numa_node"] = 0, ["parent_ifname"] = "ens1f0",
+                    ["address"] = $"0000:81:02.{i}",
+                    ["vendor_id"] = NicVendor,
+                    ["product_id"] = VfProduct,
+                    ["dev_type"] = "type-VF",
+                    ["parent_addr"] = "0000:81:00.0",
+                    ["numa_node"] = 0,
+                    ["parent_ifname"] = "ens1f0",
                 });
             }
         }

@@ -229,18 +229,24 @@ public sealed class ServerTests : IAsyncLifetime
     {
         var port = await _admin.PostAsync("v1/ports", new JsonObject
         {
-            ["name"] = "p1", ["vnic_type"] = "direct", ["physical_network"] = ControllerHosts.Physnet,
+            ["name"] = "p1",
+            ["vnic_type"] = "direct",
+            ["physical_network"] = ControllerHosts.Physnet,
         });
         port.Status.ShouldBe(HttpStatusCode.Created, port.Text);
         var portId = port.Json["id"].Text();
         var image = await _admin.PostAsync("v1/images", new JsonObject
         {
-            ["name"] = "q35", ["properties"] = new JsonObject { ["hw_machine_type"] = "q35", ["hw_viommu_model"] = "intel" },
+            ["name"] = "q35",
+            ["properties"] = new JsonObject { ["hw_machine_type"] = "q35", ["hw_viommu_model"] = "intel" },
         });
         image.Status.ShouldBe(HttpStatusCode.Created, image.Text);
         var created = await _admin.PostAsync("v1/servers", new JsonObject
         {
-            ["name"] = "vm", ["flavor"] = "gpu.1", ["image"] = "q35", ["ports"] = new JsonArray(portId),
+            ["name"] = "vm",
+            ["flavor"] = "gpu.1",
+            ["image"] = "q35",
+            ["ports"] = new JsonArray(portId),
         });
         created.Status.ShouldBe(HttpStatusCode.Created, created.Text);
         var id = created.Json["id"].Text();
@@ -265,16 +271,22 @@ public sealed class ServerTests : IAsyncLifetime
     {
         var portId = (await _admin.PostAsync("v1/ports", new JsonObject
         {
-            ["name"] = "p1", ["vnic_type"] = "direct", ["physical_network"] = ControllerHosts.Physnet,
+            ["name"] = "p1",
+            ["vnic_type"] = "direct",
+            ["physical_network"] = ControllerHosts.Physnet,
         })).Json["id"].Text();
         var id = (await _admin.PostAsync("v1/servers", new JsonObject
         {
-            ["name"] = "vm", ["flavor"] = "gpu.1", ["ports"] = new JsonArray(portId),
+            ["name"] = "vm",
+            ["flavor"] = "gpu.1",
+            ["ports"] = new JsonArray(portId),
         })).Json["id"].Text();
 
         var second = await _admin.PostAsync("v1/servers", new JsonObject
         {
-            ["name"] = "vm2", ["flavor"] = "gpu.1", ["ports"] = new JsonArray(portId),
+            ["name"] = "vm2",
+            ["flavor"] = "gpu.1",
+            ["ports"] = new JsonArray(portId),
         });
         var deletePort = await _admin.DeleteAsync($"v1/ports/{portId}");
 
