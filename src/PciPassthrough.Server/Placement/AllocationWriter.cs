@@ -9,8 +9,9 @@ namespace PciPassthrough.Server.Placement;
 /// inside one transaction the provider rows are read FIRST, then inventories and usage; every provider that gains
 /// allocations gets its generation bumped with <c>UPDATE … WHERE generation = read</c>. A writer that committed in
 /// between changed that generation, so this write's UPDATE matches no row, nothing is kept and the write is
-/// retried on fresh data (Placement's <c>allocation_conflict_retry_count</c>, 10), then 409. Consumer generations
-/// are checked the same way but never retried (PA-51: the client decides).
+/// retried on fresh data (Placement's <c>allocation_conflict_retry_count</c>, 10), then 409. A consumer generation
+/// the client sent that differs from the stored one is a 409 at once (PA-51: the client decides); a consumer row
+/// changed between our read and our write fails the attempt like a provider, and the retry sees the mismatch.
 /// </summary>
 public static class AllocationWriter
 {
@@ -58,15 +59,17 @@ public static class AllocationWriter
         }
     }
 
-    /// <summary>Another writer committed first: a provider generation moved (ours or EF Core's concurrency token in
-    /// the reshaper's steps), or on PostgreSQL it created the same consumer or took row locks in the other order.</summary>
-    private static bool LostRace(Exception e) => e is ProviderRaceException or DbUpdateException
+    /// <summary>Another writer committed first: a provider or consumer generation moved (ours, or EF Core's
+    /// concurrency token in the reshaper's steps), or on PostgreSQL it created the same consumer or took row locks
+    /// in the other order.</summary>
+    private static bool LostRace(Exception e) => e is RaceLostException or DbUpdateException
         or PostgresException { SqlState: PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.DeadlockDetected };
 
-    private sealed class ProviderRaceException : Exception;
+    private sealed class RaceLostException : Exception;
 
     /// <summary>One transaction attempt in hand-written SQL (a claim is the hot path: EF Core cost several times
-    /// the SQL): one batch of reads, then the provider generation bumps, the consumer rows, the allocation rows.</summary>
+    /// the SQL): one batch of reads, then one batch of writes (provider generation bumps, consumer rows, allocation
+    /// rows).</summary>
     private static async Task TryWriteAsync(PlacementDb db, IReadOnlyList<ConsumerWrite> writes, CancellationToken cancellationToken)
     {
         if (writes.Count == 0)
@@ -104,13 +107,17 @@ public static class AllocationWriter
         }
 
         CheckCapacity(wanted, stored);
-        await BumpProvidersAsync(db, writes, stored, cancellationToken);
-        foreach (var write in writes)
-        {
-            await WriteConsumerAsync(db, stored.Consumers, write, cancellationToken);
-        }
 
-        await ReplaceAllocationsAsync(db, writes, wanted, stored.Previous.Count, cancellationToken);
+        // One command (one round trip on PostgreSQL); each statement changes exactly one row per guarded or
+        // deleted row, so a total short of the expected means a writer committed since our read.
+        await using var command = new RawCommand(db);
+        var expected = BumpProviders(command, writes, stored)
+            + writes.Sum(write => WriteConsumer(command, stored.Consumers, write))
+            + ReplaceAllocations(command, writes, wanted, stored.Previous.Count);
+        if (expected > 0 && await command.ExecuteAsync(cancellationToken) != expected)
+        {
+            throw new RaceLostException();
+        }
     }
 
     /// <summary>What the write depends on, read in one batch. Providers (and so their generations) come before
@@ -231,10 +238,9 @@ public static class AllocationWriter
     }
 
     /// <summary>+1 per write on every provider it allocates from (or, for an emptying write, allocated from),
-    /// guarded by the generation read; any miss means a writer committed since, and the whole attempt is retried.
-    /// Providers are updated in uuid order, so two PostgreSQL writers take their row locks in one order.</summary>
-    private static async Task BumpProvidersAsync(PlacementDb db, IReadOnlyList<ConsumerWrite> writes, StoredState stored,
-        CancellationToken cancellationToken)
+    /// guarded by the generation read. Providers are updated in uuid order, so two PostgreSQL writers take their
+    /// row locks in one order.</summary>
+    private static int BumpProviders(RawCommand command, IReadOnlyList<ConsumerWrite> writes, StoredState stored)
     {
         var bumps = new SortedDictionary<string, int>(StringComparer.Ordinal);
         foreach (var write in writes)
@@ -248,13 +254,7 @@ public static class AllocationWriter
             }
         }
 
-        if (bumps.Count == 0)
-        {
-            return;
-        }
-
         var now = DateTime.UtcNow;
-        await using var command = new RawCommand(db);
         foreach (var (uuid, count) in bumps)
         {
             var generation = stored.ProviderGenerations[uuid];
@@ -263,23 +263,19 @@ public static class AllocationWriter
                 .Sql(""" WHERE "Uuid" = """).Param(uuid).Sql(""" AND "Generation" = """).Param(generation).Sql(";\n");
         }
 
-        if (await command.ExecuteAsync(cancellationToken) != bumps.Count)
-        {
-            throw new ProviderRaceException();
-        }
+        return bumps.Count;
     }
 
-    /// <summary>PA-35: a new consumer starts at generation 1, each write adds 1, an emptied consumer is deleted;
-    /// an update or delete that finds another generation than the one read lost to a concurrent writer.</summary>
-    private static async Task WriteConsumerAsync(PlacementDb db, Dictionary<string, ConsumerRow> consumers, ConsumerWrite write,
-        CancellationToken cancellationToken)
+    /// <summary>PA-35: a new consumer starts at generation 1, each write adds 1, an emptied consumer is deleted.
+    /// Updates and deletes are guarded by the generation read; a consumer another writer changed since fails the
+    /// attempt, and the retry reports the generation mismatch (or, below 1.28, simply applies).</summary>
+    private static int WriteConsumer(RawCommand command, Dictionary<string, ConsumerRow> consumers, ConsumerWrite write)
     {
-        await using var command = new RawCommand(db);
         if (!consumers.TryGetValue(write.ConsumerUuid, out var consumer))
         {
             if (write.Allocations.Count == 0)
             {
-                return;
+                return 0;
             }
 
             consumers[write.ConsumerUuid] = new ConsumerRow
@@ -292,58 +288,45 @@ public static class AllocationWriter
             };
             command.Sql("""INSERT INTO "Consumers" ("Uuid", "ProjectId", "UserId", "ConsumerType", "Generation") VALUES (""")
                 .Param(write.ConsumerUuid).Sql(", ").Param(write.ProjectId).Sql(", ").Param(write.UserId).Sql(", ")
-                .Param(write.ConsumerType).Sql(", 1)");
-            await command.ExecuteAsync(cancellationToken);
-            return;
+                .Param(write.ConsumerType).Sql(", 1);\n");
+            return 1;
         }
 
         if (write.Allocations.Count == 0)
         {
             consumers.Remove(write.ConsumerUuid);
             command.Sql("""DELETE FROM "Consumers" WHERE "Uuid" = """).Param(consumer.Uuid)
-                .Sql(""" AND "Generation" = """).Param(consumer.Generation);
-        }
-        else
-        {
-            command.Sql("""UPDATE "Consumers" SET "ProjectId" = """).Param(write.ProjectId)
-                .Sql(""", "UserId" = """).Param(write.UserId)
-                .Sql(""", "ConsumerType" = """).Param(write.ConsumerType ?? consumer.ConsumerType)
-                .Sql(""", "Generation" = """).Param(consumer.Generation + 1)
-                .Sql(""" WHERE "Uuid" = """).Param(consumer.Uuid).Sql(""" AND "Generation" = """).Param(consumer.Generation);
-            consumer.ConsumerType = write.ConsumerType ?? consumer.ConsumerType;
-            consumer.Generation++;
+                .Sql(""" AND "Generation" = """).Param(consumer.Generation).Sql(";\n");
+            return 1;
         }
 
-        if (await command.ExecuteAsync(cancellationToken) != 1)
-        {
-            throw ConsumerConflict(write.ConsumerUuid, "another writer changed it first");
-        }
+        command.Sql("""UPDATE "Consumers" SET "ProjectId" = """).Param(write.ProjectId)
+            .Sql(""", "UserId" = """).Param(write.UserId)
+            .Sql(""", "ConsumerType" = """).Param(write.ConsumerType ?? consumer.ConsumerType)
+            .Sql(""", "Generation" = """).Param(consumer.Generation + 1)
+            .Sql(""" WHERE "Uuid" = """).Param(consumer.Uuid).Sql(""" AND "Generation" = """).Param(consumer.Generation).Sql(";\n");
+        consumer.ConsumerType = write.ConsumerType ?? consumer.ConsumerType;
+        consumer.Generation++;
+        return 1;
     }
 
-    private static async Task ReplaceAllocationsAsync(PlacementDb db, IReadOnlyList<ConsumerWrite> writes, List<AllocationRow> wanted,
-        int previousCount, CancellationToken cancellationToken)
+    private static int ReplaceAllocations(RawCommand command, IReadOnlyList<ConsumerWrite> writes, List<AllocationRow> wanted,
+        int previousCount)
     {
-        await using var command = new RawCommand(db);
         if (previousCount > 0)
         {
             command.Sql("""DELETE FROM "Allocations" WHERE """)
                 .In(""" "ConsumerUuid" """, writes.Select(w => w.ConsumerUuid).Distinct(StringComparer.Ordinal).ToList()).Sql(";\n");
         }
 
-        if (wanted.Count > 0)
+        for (var i = 0; i < wanted.Count; i++)
         {
-            command.Sql("""INSERT INTO "Allocations" ("ConsumerUuid", "ProviderUuid", "ResourceClass", "Used") VALUES """);
-            for (var i = 0; i < wanted.Count; i++)
-            {
-                command.Sql(i == 0 ? "(" : ", (").Param(wanted[i].ConsumerUuid).Sql(", ").Param(wanted[i].ProviderUuid)
-                    .Sql(", ").Param(wanted[i].ResourceClass).Sql(", ").Param(wanted[i].Used).Sql(")");
-            }
+            command.Sql(i == 0 ? """INSERT INTO "Allocations" ("ConsumerUuid", "ProviderUuid", "ResourceClass", "Used") VALUES (""" : ", (")
+                .Param(wanted[i].ConsumerUuid).Sql(", ").Param(wanted[i].ProviderUuid)
+                .Sql(", ").Param(wanted[i].ResourceClass).Sql(", ").Param(wanted[i].Used).Sql(")");
         }
 
-        if (previousCount > 0 || wanted.Count > 0)
-        {
-            await command.ExecuteAsync(cancellationToken);
-        }
+        return previousCount + wanted.Count;
     }
 
     /// <summary>PA-16: Nova tells consumer from provider conflicts by "consumer generation conflict".</summary>
