@@ -81,24 +81,44 @@ public static class NumaFitter
         return true;
     }
 
-    /// <summary>NF-9: stable sorts by free memory, then CPU usage or free dedicated CPUs, then free PCI devices.</summary>
+    /// <summary>
+    /// NF-9: stable sorts by free memory, then CPU usage or free dedicated CPUs, then free PCI devices. Three stable
+    /// sorts in a row are one sort by (last key, middle key, first key, position), done here as an insertion sort of
+    /// the few cells: the filter orders the cells of every host of a fleet, so this allocates only the result.
+    /// </summary>
     internal static IReadOnlyList<HostNumaCell> Order(IReadOnlyList<HostNumaCell> cells, GuestNumaTopology guest, NumaFitOptions options)
     {
         var pack = options.PackCells;
-        IEnumerable<HostNumaCell> order = SortBy(cells, cell => cell.AvailableMemoryMb, descending: !pack);
-        order = guest.CpuPolicy is null or CpuPolicy.Shared
-            ? SortBy(order, cell => cell.CpuUsage, descending: pack)
-            : SortBy(order, cell => cell.FreePcpuCount, descending: !pack);
-        if (options.Pci is { } pci)
+        var sharedCpus = guest.CpuPolicy is null or CpuPolicy.Shared;
+        var pci = options.Pci;
+        // PCI guests go to PCI-rich cells first; others keep them free. `pack` does not apply here.
+        var (memoryDescending, cpuDescending, pciDescending) = (!pack, sharedCpus ? pack : !pack, options.PciRequests.Count > 0);
+        var keys = new (long Pci, long Cpu, long Memory)[cells.Count];
+        var order = new HostNumaCell[cells.Count];
+        for (var i = 0; i < cells.Count; i++)
         {
-            // PCI guests go to PCI-rich cells first; others keep them free. `pack` does not apply here.
-            order = SortBy(order, cell => pci.FreeCountOn(cell.Id), descending: options.PciRequests.Count > 0);
+            var cell = cells[i];
+            keys[i] = (pci?.FreeCountOn(cell.Id) ?? 0, sharedCpus ? cell.CpuUsage : cell.FreePcpuCount, cell.AvailableMemoryMb);
+            order[i] = cell;
+            var key = keys[i];
+            var at = i;
+            for (; at > 0 && Before(key, keys[at - 1]); at--)
+            {
+                (keys[at], order[at]) = (keys[at - 1], order[at - 1]);
+            }
+
+            (keys[at], order[at]) = (key, cell);
         }
 
-        return [.. order];
+        return order;
 
-        static IEnumerable<HostNumaCell> SortBy(IEnumerable<HostNumaCell> cells, Func<HostNumaCell, long> key, bool descending) =>
-            descending ? cells.OrderByDescending(key) : cells.OrderBy(key);
+        // strictly before: equal keys keep their position, as stable sorts do
+        bool Before((long Pci, long Cpu, long Memory) a, (long Pci, long Cpu, long Memory) b) =>
+            Compare(a.Pci, b.Pci, pciDescending) is var byPci and not 0 ? byPci < 0
+            : Compare(a.Cpu, b.Cpu, cpuDescending) is var byCpu and not 0 ? byCpu < 0
+            : Compare(a.Memory, b.Memory, memoryDescending) < 0;
+
+        static int Compare(long a, long b, bool descending) => descending ? b.CompareTo(a) : a.CompareTo(b);
     }
 
     /// <summary>SIM-37: the chosen cells must serve the requested physnets and tunnels if any cell of the host could.</summary>
@@ -218,7 +238,12 @@ public static class NumaFitter
                 return true;
             }
 
-            var mask = selection.Aggregate(0UL, (bits, index) => index < 64 ? bits | (1UL << index) : bits);
+            var mask = 0UL;
+            foreach (var index in selection)
+            {
+                mask |= index < 64 ? 1UL << index : 0;
+            }
+
             var memoise = _cells.Count <= 64;
             if (memoise && _setVerdicts.TryGetValue(mask, out var known))
             {
@@ -238,7 +263,13 @@ public static class NumaFitter
         {
             var pci = _options.Pci!;
             var requests = _options.PciRequests;
-            if (pci.Supports(requests, [.. selection.Select(i => _cells[i].Id)]))
+            var cellIds = new int[selection.Length];
+            for (var position = 0; position < selection.Length; position++)
+            {
+                cellIds[position] = _cells[selection[position]].Id;
+            }
+
+            if (pci.Supports(requests, cellIds))
             {
                 return true;
             }

@@ -45,23 +45,14 @@ internal sealed class PoolFilter(IReadOnlyList<NumaCellSocket> hostCells)
 
         if (!shape.AsksPhysicalFunction)
         {
-            kept = Compact(pools[..kept], 0, static (p, _) => p.Keys.DeviceTypeName != PciDeviceTypes.PhysicalFunction);
+            kept = Compact(pools[..kept], shape, static (p, s) => s.KeepsPhysicalFunction(p.Keys));
             if (Fails(pools[..kept], request, PoolFilterStep.UnrequestedPhysicalFunctions, ref outcome))
             {
                 return -1;
             }
         }
 
-        if (!shape.AsksVdpa)
-        {
-            kept = Compact(pools[..kept], 0, static (p, _) => p.Keys.DeviceTypeName != PciDeviceTypes.Vdpa);
-        }
-
-        if (!shape.AsksRemoteManaged)
-        {
-            kept = Compact(pools[..kept], 0, static (p, _) => !p.Keys.IsRemoteManaged);
-        }
-
+        kept = Compact(pools[..kept], shape, static (p, s) => s.KeepsVdpaAndRemoteManaged(p.Keys));
         if (Fails(pools[..kept], request, PoolFilterStep.UnrequestedVdpaOrRemoteManaged, ref outcome))
         {
             return -1;
@@ -77,9 +68,9 @@ internal sealed class PoolFilter(IReadOnlyList<NumaCellSocket> hostCells)
             }
         }
 
-        if (shape.LiveMigratable is { } word)
+        if (shape.LiveMigratable is not null)
         {
-            kept = Compact(pools[..kept], word, static (p, w) => p.Keys[PoolKeys.LiveMigratable].AsString == w);
+            kept = Compact(pools[..kept], shape, static (p, s) => s.KeepsLiveMigratable(p.Keys));
         }
 
         if (Fails(pools[..kept], request, PoolFilterStep.LiveMigratable, ref outcome))
@@ -95,6 +86,34 @@ internal sealed class PoolFilter(IReadOnlyList<NumaCellSocket> hostCells)
         }
 
         return kept;
+    }
+
+    /// <summary>
+    /// 04 PL-15 for one request without guest NUMA cells (so the NUMA step keeps every pool) and without providers:
+    /// the other steps read only a pool's keys and only ever remove pools, so the request can be met iff the pools
+    /// that pass them all hold enough devices and there is one (PL-14). The same answer as <see cref="Run"/>, without
+    /// an overlay: what the scheduler asks of every host of a fleet.
+    /// </summary>
+    /// <returns>The answer, or null when the request carries providers (the full pipeline must run).</returns>
+    public static bool? SupportsAlone(IReadOnlyList<IPoolEntry> pools, PciRequest request)
+    {
+        var shape = RequestShape.Of(request);
+        if (shape.StoredRpUuids.Count > 0)
+        {
+            return null;
+        }
+
+        var (left, any) = (0, false);
+        for (var i = 0; i < pools.Count; i++)
+        {
+            var pool = pools[i];
+            if (shape.Keeps(pool.Keys))
+            {
+                (left, any) = (left + pool.Count, true);
+            }
+        }
+
+        return any && left >= request.Count;
     }
 
     /// <summary>
@@ -286,7 +305,10 @@ internal sealed class PoolFilter(IReadOnlyList<NumaCellSocket> hostCells)
     {
         private static readonly ConditionalWeakTable<PciRequest, RequestShape> _shapes = [];
 
+        private const int RecentIdentities = 8;
+
         private readonly KeyValuePair<string, string?>[][] _specs;
+        private (PoolKeys Keys, bool Kept)[] _recent = [];
 
         private RequestShape(PciRequest request)
         {
@@ -302,6 +324,7 @@ internal sealed class PoolFilter(IReadOnlyList<NumaCellSocket> hostCells)
             LiveMigratable = specs.All(s => s.GetValueOrDefault(PoolKeys.LiveMigratable) == TrueWord) ? TrueWord
                 : specs.All(s => s.GetValueOrDefault(PoolKeys.LiveMigratable) == FalseWord) ? FalseWord
                 : null;
+            StoredRpUuids = request.IsFromPort ? [] : PoolFilter.StoredRpUuids(request);
         }
 
         public bool AsksPhysicalFunction { get; }
@@ -310,6 +333,44 @@ internal sealed class PoolFilter(IReadOnlyList<NumaCellSocket> hostCells)
 
         /// <summary>04 PL-11 step 7: the <c>live_migratable</c> value every spec asks for, or null.</summary>
         public string? LiveMigratable { get; }
+
+        /// <summary>The providers stored in the request (PL-16 without a mapping).</summary>
+        public IReadOnlyList<string> StoredRpUuids { get; }
+
+        /// <summary>PL-11 step 3: a PF pool only for a request that asks for PFs.</summary>
+        public bool KeepsPhysicalFunction(PoolKeys pool) =>
+            AsksPhysicalFunction || pool.DeviceTypeName != PciDeviceTypes.PhysicalFunction;
+
+        /// <summary>PL-11 steps 4–5: vDPA and remote-managed pools only for requests that ask for them.</summary>
+        public bool KeepsVdpaAndRemoteManaged(PoolKeys pool) =>
+            (AsksVdpa || pool.DeviceTypeName != PciDeviceTypes.Vdpa) && (AsksRemoteManaged || !pool.IsRemoteManaged);
+
+        /// <summary>PL-11 step 7.</summary>
+        public bool KeepsLiveMigratable(PoolKeys pool) =>
+            LiveMigratable is not { } word || pool[PoolKeys.LiveMigratable].AsString == word;
+
+        /// <summary>Every step of the pipeline that reads only the pool's keys, remembered for the last few identities:
+        /// the hosts of a fleet share them (<see cref="PoolKeysInterner"/>), so a decision works each out once.</summary>
+        public bool Keeps(PoolKeys pool)
+        {
+            // replaced whole, never changed in place: readers on other threads see an old or a new array, both right
+            var recent = _recent;
+            foreach (var (keys, kept) in recent)
+            {
+                if (ReferenceEquals(keys, pool))
+                {
+                    return kept;
+                }
+            }
+
+            var keeps = Matches(pool) && KeepsPhysicalFunction(pool) && KeepsVdpaAndRemoteManaged(pool) && KeepsLiveMigratable(pool);
+            if (recent.Length < RecentIdentities)
+            {
+                _recent = [.. recent, (pool, keeps)];
+            }
+
+            return keeps;
+        }
 
         public static RequestShape Of(PciRequest request) => _shapes.GetValue(request, static r => new RequestShape(r));
 

@@ -51,6 +51,12 @@ public sealed class PoolSummary : IPciNumaView
         IEnumerable<KeyValuePair<string, IReadOnlyList<string>>>? mapping = null)
     {
         ArgumentNullException.ThrowIfNull(requests);
+        if (requests.Count == 1 && hostCellIds is not { Count: > 0 } && mapping is null
+            && PoolFilter.SupportsAlone(_pools, requests[0]) is { } alone)
+        {
+            return alone;
+        }
+
         using var overlay = new PoolOverlay(_pools);
         return overlay.TryApply(requests, hostCellIds, mapping, _filter) is null;
     }
@@ -84,7 +90,16 @@ public sealed class PoolSummary : IPciNumaView
     }
 
     /// <inheritdoc/>
-    public int FreeCountOn(int hostCellId) => _pools.Where(p => p.Keys.Numa.EqualsCell(hostCellId)).Sum(p => p.Count);
+    public int FreeCountOn(int hostCellId)
+    {
+        var count = 0;
+        foreach (var pool in _pools)
+        {
+            count += pool.Keys.Numa.EqualsCell(hostCellId) ? pool.Count : 0;
+        }
+
+        return count;
+    }
 
     /// <inheritdoc/>
     public int MatchingCountOn(PciRequest request, int hostCellId) => PoolFilter.CountMatchingOn(_pools, request, hostCellId);

@@ -12,10 +12,11 @@ public sealed class HostCapacity
 
     private readonly ResourceInventory[] _inventories;
 
-    // parallel to _inventories: flat, so the scheduler's check per host reads two small arrays, not a dictionary
-    private readonly long[] _used;
+    // parallel to _inventories: what the scheduler's check per host reads, in one small array (one or two cache lines
+    // per host over a fleet of thousands) rather than an inventory object per class
+    private readonly Slot[] _slots;
 
-    private HostCapacity(ResourceInventory[] inventories, long[] used) => (_inventories, _used) = (inventories, used);
+    private HostCapacity(ResourceInventory[] inventories, Slot[] slots) => (_inventories, _slots) = (inventories, slots);
 
     /// <summary>Classes with a non-zero total, in the order VCPU, PCPU, MEMORY_MB.</summary>
     public IReadOnlyList<ResourceInventory> Inventories => _inventories;
@@ -31,14 +32,14 @@ public sealed class HostCapacity
             memoryMb > 0 ? new(MemoryMb, memoryMb, reservedHostMemoryMb, ramAllocationRatio, memoryMb) : null,
         ];
         ResourceInventory[] inventories = [.. all.OfType<ResourceInventory>()];
-        return new HostCapacity(inventories, new long[inventories.Length]);
+        return new HostCapacity(inventories, [.. inventories.Select(i => new Slot(i.ResourceClass, i.MaxUnit, i.Capacity, 0))]);
     }
 
     /// <summary>How much of each inventory class placed servers use.</summary>
     public IReadOnlyDictionary<string, long> Used =>
-        _inventories.Select((inventory, i) => KeyValuePair.Create(inventory.ResourceClass, _used[i])).ToDictionary(StringComparer.Ordinal);
+        _slots.Select(slot => KeyValuePair.Create(slot.ResourceClass, slot.Used)).ToDictionary(StringComparer.Ordinal);
 
-    public HostCapacity Clone() => new(_inventories, [.. _used]);
+    public HostCapacity Clone() => new(_inventories, [.. _slots]);
 
     /// <summary><see cref="Check"/>'s verdict alone, without building reasons: the scheduler's hot path.</summary>
     public bool Fits(ReadOnlySpan<KeyValuePair<string, long>> resources)
@@ -51,7 +52,7 @@ public sealed class HostCapacity
             }
 
             var index = IndexOf(resourceClass);
-            if (index < 0 || amount > _inventories[index].MaxUnit || _used[index] + amount > _inventories[index].Capacity)
+            if (index < 0 || amount > _slots[index].MaxUnit || _slots[index].Used + amount > _slots[index].Capacity)
             {
                 return false;
             }
@@ -79,7 +80,7 @@ public sealed class HostCapacity
                 continue;
             }
 
-            var (inventory, used) = (_inventories[index], _used[index]);
+            var (inventory, used) = (_inventories[index], _slots[index].Used);
             free[resourceClass] = inventory.Capacity - used;
             if (amount > inventory.MaxUnit)
             {
@@ -103,21 +104,30 @@ public sealed class HostCapacity
         {
             if (IndexOf(resourceClass) is var index and >= 0)
             {
-                _used[index] += sign * amount;
+                _slots[index].Used += sign * amount;
             }
         }
     }
 
     private int IndexOf(string resourceClass)
     {
-        for (var i = 0; i < _inventories.Length; i++)
+        for (var i = 0; i < _slots.Length; i++)
         {
-            if (_inventories[i].ResourceClass == resourceClass)
+            if (_slots[i].ResourceClass == resourceClass)
             {
                 return i;
             }
         }
 
         return -1;
+    }
+
+    /// <summary>One class: its limits (from the inventory) and its usage.</summary>
+    private struct Slot(string resourceClass, long maxUnit, double capacity, long used)
+    {
+        public readonly string ResourceClass = resourceClass;
+        public readonly long MaxUnit = maxUnit;
+        public readonly double Capacity = capacity;
+        public long Used = used;
     }
 }
