@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using PciPassthrough.Server.Controller;
 using PciPassthrough.Server.Controller.Store;
+using PciPassthrough.Server.Dashboard;
 using PciPassthrough.Server.Persistence;
 using PciPassthrough.Server.Placement;
 
@@ -26,6 +27,7 @@ public static class PlacementServer
         builder.Services.AddSingleton<ControllerEngine>();
         builder.Services.ConfigureHttpJsonOptions(json => ControllerJson.Configure(json.SerializerOptions));
         builder.Services.AddOpenApi();
+        builder.Services.AddDashboard();
 
         var app = builder.Build();
         await using (var scope = app.Services.CreateAsyncScope())
@@ -42,6 +44,7 @@ public static class PlacementServer
         app.MapPlacement();
         app.MapController();
         app.MapOpenApi();
+        app.MapDashboard();
         return app;
     }
 

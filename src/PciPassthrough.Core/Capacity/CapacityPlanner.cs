@@ -17,7 +17,8 @@ public static class CapacityPlanner
     /// <param name="fleet">The current state.</param>
     /// <param name="boot">One server of the flavor (its name is replaced by a numbered one per try).</param>
     /// <param name="count">How many are wanted; null = as many as fit, up to <see cref="DefaultLimit"/>.</param>
-    public static CapacityReport Plan(Fleet fleet, ScenarioBoot boot, int? count = null)
+    /// <param name="excludedHosts">Hosts that take nothing (e.g. their agent is down).</param>
+    public static CapacityReport Plan(Fleet fleet, ScenarioBoot boot, int? count = null, IReadOnlyCollection<string>? excludedHosts = null)
     {
         ArgumentNullException.ThrowIfNull(fleet);
         ArgumentNullException.ThrowIfNull(boot);
@@ -28,7 +29,7 @@ public static class CapacityPlanner
         BootResult? refused = null;
         for (var i = 0; i < limit && refused is null; i++)
         {
-            var result = trial.Boot(boot with { Name = $"capacity-{i}" });
+            var result = trial.Boot(boot with { Name = $"capacity-{i}" }, excludedHosts);
             if (result.ChosenHost is { } host)
             {
                 perHost[host]++;

@@ -277,7 +277,7 @@ public sealed class Fleet
                 {
                     Host = host.Name,
                     RejectedBy = Excluded,
-                    Rejections = [new Rejection(Excluded, "the server is on this host already; it moves to another one")],
+                    Rejections = [new Rejection(Excluded, "not a candidate: the server moves away from it, or the caller excluded it")],
                 });
                 continue;
             }
@@ -296,7 +296,7 @@ public sealed class Fleet
             : (new BootResult(boot.Index, boot.Name, BootResult.Placed, chosen.Name, api, evaluations), request, chosen);
     }
 
-    /// <summary>Why a host was not considered for a move.</summary>
+    /// <summary>The <c>rejected_by</c> of a host the caller excluded (a move's source, a host whose agent is down).</summary>
     public const string Excluded = "source_host";
 
     private FleetServer Placed(string name) => _servers.TryGetValue(name, out var server) ? server

@@ -18,6 +18,7 @@ public static class ControllerEndpoints
         ImageApi.Map(v1);
         PortApi.Map(v1);
         ServerApi.Map(v1);
+        CapacityApi.Map(v1);
     }
 
     public sealed record Health(string Status, string Database);

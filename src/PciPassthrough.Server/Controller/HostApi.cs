@@ -120,13 +120,19 @@ public static class HostApi
         PlacementServerOptions options, CancellationToken cancellationToken)
     {
         ControllerCaller.Of(http).RequireAdmin(http.Request);
+        return Results.Json(new HostList(await SummariesAsync(db, engine, clock, options, cancellationToken)));
+    }
+
+    internal static async Task<List<HostSummary>> SummariesAsync(ControllerDb db, ControllerEngine engine, TimeProvider clock,
+        PlacementServerOptions options, CancellationToken cancellationToken)
+    {
         var down = await DownHostsAsync(db, clock, options, cancellationToken);
-        return Results.Json(new HostList(await engine.ReadAsync(db, fleet => fleet.HostNames.Select(name =>
+        return await engine.ReadAsync(db, fleet => fleet.HostNames.Select(name =>
         {
             var (report, state) = (fleet.HostReport(name)!, fleet.HostState(name)!);
             return new HostSummary(name, down.Contains(name) ? Down : Up, report.Ok, report.Error?.Message,
                 DeviceCounts.Of(state.Devices ?? []), state.Instances.Count);
-        }).ToList(), cancellationToken)));
+        }).ToList(), cancellationToken);
     }
 
     private static async Task<IResult> GetAsync(string name, HttpContext http, ControllerDb db, ControllerEngine engine,
@@ -136,7 +142,7 @@ public static class HostApi
         return Results.Json(await DetailAsync(db, engine, clock, options, name, cancellationToken));
     }
 
-    private static async Task<HostDetail> DetailAsync(ControllerDb db, ControllerEngine engine, TimeProvider clock,
+    internal static async Task<HostDetail> DetailAsync(ControllerDb db, ControllerEngine engine, TimeProvider clock,
         PlacementServerOptions options, string name, CancellationToken cancellationToken)
     {
         var down = await DownHostsAsync(db, clock, options, cancellationToken);

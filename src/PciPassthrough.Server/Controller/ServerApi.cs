@@ -335,13 +335,13 @@ public static class ServerApi
             new JsonObject { ["hosts"] = hosts });
     }
 
-    private static IEnumerable<string> Reasons(HostEvaluation host, IReadOnlySet<string> down) =>
+    internal static IEnumerable<string> Reasons(HostEvaluation host, IReadOnlySet<string> down) =>
         down.Contains(host.Host) ? ["its agent has not sent a heartbeat for three intervals"]
         : host.Rejections.Count > 0 ? host.Rejections.Select(r => $"{r.Filter}: {r.Reason}")
         : host.Claim?.Error is { } claim ? [$"claim: {claim.Message}"]
         : [host.RejectedBy ?? "rejected"];
 
-    private static JsonObject BootJson(string id, FlavorView flavor, ImageView? image, IReadOnlyList<PortView> ports) => new()
+    internal static JsonObject BootJson(string id, FlavorView flavor, ImageView? image, IReadOnlyList<PortView> ports) => new()
     {
         ["name"] = id,
         ["flavor"] = new JsonObject
@@ -382,7 +382,7 @@ public static class ServerApi
         return json;
     }
 
-    private static ServerView View(ServerRow row, Fleet fleet)
+    internal static ServerView View(ServerRow row, Fleet fleet)
     {
         var flavor = JsonSerializer.Deserialize<FlavorView>(row.Flavor, ControllerJson.Options)!;
         var image = row.Image is null ? null : JsonSerializer.Deserialize<ImageView>(row.Image, ControllerJson.Options);
