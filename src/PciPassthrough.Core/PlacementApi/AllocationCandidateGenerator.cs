@@ -71,7 +71,15 @@ public static class AllocationCandidateGenerator
         }
     }
 
-    private sealed record Slot(RequestGroup Group, IReadOnlyDictionary<string, int> Amounts, IReadOnlyList<ProviderState> Choices);
+    private sealed record Slot(RequestGroup Group, IReadOnlyDictionary<string, int> Amounts, IReadOnlyList<ProviderState> Choices)
+    {
+        /// <summary>The allocation of a provider only this slot uses, shared by every candidate that has it.</summary>
+        public IReadOnlyDictionary<string, long> Resources { get; } =
+            Amounts.ToDictionary(a => a.Key, a => (long)a.Value, StringComparer.Ordinal);
+
+        /// <summary>Per choice, the group's mapping when it is the group's only provider (shared likewise).</summary>
+        public IReadOnlyList<string>[] Mapped { get; } = [.. Choices.Select(c => (IReadOnlyList<string>)[c.Uuid])];
+    }
 
     private static IEnumerable<AllocationCandidate> ForTree(PlacementSnapshot snapshot, CandidateQuery query, ProviderState root)
     {
@@ -117,20 +125,19 @@ public static class AllocationCandidateGenerator
     {
         var chosen = new ProviderState[slots.Count];
         var subtreeChecks = SubtreeChecks(query, slots);
-        var merged = new Dictionary<(string Provider, string Class), long>();
+        int[] unsuffixed = [.. Enumerable.Range(0, slots.Count).Where(i => slots[i].Group.IsUnsuffixed)];
         var next = new int[slots.Count];
         var depth = 0;
         while (depth >= 0)
         {
             if (depth == slots.Count)
             {
-                if (Complete(snapshot, query, root, slots, chosen))
+                if (Complete(snapshot, query, root, slots, chosen, unsuffixed))
                 {
-                    yield return Render(root.Uuid, slots, chosen);
+                    yield return Render(root.Uuid, slots, chosen, next);
                 }
 
                 depth--;
-                Release(slots[depth], chosen[depth], merged);
                 continue;
             }
 
@@ -140,8 +147,8 @@ public static class AllocationCandidateGenerator
             {
                 chosen[depth] = slot.Choices[next[depth]++];
                 placed = Allowed(query, slots, chosen, depth)
-                    && subtreeChecks[depth].All(members => InOneSubtree(snapshot, members.Select(i => chosen[i])))
-                    && Claim(slot, chosen[depth], merged);
+                    && InOneSubtree(snapshot, subtreeChecks[depth], chosen)
+                    && FitsMerged(slots, chosen, depth);
             }
 
             if (placed)
@@ -155,19 +162,29 @@ public static class AllocationCandidateGenerator
             else
             {
                 depth--;
-                if (depth >= 0)
-                {
-                    Release(slots[depth], chosen[depth], merged);
-                }
             }
         }
     }
 
     /// <summary>PA-46 isolate: suffixed groups never share a provider (the unsuffixed group may overlap).</summary>
-    private static bool Allowed(CandidateQuery query, List<Slot> slots, ProviderState[] chosen, int depth) =>
-        !query.Isolate || slots[depth].Group.IsUnsuffixed
-        || !Enumerable.Range(0, depth).Any(i => !slots[i].Group.IsUnsuffixed && slots[i].Group != slots[depth].Group
-            && chosen[i].Uuid == chosen[depth].Uuid);
+    private static bool Allowed(CandidateQuery query, List<Slot> slots, ProviderState[] chosen, int depth)
+    {
+        var group = slots[depth].Group;
+        if (!query.Isolate || group.IsUnsuffixed)
+        {
+            return true;
+        }
+
+        for (var i = 0; i < depth; i++)
+        {
+            if (ReferenceEquals(chosen[i], chosen[depth]) && !slots[i].Group.IsUnsuffixed && slots[i].Group != group)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 
     /// <summary>PA-46 <c>same_subtree</c>: per depth, the slot indices of each set whose last group sits there.</summary>
     private static List<int[]>[] SubtreeChecks(CandidateQuery query, List<Slot> slots)
@@ -190,6 +207,19 @@ public static class AllocationCandidateGenerator
         return checks;
     }
 
+    private static bool InOneSubtree(PlacementSnapshot snapshot, List<int[]> checks, ProviderState[] chosen)
+    {
+        foreach (var members in checks)
+        {
+            if (!InOneSubtree(snapshot, members.Select(i => chosen[i])))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     /// <summary>PA-46 <c>same_subtree</c>: one of the providers is an ancestor-or-self of all of them.</summary>
     private static bool InOneSubtree(PlacementSnapshot snapshot, IEnumerable<ProviderState> providers)
     {
@@ -210,45 +240,63 @@ public static class AllocationCandidateGenerator
         return true;
     }
 
-    /// <summary>PA-46: adds the slot's amounts to the merged totals when they still fit capacity and max_unit.</summary>
-    private static bool Claim(Slot slot, ProviderState provider, Dictionary<(string, string), long> merged)
+    /// <summary>PA-46: the slot's amounts plus what the shallower slots already placed on the same provider still
+    /// fit capacity and max_unit. A provider's first slot needs no check (its choices already fit alone), so the
+    /// common walk never sums anything.</summary>
+    private static bool FitsMerged(List<Slot> slots, ProviderState[] chosen, int depth)
     {
-        if (slot.Amounts.Any(a => !provider.Inventories[a.Key].FitsMerged(merged.GetValueOrDefault((provider.Uuid, a.Key)) + a.Value)))
+        var provider = chosen[depth];
+        var shared = false;
+        for (var i = 0; i < depth && !shared; i++)
         {
-            return false;
+            shared = ReferenceEquals(chosen[i], provider);
         }
 
-        foreach (var (resourceClass, amount) in slot.Amounts)
+        if (!shared)
         {
-            merged[(provider.Uuid, resourceClass)] = merged.GetValueOrDefault((provider.Uuid, resourceClass)) + amount;
+            return true;
+        }
+
+        foreach (var (resourceClass, amount) in slots[depth].Amounts)
+        {
+            long merged = amount;
+            for (var i = 0; i < depth; i++)
+            {
+                if (ReferenceEquals(chosen[i], provider))
+                {
+                    merged += slots[i].Amounts.GetValueOrDefault(resourceClass);
+                }
+            }
+
+            if (!provider.Inventories[resourceClass].FitsMerged(merged))
+            {
+                return false;
+            }
         }
 
         return true;
     }
 
-    private static void Release(Slot slot, ProviderState provider, Dictionary<(string, string), long> merged)
-    {
-        foreach (var (resourceClass, amount) in slot.Amounts)
-        {
-            merged[(provider.Uuid, resourceClass)] -= amount;
-        }
-    }
-
     /// <summary>PA-44 traits over the unsuffixed group's providers; PA-45 a provider of the anchor tree is used;
     /// PA-47 one provider per tree below 1.29.</summary>
     private static bool Complete(PlacementSnapshot snapshot, CandidateQuery query, ProviderState root, List<Slot> slots,
-        ProviderState[] chosen)
+        ProviderState[] chosen, int[] unsuffixed)
     {
-        if (!chosen.Any(p => p.RootUuid == root.Uuid))
+        var anchored = false;
+        foreach (var provider in chosen)
+        {
+            anchored |= provider.RootUuid == root.Uuid;
+        }
+
+        if (!anchored)
         {
             return false;
         }
 
-        var unsuffixed = slots.Select((s, i) => (s, i)).Where(x => x.s.Group.IsUnsuffixed).ToList();
-        if (unsuffixed.Count > 0 && unsuffixed[0].s.Group.Required.AnyOf.Count > 0)
+        if (unsuffixed.Length > 0 && slots[unsuffixed[0]].Group.Required is { AnyOf.Count: > 0 } required)
         {
-            var traits = unsuffixed.SelectMany(x => chosen[x.i].Traits).ToHashSet(StringComparer.Ordinal);
-            if (!unsuffixed[0].s.Group.Required.MeetsRequired(traits))
+            var traits = unsuffixed.SelectMany(i => chosen[i].Traits).ToHashSet(StringComparer.Ordinal);
+            if (!required.MeetsRequired(traits))
             {
                 return false;
             }
@@ -258,28 +306,46 @@ public static class AllocationCandidateGenerator
             || chosen.GroupBy(p => p.RootUuid).All(tree => tree.Select(p => p.Uuid).Distinct().Count() == 1);
     }
 
-    private static AllocationCandidate Render(string root, List<Slot> slots, ProviderState[] chosen)
+    /// <summary>The candidate's allocations (amounts merged per provider and class) and mappings. A provider or
+    /// group served by one slot gets that slot's shared dictionary or list (<paramref name="next"/> − 1 is each
+    /// slot's chosen index), so a candidate usually costs three objects; only merges build new ones.</summary>
+    private static AllocationCandidate Render(string root, List<Slot> slots, ProviderState[] chosen, int[] next)
     {
-        var allocations = new Dictionary<string, Dictionary<string, long>>(StringComparer.Ordinal);
-        var mappings = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        var allocations = new Dictionary<string, IReadOnlyDictionary<string, long>>(slots.Count, StringComparer.Ordinal);
+        var mappings = new Dictionary<string, IReadOnlyList<string>>(slots.Count, StringComparer.Ordinal);
         for (var i = 0; i < slots.Count; i++)
         {
+            var slot = slots[i];
             var provider = chosen[i].Uuid;
-            foreach (var (resourceClass, amount) in slots[i].Amounts)
+            if (slot.Resources.Count > 0)
             {
-                var amounts = allocations.TryGetValue(provider, out var existing) ? existing : allocations[provider] = new(StringComparer.Ordinal);
-                amounts[resourceClass] = amounts.GetValueOrDefault(resourceClass) + amount;
+                allocations[provider] = allocations.TryGetValue(provider, out var existing)
+                    ? Merge(existing, slot.Resources)
+                    : slot.Resources;
             }
 
-            var mapped = mappings.TryGetValue(slots[i].Group.Suffix, out var list) ? list : mappings[slots[i].Group.Suffix] = [];
-            if (!mapped.Contains(provider))
+            var suffix = slot.Group.Suffix;
+            if (!mappings.TryGetValue(suffix, out var mapped))
             {
-                mapped.Add(provider);
+                mappings[suffix] = slot.Mapped[next[i] - 1];
+            }
+            else if (!mapped.Contains(provider))
+            {
+                mappings[suffix] = [.. mapped, provider];
             }
         }
 
-        return new AllocationCandidate(root,
-            allocations.ToDictionary(a => a.Key, a => (IReadOnlyDictionary<string, long>)a.Value, StringComparer.Ordinal),
-            mappings.ToDictionary(m => m.Key, m => (IReadOnlyList<string>)m.Value, StringComparer.Ordinal));
+        return new AllocationCandidate(root, allocations, mappings);
+    }
+
+    private static Dictionary<string, long> Merge(IReadOnlyDictionary<string, long> existing, IReadOnlyDictionary<string, long> added)
+    {
+        var merged = new Dictionary<string, long>(existing, StringComparer.Ordinal);
+        foreach (var (resourceClass, amount) in added)
+        {
+            merged[resourceClass] = merged.GetValueOrDefault(resourceClass) + amount;
+        }
+
+        return merged;
     }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.IO.Pipelines;
 using System.Net.Mime;
 using System.Text.Json;
 using System.Text.RegularExpressions;
@@ -35,19 +36,30 @@ public static partial class AllocationCandidateApi
             response.Headers.CacheControl = "no-cache";
         }
 
-        await using var writer = new Utf8JsonWriter(response.Body);
+        // Straight into Kestrel's pipe (no intermediate stream buffer), without the writer's structural checks
+        // (the shape is fixed here); names that repeat in every candidate are encoded once.
+        var body = response.BodyWriter;
+        await using var writer = new Utf8JsonWriter(body, new JsonWriterOptions { SkipValidation = true });
+        var names = new EncodedNames();
+        var flushed = 0L;
         var usedProviders = new HashSet<string>(StringComparer.Ordinal);
         var usedRoots = new HashSet<string>(StringComparer.Ordinal);
         writer.WriteStartObject();
         writer.WriteStartArray("allocation_requests");
         foreach (var candidate in AllocationCandidateGenerator.Generate(snapshot, query))
         {
-            usedRoots.UnionWith(candidate.Allocations.Keys.Select(uuid => snapshot.Providers[uuid].RootUuid));
-            usedProviders.UnionWith(candidate.Allocations.Keys);
-            WriteRequest(writer, candidate, version);
-            if (writer.BytesPending > 32 * 1024)
+            foreach (var uuid in candidate.Allocations.Keys)
             {
-                await writer.FlushAsync(cancellationToken);
+                if (usedProviders.Add(uuid))
+                {
+                    usedRoots.Add(snapshot.Providers[uuid].RootUuid);
+                }
+            }
+
+            WriteRequest(writer, candidate, version, names);
+            if (writer.BytesCommitted + writer.BytesPending - flushed > FlushBytes)
+            {
+                flushed = await FlushAsync(writer, body, cancellationToken);
             }
         }
 
@@ -59,24 +71,54 @@ public static partial class AllocationCandidateApi
         foreach (var provider in summarised)
         {
             WriteSummary(writer, provider, version, requested);
+            if (writer.BytesCommitted + writer.BytesPending - flushed > FlushBytes)
+            {
+                flushed = await FlushAsync(writer, body, cancellationToken);
+            }
         }
 
         writer.WriteEndObject();
         writer.WriteEndObject();
-        await writer.FlushAsync(cancellationToken);
+        await FlushAsync(writer, body, cancellationToken);
+    }
+
+    /// <summary>Commits the writer's bytes to the pipe and sends them; the total sent so far.</summary>
+    private static async Task<long> FlushAsync(Utf8JsonWriter writer, PipeWriter body, CancellationToken cancellationToken)
+    {
+        writer.Flush();
+        await body.FlushAsync(cancellationToken);
+        return writer.BytesCommitted;
+    }
+
+    /// <summary>How much JSON is handed to Kestrel at a time: memory stays constant, and each flush (a thread hop
+    /// and a socket send) is paid once per ~100 candidates.</summary>
+    private const int FlushBytes = 64 * 1024;
+
+    /// <summary>Property names as UTF-8 JSON, encoded once per answer: the fixed keys, and per uuid, class or
+    /// suffix string (keyed by reference: the generator hands out the snapshot's own strings).</summary>
+    private sealed class EncodedNames
+    {
+        public static readonly JsonEncodedText Allocations = JsonEncodedText.Encode("allocations");
+        public static readonly JsonEncodedText Resources = JsonEncodedText.Encode("resources");
+        public static readonly JsonEncodedText Mappings = JsonEncodedText.Encode("mappings");
+
+        private readonly Dictionary<string, JsonEncodedText> _encoded = new(ReferenceEqualityComparer.Instance);
+
+        public JsonEncodedText this[string name] =>
+            _encoded.TryGetValue(name, out var encoded) ? encoded : _encoded[name] = JsonEncodedText.Encode(name);
     }
 
     /// <summary>PA-49: list form below 1.12, dict form after, <c>mappings</c> from 1.34.</summary>
-    private static void WriteRequest(Utf8JsonWriter writer, AllocationCandidate candidate, Microversion version)
+    private static void WriteRequest(Utf8JsonWriter writer, AllocationCandidate candidate, Microversion version, EncodedNames names)
     {
         writer.WriteStartObject();
         if (version.AtLeast(12))
         {
-            writer.WriteStartObject("allocations");
+            writer.WriteStartObject(EncodedNames.Allocations);
             foreach (var (provider, amounts) in candidate.Allocations)
             {
-                writer.WriteStartObject(provider);
-                WriteResources(writer, amounts);
+                writer.WriteStartObject(names[provider]);
+                WriteResources(writer, amounts, names);
                 writer.WriteEndObject();
             }
 
@@ -84,14 +126,14 @@ public static partial class AllocationCandidateApi
         }
         else
         {
-            writer.WriteStartArray("allocations");
+            writer.WriteStartArray(EncodedNames.Allocations);
             foreach (var (provider, amounts) in candidate.Allocations)
             {
                 writer.WriteStartObject();
                 writer.WriteStartObject("resource_provider");
                 writer.WriteString("uuid", provider);
                 writer.WriteEndObject();
-                WriteResources(writer, amounts);
+                WriteResources(writer, amounts, names);
                 writer.WriteEndObject();
             }
 
@@ -100,13 +142,13 @@ public static partial class AllocationCandidateApi
 
         if (version.AtLeast(34))
         {
-            writer.WriteStartObject("mappings");
+            writer.WriteStartObject(EncodedNames.Mappings);
             foreach (var (suffix, providers) in candidate.Mappings)
             {
-                writer.WriteStartArray(suffix);
+                writer.WriteStartArray(names[suffix]);
                 foreach (var provider in providers)
                 {
-                    writer.WriteStringValue(provider);
+                    writer.WriteStringValue(names[provider]);
                 }
 
                 writer.WriteEndArray();
@@ -118,12 +160,12 @@ public static partial class AllocationCandidateApi
         writer.WriteEndObject();
     }
 
-    private static void WriteResources(Utf8JsonWriter writer, IReadOnlyDictionary<string, long> amounts)
+    private static void WriteResources(Utf8JsonWriter writer, IReadOnlyDictionary<string, long> amounts, EncodedNames names)
     {
-        writer.WriteStartObject("resources");
+        writer.WriteStartObject(EncodedNames.Resources);
         foreach (var (resourceClass, amount) in amounts)
         {
-            writer.WriteNumber(resourceClass, amount);
+            writer.WriteNumber(names[resourceClass], amount);
         }
 
         writer.WriteEndObject();
