@@ -1,0 +1,100 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace PciPassthrough.Server.Tests.Controller;
+
+/// <summary><c>pcictl serve</c> as a child process (the build of <c>src/PciPassthrough.Cli</c> next to this test
+/// assembly), so a test can kill it with SIGKILL.</summary>
+public sealed class ServeProcess : IDisposable
+{
+    private static readonly TimeSpan _startTimeout = TimeSpan.FromMinutes(2);
+
+    private readonly Process _process;
+
+    private ServeProcess(Process process, Uri baseAddress)
+    {
+        _process = process;
+        BaseAddress = baseAddress;
+    }
+
+    public Uri BaseAddress { get; }
+
+    /// <summary>Starts one and waits until <c>/healthz</c> answers.</summary>
+    public static async Task<ServeProcess> StartAsync(string dataDirectory, string config, string? database)
+    {
+        var port = FreePort();
+        var start = new ProcessStartInfo("dotnet")
+        {
+            ArgumentList = { PcictlDll(), "serve", "--listen", $"127.0.0.1:{port}", "--data-dir", dataDirectory, "--config", config },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        if (database is not null)
+        {
+            start.ArgumentList.Add("--database");
+            start.ArgumentList.Add(database);
+        }
+
+        var process = Process.Start(start)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var serve = new ServeProcess(process, new Uri($"http://127.0.0.1:{port}/"));
+        using var probe = new HttpClient { BaseAddress = serve.BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
+        var deadline = DateTime.UtcNow + _startTimeout;
+        while (DateTime.UtcNow < deadline && !process.HasExited)
+        {
+            try
+            {
+                if ((await probe.GetAsync("healthz", TestContext.Current.CancellationToken)).StatusCode == HttpStatusCode.OK)
+                {
+                    return serve;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+            catch (TaskCanceledException) when (!TestContext.Current.CancellationToken.IsCancellationRequested)
+            {
+            }
+
+            await Task.Delay(200, TestContext.Current.CancellationToken);
+        }
+
+        serve.Dispose();
+        throw new InvalidOperationException($"pcictl serve did not answer /healthz within {_startTimeout}");
+    }
+
+    /// <summary>SIGKILL: no shutdown code runs, whatever the process was doing.</summary>
+    public void Kill()
+    {
+        _process.Kill(entireProcessTree: true);
+        _process.WaitForExit();
+    }
+
+    public void Dispose()
+    {
+        if (!_process.HasExited)
+        {
+            Kill();
+        }
+
+        _process.Dispose();
+    }
+
+    private static string PcictlDll()
+    {
+        var output = Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory);
+        var dll = Path.Combine(Path.GetDirectoryName(Path.GetDirectoryName(output))!, "PciPassthrough.Cli", Path.GetFileName(output), "pcictl.dll");
+        return File.Exists(dll) ? dll : throw new FileNotFoundException("build src/PciPassthrough.Cli first", dll);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
