@@ -17,6 +17,9 @@ internal sealed class HostStartup
 {
     public const string DeviceSpecStage = "device_spec", DevicesStage = "devices", PoolsStage = "pools", PlacementStage = "placement";
 
+    private readonly Dictionary<DeviceSpec, JsonObject> _tagsJson = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<PoolKeys, JsonObject> _keysJson = new(ReferenceEqualityComparer.Instance);
+
     private HostStartup(ScenarioHost host, NovaRelease release) => (Host, Release) = (host, release);
 
     public ScenarioHost Host { get; }
@@ -102,7 +105,30 @@ internal sealed class HostStartup
             ? new SpecAddressReport(address.Kind == DeviceSpecAddressKind.Glob ? "glob" : "regex",
                 address.Domain, address.Bus, address.Slot, address.Function, address.IsPhysicalFunction)
             : null,
-        TagsOf(spec))).ToList();
+        TagsJson(spec))).ToList();
+
+    /// <summary>The tags of <see cref="TagsOf"/>, built once per spec for the reports of all its devices (reports
+    /// only write them).</summary>
+    public JsonObject TagsJson(DeviceSpec spec)
+    {
+        if (!_tagsJson.TryGetValue(spec, out var json))
+        {
+            _tagsJson[spec] = json = TagsOf(spec);
+        }
+
+        return json;
+    }
+
+    /// <summary>A pool identity as JSON, built once per identity for the reports of all its pools and devices.</summary>
+    public JsonObject KeysJson(PoolKeys keys)
+    {
+        if (!_keysJson.TryGetValue(keys, out var json))
+        {
+            _keysJson[keys] = json = keys.ToJsonObject();
+        }
+
+        return json;
+    }
 
     /// <summary>A spec's tags with their raw JSON values (§4.3).</summary>
     public static JsonObject TagsOf(DeviceSpec spec)

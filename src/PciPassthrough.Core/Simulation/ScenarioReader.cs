@@ -17,11 +17,10 @@ public static class ScenarioReader
     /// <summary>Parses and validates UTF-8 JSON text.</summary>
     public static Scenario Read(ReadOnlyMemory<byte> utf8Json)
     {
-        JsonElement root;
+        JsonDocument document;
         try
         {
-            using var document = JsonDocument.Parse(utf8Json, _documentOptions);
-            root = document.RootElement.Clone();
+            document = JsonDocument.Parse(utf8Json, _documentOptions);
         }
         catch (JsonException e)
         {
@@ -29,7 +28,11 @@ public static class ScenarioReader
                 $"invalid JSON at line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}");
         }
 
-        return Read(root);
+        // the scenario keeps its own copies of the few raw values it holds, so the document's pooled buffers go back
+        using (document)
+        {
+            return Read(document.RootElement);
+        }
     }
 
     public static Scenario Read(JsonElement root)
@@ -272,7 +275,7 @@ public static class ScenarioReader
             {
                 Index = index,
                 Name = victim.ValueKind == JsonValueKind.String ? victim.GetString() : null,
-                RawName = victim,
+                RawName = victim.Clone(),
             };
         }
 
@@ -290,7 +293,9 @@ public static class ScenarioReader
             Index = index,
             Name = Get(item, "name") is { } name ? RequireString(name, $"{path}.name") : $"req-{index}",
             Flavor = ReadFlavor(flavorObject, $"{path}.flavor"),
-            ImageProperties = properties is { } props ? LastValues(props) : new Dictionary<string, JsonElement>(),
+            ImageProperties = properties is { } props
+                ? LastValues(props).ToDictionary(p => p.Key, p => p.Value.Clone(), StringComparer.Ordinal)
+                : new Dictionary<string, JsonElement>(),
             Ports = [.. OptionalList(item, "ports", $"{path}.ports").Select((port, i) => ReadPort(port, $"{path}.ports[{i}]", i))],
             RequestedHost = requestedHost is { ValueKind: JsonValueKind.String } host ? host.GetString() : null,
         };
@@ -331,7 +336,7 @@ public static class ScenarioReader
             VnicType = Get(port, "vnic_type") is { ValueKind: JsonValueKind.String } vnic ? vnic.GetString()! : "normal",
             PhysicalNetwork = physnet,
             NetworkType = networkType,
-            Trusted = Get(port, "trusted"),
+            Trusted = Get(port, "trusted")?.Clone(),
             NumaAffinityPolicy = policy is { } value && IsTruthy(value)
                 ? (value.ValueKind == JsonValueKind.String ? value.GetString() : value.GetRawText())
                 : null,

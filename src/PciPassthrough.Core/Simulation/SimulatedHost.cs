@@ -25,6 +25,7 @@ internal sealed class SimulatedHost
     private readonly PciDeviceTracker? _tracker;
     private readonly Dictionary<string, PlacedServer> _servers;
     private HostNumaTopology _numa;
+    private HostState? _schedulerState;
 
     private SimulatedHost(HostStartup startup, bool packNumaCells, HostCapacity capacity, HostNumaTopology numa,
         PciDeviceTracker? tracker, Dictionary<string, PlacedServer> servers, HostReport report)
@@ -56,9 +57,9 @@ internal sealed class SimulatedHost
             ErrorStage = startup.ErrorStage,
             DeviceSpecRaw = host.DeviceSpec,
             Specs = startup.SpecReports(),
-            TrackedDevices = tracker is null ? [] : DeviceReports(tracker),
+            TrackedDevices = tracker is null ? [] : DeviceReports(startup, tracker),
             IgnoredDevices = tracker is null ? [] : startup.IgnoredDevices,
-            Pools = tracker is null ? [] : PoolReports(tracker),
+            Pools = tracker is null ? [] : PoolReports(startup, tracker),
             NumaCells = CellReports(numa),
             PlacementInventory = capacity.Inventories,
             Placement = startup.Placement is { } view ? PlacementReport(host.Name, view, withUsage: false) : null,
@@ -161,6 +162,7 @@ internal sealed class SimulatedHost
         }
 
         _capacity.Add(request.Resources);
+        _schedulerState = null;
         _servers[request.Name] = new PlacedServer(request.Resources, claim.Numa, [.. claim.Picks.Select(pick => PickReport(pick, request))]);
         return null;
     }
@@ -173,6 +175,7 @@ internal sealed class SimulatedHost
     {
         _servers.Remove(server, out var placed);
         _capacity.Add(placed!.Resources, sign: -1);
+        _schedulerState = null;
         if (placed.Numa is { } fit)
         {
             _numa = NumaUsage.Subtract(_numa, fit);
@@ -201,8 +204,8 @@ internal sealed class SimulatedHost
         NumaCells = CellReports(_numa),
         PlacementUsage = _capacity.Used,
         Instances = [.. _servers.Keys.Order(StringComparer.Ordinal)],
-        Devices = Started ? DeviceReports(_tracker!) : null,
-        Pools = Started ? PoolReports(_tracker!) : null,
+        Devices = Started ? DeviceReports(_startup, _tracker!) : null,
+        Pools = Started ? PoolReports(_startup, _tracker!) : null,
         Placement = Started && _startup.Placement is not null
             ? PlacementReport(Name, _startup.PlacementView(_tracker!), withUsage: true)
             : null,
@@ -224,8 +227,9 @@ internal sealed class SimulatedHost
         })],
         null);
 
-    /// <summary>What the scheduler reads of this host (SIM-35: the pool summary built from the compute's pools).</summary>
-    private HostState SchedulerState() => new()
+    /// <summary>What the scheduler reads of this host (SIM-35: the pool summary built from the compute's pools); built
+    /// once per state of the host, as every boot evaluates every host.</summary>
+    private HostState SchedulerState() => _schedulerState ??= new()
     {
         Name = Name,
         Capacity = _capacity,
@@ -256,7 +260,7 @@ internal sealed class SimulatedHost
             pick.RequestIndex,
             pciRequest.AliasName,
             pciRequest.RequesterId,
-            _tracker!.Pools.KeysOf(device)?.ToJsonObject() ?? []);
+            _tracker!.Pools.KeysOf(device) is { } keys ? _startup.KeysJson(keys) : []);
     }
 
     private static HostNumaCell CellOf(ScenarioNumaCell cell) =>
@@ -280,7 +284,7 @@ internal sealed class SimulatedHost
         cell.CpuPinning?.OrderBy(p => p.Key).ToList(),
         cell.CpusetReserved)).ToList();
 
-    private static List<TrackedDeviceReport> DeviceReports(PciDeviceTracker tracker) =>
+    private static List<TrackedDeviceReport> DeviceReports(HostStartup startup, PciDeviceTracker tracker) =>
         [.. tracker.Devices.Select(d => new TrackedDeviceReport(
             d.Address,
             d.Record.VendorId,
@@ -291,10 +295,10 @@ internal sealed class SimulatedHost
             d.Status.ToNovaName(),
             d.InstanceId,
             d.Spec?.Index,
-            d.Spec is { } spec ? HostStartup.TagsOf(spec) : null))];
+            d.Spec is { } spec ? startup.TagsJson(spec) : null))];
 
-    private static List<PoolReport> PoolReports(PciDeviceTracker tracker) =>
-        [.. tracker.Pools.Pools.Select(p => new PoolReport(p.Keys.ToJsonObject(), p.Count, [.. p.Devices.Select(d => d.Address)]))];
+    private static List<PoolReport> PoolReports(HostStartup startup, PciDeviceTracker tracker) =>
+        [.. tracker.Pools.Pools.Select(p => new PoolReport(startup.KeysJson(p.Keys), p.Count, [.. p.Devices.Select(d => d.Address)]))];
 
     private static List<HostCellReport> CellReports(HostNumaTopology numa) =>
         [.. numa.Cells.Select(c => new HostCellReport(
