@@ -132,9 +132,11 @@ internal static class ControllerVerb
             HttpStatusCode.Forbidden => "this token may not do that",
             _ => "refused",
         };
-        error.WriteLine($"pcictl: {what}: {response.ErrorMessage}" +
-            (code is null ? "" : $" [{code}{(stage is null ? "" : $", stage {stage}")}]"));
-        if (problem?["hosts"] is JsonArray hosts)
+        var hosts = problem?["hosts"] as JsonArray;
+        // the hosts' reasons are in the table below; the message repeats them on one line
+        var message = hosts is null ? response.ErrorMessage : $"no valid host among {hosts.Count} host(s), each rejected as follows";
+        error.WriteLine($"pcictl: {what}: {message}" + (code is null ? "" : $" [{code}{(stage is null ? "" : $", stage {stage}")}]"));
+        if (hosts is not null)
         {
             var rows = new List<IReadOnlyList<string>>();
             foreach (var host in hosts)

@@ -16,6 +16,9 @@ internal static class DemoFleet
     /// <summary>The fake hosts, each a directory of <c>examples/fleet/</c> holding <c>sys/</c> and <c>proc/</c>.</summary>
     public static IReadOnlyList<string> FixtureHosts { get; } = ["cmp-flat", "cmp-gpu", "cmp-sriov"];
 
+    public const string NotFound = "pcictl serve --demo: no examples/ directory with fleet/ and demo-nova.conf above " +
+        "the program or the current directory; run it from the repository (./pcictl serve --demo).";
+
     /// <summary>The demo flavors: plain, two X710 VFs, one A100, and one asking for more A100s than the fleet has.</summary>
     public static IReadOnlyList<JsonObject> Flavors =>
     [
@@ -43,9 +46,12 @@ internal static class DemoFleet
     /// <summary>Seeds the flavors and images (those already there are kept), runs every agent's first round, then
     /// leaves the agents running every <paramref name="interval"/> until <paramref name="cancellationToken"/> ends.</summary>
     /// <returns>The names of the hosts whose first round was accepted.</returns>
-    public static async Task<IReadOnlyList<string>> StartAsync(
-        Uri controller, string examples, string token, TimeSpan interval, TextWriter error, CancellationToken cancellationToken)
+    /// <remarks>Of the controller's <paramref name="authTokens"/> the first one's token is used (it should be an
+    /// admin's); none means a loopback controller in noauth2 mode, where <c>admin</c> is the admin.</remarks>
+    public static async Task<IReadOnlyList<string>> StartAsync(Uri controller, string examples, IReadOnlyList<string>? authTokens,
+        TimeSpan interval, TextWriter error, CancellationToken cancellationToken)
     {
+        var token = authTokens is [var given, ..] ? given.Split(':', '@')[0] : "admin";
         using (var client = new ControllerClient(controller, token))
         {
             foreach (var (collection, item) in Flavors.Select(f => ("flavors", f)).Concat(Images.Select(i => ("images", i))))
@@ -71,6 +77,14 @@ internal static class DemoFleet
         }
 
         return [.. agents.Where((_, i) => first[i] == ExitCodes.Ok).Select(a => a.Name)];
+    }
+
+    /// <summary>What the demo holds, and the first commands to try.</summary>
+    public static async Task ReportAsync(IReadOnlyList<string> hosts, TextWriter output)
+    {
+        await output.WriteLineAsync($"pcictl serve --demo: hosts {string.Join(", ", hosts)}; flavors "
+            + $"{string.Join(", ", Flavors.Select(f => f["name"]))}; images {string.Join(", ", Images.Select(i => i["name"]))}");
+        await output.WriteLineAsync("  try: ./pcictl host list; ./pcictl server create vm1 --flavor gpu.a100; ./pcictl server show vm1");
     }
 
     private static JsonObject Flavor(string name, int vcpus, int ram, params (string Key, string Value)[] extraSpecs)

@@ -57,11 +57,11 @@ internal static class JsonTable
         }
     }
 
-    /// <summary>A value as one cell: <c>-</c> for null, strings bare, lists joined by <c>, </c>, objects as
+    /// <summary>A value as one cell: <c>-</c> for null or an empty list, strings bare, lists joined by <c>, </c>, objects as
     /// <c>key=value</c> pairs.</summary>
     public static string Text(JsonNode? node) => node switch
     {
-        null => "-",
+        null or JsonArray { Count: 0 } => "-",
         JsonValue value when value.GetValueKind() == JsonValueKind.String => value.GetValue<string>(),
         JsonValue value => value.ToJsonString(),
         JsonArray array when array.All(e => e is not JsonObject and not JsonArray) => string.Join(", ", array.Select(Text)),

@@ -54,6 +54,11 @@ public static class ServeCommand
                 result.AddError("--heartbeat-interval must be at least 1 second.");
             }
         });
+        var demo = new Option<bool>("--demo")
+        {
+            Description = "Also run in-process agents for a demo fleet (examples/fleet/ and this machine's /sys, with " +
+                "examples/demo-nova.conf, which is also the --config when none is given) and create demo flavors and images.",
+        };
         var command = new Command("serve", """
             Runs the controller: the REST API under /v1 (flavors, images, ports, hosts and their devices, servers with
             scheduling and device claims, resize, migration, libvirt XML; its OpenAPI document at /openapi/v1.json,
@@ -63,6 +68,7 @@ public static class ServeCommand
             every change is one entry of a shared log, so two replicas never give one device to two servers).
 
             Examples:
+              pcictl serve --demo
               pcictl serve --config /etc/nova/nova.conf
               pcictl serve --listen 0.0.0.0:8780 --data-dir /var/lib/pcictl --auth-token s3cret --auth-token agent-key:service --auth-token alice:member@demo
               pcictl serve --database "Host=db1;Database=placement;Username=placement"
@@ -70,11 +76,19 @@ public static class ServeCommand
             Exit codes: 0 stopped by Ctrl+C or SIGTERM; 2 an unreadable or invalid --config.
             """)
         {
-            listen, dataDir, database, authToken, randomize, config, heartbeat,
+            listen, dataDir, database, authToken, randomize, config, heartbeat, demo,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            if (EngineConfig(parse.GetValue(config), parse.InvocationConfiguration.Error) is not { } engine)
+            var examples = parse.GetValue(demo) ? DemoFleet.FindExamples() : null;
+            if (parse.GetValue(demo) && examples is null)
+            {
+                await parse.InvocationConfiguration.Error.WriteLineAsync(DemoFleet.NotFound);
+                return ExitCodes.Usage;
+            }
+
+            var configFile = parse.GetValue(config) ?? (examples is null ? null : new FileInfo(Path.Combine(examples, DemoFleet.ConfigFileName)));
+            if (EngineConfig(configFile, parse.InvocationConfiguration.Error) is not { } engine)
             {
                 return ExitCodes.Usage;
             }
@@ -89,6 +103,12 @@ public static class ServeCommand
             await app.StartAsync(cancellationToken);
             await parse.InvocationConfiguration.Output.WriteLineAsync(
                 $"pcictl serve: REST API at {app.BoundAddress()}v1, Placement API at {app.BoundAddress()}placement (Ctrl+C to stop)");
+            if (examples is not null)
+            {
+                await DemoFleet.ReportAsync(await DemoFleet.StartAsync(app.BoundAddress(), examples, parse.GetValue(authToken),
+                    options.HeartbeatInterval, parse.InvocationConfiguration.Error, cancellationToken), parse.InvocationConfiguration.Output);
+            }
+
             await app.WaitForShutdownAsync(cancellationToken);
             return ExitCodes.Ok;
         });

@@ -104,7 +104,7 @@ public sealed class ControllerVerbTests : IAsyncLifetime
         exitCode.ShouldBe(1);
         output.ShouldBeEmpty();
         error.ReplaceLineEndings("\n").ShouldBe("""
-            pcictl: refused: No valid host was found. There are not enough hosts available. [no_valid_host]
+            pcictl: refused: no valid host among 2 host(s), each rejected as follows [no_valid_host]
 
             HOST   REJECTED BY           REASON
             cmp-a  PciPassthroughFilter  pool a100 has 1 free device(s); 2 requested
