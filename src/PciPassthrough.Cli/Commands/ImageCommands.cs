@@ -27,10 +27,10 @@ public static class ImageCommands
 
             Exit codes: 0 created, 1 refused (exists, not admin), 2 bad arguments, 3 no controller.
             """, [name, property], ControllerVerb.Plain(parse => new(HttpMethod.Post, "v1/images", new JsonObject
-            {
-                ["name"] = parse.GetRequiredValue(name),
-                ["properties"] = ToObject(parse.GetValue(property)),
-            })), ControllerVerb.Object);
+        {
+            ["name"] = parse.GetRequiredValue(name),
+            ["properties"] = ToObject(parse.GetValue(property)),
+        })), ControllerVerb.Object);
     }
 
     private static Command List() => ControllerVerb.Create("list", """
