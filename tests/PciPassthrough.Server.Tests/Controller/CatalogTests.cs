@@ -12,7 +12,7 @@ public sealed class CatalogTests : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        _server = await ControllerFixture.StartAsync(heartbeat: TimeSpan.FromSeconds(1));
+        _server = await ControllerFixture.StartAsync();
         _admin = _server.Client();
     }
 
@@ -163,17 +163,19 @@ public sealed class CatalogTests : IAsyncLifetime
     [Fact]
     public async Task Host_SilentForThreeIntervals_IsDownAndGetsNoServer_UntilItReportsAgain()
     {
-        (await _admin.PutAsync("v1/hosts/cmp-0", ControllerHosts.Host())).Status.ShouldBe(HttpStatusCode.OK);
-        (await _admin.PostAsync("v1/flavors", ControllerHosts.Flavor("gpu.1"))).Status.ShouldBe(HttpStatusCode.Created);
+        await using var server = await ControllerFixture.StartAsync(heartbeat: TimeSpan.FromSeconds(2));
+        using var admin = server.Client();
+        (await admin.PutAsync("v1/hosts/cmp-0", ControllerHosts.Host())).Status.ShouldBe(HttpStatusCode.OK);
+        (await admin.PostAsync("v1/flavors", ControllerHosts.Flavor("gpu.1"))).Status.ShouldBe(HttpStatusCode.Created);
 
-        await Task.Delay(TimeSpan.FromSeconds(3.5), TestContext.Current.CancellationToken);
+        await Task.Delay(TimeSpan.FromSeconds(6.5), TestContext.Current.CancellationToken);
 
-        (await _admin.GetAsync("v1/hosts")).Json["hosts"]![0]!["state"].Text().ShouldBe("down");
-        var refused = await _admin.PostAsync("v1/servers", new JsonObject { ["name"] = "vm", ["flavor"] = "gpu.1" });
+        (await admin.GetAsync("v1/hosts")).Json["hosts"]![0]!["state"].Text().ShouldBe("down");
+        var refused = await admin.PostAsync("v1/servers", new JsonObject { ["name"] = "vm", ["flavor"] = "gpu.1" });
         refused.Status.ShouldBe(HttpStatusCode.Conflict, refused.Text);
         refused.Json["error"]!["hosts"]![0]!["rejected_by"].Text().ShouldBe("host_down");
-        (await _admin.PutAsync("v1/hosts/cmp-0", ControllerHosts.Host())).Json["state"].Text().ShouldBe("up");
-        (await _admin.PostAsync("v1/servers", new JsonObject { ["name"] = "vm", ["flavor"] = "gpu.1" })).Status.ShouldBe(HttpStatusCode.Created);
+        (await admin.PutAsync("v1/hosts/cmp-0", ControllerHosts.Host())).Json["state"].Text().ShouldBe("up");
+        (await admin.PostAsync("v1/servers", new JsonObject { ["name"] = "vm", ["flavor"] = "gpu.1" })).Status.ShouldBe(HttpStatusCode.Created);
     }
 
     [Fact]
