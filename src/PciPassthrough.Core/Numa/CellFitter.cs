@@ -10,7 +10,7 @@ internal static class CellFitter
     /// The outcome of one check. <see cref="ChosenPageSizeKb"/> is set as soon as a requested page size is found,
     /// even when a later test fails; <see cref="Pinning"/> as soon as the CPUs could be packed.
     /// </summary>
-    public sealed record Outcome(bool Fits, long? ChosenPageSizeKb, CpuPinner.Result? Pinning);
+    public readonly record struct Outcome(bool Fits, long? ChosenPageSizeKb, CpuPinner.Result? Pinning);
 
     private static readonly Outcome _misfit = new(false, null, null);
 

@@ -52,13 +52,15 @@ public static class NumaFitter
             return true;
         }
 
-        var perCell = new int[host.Cells.Count];
+        int[]? perCell = null;
         foreach (var request in options.PciRequests)
         {
             if (request.NumaPolicy != PciNumaPolicy.Required || request.Count < 1)
             {
                 continue;
             }
+
+            perCell ??= new int[host.Cells.Count];
 
             for (var i = 0; i < perCell.Length; i++)
             {
