@@ -2,7 +2,10 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using PciPassthrough.Server.Controller;
 using PciPassthrough.Server.Controller.Store;
+using OpenTelemetry.Metrics;
 using PciPassthrough.Server.Dashboard;
+using PciPassthrough.Server.Metrics;
+using Scalar.AspNetCore;
 using PciPassthrough.Server.Persistence;
 using PciPassthrough.Server.Placement;
 
@@ -28,6 +31,8 @@ public static class PlacementServer
         builder.Services.ConfigureHttpJsonOptions(json => ControllerJson.Configure(json.SerializerOptions));
         builder.Services.AddOpenApi();
         builder.Services.AddDashboard();
+        builder.Services.AddSingleton<PciMetrics>();
+        builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(PciMetrics.MeterName).AddPrometheusExporter());
 
         var app = builder.Build();
         await using (var scope = app.Services.CreateAsyncScope())
@@ -44,7 +49,11 @@ public static class PlacementServer
         app.MapPlacement();
         app.MapController();
         app.MapOpenApi();
+        // the API browser: Scalar's script is served from the package, and its web fonts are off (no CDN)
+        app.MapScalarApiReference("/api/browse", scalar => scalar.WithTitle("pcictl API").DisableDefaultFonts()
+            .WithOpenApiRoutePattern("/openapi/{documentName}.json"));
         app.MapDashboard();
+        app.MapPrometheusScrapingEndpoint();
         return app;
     }
 

@@ -1,8 +1,11 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
+using System.Diagnostics.Metrics;
+using PciPassthrough.Core.Placement;
 using PciPassthrough.Core.Simulation;
 using PciPassthrough.Server.Controller.Store;
+using PciPassthrough.Server.Metrics;
 
 namespace PciPassthrough.Server.Controller;
 
@@ -14,7 +17,7 @@ namespace PciPassthrough.Server.Controller;
 /// in a process, is what keeps two replicas from giving one device to two servers. Within the process one request
 /// uses the fleet at a time.
 /// </summary>
-public sealed class ControllerEngine(PlacementServerOptions options, ILogger<ControllerEngine> log)
+public sealed class ControllerEngine
 {
     public const string HostEvent = "host", BootEvent = "boot", DeleteEvent = "delete", MoveEvent = "move",
         ConfirmEvent = "confirm", RevertEvent = "revert";
@@ -24,6 +27,9 @@ public sealed class ControllerEngine(PlacementServerOptions options, ILogger<Con
     private const int MaxAttempts = 50;
 
     private readonly SemaphoreSlim _turn = new(1, 1);
+    private readonly PlacementServerOptions _options;
+    private readonly ILogger<ControllerEngine> _log;
+    private readonly PciMetrics _metrics;
 
     /// <summary>Null when the fleet may hold an undone decision and must be rebuilt from the log.</summary>
     private Fleet? _fleet;
@@ -36,6 +42,27 @@ public sealed class ControllerEngine(PlacementServerOptions options, ILogger<Con
         Func<Fleet, T> Answer)
     {
         public static Change<T> Nothing(Func<Fleet, T> answer) => new(null, null, null, answer);
+    }
+
+    public ControllerEngine(PlacementServerOptions options, ILogger<ControllerEngine> log, PciMetrics metrics)
+    {
+        (_options, _log, _metrics) = (options, log, metrics);
+        metrics.Devices = () => Peek(DeviceMeasurements) ?? [];
+    }
+
+    /// <summary>This replica's fleet as it is, without catching up with the log (for metrics); null before the
+    /// first request.</summary>
+    public T? Peek<T>(Func<Fleet, T> read) where T : class
+    {
+        _turn.Wait();
+        try
+        {
+            return _fleet is null ? null : read(_fleet);
+        }
+        finally
+        {
+            _turn.Release();
+        }
     }
 
     public async Task<T> ReadAsync<T>(ControllerDb db, Func<Fleet, T> read, CancellationToken cancellationToken)
@@ -86,7 +113,8 @@ public sealed class ControllerEngine(PlacementServerOptions options, ILogger<Con
                 catch (DbUpdateException e) when (StoreErrors.IsDuplicateKey(e) && attempt < MaxAttempts)
                 {
                     _fleet = null;
-                    log.LogDebug("entry {Sequence} was appended by another replica; rebuilding (attempt {Attempt})", _applied + 1, attempt);
+                    _metrics.Conflict();
+                    _log.LogDebug("entry {Sequence} was appended by another replica; rebuilding (attempt {Attempt})", _applied + 1, attempt);
                     await Task.Delay(Random.Shared.Next(1, 5 * Math.Min(attempt, 10)), cancellationToken);
                     continue;
                 }
@@ -111,11 +139,18 @@ public sealed class ControllerEngine(PlacementServerOptions options, ILogger<Con
         }
     }
 
+    private static List<Measurement<long>> DeviceMeasurements(Fleet fleet) =>
+        [.. fleet.HostNames.SelectMany(host => (fleet.HostState(host)!.Devices ?? [])
+            .GroupBy(d => (d.Status, Class: PlacementNames.ResourceClassOf(d.VendorId, d.ProductId,
+                d.Tags?["resource_class"]?.GetValue<string>())))
+            .Select(g => new Measurement<long>(g.Count(), new KeyValuePair<string, object?>("host", host),
+                new KeyValuePair<string, object?>("status", g.Key.Status), new KeyValuePair<string, object?>("resource_class", g.Key.Class))))];
+
     private async Task<Fleet> CatchUpAsync(ControllerDb db, CancellationToken cancellationToken)
     {
         if (_fleet is null)
         {
-            _fleet = new Fleet(options.Engine);
+            _fleet = new Fleet(_options.Engine);
             _applied = 0;
         }
 
@@ -159,7 +194,7 @@ public sealed class ControllerEngine(PlacementServerOptions options, ILogger<Con
                 break;
             default:
                 // A server a host restart dropped (or a kind from a newer version): nothing to replay.
-                log.LogWarning("log entry {Sequence} ({Kind}) does not apply to the fleet; skipped", entry.Sequence, entry.Kind);
+                _log.LogWarning("log entry {Sequence} ({Kind}) does not apply to the fleet; skipped", entry.Sequence, entry.Kind);
                 break;
         }
     }
@@ -168,7 +203,7 @@ public sealed class ControllerEngine(PlacementServerOptions options, ILogger<Con
     {
         if (!replayed)
         {
-            log.LogWarning("log entry {Sequence} ({Kind}) did not place its server on replay", entry.Sequence, entry.Kind);
+            _log.LogWarning("log entry {Sequence} ({Kind}) did not place its server on replay", entry.Sequence, entry.Kind);
         }
     }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Xml.Linq;
@@ -6,6 +7,7 @@ using PciPassthrough.Core.Errors;
 using PciPassthrough.Core.Simulation;
 using PciPassthrough.Core.Simulation.Results;
 using PciPassthrough.Server.Controller.Store;
+using PciPassthrough.Server.Metrics;
 
 namespace PciPassthrough.Server.Controller;
 
@@ -55,7 +57,7 @@ public static class ServerApi
     public sealed record ServerList(IReadOnlyList<ServerView> Servers);
 
     private static async Task<IResult> CreateAsync(HttpContext http, ControllerDb db, ControllerEngine engine, TimeProvider clock,
-        PlacementServerOptions options, CancellationToken cancellationToken)
+        PlacementServerOptions options, PciMetrics metrics, CancellationToken cancellationToken)
     {
         var caller = ControllerCaller.Of(http).RequireMember(http.Request);
         var body = (await RequestBody.ReadAsync(http.Request, cancellationToken)).Only("name", "flavor", "image", "ports");
@@ -89,7 +91,10 @@ public static class ServerApi
 
             var boot = BootJson(id, flavor, image, ports);
             var down = await HostApi.DownHostsAsync(db, clock, options, cancellationToken);
-            var result = Placed(fleet.Boot(ScenarioReader.ReadBoot(JsonSerializer.SerializeToElement(boot), 0), down), down);
+            var started = Stopwatch.GetTimestamp();
+            var decided = fleet.Boot(ScenarioReader.ReadBoot(JsonSerializer.SerializeToElement(boot), 0), down);
+            metrics.Decided(decided.Result, Stopwatch.GetElapsedTime(started));
+            var result = Placed(decided, down);
             boot["requested_host"] = result.ChosenHost;
             var row = new ServerRow
             {

@@ -1,0 +1,43 @@
+using System.Diagnostics.Metrics;
+
+namespace PciPassthrough.Server.Metrics;
+
+/// <summary>
+/// The controller's meters, scraped at <c>/metrics</c> in Prometheus format: PCI devices by status and resource class
+/// (this replica's view of the fleet), scheduling decisions by outcome with their latency, and claim conflicts (a
+/// change lost to another replica's append and decided again).
+/// </summary>
+public sealed class PciMetrics
+{
+    public const string MeterName = "PciPassthrough";
+
+    private readonly Counter<long> _decisions;
+    private readonly Histogram<double> _decisionSeconds;
+    private readonly Counter<long> _conflicts;
+
+    public PciMetrics(IMeterFactory meters)
+    {
+        ArgumentNullException.ThrowIfNull(meters);
+        var meter = meters.Create(MeterName);
+        _decisions = meter.CreateCounter<long>("pcictl.scheduling.decisions", "{decision}",
+            "Server boots scheduled, by outcome: placed, no_valid_host, api_error.");
+        _decisionSeconds = meter.CreateHistogram<double>("pcictl.scheduling.duration", "s",
+            "Time to evaluate every host and choose one for a boot.");
+        _conflicts = meter.CreateCounter<long>("pcictl.claim.conflicts", "{conflict}",
+            "Changes that lost the race to another replica's log append and were decided again.");
+        meter.CreateObservableGauge("pcictl.pci.devices", () => Devices?.Invoke() ?? [], "{device}",
+            "Tracked PCI devices by host, status and Placement resource class.");
+    }
+
+    /// <summary>Where the device gauge reads from; set by the engine that owns the fleet.</summary>
+    public Func<IEnumerable<Measurement<long>>>? Devices { get; set; }
+
+    public void Decided(string outcome, TimeSpan elapsed)
+    {
+        var tag = new KeyValuePair<string, object?>("outcome", outcome);
+        _decisions.Add(1, tag);
+        _decisionSeconds.Record(elapsed.TotalSeconds, tag);
+    }
+
+    public void Conflict() => _conflicts.Add(1);
+}
