@@ -1,13 +1,13 @@
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using OpenTelemetry.Metrics;
 using PciPassthrough.Server.Controller;
 using PciPassthrough.Server.Controller.Store;
-using OpenTelemetry.Metrics;
 using PciPassthrough.Server.Dashboard;
 using PciPassthrough.Server.Metrics;
-using Scalar.AspNetCore;
 using PciPassthrough.Server.Persistence;
 using PciPassthrough.Server.Placement;
+using Scalar.AspNetCore;
 
 namespace PciPassthrough.Server;
 

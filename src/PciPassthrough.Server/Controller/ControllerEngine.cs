@@ -1,7 +1,7 @@
+using System.Diagnostics.Metrics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
-using System.Diagnostics.Metrics;
 using PciPassthrough.Core.Placement;
 using PciPassthrough.Core.Simulation;
 using PciPassthrough.Server.Controller.Store;
