@@ -15,7 +15,7 @@ public sealed class ReadmeTests
             .TakeWhile(line => !line.StartsWith("```", StringComparison.Ordinal)).ToList();
 
         firstBlock.Select(line => line.Split('#')[0].Trim()).ShouldBe(
-            ["./pcictl config check examples/nova.conf", "dotnet test PciPassthrough.slnx"]);
+            ["./pcictl serve --demo", "dotnet test PciPassthrough.slnx"]);
         File.ReadAllText(Path.Combine(_root, ".ci", "run")).ShouldContain("dotnet test PciPassthrough.slnx");
     }
 
