@@ -2,7 +2,6 @@ using System.Diagnostics.Metrics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
-using PciPassthrough.Core.Placement;
 using PciPassthrough.Core.Simulation;
 using PciPassthrough.Server.Controller.Store;
 using PciPassthrough.Server.Metrics;
@@ -141,8 +140,7 @@ public sealed class ControllerEngine
 
     private static List<Measurement<long>> DeviceMeasurements(Fleet fleet) =>
         [.. fleet.HostNames.SelectMany(host => (fleet.HostState(host)!.Devices ?? [])
-            .GroupBy(d => (d.Status, Class: PlacementNames.ResourceClassOf(d.VendorId, d.ProductId,
-                d.Tags?["resource_class"]?.GetValue<string>())))
+            .GroupBy(d => (d.Status, Class: DeviceResourceClass.Of(d)))
             .Select(g => new Measurement<long>(g.Count(), new KeyValuePair<string, object?>("host", host),
                 new KeyValuePair<string, object?>("status", g.Key.Status), new KeyValuePair<string, object?>("resource_class", g.Key.Class))))];
 

@@ -126,13 +126,16 @@ public static class ServerApi
         return Results.Json(view, statusCode: StatusCodes.Status201Created);
     }
 
-    private static async Task<IResult> ListAsync(HttpContext http, ControllerDb db, ControllerEngine engine, CancellationToken cancellationToken)
+    private static async Task<IResult> ListAsync(HttpContext http, ControllerDb db, ControllerEngine engine, CancellationToken cancellationToken) =>
+        Results.Json(new ServerList(await ViewsAsync(db, engine, ControllerCaller.Of(http), cancellationToken)));
+
+    /// <summary>The servers the caller sees, by project, name and id.</summary>
+    internal static async Task<List<ServerView>> ViewsAsync(ControllerDb db, ControllerEngine engine, ControllerCaller caller,
+        CancellationToken cancellationToken)
     {
-        var caller = ControllerCaller.Of(http);
         var rows = await db.Servers.AsNoTracking().Where(s => caller.IsAdmin || s.Project == caller.Project)
             .OrderBy(s => s.Project).ThenBy(s => s.Name).ThenBy(s => s.Id).ToListAsync(cancellationToken);
-        return Results.Json(new ServerList(await engine.ReadAsync(db, fleet => rows.Select(row => View(row, fleet)).ToList(),
-            cancellationToken)));
+        return await engine.ReadAsync(db, fleet => rows.Select(row => View(row, fleet)).ToList(), cancellationToken);
     }
 
     private static async Task<IResult> GetAsync(string id, HttpContext http, ControllerDb db, ControllerEngine engine,

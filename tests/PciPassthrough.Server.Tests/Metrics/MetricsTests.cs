@@ -4,7 +4,15 @@ using PciPassthrough.Server.Tests.Controller;
 
 namespace PciPassthrough.Server.Tests.Metrics;
 
+/// <summary>
+/// OpenTelemetry subscribes to meters by name across the whole process, so a controller started by a test running in
+/// parallel would add its samples to this one's scrape: these tests run alone.
+/// </summary>
+[CollectionDefinition(nameof(MetricsTests), DisableParallelization = true)]
+public sealed class MetricsCollection;
+
 /// <summary>Issue 8 item 3: <c>/metrics</c> in Prometheus text format.</summary>
+[Collection(nameof(MetricsTests))]
 public sealed class MetricsTests
 {
     [Fact]
