@@ -1,8 +1,10 @@
+using System.Text;
+
 namespace PciPassthrough.Core.Scheduling;
 
 /// <summary>
 /// "Integer text" as Python's <c>int(str)</c> reads it (scenario-format SIM-30): optional surrounding whitespace, an
-/// optional sign, decimal digits with single <c>_</c> allowed between two digits — <c>" +1_0 "</c> is 10.
+/// optional sign, decimal digits (any Unicode decimal digit) with single <c>_</c> allowed between two digits — <c>" +1_0 "</c> is 10.
 /// </summary>
 public static class IntegerText
 {
@@ -19,22 +21,35 @@ public static class IntegerText
             span = span[1..];
         }
 
-        if (span.IsEmpty || !char.IsAsciiDigit(span[0]) || !char.IsAsciiDigit(span[^1]))
+        if (span.IsEmpty || span[0] == '_' || span[^1] == '_')
         {
             return false;
         }
 
+        // Python's int() takes any Unicode decimal digit ("\u0663" is 3), also outside the BMP.
         long magnitude = 0;
-        for (var i = 0; i < span.Length; i++)
+        var previousUnderscore = false;
+        foreach (var rune in span.EnumerateRunes())
         {
-            var c = span[i];
-            if (c == '_' && span[i - 1] != '_')
+            if (rune.Value == '_')
             {
+                if (previousUnderscore)
+                {
+                    return false;
+                }
+
+                previousUnderscore = true;
                 continue;
             }
 
-            var digit = c - '0';
-            if (!char.IsAsciiDigit(c) || magnitude > (long.MaxValue - digit) / 10)
+            previousUnderscore = false;
+            if (!Rune.IsDigit(rune))
+            {
+                return false;
+            }
+
+            var digit = (long)Rune.GetNumericValue(rune);
+            if (magnitude > (long.MaxValue - digit) / 10)
             {
                 return false;
             }
