@@ -171,7 +171,7 @@ public static class ServerApi
     }
 
     private static async Task<IResult> ActionAsync(string id, HttpContext http, ControllerDb db, ControllerEngine engine,
-        CancellationToken cancellationToken)
+        TimeProvider clock, PlacementServerOptions options, CancellationToken cancellationToken)
     {
         var caller = ControllerCaller.Of(http).RequireMember(http.Request);
         var body = (await RequestBody.ReadAsync(http.Request, cancellationToken)).Only(_actions);
@@ -209,7 +209,7 @@ public static class ServerApi
                     $"server {id} is {VerifyResize} (from {row.SourceHost} to {row.DestHost}): confirm_resize or revert_resize first."),
                 "confirm_resize" or "revert_resize" when !moving => throw ControllerException.Conflict(
                     $"server {id} is {row.Status}: there is no resize or migration to {action.Name.Replace('_', ' ')}."),
-                "resize" or "migrate" => Move(fleet, row, newFlavor),
+                "resize" or "migrate" => Move(fleet, row, newFlavor, await HostApi.DownHostsAsync(db, clock, options, cancellationToken)),
                 "confirm_resize" => Finish(fleet, row, confirm: true),
                 _ => Finish(fleet, row, confirm: false),
             };
@@ -218,14 +218,15 @@ public static class ServerApi
     }
 
     /// <summary>Resize (a new flavor) or cold migration (the same one): a claim on any other host; the server keeps
-    /// its source host's devices until confirmed or reverted.</summary>
-    private static ControllerEngine.Change<ServerView> Move(Fleet fleet, ServerRow row, FlavorView? newFlavor)
+    /// its source host's devices until confirmed or reverted. Hosts whose agent is <paramref name="down"/> get no
+    /// server, as for a create.</summary>
+    private static ControllerEngine.Change<ServerView> Move(Fleet fleet, ServerRow row, FlavorView? newFlavor, HashSet<string> down)
     {
         var flavor = newFlavor ?? JsonSerializer.Deserialize<FlavorView>(row.Flavor, ControllerJson.Options)!;
         var image = row.Image is null ? null : JsonSerializer.Deserialize<ImageView>(row.Image, ControllerJson.Options);
         var ports = JsonSerializer.Deserialize<List<PortView>>(row.Ports, ControllerJson.Options)!;
         var boot = BootJson(row.Id, flavor, image, ports);
-        var result = Placed(fleet.Move(row.Id, ScenarioReader.ReadBoot(JsonSerializer.SerializeToElement(boot), 0)), new HashSet<string>());
+        var result = Placed(fleet.Move(row.Id, ScenarioReader.ReadBoot(JsonSerializer.SerializeToElement(boot), 0), down), down);
         boot["requested_host"] = result.ChosenHost;
         (row.Status, row.SourceHost, row.DestHost, row.Host) = (VerifyResize, row.Host, result.ChosenHost, result.ChosenHost!);
         (row.OldFlavor, row.Flavor, row.LastResult) = (row.Flavor, Snapshot(flavor), Snapshot(result));
