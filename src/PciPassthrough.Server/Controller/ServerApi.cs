@@ -133,16 +133,20 @@ public static class ServerApi
     internal static async Task<List<ServerView>> ViewsAsync(ControllerDb db, ControllerEngine engine, ControllerCaller caller,
         CancellationToken cancellationToken)
     {
-        var rows = await db.Servers.AsNoTracking().Where(s => caller.IsAdmin || s.Project == caller.Project)
-            .OrderBy(s => s.Project).ThenBy(s => s.Name).ThenBy(s => s.Id).ToListAsync(cancellationToken);
-        return await engine.ReadAsync(db, fleet => rows.Select(row => View(row, fleet)).ToList(), cancellationToken);
+        return await engine.ReadWithRowsAsync(db, async fleet =>
+        {
+            var rows = await db.Servers.AsNoTracking().Where(s => caller.IsAdmin || s.Project == caller.Project)
+                .OrderBy(s => s.Project).ThenBy(s => s.Name).ThenBy(s => s.Id).ToListAsync(cancellationToken);
+            return rows.Select(row => View(row, fleet)).ToList();
+        }, cancellationToken);
     }
 
     private static async Task<IResult> GetAsync(string id, HttpContext http, ControllerDb db, ControllerEngine engine,
         CancellationToken cancellationToken)
     {
-        var row = await FindAsync(db, ControllerCaller.Of(http), id, cancellationToken);
-        return Results.Json(await engine.ReadAsync(db, fleet => View(row, fleet), cancellationToken));
+        var caller = ControllerCaller.Of(http);
+        return Results.Json(await engine.ReadWithRowsAsync(db, async fleet => View(await FindAsync(db, caller, id, cancellationToken), fleet),
+            cancellationToken));
     }
 
     /// <summary>Frees the server's devices (on both hosts of an unconfirmed move) and unbinds its ports.</summary>
@@ -253,9 +257,10 @@ public static class ServerApi
     private static async Task<IResult> LiveMigrationAsync(string id, HttpContext http, ControllerDb db, ControllerEngine engine,
         CancellationToken cancellationToken)
     {
-        var row = await FindAsync(db, ControllerCaller.Of(http), id, cancellationToken);
-        return Results.Json(await engine.ReadAsync(db, fleet =>
+        var caller = ControllerCaller.Of(http);
+        return Results.Json(await engine.ReadWithRowsAsync(db, async fleet =>
         {
+            var row = await FindAsync(db, caller, id, cancellationToken);
             if (row.Status != Active || fleet.Server(id) is null)
             {
                 return new LiveMigrationView(false, $"server {id} is {row.Status}; only an {Active} server can be live-migrated.");
@@ -270,9 +275,10 @@ public static class ServerApi
     private static async Task<IResult> DomainXmlAsync(string id, HttpContext http, ControllerDb db, ControllerEngine engine,
         CancellationToken cancellationToken)
     {
-        var row = await FindAsync(db, ControllerCaller.Of(http), id, cancellationToken);
-        var xml = await engine.ReadAsync(db, fleet =>
+        var caller = ControllerCaller.Of(http);
+        var xml = await engine.ReadWithRowsAsync(db, async fleet =>
         {
+            var row = await FindAsync(db, caller, id, cancellationToken);
             if (fleet.Server(id) is null)
             {
                 throw ControllerException.Conflict($"server {id} is {row.Status} and holds no devices.");
