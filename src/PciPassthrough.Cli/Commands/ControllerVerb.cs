@@ -9,7 +9,7 @@ namespace PciPassthrough.Cli.Commands;
 /// <summary>
 /// Builds a client verb: its own arguments and options plus <see cref="ControllerOptions"/>; the action makes one
 /// request, prints the answer (a table, or the JSON as is) and returns an exit code that says what happened:
-/// 0 done, 1 refused by the controller (the reason, and for <c>no_valid_host</c> every host with its reasons, on
+/// 0 done, 1 refused by the controller or a check answered no (the reason, and for <c>no_valid_host</c> every host with its reasons, on
 /// stderr), 2 bad command line, 3 controller unreachable or failing.
 /// </summary>
 internal static class ControllerVerb
@@ -20,6 +20,9 @@ internal static class ControllerVerb
 
     /// <summary>Prints a successful answer in the <c>table</c> format.</summary>
     public delegate void TableWriter(ParseResult parse, JsonNode? json, TextWriter output);
+
+    /// <summary>Whether a successful answer says yes: a check whose answer is no exits 1 once the answer is printed.</summary>
+    public delegate bool Verdict(JsonNode? json);
 
     /// <summary>Prints one object (<see cref="JsonTable.WriteObject"/>).</summary>
     public static TableWriter Object { get; } = (_, json, output) => JsonTable.WriteObject(output, json);
@@ -33,7 +36,7 @@ internal static class ControllerVerb
         (parse, _, output) => output.WriteLine($"deleted {what} {parse.GetRequiredValue(argument)}");
 
     public static Command Create(
-        string name, string description, IEnumerable<Symbol> symbols, RequestFactory request, TableWriter table)
+        string name, string description, IEnumerable<Symbol> symbols, RequestFactory request, TableWriter table, Verdict? verdict = null)
     {
         var options = new ControllerOptions();
         var command = new Command(name, description);
@@ -55,7 +58,7 @@ internal static class ControllerVerb
             command.Options.Add(option);
         }
 
-        command.SetAction((parse, cancellationToken) => RunAsync(parse, options, request, table, cancellationToken));
+        command.SetAction((parse, cancellationToken) => RunAsync(parse, options, request, table, verdict, cancellationToken));
         return command;
     }
 
@@ -64,7 +67,7 @@ internal static class ControllerVerb
         (parse, _, _) => Task.FromResult(request(parse));
 
     private static async Task<int> RunAsync(
-        ParseResult parse, ControllerOptions options, RequestFactory request, TableWriter table,
+        ParseResult parse, ControllerOptions options, RequestFactory request, TableWriter table, Verdict? verdict,
         CancellationToken cancellationToken)
     {
         var (output, error) = (parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error);
@@ -106,7 +109,7 @@ internal static class ControllerVerb
                 table(parse, response.Json, output);
             }
 
-            return ExitCodes.Ok;
+            return verdict?.Invoke(response.Json) == false ? ExitCodes.Invalid : ExitCodes.Ok;
         }
         catch (ControllerUnreachableException e)
         {

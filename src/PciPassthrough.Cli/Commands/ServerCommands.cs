@@ -136,13 +136,19 @@ public static class ServerCommands
 
     private static Command LiveMigrationCheck() => OnServer("live-migration-check", HttpMethod.Get, "/live-migration", """
         Says whether the server could be live-migrated, and if not why (e.g. a flavor-requested PCI device that is
-        not a live-migratable VF).
+        not a live-migratable VF, or a server in VERIFY_RESIZE).
 
-        Example:
+        Examples:
           pcictl server live-migration-check vm1
-        """, (_, json, output) => output.WriteLine(json?["eligible"]?.GetValue<bool>() == true
+          pcictl server live-migration-check vm1 --format json
+
+        Exit codes: 0 eligible, 1 not eligible (the reason is printed; --format json prints the answer as is) or
+        refused, 2 bad arguments, 3 no controller.
+        """, (_, json, output) => output.WriteLine(Eligible(json)
             ? "eligible for live migration"
-            : $"not eligible for live migration: {JsonTable.Text(json?["reason"])}"));
+            : $"not eligible for live migration: {JsonTable.Text(json?["reason"])}"), Eligible);
+
+    private static bool Eligible(JsonNode? json) => json?["eligible"]?.GetValue<bool>() == true;
 
     private static Command DomainXml() => OnServer("domain-xml", HttpMethod.Get, "/domain-xml", """
         Prints the libvirt domain XML <devices> fragment that attaches the server's PCI devices (hostdev or
@@ -152,10 +158,11 @@ public static class ServerCommands
           pcictl server domain-xml vm1
         """, ControllerVerb.Object);
 
-    private static Command OnServer(string name, HttpMethod method, string suffix, string description, ControllerVerb.TableWriter table)
+    private static Command OnServer(string name, HttpMethod method, string suffix, string description, ControllerVerb.TableWriter table,
+        ControllerVerb.Verdict? verdict = null)
     {
         var server = IdOrName("server", "vm1");
-        return ControllerVerb.Create(name, description, [server], ServerRequest(server, method, suffix), table);
+        return ControllerVerb.Create(name, description, [server], ServerRequest(server, method, suffix), table, verdict);
     }
 
     private static ControllerVerb.RequestFactory ServerRequest(Argument<string> server, HttpMethod method, string suffix) =>

@@ -172,12 +172,13 @@ public sealed class Fleet
 
     /// <summary>
     /// A resize or cold migration: <paramref name="boot"/> (the server with its new flavor) is scheduled on any host
-    /// but the current one and claimed there; the server keeps its current host's devices until
+    /// but the current one and those in <paramref name="excludedHosts"/> (reported, never chosen, as for
+    /// <see cref="Boot"/>) and claimed there; the server keeps its current host's devices until
     /// <see cref="ConfirmMove"/> (frees the source) or <see cref="RevertMove"/> (frees the destination).
     /// </summary>
     /// <exception cref="KeyNotFoundException">No such server.</exception>
     /// <exception cref="InvalidOperationException">The server is moving already.</exception>
-    public BootResult Move(string name, ScenarioBoot boot)
+    public BootResult Move(string name, ScenarioBoot boot, IReadOnlyCollection<string>? excludedHosts = null)
     {
         ArgumentNullException.ThrowIfNull(boot);
         var server = Placed(name);
@@ -186,7 +187,7 @@ public sealed class Fleet
             throw new InvalidOperationException($"server {name} is moving from {server.SourceHost} already: confirm or revert first");
         }
 
-        var (result, request, chosen) = Schedule(boot with { Name = name }, [server.Host]);
+        var (result, request, chosen) = Schedule(boot with { Name = name }, [server.Host, .. excludedHosts ?? []]);
         if (chosen is { } host)
         {
             _hosts[host.Name] = host;

@@ -20,8 +20,9 @@ public static class HostDescription
     public static JsonObject Read(string root, string name, NovaConfOptions conf) =>
         Build(name, new NumaTopologyReader(root).Read(), new SysfsDiscovery(root).Discover().Records, conf);
 
-    /// <summary>The host object. <c>device_spec</c> is sent verbatim (the controller parses it, as a compute start
-    /// does); the ratios and reserved memory only when <c>nova.conf</c> sets them, else the format's defaults hold.</summary>
+    /// <summary>The host object, each device with its <c>iommu_group</c> when sysfs has one. <c>device_spec</c> is
+    /// sent verbatim (the controller parses it, as a compute start does); the ratios and reserved memory only when
+    /// <c>nova.conf</c> sets them, else the format's defaults hold.</summary>
     public static JsonObject Build(
         string name, IReadOnlyList<ScenarioNumaCell> cells, IReadOnlyList<PciDeviceRecord> devices, NovaConfOptions conf)
     {
@@ -70,6 +71,12 @@ public static class HostDescription
             ["dev_type"] = device.DeviceType.ToNovaName(),
             ["numa_node"] = device.NumaNode,
         };
+        if (device.IommuGroup is { } group)
+        {
+            // not read by the engine: the dashboard shows it, for the operator checking what vfio will take along
+            json["iommu_group"] = group;
+        }
+
         Add(json, "parent_addr", device.ParentAddress);
         Add(json, "parent_ifname", device.ParentIfname);
         Add(json, "netdev", device.Netdev);

@@ -1,3 +1,4 @@
+using System.Data;
 using System.Diagnostics.Metrics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -70,6 +71,23 @@ public sealed class ControllerEngine
         try
         {
             return read(await CatchUpAsync(db, cancellationToken));
+        }
+        finally
+        {
+            _turn.Release();
+        }
+    }
+
+    /// <summary>A read of the fleet together with rows (servers, ports): the catch-up and <paramref name="read"/>'s
+    /// queries run in one transaction, so they see one snapshot of the database and the rows are those of the log
+    /// entries the fleet was folded to (a server deleted or created meanwhile is in neither).</summary>
+    public async Task<T> ReadWithRowsAsync<T>(ControllerDb db, Func<Fleet, Task<T>> read, CancellationToken cancellationToken)
+    {
+        await _turn.WaitAsync(cancellationToken);
+        try
+        {
+            await using var snapshot = await db.Database.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
+            return await read(await CatchUpAsync(db, cancellationToken));
         }
         finally
         {

@@ -133,16 +133,20 @@ public static class ServerApi
     internal static async Task<List<ServerView>> ViewsAsync(ControllerDb db, ControllerEngine engine, ControllerCaller caller,
         CancellationToken cancellationToken)
     {
-        var rows = await db.Servers.AsNoTracking().Where(s => caller.IsAdmin || s.Project == caller.Project)
-            .OrderBy(s => s.Project).ThenBy(s => s.Name).ThenBy(s => s.Id).ToListAsync(cancellationToken);
-        return await engine.ReadAsync(db, fleet => rows.Select(row => View(row, fleet)).ToList(), cancellationToken);
+        return await engine.ReadWithRowsAsync(db, async fleet =>
+        {
+            var rows = await db.Servers.AsNoTracking().Where(s => caller.IsAdmin || s.Project == caller.Project)
+                .OrderBy(s => s.Project).ThenBy(s => s.Name).ThenBy(s => s.Id).ToListAsync(cancellationToken);
+            return rows.Select(row => View(row, fleet)).ToList();
+        }, cancellationToken);
     }
 
     private static async Task<IResult> GetAsync(string id, HttpContext http, ControllerDb db, ControllerEngine engine,
         CancellationToken cancellationToken)
     {
-        var row = await FindAsync(db, ControllerCaller.Of(http), id, cancellationToken);
-        return Results.Json(await engine.ReadAsync(db, fleet => View(row, fleet), cancellationToken));
+        var caller = ControllerCaller.Of(http);
+        return Results.Json(await engine.ReadWithRowsAsync(db, async fleet => View(await FindAsync(db, caller, id, cancellationToken), fleet),
+            cancellationToken));
     }
 
     /// <summary>Frees the server's devices (on both hosts of an unconfirmed move) and unbinds its ports.</summary>
@@ -171,7 +175,7 @@ public static class ServerApi
     }
 
     private static async Task<IResult> ActionAsync(string id, HttpContext http, ControllerDb db, ControllerEngine engine,
-        CancellationToken cancellationToken)
+        TimeProvider clock, PlacementServerOptions options, CancellationToken cancellationToken)
     {
         var caller = ControllerCaller.Of(http).RequireMember(http.Request);
         var body = (await RequestBody.ReadAsync(http.Request, cancellationToken)).Only(_actions);
@@ -209,7 +213,7 @@ public static class ServerApi
                     $"server {id} is {VerifyResize} (from {row.SourceHost} to {row.DestHost}): confirm_resize or revert_resize first."),
                 "confirm_resize" or "revert_resize" when !moving => throw ControllerException.Conflict(
                     $"server {id} is {row.Status}: there is no resize or migration to {action.Name.Replace('_', ' ')}."),
-                "resize" or "migrate" => Move(fleet, row, newFlavor),
+                "resize" or "migrate" => Move(fleet, row, newFlavor, await HostApi.DownHostsAsync(db, clock, options, cancellationToken)),
                 "confirm_resize" => Finish(fleet, row, confirm: true),
                 _ => Finish(fleet, row, confirm: false),
             };
@@ -218,14 +222,15 @@ public static class ServerApi
     }
 
     /// <summary>Resize (a new flavor) or cold migration (the same one): a claim on any other host; the server keeps
-    /// its source host's devices until confirmed or reverted.</summary>
-    private static ControllerEngine.Change<ServerView> Move(Fleet fleet, ServerRow row, FlavorView? newFlavor)
+    /// its source host's devices until confirmed or reverted. Hosts whose agent is <paramref name="down"/> get no
+    /// server, as for a create.</summary>
+    private static ControllerEngine.Change<ServerView> Move(Fleet fleet, ServerRow row, FlavorView? newFlavor, HashSet<string> down)
     {
         var flavor = newFlavor ?? JsonSerializer.Deserialize<FlavorView>(row.Flavor, ControllerJson.Options)!;
         var image = row.Image is null ? null : JsonSerializer.Deserialize<ImageView>(row.Image, ControllerJson.Options);
         var ports = JsonSerializer.Deserialize<List<PortView>>(row.Ports, ControllerJson.Options)!;
         var boot = BootJson(row.Id, flavor, image, ports);
-        var result = Placed(fleet.Move(row.Id, ScenarioReader.ReadBoot(JsonSerializer.SerializeToElement(boot), 0)), new HashSet<string>());
+        var result = Placed(fleet.Move(row.Id, ScenarioReader.ReadBoot(JsonSerializer.SerializeToElement(boot), 0), down), down);
         boot["requested_host"] = result.ChosenHost;
         (row.Status, row.SourceHost, row.DestHost, row.Host) = (VerifyResize, row.Host, result.ChosenHost, result.ChosenHost!);
         (row.OldFlavor, row.Flavor, row.LastResult) = (row.Flavor, Snapshot(flavor), Snapshot(result));
@@ -252,9 +257,10 @@ public static class ServerApi
     private static async Task<IResult> LiveMigrationAsync(string id, HttpContext http, ControllerDb db, ControllerEngine engine,
         CancellationToken cancellationToken)
     {
-        var row = await FindAsync(db, ControllerCaller.Of(http), id, cancellationToken);
-        return Results.Json(await engine.ReadAsync(db, fleet =>
+        var caller = ControllerCaller.Of(http);
+        return Results.Json(await engine.ReadWithRowsAsync(db, async fleet =>
         {
+            var row = await FindAsync(db, caller, id, cancellationToken);
             if (row.Status != Active || fleet.Server(id) is null)
             {
                 return new LiveMigrationView(false, $"server {id} is {row.Status}; only an {Active} server can be live-migrated.");
@@ -269,9 +275,10 @@ public static class ServerApi
     private static async Task<IResult> DomainXmlAsync(string id, HttpContext http, ControllerDb db, ControllerEngine engine,
         CancellationToken cancellationToken)
     {
-        var row = await FindAsync(db, ControllerCaller.Of(http), id, cancellationToken);
-        var xml = await engine.ReadAsync(db, fleet =>
+        var caller = ControllerCaller.Of(http);
+        var xml = await engine.ReadWithRowsAsync(db, async fleet =>
         {
+            var row = await FindAsync(db, caller, id, cancellationToken);
             if (fleet.Server(id) is null)
             {
                 throw ControllerException.Conflict($"server {id} is {row.Status} and holds no devices.");

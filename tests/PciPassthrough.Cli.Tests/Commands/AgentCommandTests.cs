@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Builder;
 using PciPassthrough.Server;
 using PciPassthrough.Testing.Sysfs;
@@ -119,6 +120,23 @@ public sealed class AgentCommandTests : IAsyncLifetime
         host["numa_cells"]!.AsArray().Select(c => (long?)c!["memory_mb"]).ShouldBe([65536L, 65536L]);
         host["devices"]!.AsArray().Select(d => (string?)d!["address"]).ShouldBe(["0000:af:02.0", "0000:af:02.1"]);
         (await ProvidersNamedAsync("compute1")).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task IommuGroups_FromSysfs_ReachTheDashboardsHostView()
+    {
+        var (exitCode, _, error) = Agent("""device_spec = {"vendor_id": "15b3", "product_id": "101e"}""");
+        using var browser = new HttpClient { BaseAddress = _controller };
+
+        var page = await browser.GetStringAsync("hosts/compute1?token=admin", TestContext.Current.CancellationToken);
+
+        exitCode.ShouldBe(0, error);
+        foreach (var address in new[] { "0000:af:02.0", "0000:af:02.1" })
+        {
+            var link = new FileInfo(Path.Combine(_host.Root, "sys", "bus", "pci", "devices", address, "iommu_group"));
+            var group = Path.GetFileName(link.LinkTarget!);
+            page.ShouldMatch($"""(?s)id="dev-{Regex.Escape(address)}">(?:(?!id="dev-).)*· IOMMU group {group}\b""");
+        }
     }
 
     [Fact]

@@ -53,7 +53,9 @@ public sealed class ControllerVerbTests : IAsyncLifetime
                               "numa_node": 0, "alias": "a100", "port": null}]}
             """)));
         _stub.MapGet("/v1/servers/{id}/domain-xml", () => Results.Text("<devices>\n  <hostdev mode='subsystem' type='pci' managed='yes'/>\n</devices>\n", "application/xml"));
-        _stub.MapGet("/v1/servers/{id}/live-migration", () => Results.Json(new { eligible = false, reason = "flavor PCI device 0000:3b:00.0 cannot be live-migrated" }));
+        _stub.MapGet("/v1/servers/{id}/live-migration", (string id) => id == ServerId
+            ? Results.Json(new { eligible = false, reason = "flavor PCI device 0000:3b:00.0 cannot be live-migrated" })
+            : Results.Json(new { eligible = true, reason = (string?)null }));
         await _stub.StartAsync();
         _controller = _stub.BoundAddress().ToString();
     }
@@ -167,13 +169,38 @@ public sealed class ControllerVerbTests : IAsyncLifetime
     }
 
     [Fact]
-    public void ServerLiveMigrationCheck_SaysWhyNot()
+    public void ServerLiveMigrationCheck_NotEligible_ExitsOneSayingWhy()
     {
         var (exitCode, output, _) = Run("server", "live-migration-check", ServerId);
 
-        exitCode.ShouldBe(0);
+        exitCode.ShouldBe(1);
         output.ShouldBe("not eligible for live migration: flavor PCI device 0000:3b:00.0 cannot be live-migrated\n");
     }
+
+    [Fact]
+    public void ServerLiveMigrationCheck_NotEligible_JsonFormat_PrintsTheAnswerAsIsAndExitsOne()
+    {
+        var (exitCode, output, _) = Run("server", "live-migration-check", ServerId, "--format", "json");
+
+        exitCode.ShouldBe(1);
+        JsonNode.Parse(output)!.ToJsonString().ShouldBe("""{"eligible":false,"reason":"flavor PCI device 0000:3b:00.0 cannot be live-migrated"}""");
+    }
+
+    [Theory]
+    [InlineData("table", "eligible for live migration\n")]
+    [InlineData("json", "{\n  \"eligible\": true,\n  \"reason\": null\n}\n")]
+    public void ServerLiveMigrationCheck_Eligible_ExitsZero(string format, string expected)
+    {
+        var (exitCode, output, error) = Run("server", "live-migration-check", "11111111-2222-3333-4444-555555555555", "--format", format);
+
+        exitCode.ShouldBe(0, error);
+        output.ShouldBe(expected, StringCompareShould.IgnoreLineEndings);
+    }
+
+    [Fact]
+    public void ServerLiveMigrationCheck_HelpTellsTheExitCodes() =>
+        HostCommandRunner.Run("server", "live-migration-check", "--help").Output
+            .ShouldContain("Exit codes: 0 eligible, 1 not eligible (the reason is printed;");
 
     [Fact]
     public void ImageDelete_UnknownName_ExitsOneWithTheControllersMessage()

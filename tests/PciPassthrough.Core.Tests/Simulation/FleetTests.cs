@@ -61,6 +61,31 @@ public sealed class FleetTests
     }
 
     [Fact]
+    public void Move_NeverChoosesAnExcludedHost_AndReportsIt()
+    {
+        var fleet = FleetOf(Host("h1", gpus: 1), Host("h2", gpus: 1), Host("h3", gpus: 1));
+        fleet.Boot(Boot("a", "gpu:1"));
+
+        var move = fleet.Move("a", Boot("a", "gpu:1"), ["h2"]);
+
+        move.ChosenHost.ShouldBe("h3");
+        move.Hosts.Where(h => h.RejectedBy == Fleet.Excluded).Select(h => h.Host).ShouldBe(["h1", "h2"]);
+    }
+
+    [Fact]
+    public void Move_WithEveryOtherHostExcluded_IsNoValidHost_AndTheServerStays()
+    {
+        var fleet = FleetOf(Host("h1", gpus: 1), Host("h2", gpus: 1));
+        fleet.Boot(Boot("a", "gpu:1"));
+
+        var move = fleet.Move("a", Boot("a", "gpu:1"), ["h2"]);
+
+        move.Result.ShouldBe(BootResult.NoValidHost);
+        (fleet.Server("a")!.Host, fleet.Server("a")!.SourceHost).ShouldBe(("h1", null));
+        Statuses(fleet).ShouldBe(["allocated", "available"]);
+    }
+
+    [Fact]
     public void RevertMove_FreesTheDestination_AndTheServerIsBackOnItsSource()
     {
         var fleet = MovingFromH1ToH2();

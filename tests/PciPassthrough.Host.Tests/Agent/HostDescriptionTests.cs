@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using PciPassthrough.Core.Simulation;
@@ -42,6 +43,30 @@ public sealed class HostDescriptionTests
         var vf = host.PciDevices.Single(d => d.Address == "0000:18:02.0");
         (vf.DeviceType.ToString(), vf.ParentAddress, vf.NumaNode, vf.ParentIfname).ShouldBe(("VirtualFunction", "0000:18:00.0", 0, "ens1f0"));
         host.PciDevices.Single(d => d.Address == "0000:18:00.0").VfProductId.ShouldBe("154c");
+    }
+
+    [Fact]
+    public void Read_EveryDeviceCarriesTheIommuGroupItsSysfsLinkNames()
+    {
+        using var sysfs = FakeSysfsHosts.DualSocketSriov().Build();
+
+        var devices = HostDescription.Read(sysfs.Root, "cmp-1", Conf(""))["pci_devices"]!.AsArray();
+
+        devices.Count.ShouldBe(sysfs.Functions.Count);
+        foreach (var device in devices)
+        {
+            var link = new FileInfo(Path.Combine(sysfs.Root, "sys", "bus", "pci", "devices", (string)device!["address"]!, "iommu_group"));
+            ((int?)device["iommu_group"]).ShouldBe(int.Parse(Path.GetFileName(link.LinkTarget!), CultureInfo.InvariantCulture));
+        }
+    }
+
+    [Fact]
+    public void Read_HostWithoutIommuGroups_SendsNone()
+    {
+        using var sysfs = new FakeSysfsBuilder().WithSriovNic("0000:81:00.0", numaNode: 0, vfs: 2).Build();
+
+        HostDescription.Read(sysfs.Root, "bare", Conf(""))["pci_devices"]!.AsArray()
+            .ShouldAllBe(d => !d!.AsObject().ContainsKey("iommu_group"));
     }
 
     [Fact]

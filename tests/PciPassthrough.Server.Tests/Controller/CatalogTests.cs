@@ -179,6 +179,34 @@ public sealed class CatalogTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Migrate_WithTheOnlyOtherFittingHostDown_Is409NamingItUnavailable_UntilItReportsAgain()
+    {
+        await using var server = await ControllerFixture.StartAsync(heartbeat: TimeSpan.FromSeconds(1));
+        using var admin = server.Client();
+        foreach (var host in new[] { "cmp-0", "cmp-1" })
+        {
+            (await admin.PutAsync($"v1/hosts/{host}", ControllerHosts.Host())).Status.ShouldBe(HttpStatusCode.OK);
+        }
+
+        (await admin.PostAsync("v1/flavors", ControllerHosts.Flavor("gpu.1"))).Status.ShouldBe(HttpStatusCode.Created);
+        var id = (await admin.PostAsync("v1/servers", new JsonObject { ["name"] = "vm", ["flavor"] = "gpu.1" })).Json["id"].Text();
+        await Task.Delay(TimeSpan.FromSeconds(3.5), TestContext.Current.CancellationToken);
+        (await admin.PostAsync("v1/hosts/cmp-0/heartbeat", null)).Status.ShouldBe(HttpStatusCode.NoContent);
+
+        var refused = await admin.PostAsync($"v1/servers/{id}/action", new JsonObject { ["migrate"] = new JsonObject() });
+
+        refused.Status.ShouldBe(HttpStatusCode.Conflict, refused.Text);
+        var hosts = refused.Json["error"]!["hosts"]!.AsArray();
+        hosts.Select(h => (h!["host"].Text(), h["rejected_by"].Text())).ShouldBe([("cmp-0", "source_host"), ("cmp-1", "host_down")]);
+        hosts[1]!["reasons"]![0].Text().ShouldContain("heartbeat");
+        (await admin.GetAsync($"v1/servers/{id}")).Json["status"].Text().ShouldBe("ACTIVE");
+        (await admin.PostAsync("v1/hosts/cmp-1/heartbeat", null)).Status.ShouldBe(HttpStatusCode.NoContent);
+        var migrated = await admin.PostAsync($"v1/servers/{id}/action", new JsonObject { ["migrate"] = new JsonObject() });
+        migrated.Status.ShouldBe(HttpStatusCode.Accepted, migrated.Text);
+        migrated.Json["host"].Text().ShouldBe("cmp-1");
+    }
+
+    [Fact]
     public async Task Host_RestartedWithFewerDevices_ServersThatNoLongerFitAreInError()
     {
         (await _admin.PutAsync("v1/hosts/cmp-0", ControllerHosts.Host(gpus: 2))).Status.ShouldBe(HttpStatusCode.OK);
