@@ -10,7 +10,8 @@ namespace PciPassthrough.Cli.Commands;
 /// Builds a client verb: its own arguments and options plus <see cref="ControllerOptions"/>; the action makes one
 /// request, prints the answer (a table, or the JSON as is) and returns an exit code that says what happened:
 /// 0 done, 1 refused by the controller (the reason, and for <c>no_valid_host</c> every host with its reasons, on
-/// stderr), 2 bad command line, 3 controller unreachable or failing.
+/// stderr) or an answer that says the verb's goal is not met (e.g. fewer servers fit than asked), 2 bad command line,
+/// 3 controller unreachable or failing.
 /// </summary>
 internal static class ControllerVerb
 {
@@ -32,8 +33,11 @@ internal static class ControllerVerb
     public static TableWriter Deleted(string what, Argument<string> argument) =>
         (parse, _, output) => output.WriteLine($"deleted {what} {parse.GetRequiredValue(argument)}");
 
+    /// <summary>The verb; <paramref name="met"/> says whether a successful answer meets what was asked (exit 0) or not
+    /// (exit 1, e.g. fewer servers fit than asked); null = it always does.</summary>
     public static Command Create(
-        string name, string description, IEnumerable<Symbol> symbols, RequestFactory request, TableWriter table)
+        string name, string description, IEnumerable<Symbol> symbols, RequestFactory request, TableWriter table,
+        Func<JsonNode?, bool>? met = null)
     {
         var options = new ControllerOptions();
         var command = new Command(name, description);
@@ -55,7 +59,7 @@ internal static class ControllerVerb
             command.Options.Add(option);
         }
 
-        command.SetAction((parse, cancellationToken) => RunAsync(parse, options, request, table, cancellationToken));
+        command.SetAction((parse, cancellationToken) => RunAsync(parse, options, request, table, met, cancellationToken));
         return command;
     }
 
@@ -65,7 +69,7 @@ internal static class ControllerVerb
 
     private static async Task<int> RunAsync(
         ParseResult parse, ControllerOptions options, RequestFactory request, TableWriter table,
-        CancellationToken cancellationToken)
+        Func<JsonNode?, bool>? met, CancellationToken cancellationToken)
     {
         var (output, error) = (parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error);
         if (ControllerOptions.ParseUrl(parse.GetRequiredValue(options.Controller), error) is not { } url)
@@ -106,7 +110,7 @@ internal static class ControllerVerb
                 table(parse, response.Json, output);
             }
 
-            return ExitCodes.Ok;
+            return met?.Invoke(response.Json) == false ? ExitCodes.Invalid : ExitCodes.Ok;
         }
         catch (ControllerUnreachableException e)
         {
@@ -138,16 +142,9 @@ internal static class ControllerVerb
         error.WriteLine($"pcictl: {what}: {message}" + (code is null ? "" : $" [{code}{(stage is null ? "" : $", stage {stage}")}]"));
         if (hosts is not null)
         {
-            var rows = new List<IReadOnlyList<string>>();
-            foreach (var host in hosts)
-            {
-                var reasons = (host?["reasons"] as JsonArray ?? []).Select(r => JsonTable.Text(r)).DefaultIfEmpty("").ToList();
-                rows.Add([JsonTable.Text(host?["host"]), JsonTable.Text(host?["rejected_by"]), reasons[0]]);
-                rows.AddRange(reasons.Skip(1).Select(reason => (IReadOnlyList<string>)["", "", reason]));
-            }
-
             error.WriteLine();
-            HostTextTable.Write(error, ["HOST", "REJECTED BY", "REASON"], rows);
+            HostTextTable.Write(error, ["HOST", "REJECTED BY", "REASON"],
+                [.. hosts.SelectMany(host => JsonTable.ReasonRows(host?["reasons"], JsonTable.Text(host?["host"]), JsonTable.Text(host?["rejected_by"])))]);
         }
     }
 }
