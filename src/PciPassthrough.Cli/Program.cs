@@ -28,5 +28,6 @@ public static class Program
         ImageCommands.Build(),
         PortCommands.Build(),
         ServerCommands.Build(),
+        CapacityCommand.Create(),
     };
 }

@@ -53,7 +53,7 @@ public static class PlacementServer
         app.MapScalarApiReference("/api/browse", scalar => scalar.WithTitle("pcictl API").DisableDefaultFonts()
             .WithOpenApiRoutePattern("/openapi/{documentName}.json"));
         app.MapDashboard();
-        app.MapPrometheusScrapingEndpoint();
+        app.MapMetrics();
         return app;
     }
 

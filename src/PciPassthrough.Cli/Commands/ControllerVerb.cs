@@ -9,8 +9,9 @@ namespace PciPassthrough.Cli.Commands;
 /// <summary>
 /// Builds a client verb: its own arguments and options plus <see cref="ControllerOptions"/>; the action makes one
 /// request, prints the answer (a table, or the JSON as is) and returns an exit code that says what happened:
-/// 0 done, 1 refused by the controller or a check answered no (the reason, and for <c>no_valid_host</c> every host with its reasons, on
-/// stderr), 2 bad command line, 3 controller unreachable or failing.
+/// 0 done, 1 refused by the controller (the reason, and for <c>no_valid_host</c> every host with its reasons, on
+/// stderr) or an answer that says no (a check that fails, fewer servers fit than asked), 2 bad command line,
+/// 3 controller unreachable or failing.
 /// </summary>
 internal static class ControllerVerb
 {
@@ -141,16 +142,9 @@ internal static class ControllerVerb
         error.WriteLine($"pcictl: {what}: {message}" + (code is null ? "" : $" [{code}{(stage is null ? "" : $", stage {stage}")}]"));
         if (hosts is not null)
         {
-            var rows = new List<IReadOnlyList<string>>();
-            foreach (var host in hosts)
-            {
-                var reasons = (host?["reasons"] as JsonArray ?? []).Select(r => JsonTable.Text(r)).DefaultIfEmpty("").ToList();
-                rows.Add([JsonTable.Text(host?["host"]), JsonTable.Text(host?["rejected_by"]), reasons[0]]);
-                rows.AddRange(reasons.Skip(1).Select(reason => (IReadOnlyList<string>)["", "", reason]));
-            }
-
             error.WriteLine();
-            HostTextTable.Write(error, ["HOST", "REJECTED BY", "REASON"], rows);
+            HostTextTable.Write(error, ["HOST", "REJECTED BY", "REASON"],
+                [.. hosts.SelectMany(host => JsonTable.ReasonRows(host?["reasons"], JsonTable.Text(host?["host"]), JsonTable.Text(host?["rejected_by"])))]);
         }
     }
 }

@@ -57,6 +57,18 @@ internal static class JsonTable
         }
     }
 
+    /// <summary>Rows for one item with several reasons: <paramref name="leading"/> cells then the first reason, and one
+    /// row per further reason with the leading cells blank, so every reason stays one greppable line.</summary>
+    public static IEnumerable<IReadOnlyList<string>> ReasonRows(JsonNode? reasons, params string[] leading)
+    {
+        var texts = (reasons as JsonArray ?? []).Select(Text).DefaultIfEmpty("-").ToList();
+        yield return [.. leading, texts[0]];
+        foreach (var reason in texts.Skip(1))
+        {
+            yield return [.. leading.Select(_ => ""), reason];
+        }
+    }
+
     /// <summary>A value as one cell: <c>-</c> for null or an empty list, strings bare, lists joined by <c>, </c>, objects as
     /// <c>key=value</c> pairs.</summary>
     public static string Text(JsonNode? node) => node switch

@@ -1,4 +1,6 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
 using PciPassthrough.Core.Capacity;
 using PciPassthrough.Core.Simulation;
 using PciPassthrough.Server.Controller.Store;
@@ -54,12 +56,26 @@ public static class CapacityApi
                 : new CapacityBlocker(b.Host, KindName(b.Kind), b.Reasons))]);
     }
 
-    /// <summary>One server of the flavor and image, without ports, as the engine reads a boot.</summary>
+    /// <summary>One server of the flavor and image, without ports, as the engine reads a boot; an unknown name is a 404
+    /// that lists the valid ones (also under <c>valid</c>), so a what-if can be corrected without another call.</summary>
     internal static async Task<ScenarioBoot> BootAsync(ControllerDb db, string flavor, string? image, CancellationToken cancellationToken)
     {
-        var flavorView = FlavorView.From(await FlavorApi.FindAsync(db, flavor, cancellationToken));
-        var imageView = image is null ? null : ImageView.From(await ImageApi.FindAsync(db, image, cancellationToken));
+        var flavorRow = await db.Flavors.AsNoTracking().SingleOrDefaultAsync(f => f.Name == flavor, cancellationToken)
+            ?? throw await UnknownAsync("flavor", flavor, db.Flavors.Select(f => f.Name), cancellationToken);
+        var imageRow = image is null ? null
+            : await db.Images.AsNoTracking().SingleOrDefaultAsync(i => i.Name == image, cancellationToken)
+                ?? throw await UnknownAsync("image", image, db.Images.Select(i => i.Name), cancellationToken);
+        var (flavorView, imageView) = (FlavorView.From(flavorRow), imageRow is null ? null : ImageView.From(imageRow));
         return ScenarioReader.ReadBoot(JsonSerializer.SerializeToElement(ServerApi.BootJson("what-if", flavorView, imageView, [])), 0);
+    }
+
+    private static async Task<ControllerException> UnknownAsync(string what, string name, IQueryable<string> names,
+        CancellationToken cancellationToken)
+    {
+        var valid = await names.OrderBy(n => n).ToListAsync(cancellationToken);
+        var known = valid.Count == 0 ? $"there are no {what}s yet" : $"the {what}s are {string.Join(", ", valid)}";
+        return new ControllerException(StatusCodes.Status404NotFound, ControllerException.NotFoundCode,
+            $"{what} '{name}' does not exist; {known}.", new JsonObject { ["valid"] = new JsonArray([.. valid.Select(v => (JsonNode)v)]) });
     }
 
     private static string KindName(BlockerKind kind) => kind switch

@@ -50,8 +50,8 @@ public sealed class ControllerEngine
         metrics.Devices = () => Peek(DeviceMeasurements) ?? [];
     }
 
-    /// <summary>This replica's fleet as it is, without catching up with the log (for metrics); null before the
-    /// first request.</summary>
+    /// <summary>This replica's fleet as it is, without catching up with the log (for the metrics callback, which
+    /// cannot wait for the database; <c>/metrics</c> catches up first); null before the first request.</summary>
     public T? Peek<T>(Func<Fleet, T> read) where T : class
     {
         _turn.Wait();
@@ -64,6 +64,10 @@ public sealed class ControllerEngine
             _turn.Release();
         }
     }
+
+    /// <summary>Folds in the log entries other replicas appended since this replica's last request.</summary>
+    public Task CatchUpWithLogAsync(ControllerDb db, CancellationToken cancellationToken) =>
+        ReadAsync(db, _ => true, cancellationToken);
 
     public async Task<T> ReadAsync<T>(ControllerDb db, Func<Fleet, T> read, CancellationToken cancellationToken)
     {

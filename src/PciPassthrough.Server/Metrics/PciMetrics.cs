@@ -3,9 +3,10 @@ using System.Diagnostics.Metrics;
 namespace PciPassthrough.Server.Metrics;
 
 /// <summary>
-/// The controller's meters, scraped at <c>/metrics</c> in Prometheus format: PCI devices by status and resource class
-/// (this replica's view of the fleet), scheduling decisions by outcome with their latency, and claim conflicts (a
-/// change lost to another replica's append and decided again).
+/// The controller's meters, scraped at <c>/metrics</c> in Prometheus format: PCI devices by host, status and resource
+/// class (the whole fleet as of the scrape, the same on every replica: see <see cref="MetricsEndpoint"/>), and what
+/// this replica did: scheduling decisions by outcome with their latency, and claim conflicts (a change lost to another
+/// replica's append and decided again).
 /// </summary>
 public sealed class PciMetrics
 {

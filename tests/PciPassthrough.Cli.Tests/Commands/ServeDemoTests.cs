@@ -1,59 +1,20 @@
-using System.CommandLine;
-using System.Text.RegularExpressions;
-
 namespace PciPassthrough.Cli.Tests.Commands;
 
 /// <summary>
 /// The README's walk-through against a real <c>pcictl serve --demo</c> on 127.0.0.1 (port 0): the demo agents
 /// describe examples/fleet and this machine, and the client verbs boot, show, move and refuse servers.
 /// </summary>
-public sealed partial class ServeDemoTests : IAsyncLifetime
+public sealed class ServeDemoTests : IAsyncLifetime
 {
-    private readonly string _dataDirectory = Directory.CreateTempSubdirectory("pcictl-demo-").FullName;
-    private readonly StringWriter _serveOutput = new();
-    private readonly CancellationTokenSource _stop = new();
-    private Task<int>? _serve;
-    private string _controller = "";
+    private readonly DemoController _demo = new();
 
-    public async ValueTask InitializeAsync()
-    {
-        var output = TextWriter.Synchronized(_serveOutput);
-        _serve = Program.BuildRootCommand()
-            .Parse(["serve", "--demo", "--listen", "127.0.0.1:0", "--data-dir", _dataDirectory, "--heartbeat-interval", "5"])
-            .InvokeAsync(new InvocationConfiguration { Output = output, Error = output }, _stop.Token);
-        var deadline = DateTime.UtcNow.AddMinutes(2);
-        while (!Printed().Contains("pcictl serve --demo: hosts", StringComparison.Ordinal))
-        {
-            if (_serve.IsCompleted || DateTime.UtcNow > deadline)
-            {
-                throw new InvalidOperationException($"serve --demo did not come up:\n{Printed()}");
-            }
+    public ValueTask InitializeAsync() => _demo.InitializeAsync();
 
-            await Task.Delay(100);
-        }
+    public ValueTask DisposeAsync() => _demo.DisposeAsync();
 
-        _controller = RestApi().Match(Printed()).Groups[1].Value;
-    }
+    private string Printed() => _demo.Printed();
 
-    public async ValueTask DisposeAsync()
-    {
-        await _stop.CancelAsync();
-        await _serve!;
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(_dataDirectory, recursive: true);
-        _stop.Dispose();
-    }
-
-    private string Printed()
-    {
-        lock (_serveOutput)
-        {
-            return _serveOutput.ToString();
-        }
-    }
-
-    private (int ExitCode, string Output, string Error) Pcictl(params string[] args) =>
-        HostCommandRunner.Run([.. args, "--controller", _controller]);
+    private (int ExitCode, string Output, string Error) Pcictl(params string[] args) => _demo.Pcictl(args);
 
     [Fact]
     public void Demo_DescribesTheFleetAndSeedsFlavors()
@@ -127,7 +88,4 @@ public sealed partial class ServeDemoTests : IAsyncLifetime
         Pcictl("server", "list", "--auth-token", "alice").Output.ShouldContain(" alice-vm ");
         Pcictl("host", "list", "--auth-token", "alice").ExitCode.ShouldBe(1);
     }
-
-    [GeneratedRegex(@"REST API at (http://\S+/)v1")]
-    private static partial Regex RestApi();
 }

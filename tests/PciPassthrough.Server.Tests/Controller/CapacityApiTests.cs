@@ -74,9 +74,14 @@ public sealed class CapacityApiTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task UnknownFlavor_Is404_AndMembersAreRefused()
+    public async Task UnknownFlavorOrImage_Is404ListingTheValidNames_AndMembersAreRefused()
     {
-        (await _admin.GetAsync("v1/capacity?flavor=ghost")).Status.ShouldBe(HttpStatusCode.NotFound);
+        var ghost = await _admin.GetAsync("v1/capacity?flavor=ghost");
+        ghost.Status.ShouldBe(HttpStatusCode.NotFound);
+        ghost.ErrorMessage().ShouldBe("flavor 'ghost' does not exist; the flavors are gpu.1, nope.1.");
+        ghost.Json["error"]!["valid"]!.AsArray().Select(v => v.Text()).ShouldBe(["gpu.1", "nope.1"]);
+        (await _admin.GetAsync("v1/capacity?flavor=gpu.1&image=ubuntu")).ErrorMessage()
+            .ShouldBe("image 'ubuntu' does not exist; there are no images yet.");
         using var member = _server.Client("alice");
         (await member.GetAsync("v1/capacity?flavor=gpu.1")).Status.ShouldBe(HttpStatusCode.Forbidden);
     }

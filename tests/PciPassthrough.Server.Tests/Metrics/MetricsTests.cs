@@ -38,6 +38,40 @@ public sealed class MetricsTests
         lines.ShouldContain(l => l.StartsWith("pcictl_pci_devices{") && l.Contains("resource_class=\"CUSTOM_PCI_10DE_20B5\""));
     }
 
+    [Fact]
+    public async Task AScrape_ReportsWhatAnotherReplicaBooted()
+    {
+        var directory = Directory.CreateTempSubdirectory("pcictl-metrics-");
+        try
+        {
+            var config = Path.Combine(directory.FullName, "nova.conf");
+            await File.WriteAllLinesAsync(config, ["[pci]", .. ControllerHosts.Aliases.Select(a => $"alias = {a}")],
+                TestContext.Current.CancellationToken);
+            // the scraped replica runs in this process (its exporter is the only one here); the other is a child process
+            await using var scraped = await ControllerFixture.StartAsync(
+                $"Data Source={Path.Combine(directory.FullName, PlacementServerOptions.DatabaseFileName)}");
+            using var other = await ServeProcess.StartAsync(directory.FullName, config, database: null);
+            using var scraper = new HttpClient { BaseAddress = scraped.BaseAddress };
+            (await scraper.GetStringAsync("metrics", TestContext.Current.CancellationToken)).ShouldNotContain("pcictl_pci_devices{");
+
+            using var admin = ControllerFixture.ClientOf(other.BaseAddress, "admin");
+            (await admin.PutAsync("v1/hosts/cmp-0", ControllerHosts.Host(gpus: 2))).Status.ShouldBe(HttpStatusCode.OK);
+            (await admin.PostAsync("v1/flavors", ControllerHosts.Flavor("gpu.1"))).Status.ShouldBe(HttpStatusCode.Created);
+            (await admin.PostAsync("v1/servers", new JsonObject { ["name"] = "vm1", ["flavor"] = "gpu.1" })).Status.ShouldBe(HttpStatusCode.Created);
+            var lines = (await scraper.GetStringAsync("metrics", TestContext.Current.CancellationToken)).Split('\n');
+
+            Sample(lines, "pcictl_pci_devices", "status=\"allocated\"").ShouldBe(1);
+            Sample(lines, "pcictl_pci_devices", "status=\"available\"").ShouldBe(1);
+            lines.ShouldNotContain(l => l.StartsWith("pcictl_scheduling_decisions_total{", StringComparison.Ordinal),
+                "decisions are counted by the replica that made them");
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            directory.Delete(recursive: true);
+        }
+    }
+
     /// <summary>The value of the one sample of <paramref name="metric"/> whose labels contain <paramref name="label"/>.</summary>
     private static double Sample(string[] lines, string metric, string label) => double.Parse(
         lines.Single(l => l.StartsWith(metric + "{", StringComparison.Ordinal) && l.Contains(label, StringComparison.Ordinal))
