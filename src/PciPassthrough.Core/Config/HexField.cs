@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using PciPassthrough.Core.Errors;
 
 namespace PciPassthrough.Core.Config;
@@ -58,6 +59,11 @@ internal static class HexField
     public static bool TryParse(ReadOnlySpan<char> text, bool python, out long value)
     {
         value = 0;
+        if (python)
+        {
+            text = AsciiDigits(text);
+        }
+
         text = text.Trim();
         if (python)
         {
@@ -106,5 +112,32 @@ internal static class HexField
 
         value = negative ? -value : value;
         return true;
+    }
+
+    /// <summary>
+    /// Python's <c>int()</c> first turns every Unicode decimal digit into its ASCII digit (<c>"\uff18"</c> is 8), so
+    /// <c>int("\uff18\uff10\uff18\uff16", 16)</c> is 0x8086; letters stay as they are (only ASCII a–f are hex).
+    /// </summary>
+    private static ReadOnlySpan<char> AsciiDigits(ReadOnlySpan<char> text)
+    {
+        if (Ascii.IsValid(text))
+        {
+            return text;
+        }
+
+        var ascii = new StringBuilder(text.Length);
+        foreach (var rune in text.EnumerateRunes())
+        {
+            if (Rune.IsDigit(rune))
+            {
+                ascii.Append((char)('0' + (int)Rune.GetNumericValue(rune)));
+            }
+            else
+            {
+                ascii.Append(rune.ToString());
+            }
+        }
+
+        return ascii.ToString();
     }
 }

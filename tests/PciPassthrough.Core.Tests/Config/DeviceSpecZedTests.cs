@@ -93,6 +93,7 @@ public sealed class DeviceSpecZedTests
     [InlineData("""{"vendor_id":"+8086"}""", "8086", "*")] // Python's int(): a sign
     [InlineData("""{"vendor_id":"80_86","product_id":"0x_1_5"}""", "8086", "0015")] // Python's int(): '_' separators
     [InlineData("""{"vendor_id":"-1"}""", "-001", "*")] // Python's int(): a negative value is not range-checked
+    [InlineData("""{"vendor_id":"\uff18\uff10\uff18\uff16","product_id":"\u0665\u0660\u0665\u0037"}""", "8086", "5057")] // Python's int(): any decimal digit
     public void DS8_Zed_Ids_ReadAsPythonInt(string json, string vendor, string product)
     {
         var spec = ParseOne(json, options: Zed);
@@ -103,6 +104,7 @@ public sealed class DeviceSpecZedTests
     [Theory]
     [InlineData("-1:0a:00.5", "-001,0a,00,5")] // Python's int()
     [InlineData("0:-a:1_0.+5", "0000,-a,10,5")] // Python's int()
+    [InlineData("\u0660:\uff10a:0_0.\u0665", "0000,0a,00,5")] // Python's int(): any decimal digit
     public void DS13_Zed_GlobAddress_ReadAsPythonInt(string address, string fields) =>
         Fields(ParseOne($$"""{"address":"{{address}}"}""", options: Zed)).ShouldBe(fields);
 
@@ -111,6 +113,7 @@ public sealed class DeviceSpecZedTests
     [InlineData("_10")] // Python's int()
     [InlineData("10_")] // Python's int()
     [InlineData("+-1")] // Python's int()
+    [InlineData("\uff21")] // Python's int(): hex letters are ASCII only
     public void DS13_Zed_NotPythonHex_Rejected(string slot) =>
         ParseError($$"""{"address":"0:0:{{slot}}.0"}""", options: Zed).Message.ShouldContain($"property slot ('{slot}')");
 
