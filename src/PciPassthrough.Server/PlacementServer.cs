@@ -21,8 +21,20 @@ public static class PlacementServer
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls($"http://{options.Listen}");
-        builder.Logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning);
-        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        // pcictl serve prints its own start-up lines; the framework's (lifetime, requests, SQL) only when verbose
+        builder.Logging.AddFilter("Microsoft", options.Verbose ? LogLevel.Information : LogLevel.Warning);
+        builder.Logging.AddFilter("PciPassthrough", options.Verbose ? LogLevel.Debug : LogLevel.Information);
+        if (!options.Verbose)
+        {
+            // EF Core logs as errors the commands our code expects to fail and handles: the migrator probing a fresh
+            // database for its history table, an append that lost the race to another replica. An unhandled failure
+            // is still logged, with its request.
+            builder.Logging.AddFilter("Microsoft.EntityFrameworkCore.Database.Command", LogLevel.None);
+            builder.Logging.AddFilter("Microsoft.EntityFrameworkCore.Update", LogLevel.None);
+        }
+
+        builder.Logging.AddSimpleConsole(console => console.SingleLine = true);
+        builder.Logging.AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Warning);
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddPlacementDb(options);

@@ -1,3 +1,5 @@
+using Microsoft.Data.Sqlite;
+using Npgsql;
 using PciPassthrough.Core.Simulation;
 
 namespace PciPassthrough.Server;
@@ -24,6 +26,17 @@ public sealed record PlacementServerOptions(
     public bool UsesPostgres => Database is { } database && database.Contains("Host=", StringComparison.OrdinalIgnoreCase);
 
     public string ConnectionString => Database ?? $"Data Source={Path.Combine(DataDirectory, DatabaseFileName)}";
+
+    /// <summary>Where the state lives, for the start-up lines: the SQLite file, or the PostgreSQL server, database and
+    /// user (never the password).</summary>
+    public string DatabaseDescription => UsesPostgres && new NpgsqlConnectionStringBuilder(Database) is var postgres
+        ? $"PostgreSQL {postgres.Host}:{postgres.Port}, database {postgres.Database ?? postgres.Username ?? "(the user's)"}" +
+          (postgres.Username is { } user ? $", user {user}" : "")
+        : $"SQLite {Path.GetFullPath(new SqliteConnectionStringBuilder(ConnectionString).DataSource)}";
+
+    /// <summary>The framework's own logs at Information too (Kestrel's lifetime, each request, EF Core's commands);
+    /// without it the framework logs only warnings and errors.</summary>
+    public bool Verbose { get; init; }
 
     /// <summary>The controller's engine options (<c>serve --config nova.conf</c>: <c>[pci] alias</c>,
     /// <c>[compute] packing_host_numa_cells_allocation_strategy</c>); none by default.</summary>

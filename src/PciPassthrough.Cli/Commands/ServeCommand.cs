@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Hosting;
 using PciPassthrough.Core.Simulation;
 using PciPassthrough.Host.NovaConf;
@@ -59,6 +60,11 @@ public static class ServeCommand
             Description = "Also run in-process agents for a demo fleet (examples/fleet/ and this machine's /sys, with " +
                 "examples/demo-nova.conf, which is also the --config when none is given) and create demo flavors and images.",
         };
+        var verbose = new Option<bool>("--verbose")
+        {
+            Description = "Also log the framework's information (Kestrel's lifetime, every request, EF Core's SQL); " +
+                "without it only its warnings and errors are logged (on stderr).",
+        };
         var command = new Command("serve", """
             Runs the controller: the REST API under /v1 (flavors, images, ports, hosts and their devices, servers with
             scheduling and device claims, resize, migration, libvirt XML; its OpenAPI document at /openapi/v1.json,
@@ -76,7 +82,7 @@ public static class ServeCommand
             Exit codes: 0 stopped by Ctrl+C or SIGTERM; 2 an unreadable or invalid --config.
             """)
         {
-            listen, dataDir, database, authToken, randomize, config, heartbeat, demo,
+            listen, dataDir, database, authToken, randomize, config, heartbeat, demo, verbose,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -98,11 +104,11 @@ public static class ServeCommand
             {
                 Engine = engine,
                 HeartbeatInterval = TimeSpan.FromSeconds(parse.GetValue(heartbeat)),
+                Verbose = parse.GetValue(verbose),
             };
             await using var app = await PlacementServer.BuildAsync(options, cancellationToken);
             await app.StartAsync(cancellationToken);
-            await parse.InvocationConfiguration.Output.WriteLineAsync(
-                $"pcictl serve: REST API at {app.BoundAddress()}v1, Placement API at {app.BoundAddress()}placement (Ctrl+C to stop)");
+            await WriteStartupAsync(parse.InvocationConfiguration.Output, app, options, examples);
             if (examples is not null)
             {
                 await DemoFleet.ReportAsync(await DemoFleet.StartAsync(app.BoundAddress(), examples, parse.GetValue(authToken),
@@ -113,6 +119,24 @@ public static class ServeCommand
             return ExitCodes.Ok;
         });
         return command;
+    }
+
+    /// <summary>What an operator needs to know once started: where to connect, where the state lives, who may
+    /// call, and whether demo agents run.</summary>
+    private static async Task WriteStartupAsync(TextWriter output, WebApplication app, PlacementServerOptions options, string? examples)
+    {
+        var url = app.BoundAddress();
+        await output.WriteLineAsync($"pcictl serve: REST API at {url}v1, Placement API at {url}placement, dashboard at {url} (Ctrl+C to stop)");
+        foreach (var other in app.Urls.Skip(1))
+        {
+            await output.WriteLineAsync($"pcictl serve: also listening on {other}");
+        }
+
+        await output.WriteLineAsync($"pcictl serve: database {options.DatabaseDescription}");
+        await output.WriteLineAsync(options.AuthTokens is { Count: > 0 } tokens
+            ? $"pcictl serve: auth: {tokens.Count} token(s) from --auth-token; any other request gets 401"
+            : "pcictl serve: auth: no --auth-token, so loopback clients only: token 'admin' is the admin, any other a member of that project");
+        await output.WriteLineAsync(examples is null ? "pcictl serve: demo off" : $"pcictl serve: demo on, agents for {Path.Combine(examples, DemoFleet.FleetDirectory)}/ and this machine");
     }
 
     /// <summary>The scheduler's options from <paramref name="file"/>, or null after saying on <paramref name="error"/>
