@@ -10,14 +10,24 @@ public sealed partial class DemoController : IAsyncLifetime
     private readonly string _dataDirectory = Directory.CreateTempSubdirectory("pcictl-demo-").FullName;
     private readonly StringWriter _serveOutput = new();
     private readonly CancellationTokenSource _stop = new();
+    private readonly string[] _serveArguments;
     private Task<int>? _serve;
     private string _controller = "";
+
+    public DemoController()
+        : this([])
+    {
+    }
+
+    /// <param name="serveArguments">More for <c>serve</c>, e.g. <c>--database CONN</c>.</param>
+    internal DemoController(string[] serveArguments) => _serveArguments = serveArguments;
 
     public async ValueTask InitializeAsync()
     {
         var output = TextWriter.Synchronized(_serveOutput);
         _serve = Program.BuildRootCommand()
-            .Parse(["serve", "--demo", "--listen", "127.0.0.1:0", "--data-dir", _dataDirectory, "--heartbeat-interval", "5"])
+            .Parse(["serve", "--demo", "--listen", "127.0.0.1:0", "--data-dir", _dataDirectory, "--heartbeat-interval", "5",
+                .. _serveArguments])
             .InvokeAsync(new InvocationConfiguration { Output = output, Error = output }, _stop.Token);
         var deadline = DateTime.UtcNow.AddMinutes(2);
         while (!Printed().Contains("pcictl serve --demo: hosts", StringComparison.Ordinal))
