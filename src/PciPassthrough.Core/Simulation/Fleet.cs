@@ -30,6 +30,10 @@ public sealed class Fleet
     private readonly Dictionary<string, FleetServer> _servers = new(StringComparer.Ordinal);
     private long _placements;
 
+    /// <summary>Set once a <see cref="Snapshot"/> shares this fleet's hosts: freeing devices then works on a copy of
+    /// the host, so neither fleet changes the other's.</summary>
+    private bool _sharesHosts;
+
     /// <param name="config">The <c>nova.conf</c> options shared by the fleet (aliases, NUMA cell packing).</param>
     /// <param name="release">Whose rules: <c>simulate</c> uses Zed, the controller Latest.</param>
     public Fleet(ScenarioConfig config, NovaRelease release = NovaRelease.Latest)
@@ -135,11 +139,11 @@ public sealed class Fleet
         var server = Placed(name);
         if (server.SourceHost is { } source)
         {
-            _hosts[source].Delete(name);
+            Writable(source).Delete(name);
         }
 
         _servers.Remove(name);
-        var changed = _hosts[server.Host].Delete(name);
+        var changed = Writable(server.Host).Delete(name);
         return new DeleteResult(index, JsonSerializer.SerializeToElement(name), server.Host, changed, null);
     }
 
@@ -168,6 +172,18 @@ public sealed class Fleet
         }
 
         return copy;
+    }
+
+    /// <summary>
+    /// This fleet as it is now, to go back to: any change may be made on either afterwards without the other seeing
+    /// it. Cheap (the hosts are shared; a change that frees devices copies the one host it changes), which is what lets
+    /// the controller keep the state of its last applied log entry for when an append loses a race.
+    /// </summary>
+    public Fleet Snapshot()
+    {
+        var snapshot = CopyForBoots();
+        snapshot._sharesHosts = _sharesHosts = true;
+        return snapshot;
     }
 
     /// <summary>
@@ -209,7 +225,7 @@ public sealed class Fleet
     public IReadOnlyList<string> ConfirmMove(string name)
     {
         var server = Moving(name);
-        var changed = _hosts[server.SourceHost!].Delete(name);
+        var changed = Writable(server.SourceHost!).Delete(name);
         _servers[name] = Confirmed(server);
         return changed;
     }
@@ -218,7 +234,7 @@ public sealed class Fleet
     public IReadOnlyList<string> RevertMove(string name)
     {
         var server = Moving(name);
-        var changed = _hosts[server.Host].Delete(name);
+        var changed = Writable(server.Host).Delete(name);
         _servers[name] = Reverted(server);
         return changed;
     }
@@ -299,6 +315,8 @@ public sealed class Fleet
 
     /// <summary>The <c>rejected_by</c> of a host the caller excluded (a move's source, a host whose agent is down).</summary>
     public const string Excluded = "source_host";
+
+    private SimulatedHost Writable(string host) => _sharesHosts ? _hosts[host] = _hosts[host].Clone() : _hosts[host];
 
     private FleetServer Placed(string name) => _servers.TryGetValue(name, out var server) ? server
         : throw new KeyNotFoundException($"no server named {name} is placed");

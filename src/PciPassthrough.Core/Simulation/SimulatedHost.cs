@@ -243,7 +243,8 @@ internal sealed class SimulatedHost
         PackNumaCells = _packNumaCells,
     };
 
-    private SimulatedHost Clone() => new(_startup, _packNumaCells, _capacity.Clone(), _numa, _tracker?.Clone(),
+    /// <summary>A copy whose changes this host does not see (and the other way round).</summary>
+    public SimulatedHost Clone() => new(_startup, _packNumaCells, _capacity.Clone(), _numa, _tracker?.Clone(),
         new Dictionary<string, PlacedServer>(_servers, StringComparer.Ordinal), Report);
 
     private PickReport PickReport(Pools.PciPick pick, ServerRequest request)

@@ -13,7 +13,8 @@ namespace PciPassthrough.Server.Controller;
 /// This replica's copy of the engine: a <see cref="Fleet"/> folded from the global event log. Every request first
 /// catches up with the log; a change is decided on the caught-up fleet and appended as entry N+1 in the same
 /// transaction as the rows it changes. Entry N+1 is the log's primary key, so when another replica appended first the
-/// insert fails; this replica then rebuilds its fleet from the log and decides again (bounded). The log, not any lock
+/// insert fails; this replica then goes back to the fleet as it was at entry N (a snapshot taken before deciding),
+/// catches up with what the other replica appended and decides again (bounded). The log, not any lock
 /// in a process, is what keeps two replicas from giving one device to two servers. Within the process one request
 /// uses the fleet at a time.
 /// </summary>
@@ -31,10 +32,16 @@ public sealed class ControllerEngine
     private readonly ILogger<ControllerEngine> _log;
     private readonly PciMetrics _metrics;
 
-    /// <summary>Null when the fleet may hold an undone decision and must be rebuilt from the log.</summary>
+    /// <summary>Null before the first request: it folds the whole log.</summary>
     private Fleet? _fleet;
 
     private long _applied;
+
+    /// <summary>Log entries this replica folded into its fleet from the log, and those it appended itself: each entry
+    /// reaches the fleet once, by one way or the other (a lost race replays no entry).</summary>
+    public long EntriesFolded { get; private set; }
+
+    public long EntriesAppended { get; private set; }
 
     /// <summary>What a change does: the log entry, the rows it writes in the same transaction, and the answer
     /// computed on the fleet once committed. <see cref="Kind"/> null = nothing changed, just answer.</summary>
@@ -110,6 +117,7 @@ public sealed class ControllerEngine
             for (var attempt = 1; ; attempt++)
             {
                 var fleet = await CatchUpAsync(db, cancellationToken);
+                var applied = fleet.Snapshot();
                 db.ChangeTracker.Clear();
                 var change = await decide(fleet);
                 if (change.Kind is null)
@@ -130,24 +138,27 @@ public sealed class ControllerEngine
 
                     await transaction.CommitAsync(cancellationToken);
                     _applied++;
+                    EntriesAppended++;
                 }
                 catch (DbUpdateException e) when (StoreErrors.IsDuplicateKey(e) && attempt < MaxAttempts)
                 {
-                    _fleet = null;
+                    _fleet = applied;
                     _metrics.Conflict();
-                    _log.LogDebug("entry {Sequence} was appended by another replica; rebuilding (attempt {Attempt})", _applied + 1, attempt);
+                    _log.LogDebug("entry {Sequence} was appended by another replica; deciding again (attempt {Attempt})", _applied + 1, attempt);
                     await Task.Delay(Random.Shared.Next(1, 5 * Math.Min(attempt, 10)), cancellationToken);
                     continue;
                 }
                 catch (DbUpdateException e) when (StoreErrors.IsDuplicateKey(e))
                 {
-                    _fleet = null;
+                    _fleet = applied;
                     throw new ControllerException(StatusCodes.Status503ServiceUnavailable, ControllerException.BusyCode,
                         $"other replicas kept changing the fleet first ({MaxAttempts} attempts); retry the request.");
                 }
                 catch
                 {
-                    _fleet = null;
+                    // not appended, or (a commit whose answer was lost) appended as entry N+1, which the next
+                    // catch-up folds into the fleet of entry N
+                    _fleet = applied;
                     throw;
                 }
 
@@ -180,6 +191,7 @@ public sealed class ControllerEngine
         {
             Apply(_fleet, entry);
             _applied = entry.Sequence;
+            EntriesFolded++;
         }
 
         return _fleet;

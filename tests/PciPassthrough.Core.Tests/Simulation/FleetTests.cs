@@ -145,6 +145,28 @@ public sealed class FleetTests
     }
 
     [Fact]
+    public void Snapshot_AndTheFleet_ChangeIndependently()
+    {
+        var fleet = FleetOf(Host("h1", gpus: 2), Host("h2", gpus: 2));
+        fleet.Boot(Boot("a", "gpu:1"));
+        fleet.Move("a", Boot("a", "gpu:1"));
+        fleet.Boot(Boot("b", "gpu:1"));
+        var before = States(fleet);
+
+        var snapshot = fleet.Snapshot();
+        fleet.ConfirmMove("a");
+        fleet.Delete("b");
+        var after = States(fleet);
+
+        States(snapshot).ShouldBe(before);
+        snapshot.RevertMove("a");
+        snapshot.Delete("b");
+        States(fleet).ShouldBe(after);
+        snapshot.Server("a")!.Host.ShouldBe("h1");
+        fleet.Server("a")!.Host.ShouldBe("h2");
+    }
+
+    [Fact]
     public void LiveMigrationBlocker_NamesAnAliasWithoutLiveMigratableDevices()
     {
         var fleet = FleetOf(Host("h1", gpus: 2));
@@ -175,6 +197,8 @@ public sealed class FleetTests
         fleet.Move("a", Boot("a", "gpu:1"));
         return fleet;
     }
+
+    private static List<string> States(Fleet fleet) => [.. fleet.HostNames.Select(h => JsonSerializer.Serialize(fleet.HostState(h)))];
 
     private static List<string> Statuses(Fleet fleet) =>
         [.. fleet.HostNames.SelectMany(h => fleet.HostState(h)!.Devices!).Select(d => d.Status)];

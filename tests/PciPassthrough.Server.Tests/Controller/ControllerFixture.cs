@@ -1,7 +1,9 @@
 using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 using PciPassthrough.Core.Simulation;
+using PciPassthrough.Server.Controller;
 
 namespace PciPassthrough.Server.Tests.Controller;
 
@@ -26,6 +28,9 @@ public sealed class ControllerFixture : IAsyncLifetime
         };
 
     public Uri BaseAddress { get; private set; } = null!;
+
+    /// <summary>This replica's engine, to see how much of the log it folded.</summary>
+    public ControllerEngine Engine => _app!.Services.GetRequiredService<ControllerEngine>();
 
     /// <summary>A started controller; dispose it to stop it.</summary>
     public static async Task<ControllerFixture> StartAsync(string? database = null, IReadOnlyList<string>? tokens = null,

@@ -44,4 +44,36 @@ public sealed class ReplicaTests
         await FleetConsistency.FillsExactlyAsync(b, "gpu.1", seenByA.Count, Capacity);
         await FleetConsistency.CheckAsync(a, devicesPerServer: 1);
     }
+
+    /// <summary>A lost append goes back to the fleet of the last applied entry and folds only what the other replica
+    /// appended: every entry reaches each replica's fleet exactly once, however many races were lost.</summary>
+    [Fact]
+    public async Task LostAppendRaces_ReplayNoEntryTwice()
+    {
+        await using var database = await PostgresTestDatabase.CreateAsync();
+        await using var first = await ControllerFixture.StartAsync(database.ConnectionString);
+        await using var second = await ControllerFixture.StartAsync(database.ConnectionString);
+        using var a = first.Client();
+        using var b = second.Client();
+        (await a.PutAsync("v1/hosts/cmp-0", ControllerHosts.Host(gpus: 8))).Status.ShouldBe(HttpStatusCode.OK);
+        (await b.PostAsync("v1/flavors", ControllerHosts.Flavor("gpu.1"))).Status.ShouldBe(HttpStatusCode.Created);
+
+        for (var round = 0; round < 3; round++)
+        {
+            var created = await Task.WhenAll(Enumerable.Range(0, 8).Select(i =>
+                (i % 2 == 0 ? a : b).PostAsync("v1/servers", new JsonObject { ["name"] = $"vm{round}-{i}", ["flavor"] = "gpu.1" })));
+            created.ShouldAllBe(r => r.Status == HttpStatusCode.Created);
+            var deleted = await Task.WhenAll(created.Select((r, i) => (i % 2 == 0 ? b : a).DeleteAsync($"v1/servers/{r.Json["id"].Text()}")));
+            deleted.ShouldAllBe(r => r.Status == HttpStatusCode.NoContent);
+        }
+
+        const int entries = 1 + (3 * 16);
+        foreach (var (replica, client) in new[] { (first, a), (second, b) })
+        {
+            (await client.GetAsync("v1/servers")).Json["servers"]!.AsArray().ShouldBeEmpty();
+            (replica.Engine.EntriesFolded + replica.Engine.EntriesAppended).ShouldBe(entries);
+        }
+
+        TestContext.Current.SendDiagnosticMessage($"appended by each replica: {first.Engine.EntriesAppended}, {second.Engine.EntriesAppended}");
+    }
 }
