@@ -22,10 +22,12 @@ public sealed record DeviceCounts(int Total, int Available, int Claimed, int All
 /// intervals; <c>started</c> false with the start-up <c>error</c> when the engine could not start it (SIM-20).</summary>
 public sealed record HostSummary(string Name, string State, bool Started, string? Error, DeviceCounts Devices, int Servers);
 
-/// <summary>One host in full: its devices, NUMA cells with usage, pools and Placement view as in scenario results.</summary>
+/// <summary>One host in full: its devices, NUMA cells with usage, pools and Placement view as in scenario results, and
+/// the IOMMU group of each device whose agent reported one (address → group).</summary>
 public sealed record HostDetail(string Name, string State, bool Started, string? Error, string? ErrorStage,
     DeviceCounts DeviceCounts, int Servers, IReadOnlyList<TrackedDeviceReport> Devices, IReadOnlyList<HostCellReport> NumaCells,
-    IReadOnlyList<PoolReport> Pools, PlacementReport? Placement, IReadOnlyList<string> Instances);
+    IReadOnlyList<PoolReport> Pools, PlacementReport? Placement, IReadOnlyList<string> Instances,
+    IReadOnlyDictionary<string, string> IommuGroups);
 
 /// <summary><c>/v1/hosts</c>: what agents report (a scenario-format host object, scenario-format §2.3) and what the
 /// admin sees of it. Admin and service only.</summary>
@@ -146,6 +148,7 @@ public static class HostApi
         PlacementServerOptions options, string name, CancellationToken cancellationToken)
     {
         var down = await DownHostsAsync(db, clock, options, cancellationToken);
+        var iommuGroups = await IommuGroupsAsync(db, name, cancellationToken);
         return await engine.ReadAsync(db, fleet =>
         {
             if (fleet.HostReport(name) is not { } report || fleet.HostState(name) is not { } state)
@@ -156,8 +159,35 @@ public static class HostApi
             var devices = state.Devices ?? [];
             return new HostDetail(name, down.Contains(name) ? Down : Up, report.Ok, report.Error?.Message, report.ErrorStage,
                 DeviceCounts.Of(devices), state.Instances.Count, devices, state.NumaCells, state.Pools ?? [], state.Placement,
-                state.Instances);
+                state.Instances, iommuGroups);
         }, cancellationToken);
+    }
+
+    /// <summary>Address → IOMMU group, from the <c>iommu_group</c> the agent adds to each device it reports.</summary>
+    private static async Task<Dictionary<string, string>> IommuGroupsAsync(ControllerDb db, string host,
+        CancellationToken cancellationToken)
+    {
+        var row = await db.Hosts.AsNoTracking().SingleOrDefaultAsync(h => h.Name == host, cancellationToken);
+        var groups = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (row is null)
+        {
+            return groups;
+        }
+
+        using var description = JsonDocument.Parse(row.Description);
+        if (description.RootElement.TryGetProperty("pci_devices", out var devices) && devices.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var device in devices.EnumerateArray())
+            {
+                if (device.TryGetProperty("address", out var address) && address.ValueKind == JsonValueKind.String
+                    && device.TryGetProperty("iommu_group", out var group) && group.ValueKind is JsonValueKind.Number or JsonValueKind.String)
+                {
+                    groups[address.GetString()!.ToLowerInvariant()] = group.ToString();
+                }
+            }
+        }
+
+        return groups;
     }
 
     /// <summary>Hosts whose last heartbeat is older than three intervals: they get no new server.</summary>

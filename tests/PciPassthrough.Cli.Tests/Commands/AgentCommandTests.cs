@@ -123,12 +123,13 @@ public sealed class AgentCommandTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task IommuGroups_FromSysfs_ReachTheDashboardsHostView()
+    public async Task IommuGroups_FromSysfs_ReachTheHostApiAndTheDashboardsHostView()
     {
         var (exitCode, _, error) = Agent("""device_spec = {"vendor_id": "15b3", "product_id": "101e"}""");
         using var browser = new HttpClient { BaseAddress = _controller };
 
         var page = await browser.GetStringAsync("hosts/compute1?token=admin", TestContext.Current.CancellationToken);
+        var groups = (await HostAsync("compute1"))!["iommu_groups"]!.AsObject();
 
         exitCode.ShouldBe(0, error);
         foreach (var address in new[] { "0000:af:02.0", "0000:af:02.1" })
@@ -136,6 +137,7 @@ public sealed class AgentCommandTests : IAsyncLifetime
             var link = new FileInfo(Path.Combine(_host.Root, "sys", "bus", "pci", "devices", address, "iommu_group"));
             var group = Path.GetFileName(link.LinkTarget!);
             page.ShouldMatch($"""(?s)id="dev-{Regex.Escape(address)}">(?:(?!id="dev-).)*· IOMMU group {group}\b""");
+            groups[address]!.GetValue<string>().ShouldBe(group);
         }
     }
 
