@@ -209,12 +209,7 @@ public static class ScenarioResultWriter
         foreach (var device in devices)
         {
             json.WriteStartObject();
-            json.WriteString("address"u8, device.Address);
-            json.WriteString("vendor_id"u8, device.VendorId);
-            json.WriteString("product_id"u8, device.ProductId);
-            json.WriteString("dev_type"u8, device.DevType);
-            WriteNumberOrNull(json, "numa_node"u8, device.NumaNode);
-            WriteStringOrNull(json, "parent_addr"u8, device.ParentAddr);
+            WriteDeviceIdentity(json, device.Address, device.VendorId, device.ProductId, device.DevType, device.NumaNode, device.ParentAddr);
             json.WriteString("status"u8, device.Status);
             WriteStringOrNull(json, "instance"u8, device.Instance);
             WriteNumberOrNull(json, "spec_index"u8, device.SpecIndex);
@@ -567,15 +562,22 @@ public static class ScenarioResultWriter
         json.WriteEndArray();
     }
 
+    /// <summary>The fields a tracked device and a pick both start with (§4.3, §4.4).</summary>
+    private static void WriteDeviceIdentity(Utf8JsonWriter json, string address, string vendorId, string productId, string devType,
+        long? numaNode, string? parentAddr)
+    {
+        json.WriteString("address"u8, address);
+        json.WriteString("vendor_id"u8, vendorId);
+        json.WriteString("product_id"u8, productId);
+        json.WriteString("dev_type"u8, devType);
+        WriteNumberOrNull(json, "numa_node"u8, numaNode);
+        WriteStringOrNull(json, "parent_addr"u8, parentAddr);
+    }
+
     private static void WritePick(Utf8JsonWriter json, PickReport pick)
     {
         json.WriteStartObject();
-        json.WriteString("address"u8, pick.Address);
-        json.WriteString("vendor_id"u8, pick.VendorId);
-        json.WriteString("product_id"u8, pick.ProductId);
-        json.WriteString("dev_type"u8, pick.DevType);
-        WriteNumberOrNull(json, "numa_node"u8, pick.NumaNode);
-        WriteStringOrNull(json, "parent_addr"u8, pick.ParentAddr);
+        WriteDeviceIdentity(json, pick.Address, pick.VendorId, pick.ProductId, pick.DevType, pick.NumaNode, pick.ParentAddr);
         json.WriteNumber("request_index"u8, pick.RequestIndex);
         WriteStringOrNull(json, "alias"u8, pick.Alias);
         WriteStringOrNull(json, "port"u8, pick.Port);
