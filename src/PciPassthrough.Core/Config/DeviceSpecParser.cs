@@ -104,7 +104,6 @@ public sealed class DeviceSpecParser
 
     private void ParseSpec(int line, int? entry, JsonObject spec)
     {
-        var where = (entry is null ? $"device_spec[{line}] " : $"device_spec[{line}][{entry}] ") + NovaJson.ToText(spec);
         var failed = false;
         var index = _entryCount++;
 
@@ -159,6 +158,7 @@ public sealed class DeviceSpecParser
         void Fail(PciError error)
         {
             failed = true;
+            var where = (entry is null ? $"device_spec[{line}] " : $"device_spec[{line}][{entry}] ") + NovaJson.ToText(spec);
             Report(line, entry, error with { Message = $"{where}: {error.Message}" });
         }
     }

@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Text;
 using System.Text.Json;
 using PciPassthrough.Core.Config;
 using PciPassthrough.Core.Errors;
@@ -15,6 +17,10 @@ namespace PciPassthrough.Core.Devices;
 public sealed class TrackedDevice
 {
     private const string ManagedKey = "managed", LiveMigratableKey = "live_migratable", ParentIfnameKey = "parent_ifname";
+
+    /// <summary>One scratch buffer per thread for <see cref="CapabilitiesJson"/> (trackers may sync on many threads).</summary>
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? _capabilitiesBuffer;
 
     // both allocated only when needed: a large host tracks thousands of VFs with no children and one extra key
     private List<TrackedDevice>? _children;
@@ -327,7 +333,8 @@ public sealed class TrackedDevice
         }
     }
 
-    /// <summary>LC-1: <c>capabilities</c> as Nova stores non-string discovery values, JSON text.</summary>
+    /// <summary>LC-1: <c>capabilities</c> as Nova stores non-string discovery values, JSON text (compact, the
+    /// serializer's default escaping), written directly: a host start does this for every device that has any.</summary>
     private static string? CapabilitiesJson(PciDeviceRecord record)
     {
         if (record.NetworkCapabilities.Count == 0 && string.IsNullOrEmpty(record.CardSerialNumber))
@@ -335,18 +342,33 @@ public sealed class TrackedDevice
             return null;
         }
 
-        var capabilities = new Dictionary<string, object>(StringComparer.Ordinal);
-        if (record.NetworkCapabilities.Count > 0)
+        var buffer = _capabilitiesBuffer ??= new ArrayBufferWriter<byte>();
+        buffer.ResetWrittenCount();
+        using (var json = new Utf8JsonWriter(buffer))
         {
-            capabilities["network"] = record.NetworkCapabilities;
+            json.WriteStartObject();
+            if (record.NetworkCapabilities.Count > 0)
+            {
+                json.WriteStartArray("network"u8);
+                foreach (var capability in record.NetworkCapabilities)
+                {
+                    json.WriteStringValue(capability);
+                }
+
+                json.WriteEndArray();
+            }
+
+            if (!string.IsNullOrEmpty(record.CardSerialNumber))
+            {
+                json.WriteStartObject("vpd"u8);
+                json.WriteString("card_serial_number"u8, record.CardSerialNumber);
+                json.WriteEndObject();
+            }
+
+            json.WriteEndObject();
         }
 
-        if (!string.IsNullOrEmpty(record.CardSerialNumber))
-        {
-            capabilities["vpd"] = new Dictionary<string, string> { ["card_serial_number"] = record.CardSerialNumber };
-        }
-
-        return JsonSerializer.Serialize(capabilities);
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
     private void SetChildren(PciDeviceStatus status)

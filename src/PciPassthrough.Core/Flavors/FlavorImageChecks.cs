@@ -14,22 +14,25 @@ public static class FlavorImageChecks
     /// <summary>Unset CPU topology limits mean "up to this many".</summary>
     private const long NoTopologyLimit = 65536;
 
+    private static readonly (string Flavor, string Image)[] _maxKeys = TopologyKeys("cpu_max_"), _preferredKeys = TopologyKeys("cpu_");
+
+    /// <returns>The guest NUMA topology the last check computed (null: none), so the caller need not compute it again.</returns>
     /// <exception cref="PciException">The first inconsistency, typed as Nova's exception.</exception>
-    public static void Validate(Flavor flavor, ImageProperties image)
+    public static GuestNumaTopology? Validate(Flavor flavor, ImageProperties image)
     {
         ArgumentNullException.ThrowIfNull(flavor);
         ArgumentNullException.ThrowIfNull(image);
         MemoryEncryptionRequested(flavor, image);
-        CheckAgreement(flavor, image, "pmu");
+        CheckAgreement(flavor, image, "pmu", "hw:pmu", "hw_pmu");
         CheckSerialPorts(flavor, image);
         CpuConstraints.RealtimeCpusOf(flavor, image);
         CheckCpuTopology(flavor, image);
         if (flavor.Vcpus >= 2)
         {
-            CheckAgreement(flavor, image, "vif_multiqueue_enabled");
+            CheckAgreement(flavor, image, "vif_multiqueue_enabled", "hw:vif_multiqueue_enabled", "hw_vif_multiqueue_enabled");
         }
 
-        GuestNumaConstraints.Compute(flavor, image);
+        return GuestNumaConstraints.Compute(flavor, image);
     }
 
     /// <summary>
@@ -75,10 +78,10 @@ public static class FlavorImageChecks
             novaException: false);
 
     /// <summary>A boolean set on both flavor (<c>hw:KEY</c>) and image (<c>hw_KEY</c>) must agree.</summary>
-    private static void CheckAgreement(Flavor flavor, ImageProperties image, string key)
+    private static void CheckAgreement(Flavor flavor, ImageProperties image, string key, string flavorKey, string imageKey)
     {
-        var flavorText = flavor.ExtraSpec($"hw:{key}");
-        var imageValue = image.Boolean($"hw_{key}");
+        var flavorText = flavor.ExtraSpec(flavorKey);
+        var imageValue = image.Boolean(imageKey);
         if (flavorText is not null && imageValue is not null && PythonText.IsTrueWord(flavorText) != imageValue)
         {
             throw Conflict(key, flavorText, imageValue.Value);
@@ -110,37 +113,54 @@ public static class FlavorImageChecks
     /// <summary>Image CPU topology limits may only lower the flavor's; preferences must respect the limits.</summary>
     private static void CheckCpuTopology(Flavor flavor, ImageProperties image)
     {
-        var (flavorMax, imageMax) = TopologyValues(flavor, image, "cpu_max_");
-        if (Enumerable.Range(0, 3).Any(i => flavorMax[i] != 0 && imageMax[i] > flavorMax[i]))
+        var (flavorMax, imageMax) = TopologyValues(flavor, image, _maxKeys);
+        var limit = new long[3];
+        for (var i = 0; i < limit.Length; i++)
         {
-            throw new PciException(FlavorErrorKinds.ImageVCPULimitsRangeExceeded,
-                $"image CPU limits (sockets:cores:threads {Show(imageMax)}) exceed the flavor's ({Show(flavorMax)}).");
+            if (flavorMax[i] != 0 && imageMax[i] > flavorMax[i])
+            {
+                throw new PciException(FlavorErrorKinds.ImageVCPULimitsRangeExceeded,
+                    $"image CPU limits (sockets:cores:threads {Show(imageMax)}) exceed the flavor's ({Show(flavorMax)}).");
+            }
+
+            limit[i] = imageMax[i] != 0 ? imageMax[i] : flavorMax[i] != 0 ? flavorMax[i] : NoTopologyLimit;
         }
 
-        long[] limit = [.. Enumerable.Range(0, 3).Select(i => imageMax[i] != 0 ? imageMax[i] : flavorMax[i] != 0 ? flavorMax[i] : NoTopologyLimit)];
-        var (_, imagePreferred) = TopologyValues(flavor, image, "cpu_");
-        if (Enumerable.Range(0, 3).Any(i => imagePreferred[i] > limit[i]))
+        var (_, imagePreferred) = TopologyValues(flavor, image, _preferredKeys);
+        for (var i = 0; i < limit.Length; i++)
         {
-            throw new PciException(FlavorErrorKinds.ImageVCPUTopologyRangeExceeded,
-                $"image CPU topology (sockets:cores:threads {Show(imagePreferred)}) exceeds the limits {Show(limit)}.");
+            if (imagePreferred[i] > limit[i])
+            {
+                throw new PciException(FlavorErrorKinds.ImageVCPUTopologyRangeExceeded,
+                    $"image CPU topology (sockets:cores:threads {Show(imagePreferred)}) exceeds the limits {Show(limit)}.");
+            }
         }
 
         static string Show(long[] values) => string.Join(':', values.Select(v => v.ToString(CultureInfo.InvariantCulture)));
     }
 
     /// <summary>Flavor and image values of <c>{prefix}sockets</c>, <c>cores</c>, <c>threads</c> (0 when unset).</summary>
-    private static (long[] Flavor, long[] Image) TopologyValues(Flavor flavor, ImageProperties image, string prefix)
+    private static (long[] Flavor, long[] Image) TopologyValues(Flavor flavor, ImageProperties image, (string Flavor, string Image)[] keys)
     {
-        string[] parts = ["sockets", "cores", "threads"];
-        long[] flavorValues = [.. parts.Select(part => flavor.ExtraSpec($"hw:{prefix}{part}") is { } text
-            ? PythonText.TryParseInt(text, out var value)
-                ? value
-                : throw new PciException(FlavorErrorKinds.InvalidRequest,
-                    $"Invalid flavor extra spec hw:{prefix}{part} = '{text}': expected an integer.")
-            : 0)];
-        long[] imageValues = [.. parts.Select(part => image.Integer($"hw_{prefix}{part}") ?? 0)];
+        var (flavorValues, imageValues) = (new long[keys.Length], new long[keys.Length]);
+        for (var i = 0; i < keys.Length; i++)
+        {
+            flavorValues[i] = flavor.ExtraSpec(keys[i].Flavor) is { } text
+                ? PythonText.TryParseInt(text, out var value)
+                    ? value
+                    : throw new PciException(FlavorErrorKinds.InvalidRequest,
+                        $"Invalid flavor extra spec {keys[i].Flavor} = '{text}': expected an integer.")
+                : 0;
+            imageValues[i] = image.Integer(keys[i].Image) ?? 0;
+        }
+
         return (flavorValues, imageValues);
     }
+
+    /// <summary>The flavor (<c>hw:{prefix}sockets</c>…) and image (<c>hw_{prefix}sockets</c>…) keys of a CPU topology,
+    /// built once rather than per boot.</summary>
+    private static (string Flavor, string Image)[] TopologyKeys(string prefix) =>
+        [.. new[] { "sockets", "cores", "threads" }.Select(part => ($"hw:{prefix}{part}", $"hw_{prefix}{part}"))];
 
     private static PciException Conflict(string key, string flavorText, bool imageValue) =>
         ImageWithoutName($"flavor hw:{key} = {flavorText} conflicts with image hw_{key} = {imageValue}");

@@ -41,7 +41,19 @@ public sealed record HostNumaCell
     public long AvailableMemoryMb => MemoryMb - MemoryUsageMb;
 
     /// <summary>Dedicated CPUs not pinned yet.</summary>
-    public int FreePcpuCount => Pcpus.Count(cpu => !PinnedCpus.Contains(cpu));
+    public int FreePcpuCount
+    {
+        get
+        {
+            var free = 0;
+            foreach (var cpu in Pcpus)
+            {
+                free += PinnedCpus.Contains(cpu) ? 0 : 1;
+            }
+
+            return free;
+        }
+    }
 
     /// <summary>Some sibling set has more than one CPU.</summary>
     public bool HasThreads => Siblings.Any(set => set.Count > 1);
@@ -57,9 +69,10 @@ public sealed record HostNumaCell
         List<NumaPages> huge = [.. hugePages ?? []];
         var hugeKb = huge.Sum(pages => (decimal)pages.SizeKb * pages.Total);
         var smallPages = Math.Max(0, Math.Floor(((decimal)memoryMb * 1024 - hugeKb) / NumaPages.SmallSizeKb));
-        List<int> shared = [.. cpus.Distinct().Order()];
-        List<int> dedicated = [.. pcpus.Distinct().Order()];
-        var all = shared.Union(dedicated).ToHashSet();
+        var shared = CpuLists.SortedDistinct(cpus);
+        var dedicated = CpuLists.SortedDistinct(pcpus);
+        var all = new HashSet<int>(shared);
+        all.UnionWith(dedicated);
         return new HostNumaCell
         {
             Id = id,
@@ -67,9 +80,7 @@ public sealed record HostNumaCell
             Cpus = shared,
             Pcpus = dedicated,
             MemoryMb = memoryMb,
-            Siblings = siblings is null
-                ? [.. all.Order().Select(cpu => (IReadOnlyList<int>)[cpu])]
-                : [.. siblings.Select(set => (IReadOnlyList<int>)[.. set.Where(all.Contains).Distinct().Order()]).Where(set => set.Count > 0)],
+            Siblings = siblings is null ? CpuLists.Singletons(CpuLists.SortedDistinct(all)) : CpuLists.Within(siblings, all),
             Pages = [new NumaPages(NumaPages.SmallSizeKb, smallPages >= long.MaxValue ? long.MaxValue : (long)smallPages), .. huge],
         };
     }

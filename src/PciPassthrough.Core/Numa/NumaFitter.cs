@@ -144,25 +144,28 @@ public static class NumaFitter
         private readonly GuestNumaTopology _guest;
         private readonly NumaFitOptions _options;
         private readonly GuestCellState[] _state;
-        private readonly HashSet<(int Host, int Guest)> _fits = [];
-        private readonly HashSet<(int Host, int Guest)> _misfits = [];
-        private readonly Dictionary<ulong, bool> _setVerdicts = [];
+        private readonly Dictionary<(int Host, int Guest), bool> _cellFits = [];
+        private HashSet<ulong>? _failedSets; // a passing set ends the search, so only failures are asked again
         private bool? _anyCellSetServesPci;
 
         public Search(HostNumaTopology host, IReadOnlyList<HostNumaCell> cells, GuestNumaTopology guest, NumaFitOptions options)
         {
             (_host, _cells, _guest, _options) = (host, cells, guest, options);
-            _state = [.. guest.Cells.Select(cell => new GuestCellState(cell.Id, cell.PageSizeKb))];
+            _state = new GuestCellState[guest.Cells.Count];
+            for (var i = 0; i < _state.Length; i++)
+            {
+                _state[i] = new GuestCellState(guest.Cells[i].Id, guest.Cells[i].PageSizeKb);
+            }
         }
 
         public FittedNumaTopology? Run()
         {
             var depth = _guest.Cells.Count;
-            var selection = Enumerable.Range(0, depth).ToArray();
+            var selection = new int[depth];
             var used = new bool[_cells.Count];
-            foreach (var index in selection)
+            for (var index = 0; index < depth; index++)
             {
-                used[index] = true;
+                (selection[index], used[index]) = (index, true);
             }
 
             while (true)
@@ -199,12 +202,14 @@ public static class NumaFitter
                 var hostCell = _cells[selection[position]];
                 var state = _state[position];
                 var key = (hostCell.Id, state.Id);
-                if (_misfits.Contains(key))
+                if (_cellFits.TryGetValue(key, out var fits))
                 {
-                    return position;
+                    if (!fits)
+                    {
+                        return position;
+                    }
                 }
-
-                if (!_fits.Contains(key))
+                else
                 {
                     var reserved = _guest.EmulatorThreadsIsolated && position == 0 ? 1 : 0;
                     var outcome = CellFitter.Check(hostCell, _guest.Cells[position], state.PageSizeKb, _options.Limits, reserved);
@@ -214,13 +219,11 @@ public static class NumaFitter
                         (state.Pinning, state.Id) = (pinning, hostCell.Id);
                     }
 
+                    _cellFits[key] = outcome.Fits;
                     if (!outcome.Fits)
                     {
-                        _misfits.Add(key);
                         return position;
                     }
-
-                    _fits.Add(key);
                 }
 
                 state.Id = hostCell.Id;
@@ -247,15 +250,15 @@ public static class NumaFitter
             }
 
             var memoise = _cells.Count <= 64;
-            if (memoise && _setVerdicts.TryGetValue(mask, out var known))
+            if (memoise && _failedSets is { } failed && failed.Contains(mask))
             {
-                return known;
+                return false;
             }
 
             var verdict = (!checkPci || ServesPci(selection)) && (network is null || SupportsNetworks(_host, selection.Select(i => _cells[i]), network));
-            if (memoise)
+            if (memoise && !verdict)
             {
-                _setVerdicts[mask] = verdict;
+                (_failedSets ??= []).Add(mask);
             }
 
             return verdict;
@@ -286,15 +289,17 @@ public static class NumaFitter
             return false;
         }
 
-        private FittedNumaTopology Result(int[] selection) => new(
-            [.. selection.Select((index, position) =>
+        private FittedNumaTopology Result(int[] selection)
+        {
+            var fitted = new FittedNumaCell[selection.Length];
+            for (var position = 0; position < selection.Length; position++)
             {
                 var cell = _guest.Cells[position];
                 var state = _state[position];
-                return new FittedNumaCell
+                fitted[position] = new FittedNumaCell
                 {
                     GuestCell = position,
-                    HostCellId = _cells[index].Id,
+                    HostCellId = _cells[selection[position]].Id,
                     SharedCpus = cell.SharedCpus,
                     DedicatedCpus = cell.DedicatedCpus,
                     MemoryMb = cell.MemoryMb,
@@ -306,8 +311,10 @@ public static class NumaFitter
                         : null,
                     CpusetReserved = state.Pinning?.Reserved is { } reserved ? [.. reserved.Order()] : null,
                 };
-            })],
-            _guest.EmulatorThreadsPolicy);
+            }
+
+            return new(fitted, _guest.EmulatorThreadsPolicy);
+        }
 
         /// <summary>
         /// The next selection in lexicographic order whose positions up to <paramref name="position"/> differ

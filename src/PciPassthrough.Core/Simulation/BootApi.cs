@@ -14,7 +14,7 @@ namespace PciPassthrough.Core.Simulation;
 /// </summary>
 internal static class BootApi
 {
-    public const string ImageStage = "image", FlavorImageStage = "flavor_image", NumaTopologyStage = "numa_topology",
+    public const string ImageStage = "image", FlavorImageStage = "flavor_image",
         PolicyStage = "pci_numa_affinity_policy", PciRequestsStage = "pci_requests", PortsStage = "ports",
         ResourcesStage = "resources";
 
@@ -40,9 +40,8 @@ internal static class BootApi
         {
             var image = ImageProperties.Parse(boot.ImageProperties);
             stage = FlavorImageStage;
-            FlavorImageChecks.Validate(flavor, image);
-            stage = NumaTopologyStage;
-            var topology = GuestNumaConstraints.Compute(flavor, image);
+            // the checks end with the NUMA constraints, so stage numa_topology (SIM-31) cannot fail after them
+            var topology = FlavorImageChecks.Validate(flavor, image);
             stage = PolicyStage;
             var policy = PciNumaPolicyResolver.Resolve(flavor.ExtraSpec(PciNumaPolicyResolver.FlavorKey), image.PciNumaAffinityPolicy);
             var requestCount = 0;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using PciPassthrough.Core.Devices;
 using PciPassthrough.Core.Numa;
@@ -45,7 +46,7 @@ public static class ScenarioReader
             Name = Get(root, "name") is { } name ? RequireString(name, "name") : "scenario",
             Config = config,
             Hosts = hosts,
-            Requests = [.. OptionalList(root, "requests", "requests").Select((item, i) => ReadStep(item, i))],
+            Requests = [.. OptionalList(root, "requests", null).Select((item, i) => ReadStep(item, i))],
         };
     }
 
@@ -87,7 +88,7 @@ public static class ScenarioReader
     {
         var hosts = new List<ScenarioHost>();
         var names = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var (element, i) in OptionalList(root, "hosts", "hosts").Select((h, i) => (h, i)))
+        foreach (var (element, i) in OptionalList(root, "hosts", null).Select((h, i) => (h, i)))
         {
             var path = $"hosts[{i}]";
             RequireObject(element, path, "a host object");
@@ -149,44 +150,41 @@ public static class ScenarioReader
         var socket = Get(cell, "socket");
         return new ScenarioNumaCell
         {
-            Id = RequireInt32(Get(cell, "id"), $"{path}.id"),
+            Id = RequireInt32(cell, "id", path),
             Socket = socket is null or { ValueKind: JsonValueKind.Null } ? null
                 : IsInt32(socket.Value) ? socket.Value.GetInt32()
                 : throw new ScenarioFormatException($"{path}.socket", "an integer or null", ScenarioFormatException.Describe(socket)),
             Cpus = [.. cpus.Order()],
             Pcpus = [.. pcpus.Order()],
-            MemoryMb = RequireInteger(Get(cell, "memory_mb"), $"{path}.memory_mb"),
-            Siblings = ReadSiblings(Get(cell, "siblings"), $"{path}.siblings", [.. cpus.Union(pcpus)]),
-            HugePages = [.. ListOrEmpty(Get(cell, "hugepages"), $"{path}.hugepages").Select((pages, i) =>
+            MemoryMb = RequireInteger(cell, "memory_mb", path),
+            Siblings = ReadSiblings(Get(cell, "siblings"), path, [.. cpus, .. pcpus]),
+            HugePages = [.. OptionalList(cell, "hugepages", path).Select((pages, i) =>
                 ReadHugePages(pages, $"{path}.hugepages[{i}]"))],
             CpuUsage = OptionalTruncated(cell, "cpu_usage", path) ?? 0,
             MemoryUsageMb = OptionalTruncated(cell, "memory_usage_mb", path) ?? 0,
             PinnedCpus = [.. IntList(cell, "pinned_cpus", path).Distinct().Order()],
-            Physnets = [.. ListOrEmpty(Get(cell, "physnets"), $"{path}.physnets")
+            Physnets = [.. OptionalList(cell, "physnets", path)
                 .Select(p => p.ValueKind == JsonValueKind.String ? p.GetString()! : p.GetRawText())],
             Tunneled = IsTruthy(Get(cell, "tunneled")),
         };
     }
 
-    /// <summary>Each set intersected with the cell's CPUs, empty sets dropped; default one set per CPU (§2.3.1).</summary>
-    private static IReadOnlyList<IReadOnlyList<int>> ReadSiblings(JsonElement? value, string path, HashSet<int> cellCpus)
+    /// <summary>Each set intersected with the cell's CPUs, empty sets dropped; default one set per CPU (§2.3.1).
+    /// <paramref name="cellPath"/> is the cell's path.</summary>
+    private static IReadOnlyList<IReadOnlyList<int>> ReadSiblings(JsonElement? value, string cellPath, HashSet<int> cellCpus)
     {
         if (value is not { } element || !IsTruthy(element))
         {
-            return [.. cellCpus.Order().Select(cpu => (IReadOnlyList<int>)[cpu])];
+            return CpuLists.Singletons(CpuLists.SortedDistinct(cellCpus));
         }
 
         if (element.ValueKind != JsonValueKind.Array
             || element.EnumerateArray().Any(set => set.ValueKind != JsonValueKind.Array))
         {
-            throw new ScenarioFormatException(path, "a list of lists of CPU numbers", ScenarioFormatException.Describe(element));
+            throw new ScenarioFormatException($"{cellPath}.siblings", "a list of lists of CPU numbers", ScenarioFormatException.Describe(element));
         }
 
-        return [.. element.EnumerateArray()
-            .Select(set => (IReadOnlyList<int>)[.. set.EnumerateArray()
-                .Where(IsInt32).Select(cpu => cpu.GetInt32())
-                .Where(cellCpus.Contains).Distinct().Order()])
-            .Where(set => set.Count > 0)];
+        return CpuLists.Within(element.EnumerateArray().Select(set => set.EnumerateArray().Where(IsInt32).Select(cpu => cpu.GetInt32())), cellCpus);
     }
 
     private static NumaPages ReadHugePages(JsonElement pages, string path)
@@ -201,7 +199,7 @@ public static class ScenarioReader
 
     private static List<PciDeviceRecord> ReadDevices(JsonElement host, string hostPath)
     {
-        var items = OptionalList(host, "pci_devices", $"{hostPath}.pci_devices");
+        var items = OptionalList(host, "pci_devices", hostPath);
         var addresses = new HashSet<string>(StringComparer.Ordinal);
         var devices = new List<PciDeviceRecord>();
         foreach (var (device, i) in items.Select((d, i) => (d, i)))
@@ -225,7 +223,7 @@ public static class ScenarioReader
     private static PciDeviceRecord ReadDevice(JsonElement device, string path)
     {
         RequireObject(device, path, "a PCI device object");
-        var typeText = RequireString(Get(device, "dev_type"), $"{path}.dev_type");
+        var typeText = RequireString(device, "dev_type", path);
         if (!PciDeviceTypes.TryParse(typeText, out var type))
         {
             throw new ScenarioFormatException($"{path}.dev_type", $"one of {string.Join(", ", PciDeviceTypes.Names)}",
@@ -243,9 +241,9 @@ public static class ScenarioReader
         var capabilities = Get(device, "capabilities");
         return new PciDeviceRecord
         {
-            Address = RequireString(Get(device, "address"), $"{path}.address").ToLowerInvariant(),
-            VendorId = RequireString(Get(device, "vendor_id"), $"{path}.vendor_id").ToLowerInvariant(),
-            ProductId = RequireString(Get(device, "product_id"), $"{path}.product_id").ToLowerInvariant(),
+            Address = RequireString(device, "address", path).ToLowerInvariant(),
+            VendorId = RequireString(device, "vendor_id", path).ToLowerInvariant(),
+            ProductId = RequireString(device, "product_id", path).ToLowerInvariant(),
             DeviceType = type,
             ParentAddress = NonEmptyString(parent)?.ToLowerInvariant(),
             NumaNode = numa is null or { ValueKind: JsonValueKind.Null } ? null
@@ -296,7 +294,7 @@ public static class ScenarioReader
             ImageProperties = properties is { } props
                 ? LastValues(props).ToDictionary(p => p.Key, p => p.Value.Clone(), StringComparer.Ordinal)
                 : new Dictionary<string, JsonElement>(),
-            Ports = [.. OptionalList(item, "ports", $"{path}.ports").Select((port, i) => ReadPort(port, $"{path}.ports[{i}]", i))],
+            Ports = [.. OptionalList(item, "ports", path).Select((port, i) => ReadPort(port, $"{path}.ports[{i}]", i))],
             RequestedHost = requestedHost is { ValueKind: JsonValueKind.String } host ? host.GetString() : null,
         };
     }
@@ -306,8 +304,8 @@ public static class ScenarioReader
         var extraSpecs = OptionalObject(flavor, "extra_specs", $"{path}.extra_specs");
         return new ScenarioFlavor
         {
-            Vcpus = RequireInteger(Get(flavor, "vcpus"), $"{path}.vcpus"),
-            MemoryMb = RequireInteger(Get(flavor, "memory_mb"), $"{path}.memory_mb"),
+            Vcpus = RequireInteger(flavor, "vcpus", path),
+            MemoryMb = RequireInteger(flavor, "memory_mb", path),
             RootGb = OptionalTruncated(flavor, "root_gb", path) ?? 0,
             EphemeralGb = OptionalTruncated(flavor, "ephemeral_gb", path) ?? 0,
             Swap = OptionalTruncated(flavor, "swap", path) ?? 0,
@@ -375,8 +373,17 @@ public static class ScenarioReader
         var other => throw new ScenarioFormatException(path, "an object (or null)", ScenarioFormatException.Describe(other)),
     };
 
-    private static IEnumerable<JsonElement> OptionalList(JsonElement parent, string key, string path) =>
-        ListOrEmpty(Get(parent, key), path);
+    /// <summary>The list under <paramref name="key"/> of the object at <paramref name="path"/> (null: the root).</summary>
+    private static IEnumerable<JsonElement> OptionalList(JsonElement parent, string key, string? path) =>
+        Get(parent, key) switch
+        {
+            null or { ValueKind: JsonValueKind.Null } => [],
+            { ValueKind: JsonValueKind.Array } list => list.EnumerateArray(),
+            var other => throw new ScenarioFormatException(Child(path, key), "a list (or null)", ScenarioFormatException.Describe(other)),
+        };
+
+    /// <summary>The path of a key, built only for an error message (a scenario's keys are read by the thousand).</summary>
+    private static string Child(string? path, string key) => path is null ? key : $"{path}.{key}";
 
     /// <summary>A list-valued key: absent or null is the empty list (§2.7).</summary>
     private static IEnumerable<JsonElement> ListOrEmpty(JsonElement? value, string path) => value switch
@@ -388,11 +395,14 @@ public static class ScenarioReader
 
     private static List<int> IntList(JsonElement parent, string key, string path)
     {
-        var value = Get(parent, key);
-        var items = ListOrEmpty(value, $"{path}.{key}").ToList();
-        return items.All(IsInt32)
-            ? [.. items.Select(item => item.GetInt32())]
-            : throw new ScenarioFormatException($"{path}.{key}", "a list of integers", ScenarioFormatException.Describe(value));
+        var items = new List<int>();
+        foreach (var item in OptionalList(parent, key, path))
+        {
+            items.Add(IsInt32(item) ? item.GetInt32()
+                : throw new ScenarioFormatException(Child(path, key), "a list of integers", ScenarioFormatException.Describe(Get(parent, key))));
+        }
+
+        return items;
     }
 
     private static string RequireString(JsonElement? value, string path) =>
@@ -400,25 +410,30 @@ public static class ScenarioReader
             ? text.GetString()!
             : throw new ScenarioFormatException(path, "a string", ScenarioFormatException.Describe(value));
 
+    private static string RequireString(JsonElement obj, string key, string path) =>
+        Get(obj, key) is { ValueKind: JsonValueKind.String } text
+            ? text.GetString()!
+            : throw new ScenarioFormatException(Child(path, key), "a string", ScenarioFormatException.Describe(Get(obj, key)));
+
     private static string? NonEmptyString(JsonElement? value) =>
         value is { ValueKind: JsonValueKind.String } text && text.GetString() is { Length: > 0 } s ? s : null;
 
     /// <summary>An integer literal (a boolean or <c>16.0</c> is not one; Python reads <c>16.0</c> as a float).</summary>
     private static bool IsInteger(JsonElement value) =>
-        value.ValueKind == JsonValueKind.Number && value.GetRawText().AsSpan().IndexOfAny('.', 'e', 'E') < 0
+        value.ValueKind == JsonValueKind.Number && JsonMarshal.GetRawUtf8Value(value).IndexOfAny((byte)'.', (byte)'e', (byte)'E') < 0
         && value.TryGetInt64(out _);
 
     private static bool IsInt32(JsonElement value) => IsInteger(value) && value.TryGetInt32(out _);
 
-    private static int RequireInt32(JsonElement? value, string path) =>
-        value is { } element && IsInt32(element)
+    private static int RequireInt32(JsonElement obj, string key, string path) =>
+        Get(obj, key) is { } element && IsInt32(element)
             ? element.GetInt32()
-            : throw new ScenarioFormatException(path, "an integer", ScenarioFormatException.Describe(value));
+            : throw new ScenarioFormatException(Child(path, key), "an integer", ScenarioFormatException.Describe(Get(obj, key)));
 
-    private static long RequireInteger(JsonElement? value, string path) =>
-        value is { } element && IsInteger(element)
+    private static long RequireInteger(JsonElement obj, string key, string path) =>
+        Get(obj, key) is { } element && IsInteger(element)
             ? element.GetInt64()
-            : throw new ScenarioFormatException(path, "an integer", ScenarioFormatException.Describe(value));
+            : throw new ScenarioFormatException(Child(path, key), "an integer", ScenarioFormatException.Describe(Get(obj, key)));
 
     private static double? OptionalNumber(JsonElement parent, string key, string path) => Get(parent, key) switch
     {

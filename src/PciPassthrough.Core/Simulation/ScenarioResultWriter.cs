@@ -16,6 +16,10 @@ public static class ScenarioResultWriter
     private static readonly JsonWriterOptions _indented = new() { Indented = true };
     private static readonly JsonWriterOptions _compact = new() { Indented = false };
 
+    // property names are UTF-8 literals or encoded once: no transcoding or escaping check per write
+    private static readonly JsonEncodedText _pciFilterName = JsonEncodedText.Encode(HostChecks.PciPassthroughFilter),
+        _numaFilterName = JsonEncodedText.Encode(HostChecks.NumaTopologyFilter);
+
     /// <summary>The result as a new array; <see cref="Write(IBufferWriter{byte}, ScenarioResult, bool)"/> into a reused
     /// buffer avoids the copy when many results are written.</summary>
     public static byte[] ToUtf8Bytes(ScenarioResult result, bool indented = true)
@@ -41,17 +45,17 @@ public static class ScenarioResultWriter
     public static void Write(Utf8JsonWriter json, ScenarioResult result)
     {
         json.WriteStartObject();
-        json.WriteStartObject("engine");
-        json.WriteString("name", "pcictl");
-        json.WriteString("release", result.Release == NovaRelease.Zed ? "zed" : "latest");
-        json.WriteString("host_order", "ascending ordinal host name");
+        json.WriteStartObject("engine"u8);
+        json.WriteString("name"u8, "pcictl");
+        json.WriteString("release"u8, result.Release == NovaRelease.Zed ? "zed" : "latest");
+        json.WriteString("host_order"u8, "ascending ordinal host name");
         json.WriteEndObject();
-        json.WriteString("scenario", result.Scenario);
-        json.WriteStartObject("config");
+        json.WriteString("scenario"u8, result.Scenario);
+        json.WriteStartObject("config"u8);
         WriteAlias(json, result.Alias);
-        json.WriteBoolean("report_in_placement", result.ReportInPlacement);
+        json.WriteBoolean("report_in_placement"u8, result.ReportInPlacement);
         json.WriteEndObject();
-        json.WriteStartObject("hosts");
+        json.WriteStartObject("hosts"u8);
         foreach (var host in result.Hosts)
         {
             json.WritePropertyName(host.Name);
@@ -59,7 +63,7 @@ public static class ScenarioResultWriter
         }
 
         json.WriteEndObject();
-        json.WriteStartArray("requests");
+        json.WriteStartArray("requests"u8);
         foreach (var step in result.Requests)
         {
             switch (step)
@@ -74,7 +78,7 @@ public static class ScenarioResultWriter
         }
 
         json.WriteEndArray();
-        json.WriteStartObject("final_state");
+        json.WriteStartObject("final_state"u8);
         foreach (var state in result.FinalState)
         {
             json.WritePropertyName(state.Name);
@@ -87,17 +91,17 @@ public static class ScenarioResultWriter
 
     private static void WriteAlias(Utf8JsonWriter json, AliasReport alias)
     {
-        json.WriteStartObject("alias");
-        json.WriteBoolean("ok", alias.Ok);
-        WriteError(json, "error", alias.Error);
+        json.WriteStartObject("alias"u8);
+        json.WriteBoolean("ok"u8, alias.Ok);
+        WriteError(json, "error"u8, alias.Error);
         if (alias.Aliases is { } entries)
         {
-            json.WriteStartObject("aliases");
+            json.WriteStartObject("aliases"u8);
             foreach (var entry in entries)
             {
                 json.WriteStartObject(entry.Name);
-                json.WriteString("numa_policy", entry.NumaPolicy);
-                json.WriteStartArray("specs");
+                json.WriteString("numa_policy"u8, entry.NumaPolicy);
+                json.WriteStartArray("specs"u8);
                 foreach (var spec in entry.Specs)
                 {
                     spec.WriteTo(json);
@@ -111,7 +115,7 @@ public static class ScenarioResultWriter
         }
         else
         {
-            json.WriteNull("aliases");
+            json.WriteNull("aliases"u8);
         }
 
         json.WriteEndObject();
@@ -120,14 +124,14 @@ public static class ScenarioResultWriter
     private static void WriteHost(Utf8JsonWriter json, HostReport host)
     {
         json.WriteStartObject();
-        json.WriteBoolean("ok", host.Ok);
-        WriteError(json, "error", host.Error);
-        WriteStringOrNull(json, "error_stage", host.ErrorStage);
-        json.WriteStartObject("device_spec");
-        WriteStrings(json, "raw", host.DeviceSpecRaw);
+        json.WriteBoolean("ok"u8, host.Ok);
+        WriteError(json, "error"u8, host.Error);
+        WriteStringOrNull(json, "error_stage"u8, host.ErrorStage);
+        json.WriteStartObject("device_spec"u8);
+        WriteStrings(json, "raw"u8, host.DeviceSpecRaw);
         if (host.Specs is { } specs)
         {
-            json.WriteStartArray("specs");
+            json.WriteStartArray("specs"u8);
             foreach (var spec in specs)
             {
                 WriteSpec(json, spec);
@@ -137,31 +141,31 @@ public static class ScenarioResultWriter
         }
         else
         {
-            json.WriteNull("specs");
+            json.WriteNull("specs"u8);
         }
 
         json.WriteEndObject();
-        WriteDevices(json, "tracked_devices", host.TrackedDevices);
-        json.WriteStartArray("ignored_devices");
+        WriteDevices(json, "tracked_devices"u8, host.TrackedDevices);
+        json.WriteStartArray("ignored_devices"u8);
         foreach (var ignored in host.IgnoredDevices)
         {
             json.WriteStartObject();
-            json.WriteString("address", ignored.Address);
-            json.WriteString("reason", ignored.Reason);
+            json.WriteString("address"u8, ignored.Address);
+            json.WriteString("reason"u8, ignored.Reason);
             json.WriteEndObject();
         }
 
         json.WriteEndArray();
         WritePools(json, host.Pools);
         WriteCells(json, host.NumaCells);
-        json.WriteStartObject("placement_inventory");
+        json.WriteStartObject("placement_inventory"u8);
         foreach (var inventory in host.PlacementInventory)
         {
             json.WriteStartObject(inventory.ResourceClass);
-            json.WriteNumber("total", inventory.Total);
-            json.WriteNumber("reserved", inventory.Reserved);
-            json.WriteNumber("allocation_ratio", inventory.AllocationRatio);
-            json.WriteNumber("max_unit", inventory.MaxUnit);
+            json.WriteNumber("total"u8, inventory.Total);
+            json.WriteNumber("reserved"u8, inventory.Reserved);
+            json.WriteNumber("allocation_ratio"u8, inventory.AllocationRatio);
+            json.WriteNumber("max_unit"u8, inventory.MaxUnit);
             json.WriteEndObject();
         }
 
@@ -173,48 +177,43 @@ public static class ScenarioResultWriter
     private static void WriteSpec(Utf8JsonWriter json, SpecReport spec)
     {
         json.WriteStartObject();
-        json.WriteNumber("index", spec.Index);
-        WriteNumberOrNull(json, "config_index", spec.ConfigIndex);
-        json.WriteString("vendor_id", spec.VendorId);
-        json.WriteString("product_id", spec.ProductId);
-        WriteStringOrNull(json, "devname", spec.Devname);
+        json.WriteNumber("index"u8, spec.Index);
+        WriteNumberOrNull(json, "config_index"u8, spec.ConfigIndex);
+        json.WriteString("vendor_id"u8, spec.VendorId);
+        json.WriteString("product_id"u8, spec.ProductId);
+        WriteStringOrNull(json, "devname"u8, spec.Devname);
         if (spec.Address is { } address)
         {
-            json.WriteStartObject("address");
-            json.WriteString("kind", address.Kind);
-            json.WriteString("domain", address.Domain);
-            json.WriteString("bus", address.Bus);
-            json.WriteString("slot", address.Slot);
-            json.WriteString("function", address.Function);
-            json.WriteBoolean("is_physical_function", address.IsPhysicalFunction);
+            json.WriteStartObject("address"u8);
+            json.WriteString("kind"u8, address.Kind);
+            json.WriteString("domain"u8, address.Domain);
+            json.WriteString("bus"u8, address.Bus);
+            json.WriteString("slot"u8, address.Slot);
+            json.WriteString("function"u8, address.Function);
+            json.WriteBoolean("is_physical_function"u8, address.IsPhysicalFunction);
             json.WriteEndObject();
         }
         else
         {
-            json.WriteNull("address");
+            json.WriteNull("address"u8);
         }
 
-        json.WritePropertyName("tags");
+        json.WritePropertyName("tags"u8);
         spec.Tags.WriteTo(json);
         json.WriteEndObject();
     }
 
-    private static void WriteDevices(Utf8JsonWriter json, string name, IReadOnlyList<TrackedDeviceReport> devices)
+    private static void WriteDevices(Utf8JsonWriter json, ReadOnlySpan<byte> name, IReadOnlyList<TrackedDeviceReport> devices)
     {
         json.WriteStartArray(name);
         foreach (var device in devices)
         {
             json.WriteStartObject();
-            json.WriteString("address", device.Address);
-            json.WriteString("vendor_id", device.VendorId);
-            json.WriteString("product_id", device.ProductId);
-            json.WriteString("dev_type", device.DevType);
-            WriteNumberOrNull(json, "numa_node", device.NumaNode);
-            WriteStringOrNull(json, "parent_addr", device.ParentAddr);
-            json.WriteString("status", device.Status);
-            WriteStringOrNull(json, "instance", device.Instance);
-            WriteNumberOrNull(json, "spec_index", device.SpecIndex);
-            json.WritePropertyName("tags");
+            WriteDeviceIdentity(json, device.Address, device.VendorId, device.ProductId, device.DevType, device.NumaNode, device.ParentAddr);
+            json.WriteString("status"u8, device.Status);
+            WriteStringOrNull(json, "instance"u8, device.Instance);
+            WriteNumberOrNull(json, "spec_index"u8, device.SpecIndex);
+            json.WritePropertyName("tags"u8);
             if (device.Tags is { } tags)
             {
                 tags.WriteTo(json);
@@ -232,14 +231,14 @@ public static class ScenarioResultWriter
 
     private static void WritePools(Utf8JsonWriter json, IReadOnlyList<PoolReport> pools)
     {
-        json.WriteStartArray("pools");
+        json.WriteStartArray("pools"u8);
         foreach (var pool in pools)
         {
             json.WriteStartObject();
-            json.WritePropertyName("keys");
+            json.WritePropertyName("keys"u8);
             pool.Keys.WriteTo(json);
-            json.WriteNumber("count", pool.Count);
-            WriteStrings(json, "devices", pool.Devices);
+            json.WriteNumber("count"u8, pool.Count);
+            WriteStrings(json, "devices"u8, pool.Devices);
             json.WriteEndObject();
         }
 
@@ -248,26 +247,26 @@ public static class ScenarioResultWriter
 
     private static void WriteCells(Utf8JsonWriter json, IReadOnlyList<HostCellReport> cells)
     {
-        json.WriteStartArray("numa_cells");
+        json.WriteStartArray("numa_cells"u8);
         foreach (var cell in cells)
         {
             json.WriteStartObject();
-            json.WriteNumber("id", cell.Id);
-            WriteNumberOrNull(json, "socket", cell.Socket);
-            WriteNumbers(json, "cpus", cell.Cpus);
-            WriteNumbers(json, "pcpus", cell.Pcpus);
-            json.WriteNumber("memory_mb", cell.MemoryMb);
-            json.WriteNumber("cpu_usage", cell.CpuUsage);
-            json.WriteNumber("memory_usage_mb", cell.MemoryUsageMb);
-            WriteNumbers(json, "pinned_cpus", cell.PinnedCpus);
-            json.WriteStartArray("hugepages");
+            json.WriteNumber("id"u8, cell.Id);
+            WriteNumberOrNull(json, "socket"u8, cell.Socket);
+            WriteNumbers(json, "cpus"u8, cell.Cpus);
+            WriteNumbers(json, "pcpus"u8, cell.Pcpus);
+            json.WriteNumber("memory_mb"u8, cell.MemoryMb);
+            json.WriteNumber("cpu_usage"u8, cell.CpuUsage);
+            json.WriteNumber("memory_usage_mb"u8, cell.MemoryUsageMb);
+            WriteNumbers(json, "pinned_cpus"u8, cell.PinnedCpus);
+            json.WriteStartArray("hugepages"u8);
             foreach (var pages in cell.HugePages)
             {
                 json.WriteStartObject();
-                json.WriteNumber("size_kb", pages.SizeKb);
-                json.WriteNumber("total", pages.Total);
-                json.WriteNumber("used", pages.Used);
-                json.WriteNumber("reserved", pages.Reserved);
+                json.WriteNumber("size_kb"u8, pages.SizeKb);
+                json.WriteNumber("total"u8, pages.Total);
+                json.WriteNumber("used"u8, pages.Used);
+                json.WriteNumber("reserved"u8, pages.Reserved);
                 json.WriteEndObject();
             }
 
@@ -282,31 +281,31 @@ public static class ScenarioResultWriter
     {
         if (placement is null)
         {
-            json.WriteNull("placement");
+            json.WriteNull("placement"u8);
             return;
         }
 
-        json.WriteStartObject("placement");
-        json.WriteString("root", placement.Root);
-        json.WriteStartArray("providers");
+        json.WriteStartObject("placement"u8);
+        json.WriteString("root"u8, placement.Root);
+        json.WriteStartArray("providers"u8);
         foreach (var provider in placement.Providers)
         {
             json.WriteStartObject();
-            json.WriteString("name", provider.Name);
-            json.WriteString("parent", provider.Parent);
-            json.WriteStartObject("inventories");
+            json.WriteString("name"u8, provider.Name);
+            json.WriteString("parent"u8, provider.Parent);
+            json.WriteStartObject("inventories"u8);
             foreach (var inventory in provider.Inventories)
             {
                 json.WriteStartObject(inventory.ResourceClass);
-                json.WriteNumber("total", inventory.Total);
-                json.WriteNumber("max_unit", inventory.MaxUnit);
-                json.WriteNumber("used", inventory.Used);
+                json.WriteNumber("total"u8, inventory.Total);
+                json.WriteNumber("max_unit"u8, inventory.MaxUnit);
+                json.WriteNumber("used"u8, inventory.Used);
                 json.WriteEndObject();
             }
 
             json.WriteEndObject();
-            WriteStrings(json, "traits", provider.Traits);
-            json.WriteStartObject("consumers");
+            WriteStrings(json, "traits"u8, provider.Traits);
+            json.WriteStartObject("consumers"u8);
             foreach (var (server, amount) in provider.Consumers)
             {
                 json.WriteNumber(server, amount);
@@ -317,20 +316,20 @@ public static class ScenarioResultWriter
         }
 
         json.WriteEndArray();
-        WriteError(json, "error", placement.Error);
+        WriteError(json, "error"u8, placement.Error);
         json.WriteEndObject();
     }
 
     private static void WriteBoot(Utf8JsonWriter json, BootResult boot)
     {
         json.WriteStartObject();
-        json.WriteNumber("index", boot.Index);
-        json.WriteString("name", boot.Name);
-        json.WriteString("action", "boot");
-        json.WriteString("result", boot.Result);
-        WriteStringOrNull(json, "chosen_host", boot.ChosenHost);
+        json.WriteNumber("index"u8, boot.Index);
+        json.WriteString("name"u8, boot.Name);
+        json.WriteString("action"u8, "boot");
+        json.WriteString("result"u8, boot.Result);
+        WriteStringOrNull(json, "chosen_host"u8, boot.ChosenHost);
         WriteApi(json, boot.Api);
-        json.WriteStartObject("hosts");
+        json.WriteStartObject("hosts"u8);
         foreach (var evaluation in boot.Hosts)
         {
             json.WritePropertyName(evaluation.Host);
@@ -343,11 +342,11 @@ public static class ScenarioResultWriter
 
     private static void WriteApi(Utf8JsonWriter json, ApiReport api)
     {
-        json.WriteStartObject("api");
-        json.WriteBoolean("ok", api.Ok);
-        WriteError(json, "error", api.Error);
-        WriteStringOrNull(json, "error_stage", api.ErrorStage);
-        json.WriteStartArray("extra_spec_errors");
+        json.WriteStartObject("api"u8);
+        json.WriteBoolean("ok"u8, api.Ok);
+        WriteError(json, "error"u8, api.Error);
+        WriteStringOrNull(json, "error_stage"u8, api.ErrorStage);
+        json.WriteStartArray("extra_spec_errors"u8);
         foreach (var rejected in api.ExtraSpecErrors)
         {
             WriteErrorObject(json, rejected.Error, rejected.Key);
@@ -356,42 +355,42 @@ public static class ScenarioResultWriter
         json.WriteEndArray();
         if (api.NumaTopology is { } topology)
         {
-            json.WriteStartObject("numa_topology");
-            json.WriteStartArray("cells");
+            json.WriteStartObject("numa_topology"u8);
+            json.WriteStartArray("cells"u8);
             foreach (var cell in topology.Cells)
             {
                 json.WriteStartObject();
-                json.WriteNumber("guest_cell", cell.GuestCell);
-                WriteNumbers(json, "shared_cpus", cell.SharedCpus);
-                WriteNumbers(json, "dedicated_cpus", cell.DedicatedCpus);
-                json.WriteNumber("memory_mb", cell.MemoryMb);
-                WriteNumberOrNull(json, "pagesize_kb", cell.PagesizeKb);
-                WriteStringOrNull(json, "cpu_policy", cell.CpuPolicy);
-                WriteStringOrNull(json, "cpu_thread_policy", cell.CpuThreadPolicy);
+                json.WriteNumber("guest_cell"u8, cell.GuestCell);
+                WriteNumbers(json, "shared_cpus"u8, cell.SharedCpus);
+                WriteNumbers(json, "dedicated_cpus"u8, cell.DedicatedCpus);
+                json.WriteNumber("memory_mb"u8, cell.MemoryMb);
+                WriteNumberOrNull(json, "pagesize_kb"u8, cell.PagesizeKb);
+                WriteStringOrNull(json, "cpu_policy"u8, cell.CpuPolicy);
+                WriteStringOrNull(json, "cpu_thread_policy"u8, cell.CpuThreadPolicy);
                 json.WriteEndObject();
             }
 
             json.WriteEndArray();
-            WriteStringOrNull(json, "emulator_threads_policy", topology.EmulatorThreadsPolicy);
+            WriteStringOrNull(json, "emulator_threads_policy"u8, topology.EmulatorThreadsPolicy);
             json.WriteEndObject();
         }
         else
         {
-            json.WriteNull("numa_topology");
+            json.WriteNull("numa_topology"u8);
         }
 
-        WriteStringOrNull(json, "pci_numa_affinity_policy", api.PciNumaAffinityPolicy);
-        json.WriteStartArray("pci_requests");
+        WriteStringOrNull(json, "pci_numa_affinity_policy"u8, api.PciNumaAffinityPolicy);
+        json.WriteStartArray("pci_requests"u8);
         foreach (var request in api.PciRequests)
         {
             json.WriteStartObject();
-            json.WriteNumber("index", request.Index);
-            json.WriteString("source", request.Source);
-            WriteStringOrNull(json, "alias_name", request.AliasName);
-            WriteStringOrNull(json, "port", request.Port);
-            json.WriteNumber("count", request.Count);
-            WriteStringOrNull(json, "numa_policy", request.NumaPolicy);
-            json.WriteStartArray("spec");
+            json.WriteNumber("index"u8, request.Index);
+            json.WriteString("source"u8, request.Source);
+            WriteStringOrNull(json, "alias_name"u8, request.AliasName);
+            WriteStringOrNull(json, "port"u8, request.Port);
+            json.WriteNumber("count"u8, request.Count);
+            WriteStringOrNull(json, "numa_policy"u8, request.NumaPolicy);
+            json.WriteStartArray("spec"u8);
             foreach (var spec in request.Spec)
             {
                 spec.WriteTo(json);
@@ -404,7 +403,7 @@ public static class ScenarioResultWriter
         json.WriteEndArray();
         if (api.Resources is { } resources)
         {
-            json.WriteStartObject("resources");
+            json.WriteStartObject("resources"u8);
             foreach (var (resourceClass, amount) in resources)
             {
                 json.WriteNumber(resourceClass, amount);
@@ -414,19 +413,19 @@ public static class ScenarioResultWriter
         }
         else
         {
-            json.WriteNull("resources");
+            json.WriteNull("resources"u8);
         }
 
         if (api.NetworkMetadata is { } network)
         {
-            json.WriteStartObject("network_metadata");
-            WriteStrings(json, "physnets", network.Physnets);
-            json.WriteBoolean("tunneled", network.Tunneled);
+            json.WriteStartObject("network_metadata"u8);
+            WriteStrings(json, "physnets"u8, network.Physnets);
+            json.WriteBoolean("tunneled"u8, network.Tunneled);
             json.WriteEndObject();
         }
         else
         {
-            json.WriteNull("network_metadata");
+            json.WriteNull("network_metadata"u8);
         }
 
         json.WriteEndObject();
@@ -435,15 +434,15 @@ public static class ScenarioResultWriter
     private static void WriteEvaluation(Utf8JsonWriter json, HostEvaluation evaluation)
     {
         json.WriteStartObject();
-        json.WriteBoolean("fits", evaluation.Fits);
-        WriteStringOrNull(json, "rejected_by", evaluation.RejectedBy);
-        json.WriteStartObject("checks");
+        json.WriteBoolean("fits"u8, evaluation.Fits);
+        WriteStringOrNull(json, "rejected_by"u8, evaluation.RejectedBy);
+        json.WriteStartObject("checks"u8);
         if (evaluation.PlacementCheck is { } placement)
         {
             json.WriteStartObject(HostChecks.Placement);
-            json.WriteBoolean("ok", placement.Ok);
-            WriteStrings(json, "reasons", placement.Reasons);
-            json.WriteStartObject("free");
+            json.WriteBoolean("ok"u8, placement.Ok);
+            WriteStrings(json, "reasons"u8, placement.Reasons);
+            json.WriteStartObject("free"u8);
             foreach (var (resourceClass, free) in placement.Free)
             {
                 json.WriteNumber(resourceClass, free);
@@ -457,13 +456,13 @@ public static class ScenarioResultWriter
             json.WriteNull(HostChecks.Placement);
         }
 
-        WriteBooleanOrNull(json, HostChecks.PciPassthroughFilter, evaluation.PciPassthroughFilterPassed);
-        WriteBooleanOrNull(json, HostChecks.NumaTopologyFilter, evaluation.NumaTopologyFilterPassed);
+        WriteBooleanOrNull(json, _pciFilterName.EncodedUtf8Bytes, evaluation.PciPassthroughFilterPassed);
+        WriteBooleanOrNull(json, _numaFilterName.EncodedUtf8Bytes, evaluation.NumaTopologyFilterPassed);
         if (evaluation.Claim is { } claim)
         {
             json.WriteStartObject(HostChecks.Claim);
-            json.WriteBoolean("ok", claim.Ok);
-            WriteError(json, "error", claim.Error);
+            json.WriteBoolean("ok"u8, claim.Ok);
+            WriteError(json, "error"u8, claim.Error);
             json.WriteEndObject();
         }
         else
@@ -472,11 +471,11 @@ public static class ScenarioResultWriter
         }
 
         json.WriteEndObject();
-        WriteFittedCells(json, "numa_cells", evaluation.NumaCells);
-        WriteFittedCells(json, "scheduler_numa_cells", evaluation.SchedulerNumaCells);
+        WriteFittedCells(json, "numa_cells"u8, evaluation.NumaCells);
+        WriteFittedCells(json, "scheduler_numa_cells"u8, evaluation.SchedulerNumaCells);
         if (evaluation.PciDevices is { } picks)
         {
-            json.WriteStartArray("pci_devices");
+            json.WriteStartArray("pci_devices"u8);
             foreach (var pick in picks)
             {
                 WritePick(json, pick);
@@ -486,7 +485,7 @@ public static class ScenarioResultWriter
         }
         else
         {
-            json.WriteNull("pci_devices");
+            json.WriteNull("pci_devices"u8);
         }
 
         if (evaluation.Rejections.Count > 0)
@@ -499,14 +498,14 @@ public static class ScenarioResultWriter
 
     private static void WriteExplain(Utf8JsonWriter json, IReadOnlyList<Rejection> rejections)
     {
-        json.WriteStartObject("explain");
-        json.WriteStartArray("reasons");
+        json.WriteStartObject("explain"u8);
+        json.WriteStartArray("reasons"u8);
         foreach (var rejection in rejections)
         {
             json.WriteStartObject();
-            json.WriteString("check", rejection.Filter);
-            WriteNumberOrNull(json, "request_index", rejection.RequestIndex);
-            json.WriteString("reason", rejection.Reason);
+            json.WriteString("check"u8, rejection.Filter);
+            WriteNumberOrNull(json, "request_index"u8, rejection.RequestIndex);
+            json.WriteString("reason"u8, rejection.Reason);
             json.WriteEndObject();
         }
 
@@ -514,7 +513,7 @@ public static class ScenarioResultWriter
         json.WriteEndObject();
     }
 
-    private static void WriteFittedCells(Utf8JsonWriter json, string name, IReadOnlyList<FittedCellReport>? cells)
+    private static void WriteFittedCells(Utf8JsonWriter json, ReadOnlySpan<byte> name, IReadOnlyList<FittedCellReport>? cells)
     {
         if (cells is null)
         {
@@ -526,16 +525,16 @@ public static class ScenarioResultWriter
         foreach (var cell in cells)
         {
             json.WriteStartObject();
-            json.WriteNumber("guest_cell", cell.GuestCell);
-            json.WriteNumber("host_cell", cell.HostCell);
-            WriteNumbers(json, "cpus", cell.Cpus);
-            WriteNumbers(json, "shared_cpus", cell.SharedCpus);
-            WriteNumbers(json, "dedicated_cpus", cell.DedicatedCpus);
-            json.WriteNumber("memory_mb", cell.MemoryMb);
-            WriteNumberOrNull(json, "pagesize_kb", cell.PagesizeKb);
+            json.WriteNumber("guest_cell"u8, cell.GuestCell);
+            json.WriteNumber("host_cell"u8, cell.HostCell);
+            WriteNumbers(json, "cpus"u8, cell.Cpus);
+            WriteNumbers(json, "shared_cpus"u8, cell.SharedCpus);
+            WriteNumbers(json, "dedicated_cpus"u8, cell.DedicatedCpus);
+            json.WriteNumber("memory_mb"u8, cell.MemoryMb);
+            WriteNumberOrNull(json, "pagesize_kb"u8, cell.PagesizeKb);
             if (cell.CpuPinning is { } pinning)
             {
-                json.WriteStartObject("cpu_pinning");
+                json.WriteStartObject("cpu_pinning"u8);
                 foreach (var (guestCpu, hostCpu) in pinning)
                 {
                     json.WriteNumber(guestCpu.ToString(CultureInfo.InvariantCulture), hostCpu);
@@ -545,16 +544,16 @@ public static class ScenarioResultWriter
             }
             else
             {
-                json.WriteNull("cpu_pinning");
+                json.WriteNull("cpu_pinning"u8);
             }
 
             if (cell.CpusetReserved is { } reserved)
             {
-                WriteNumbers(json, "cpuset_reserved", reserved);
+                WriteNumbers(json, "cpuset_reserved"u8, reserved);
             }
             else
             {
-                json.WriteNull("cpuset_reserved");
+                json.WriteNull("cpuset_reserved"u8);
             }
 
             json.WriteEndObject();
@@ -563,19 +562,26 @@ public static class ScenarioResultWriter
         json.WriteEndArray();
     }
 
+    /// <summary>The fields a tracked device and a pick both start with (§4.3, §4.4).</summary>
+    private static void WriteDeviceIdentity(Utf8JsonWriter json, string address, string vendorId, string productId, string devType,
+        long? numaNode, string? parentAddr)
+    {
+        json.WriteString("address"u8, address);
+        json.WriteString("vendor_id"u8, vendorId);
+        json.WriteString("product_id"u8, productId);
+        json.WriteString("dev_type"u8, devType);
+        WriteNumberOrNull(json, "numa_node"u8, numaNode);
+        WriteStringOrNull(json, "parent_addr"u8, parentAddr);
+    }
+
     private static void WritePick(Utf8JsonWriter json, PickReport pick)
     {
         json.WriteStartObject();
-        json.WriteString("address", pick.Address);
-        json.WriteString("vendor_id", pick.VendorId);
-        json.WriteString("product_id", pick.ProductId);
-        json.WriteString("dev_type", pick.DevType);
-        WriteNumberOrNull(json, "numa_node", pick.NumaNode);
-        WriteStringOrNull(json, "parent_addr", pick.ParentAddr);
-        json.WriteNumber("request_index", pick.RequestIndex);
-        WriteStringOrNull(json, "alias", pick.Alias);
-        WriteStringOrNull(json, "port", pick.Port);
-        json.WritePropertyName("pool");
+        WriteDeviceIdentity(json, pick.Address, pick.VendorId, pick.ProductId, pick.DevType, pick.NumaNode, pick.ParentAddr);
+        json.WriteNumber("request_index"u8, pick.RequestIndex);
+        WriteStringOrNull(json, "alias"u8, pick.Alias);
+        WriteStringOrNull(json, "port"u8, pick.Port);
+        json.WritePropertyName("pool"u8);
         pick.Pool.WriteTo(json);
         json.WriteEndObject();
     }
@@ -583,32 +589,32 @@ public static class ScenarioResultWriter
     private static void WriteDelete(Utf8JsonWriter json, DeleteResult delete)
     {
         json.WriteStartObject();
-        json.WriteNumber("index", delete.Index);
-        json.WritePropertyName("name");
+        json.WriteNumber("index"u8, delete.Index);
+        json.WritePropertyName("name"u8);
         delete.Name.WriteTo(json);
-        json.WriteString("action", "delete");
-        WriteStringOrNull(json, "host", delete.Host);
-        WriteStrings(json, "changed_devices", delete.ChangedDevices);
-        WriteError(json, "error", delete.Error);
+        json.WriteString("action"u8, "delete");
+        WriteStringOrNull(json, "host"u8, delete.Host);
+        WriteStrings(json, "changed_devices"u8, delete.ChangedDevices);
+        WriteError(json, "error"u8, delete.Error);
         json.WriteEndObject();
     }
 
     private static void WriteFinalState(Utf8JsonWriter json, FinalHostState state)
     {
         json.WriteStartObject();
-        json.WriteBoolean("ok", state.Ok);
+        json.WriteBoolean("ok"u8, state.Ok);
         WriteCells(json, state.NumaCells);
-        json.WriteStartObject("placement_usage");
+        json.WriteStartObject("placement_usage"u8);
         foreach (var (resourceClass, used) in state.PlacementUsage)
         {
             json.WriteNumber(resourceClass, used);
         }
 
         json.WriteEndObject();
-        WriteStrings(json, "instances", state.Instances);
+        WriteStrings(json, "instances"u8, state.Instances);
         if (state.Devices is { } devices)
         {
-            WriteDevices(json, "devices", devices);
+            WriteDevices(json, "devices"u8, devices);
             WritePools(json, state.Pools ?? []);
             WritePlacement(json, state.Placement);
         }
@@ -616,7 +622,7 @@ public static class ScenarioResultWriter
         json.WriteEndObject();
     }
 
-    private static void WriteError(Utf8JsonWriter json, string name, PciError? error)
+    private static void WriteError(Utf8JsonWriter json, ReadOnlySpan<byte> name, PciError? error)
     {
         if (error is null)
         {
@@ -632,18 +638,18 @@ public static class ScenarioResultWriter
     private static void WriteErrorObject(Utf8JsonWriter json, PciError error, string? key)
     {
         json.WriteStartObject();
-        json.WriteString("type", error.Kind);
-        json.WriteBoolean("nova_exception", error.NovaException);
-        json.WriteString("message", error.Message);
+        json.WriteString("type"u8, error.Kind);
+        json.WriteBoolean("nova_exception"u8, error.NovaException);
+        json.WriteString("message"u8, error.Message);
         if (key is not null)
         {
-            json.WriteString("key", key);
+            json.WriteString("key"u8, key);
         }
 
         json.WriteEndObject();
     }
 
-    private static void WriteStrings(Utf8JsonWriter json, string name, IReadOnlyList<string> values)
+    private static void WriteStrings(Utf8JsonWriter json, ReadOnlySpan<byte> name, IReadOnlyList<string> values)
     {
         json.WriteStartArray(name);
         foreach (var value in values)
@@ -654,7 +660,7 @@ public static class ScenarioResultWriter
         json.WriteEndArray();
     }
 
-    private static void WriteNumbers(Utf8JsonWriter json, string name, IReadOnlyList<int> values)
+    private static void WriteNumbers(Utf8JsonWriter json, ReadOnlySpan<byte> name, IReadOnlyList<int> values)
     {
         json.WriteStartArray(name);
         foreach (var value in values)
@@ -665,7 +671,7 @@ public static class ScenarioResultWriter
         json.WriteEndArray();
     }
 
-    private static void WriteStringOrNull(Utf8JsonWriter json, string name, string? value)
+    private static void WriteStringOrNull(Utf8JsonWriter json, ReadOnlySpan<byte> name, string? value)
     {
         if (value is null)
         {
@@ -677,7 +683,7 @@ public static class ScenarioResultWriter
         }
     }
 
-    private static void WriteNumberOrNull(Utf8JsonWriter json, string name, long? value)
+    private static void WriteNumberOrNull(Utf8JsonWriter json, ReadOnlySpan<byte> name, long? value)
     {
         if (value is { } number)
         {
@@ -689,7 +695,7 @@ public static class ScenarioResultWriter
         }
     }
 
-    private static void WriteBooleanOrNull(Utf8JsonWriter json, string name, bool? value)
+    private static void WriteBooleanOrNull(Utf8JsonWriter json, ReadOnlySpan<byte> name, bool? value)
     {
         if (value is { } flag)
         {

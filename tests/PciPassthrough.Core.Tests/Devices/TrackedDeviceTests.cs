@@ -24,6 +24,19 @@ public sealed class TrackedDeviceTests
         (t.Find(PfAddress)!.Status, t.Find(Vf1Address)!.Status, t.Find(Vf2Address)!.Status);
 
     [Fact]
+    public void LC1_Capabilities_StoredAsTheSerializersJsonText()
+    {
+        var record = PciRecords.Pf(PfAddress) with { NetworkCapabilities = ["rx", "tx", "<gso>"], CardSerialNumber = "MT+2043é" };
+        var device = new PciHostBuilder().WithSpec("""{"vendor_id": "8086"}""").With(record).Build().Find(PfAddress)!;
+        var expected = System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, object>
+        {
+            ["network"] = record.NetworkCapabilities,
+            ["vpd"] = new Dictionary<string, string> { ["card_serial_number"] = record.CardSerialNumber },
+        });
+        device.ExtraInfo["capabilities"].ShouldBe(expected);
+    }
+
+    [Fact]
     public void LC4_Tree_PfHasBothVfsAsChildren()
     {
         var (pf, vf1, vf2) = Devices(FixtureT());
