@@ -268,7 +268,7 @@ public static partial class AllocationCandidateApi
             var unknown = await db.UnknownTraitsAsync(required.Names, cancellationToken);
             if (unknown.Count > 0)
             {
-                throw PlacementException.BadRequest($"No such trait(s): {string.Join(", ", unknown)}");
+                throw PlacementException.BadRequest($"No such trait(s): {string.Join(", ", unknown)}.");
             }
 
             string? inTreeRoot = null;
@@ -417,7 +417,7 @@ public static partial class AllocationCandidateApi
 
         var filter = QueryParser.Required(values, version, "root_required");
         var unknown = await db.UnknownTraitsAsync(filter.Names, cancellationToken);
-        return unknown.Count == 0 ? filter : throw PlacementException.BadRequest($"No such trait(s): {string.Join(", ", unknown)}");
+        return unknown.Count == 0 ? filter : throw PlacementException.BadRequest($"No such trait(s): {string.Join(", ", unknown)}.");
     }
 
     [GeneratedRegex("^[A-Za-z0-9_-]{1,64}$")]

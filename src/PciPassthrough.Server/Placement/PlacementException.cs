@@ -18,6 +18,6 @@ public sealed class PlacementException(int status, string detail, string code = 
 
     /// <summary>PA-16: clients match "resource provider generation conflict".</summary>
     public static PlacementException ProviderGenerationConflict(string uuid) => Conflict(
-        $"resource provider generation conflict: resource provider {uuid} was updated by another request; " +
-        "re-read it and retry.", ErrorCodes.ConcurrentUpdate);
+        $"resource provider generation conflict: Resource provider's generation already changed. Please update the " +
+        $"generation and try again. (resource provider {uuid})", ErrorCodes.ConcurrentUpdate);
 }
