@@ -91,7 +91,7 @@ public static class AllocationWriter
             if (generation != write.ConsumerGeneration)
             {
                 throw ConsumerConflict(write.ConsumerUuid,
-                    $"expected {Show(generation)} but got {Show(write.ConsumerGeneration)}");
+                    $"expected {Show(generation, "null")} but got {Show(write.ConsumerGeneration, "None")}");
             }
         }
 
@@ -333,5 +333,8 @@ public static class AllocationWriter
     public static PlacementException ConsumerConflict(string consumer, string why) => PlacementException.Conflict(
         $"consumer generation conflict - {why} (consumer {consumer})", ErrorCodes.ConcurrentUpdate);
 
-    private static string Show(int? generation) => generation?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "None";
+    /// <summary>Placement's wording: a consumer that does not exist is expected as "null", a client's missing
+    /// generation is reported as Python's "None".</summary>
+    private static string Show(int? generation, string absent) =>
+        generation?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? absent;
 }

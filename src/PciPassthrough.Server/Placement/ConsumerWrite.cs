@@ -48,7 +48,8 @@ public sealed partial record ConsumerWrite(
         var allocations = version.AtLeast(12) ? DictionaryForm(body.GetProperty("allocations")) : ListForm(body.GetProperty("allocations"));
         if (allocations.Count == 0 && !(allowEmpty || version.AtLeast(28)))
         {
-            throw PlacementException.BadRequest("JSON does not validate: allocations must name at least one resource provider");
+            throw Body.Invalid("{} does not have enough properties: allocations must name at least one resource provider",
+                "minProperties");
         }
 
         int? generation = null;
@@ -102,7 +103,8 @@ public sealed partial record ConsumerWrite(
         {
             var item = Body.Object(entry.Value, $"allocations of {entry.Name}", ["resources", "generation"], "resources");
             var uuid = Body.NormalizeUuid(entry.Name)
-                ?? throw PlacementException.BadRequest($"JSON does not validate: '{entry.Name}' is not a resource provider UUID");
+                ?? throw Body.Invalid($"'{entry.Name}' does not match any of the regexes: '^[0-9a-fA-F-]{{36}}$' " +
+                    "(a resource provider UUID)", "additionalProperties");
             allocations[uuid] = Resources(item.GetProperty("resources"));
         }
 
@@ -115,12 +117,18 @@ public sealed partial record ConsumerWrite(
         var amounts = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var entry in resources.EnumerateObject())
         {
+            if (!Body.IsResourceClassName(entry.Name))
+            {
+                throw Body.Invalid($"'{entry.Name}' does not match any of the regexes: '^[A-Z0-9_]+$' (a resource class)",
+                    "additionalProperties");
+            }
+
             amounts[entry.Name] = Body.Int(resources, entry.Name, 1);
         }
 
         if (amounts.Count == 0)
         {
-            throw PlacementException.BadRequest("JSON does not validate: resources must name at least one resource class");
+            throw Body.Invalid("{} does not have enough properties: resources must name at least one resource class", "minProperties");
         }
 
         return amounts;

@@ -71,7 +71,7 @@ public sealed class PlacementMiddleware(RequestDelegate next, PlacementServerOpt
     {
         var version = Microversion.FromHeader(http.Request.Headers[Microversion.Header].ToString())
             ?? throw PlacementException.BadRequest(
-                $"invalid version string: {http.Request.Headers[Microversion.Header]}; expected 'placement X.Y'");
+                $"invalid version string: {Microversion.Requested(http.Request.Headers[Microversion.Header].ToString())}; expected 'placement X.Y'");
         if (version < Microversion.Min || version > Microversion.Max)
         {
             http.Items[_unsupportedVersionKey] = true;
@@ -81,7 +81,7 @@ public sealed class PlacementMiddleware(RequestDelegate next, PlacementServerOpt
 
         http.SetVersion(version);
         http.Response.Headers[Microversion.Header] = $"{Microversion.Service} {version}";
-        http.Response.Headers.Vary = Microversion.Header;
+        http.Response.Headers.Vary = Microversion.Header.ToLowerInvariant();
     }
 
     private static bool AcceptsJson(string accept) =>

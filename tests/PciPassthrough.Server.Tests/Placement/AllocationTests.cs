@@ -61,6 +61,37 @@ public sealed class AllocationTests(PlacementServerFixture server) : IClassFixtu
     }
 
     [Fact]
+    public async Task PA35_GenerationForAConsumerThatDoesNotExist_ExpectedNull()
+    {
+        using var client = server.Client();
+        var rp = await client.CreateProviderAsync("gen-null");
+        await client.SetInventoryAsync(rp, ("VCPU", 4));
+        var response = await client.PutAsync($"allocations/{PlacementSetup.NewUuid()}", PlacementSetup.Allocation(5, (rp, "VCPU", 1)));
+        response.Status.ShouldBe(HttpStatusCode.Conflict);
+        response.ErrorDetail.ShouldContain("consumer generation conflict - expected null but got 5");
+    }
+
+    [Theory]
+    [InlineData("{\"nice_house_friend\":{\"resources\":{\"VCPU\":1}}}", "does not match any of the regexes")]
+    [InlineData("{\"RP\":{\"resources\":{\"vcpu\":1}}}", "does not match any of the regexes")]
+    [InlineData("{\"RP\":{\"resources\":{}}}", "does not have enough properties")]
+    [InlineData("{}", "does not have enough properties")]
+    public async Task PA34_Bodies_AreRefusedInJsonSchemaWords(string allocations, string expected)
+    {
+        using var client = server.Client("1.12");
+        var body = new JsonObject
+        {
+            ["allocations"] = JsonNode.Parse(allocations.Replace("RP", PlacementSetup.NewUuid(), StringComparison.Ordinal)),
+            ["project_id"] = "p",
+            ["user_id"] = "u",
+        };
+        var response = await client.PutAsync($"allocations/{PlacementSetup.NewUuid()}", body);
+        response.Status.ShouldBe(HttpStatusCode.BadRequest);
+        response.ErrorDetail.ShouldStartWith("JSON does not validate");
+        response.ErrorDetail.ShouldContain(expected);
+    }
+
+    [Fact]
     public async Task PA34_OverCapacity_Is409_UnknownProviderIs400()
     {
         var (client, cn, pf) = await HostAsync("alloc-capacity");
