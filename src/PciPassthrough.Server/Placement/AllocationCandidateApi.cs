@@ -275,7 +275,7 @@ public static partial class AllocationCandidateApi
             if (query.TryGetValue("in_tree" + suffix, out var inTree))
             {
                 var uuid = Body.NormalizeUuid(inTree.ToString()) ?? throw PlacementException.BadRequest(
-                    $"Invalid query string parameters: Expected 'in_tree{suffix}' parameter to be a UUID. Got: {inTree}");
+                    $"Invalid query string parameters: Expected 'in_tree{suffix}' parameter to be a format of uuid. Got: {inTree}");
                 inTreeRoot = await db.Providers.Where(p => p.Uuid == uuid).Select(p => p.RootUuid).FirstOrDefaultAsync(cancellationToken)
                     ?? "";
             }
