@@ -21,7 +21,8 @@ public static class Store
     {
         if (provider.Generation != expected)
         {
-            throw PlacementException.ProviderGenerationConflict(provider.Uuid);
+            throw PlacementException.ProviderGenerationConflict(provider.Uuid,
+                $"; actual: {provider.Generation}, given: {expected}");
         }
     }
 
