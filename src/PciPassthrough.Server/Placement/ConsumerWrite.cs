@@ -52,6 +52,11 @@ public sealed partial record ConsumerWrite(
                 "minProperties");
         }
 
+        if (body.TryGetProperty("mappings", out var mappings))
+        {
+            CheckMappings(mappings);
+        }
+
         int? generation = null;
         if (version.AtLeast(28) && body.GetProperty("consumer_generation").ValueKind != JsonValueKind.Null)
         {
@@ -73,6 +78,28 @@ public sealed partial record ConsumerWrite(
             version.AtLeast(8) ? Body.String(body, "project_id") : DefaultId,
             version.AtLeast(8) ? Body.String(body, "user_id") : DefaultId,
             version.AtLeast(28), generation, consumerType);
+    }
+
+    /// <summary>1.34+: <c>{suffix: [rp, …]}</c>, at least one group; checked for form only, then ignored (PA-33 table).</summary>
+    private static void CheckMappings(JsonElement mappings)
+    {
+        if (mappings.ValueKind != JsonValueKind.Object)
+        {
+            throw Body.Invalid($"{Body.Repr(mappings)} is not of type 'object' (mappings)", "type");
+        }
+
+        if (!mappings.EnumerateObject().Any())
+        {
+            throw Body.Invalid("{} does not have enough properties (mappings)", "minProperties");
+        }
+
+        foreach (var group in mappings.EnumerateObject())
+        {
+            if (group.Value.ValueKind != JsonValueKind.Array || group.Value.EnumerateArray().Any(p => p.ValueKind != JsonValueKind.String))
+            {
+                throw Body.Invalid($"{Body.Repr(group.Value)} is not of type 'array' of provider UUIDs (mappings of '{group.Name}')", "type");
+            }
+        }
     }
 
     /// <summary>1.0–1.11: <c>[{resource_provider:{uuid}, resources:{RC:n}}]</c>.</summary>

@@ -91,6 +91,22 @@ public sealed class AllocationTests(PlacementServerFixture server) : IClassFixtu
         response.ErrorDetail.ShouldContain(expected);
     }
 
+    [Theory]
+    [InlineData("{\"alpha\":\"beta\"}", "JSON does not validate: 'beta' is not of type 'array'")]
+    [InlineData("{}", "JSON does not validate: {} does not have enough properties")]
+    public async Task PA33_Mappings_AreCheckedForFormFrom134(string mappings, string expected)
+    {
+        using var client = server.Client("1.34");
+        var rp = await client.CreateProviderAsync($"mappings-{Guid.NewGuid():N}");
+        await client.SetInventoryAsync(rp, ("VCPU", 4));
+        var body = PlacementSetup.Allocation(null, (rp, "VCPU", 1));
+        body.Remove("consumer_type");
+        body["mappings"] = JsonNode.Parse(mappings);
+        (await client.PutAsync($"allocations/{PlacementSetup.NewUuid()}", body)).ErrorDetail.ShouldStartWith(expected);
+        body["mappings"] = new JsonObject { [""] = new JsonArray(rp) };
+        (await client.PutAsync($"allocations/{PlacementSetup.NewUuid()}", body)).Status.ShouldBe(HttpStatusCode.NoContent);
+    }
+
     [Fact]
     public async Task PA34_OverCapacity_Is409_UnknownProviderIs400()
     {
