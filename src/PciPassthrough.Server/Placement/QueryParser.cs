@@ -100,7 +100,7 @@ public static class QueryParser
             if (!isList && items.Length > 1)
             {
                 throw PlacementException.BadRequest(
-                    $"Invalid query string parameters: {key}={value}: a list of aggregates must start with 'in:'");
+                    $"Multiple values for '{key}' must be prefixed with the 'in:' or '!in:' keyword using the valid microversion. Got: {value}");
             }
 
             var uuids = new HashSet<string>(StringComparer.Ordinal);
