@@ -48,6 +48,20 @@ public static class PlacementSetup
         response.Status.ShouldBe(HttpStatusCode.OK, response.Text);
     }
 
+    /// <summary>Puts each provider in <paramref name="aggregate"/> (its only aggregate), at its current generation.</summary>
+    public static async Task SetAggregateAsync(this PlacementClient client, string aggregate, params string[] providers)
+    {
+        foreach (var provider in providers)
+        {
+            var generation = (await client.GetAsync($"resource_providers/{provider}")).Json["generation"]!.GetValue<int>();
+            (await client.PutAsync($"resource_providers/{provider}/aggregates", new JsonObject
+            {
+                ["resource_provider_generation"] = generation,
+                ["aggregates"] = new JsonArray(aggregate),
+            })).Status.ShouldBe(HttpStatusCode.OK);
+        }
+    }
+
     /// <summary>A 1.38-style allocation body for one consumer.</summary>
     public static JsonObject Allocation(int? consumerGeneration, params (string Provider, string Class, int Amount)[] amounts) => new()
     {

@@ -14,8 +14,9 @@ namespace PciPassthrough.Core.PlacementApi;
 /// providers it used) and, below 1.29, the one-provider-per-tree rule (PA-47) remain. Distinct leaves are
 /// distinct (allocations + mappings), so nothing needs deduplicating.</para>
 /// <para>Sharing providers (PA-45) of other trees join a tree's choices when they share an aggregate with one of
-/// its providers (not for a group limited by <c>in_tree</c>); a candidate must still use a provider of its own
-/// tree, so a request a sharing provider serves alone appears once, under the sharing provider's own tree.</para>
+/// its providers; a group limited by <c>in_tree</c> takes only the providers of that tree, which for another tree
+/// means its sharing providers ("DISK_GB from that shared storage"). A candidate must still use a provider of its
+/// own tree, so a request a sharing provider serves alone appears once, under the sharing provider's own tree.</para>
 /// <para>Each host is a lazy sequence: nothing beyond what the caller consumes is built. Without <c>limit</c>
 /// hosts are walked in order (the same set Placement returns, streamable in constant memory); with a limit hosts
 /// are taken round-robin, one candidate each per turn, and generation stops at the limit (spread across hosts
@@ -95,7 +96,9 @@ public static class AllocationCandidateGenerator
         var slots = new List<Slot>();
         foreach (var group in query.Groups)
         {
-            var inTree = group.InTreeRoot is null ? withShared : group.InTreeRoot == root.Uuid ? tree : [];
+            var inTree = group.InTreeRoot is null ? withShared
+                : group.InTreeRoot == root.Uuid ? tree
+                : [.. shared.Where(p => p.RootUuid == group.InTreeRoot)];
             if (group.IsUnsuffixed)
             {
                 var eligible = inTree.Where(p => !group.Required.HasForbidden(p.Traits)

@@ -268,14 +268,14 @@ public static partial class AllocationCandidateApi
             var unknown = await db.UnknownTraitsAsync(required.Names, cancellationToken);
             if (unknown.Count > 0)
             {
-                throw PlacementException.BadRequest($"No such trait(s): {string.Join(", ", unknown)}");
+                throw PlacementException.BadRequest($"No such trait(s): {string.Join(", ", unknown)}.");
             }
 
             string? inTreeRoot = null;
             if (query.TryGetValue("in_tree" + suffix, out var inTree))
             {
                 var uuid = Body.NormalizeUuid(inTree.ToString()) ?? throw PlacementException.BadRequest(
-                    $"Invalid query string parameters: Expected 'in_tree{suffix}' parameter to be a UUID. Got: {inTree}");
+                    $"Invalid query string parameters: Expected 'in_tree{suffix}' parameter to be a format of uuid. Got: {inTree}");
                 inTreeRoot = await db.Providers.Where(p => p.Uuid == uuid).Select(p => p.RootUuid).FirstOrDefaultAsync(cancellationToken)
                     ?? "";
             }
@@ -417,7 +417,7 @@ public static partial class AllocationCandidateApi
 
         var filter = QueryParser.Required(values, version, "root_required");
         var unknown = await db.UnknownTraitsAsync(filter.Names, cancellationToken);
-        return unknown.Count == 0 ? filter : throw PlacementException.BadRequest($"No such trait(s): {string.Join(", ", unknown)}");
+        return unknown.Count == 0 ? filter : throw PlacementException.BadRequest($"No such trait(s): {string.Join(", ", unknown)}.");
     }
 
     [GeneratedRegex("^[A-Za-z0-9_-]{1,64}$")]

@@ -91,7 +91,7 @@ public static class AllocationWriter
             if (generation != write.ConsumerGeneration)
             {
                 throw ConsumerConflict(write.ConsumerUuid,
-                    $"expected {Show(generation)} but got {Show(write.ConsumerGeneration)}");
+                    $"expected {Show(generation, "null")} but got {Show(write.ConsumerGeneration, "None")}");
             }
         }
 
@@ -237,28 +237,26 @@ public static class AllocationWriter
         }
     }
 
-    /// <summary>+1 per write on every provider it allocates from (or, for an emptying write, allocated from),
-    /// guarded by the generation read. Providers are updated in uuid order, so two PostgreSQL writers take their
+    /// <summary>+1 on every provider the request's writes allocate from (or, for an emptying write, allocated from),
+    /// once however many of its consumers use it, as Placement bumps each provider it visited; guarded by the
+    /// generation read. Providers are updated in uuid order, so two PostgreSQL writers take their
     /// row locks in one order.</summary>
     private static int BumpProviders(RawCommand command, IReadOnlyList<ConsumerWrite> writes, StoredState stored)
     {
-        var bumps = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        var bumps = new SortedSet<string>(StringComparer.Ordinal);
         foreach (var write in writes)
         {
             var bumped = write.Allocations.Count > 0
                 ? write.Allocations.Keys
                 : stored.Previous.Where(a => a.ConsumerUuid == write.ConsumerUuid).Select(a => a.ProviderUuid);
-            foreach (var uuid in bumped.Distinct().Where(stored.ProviderGenerations.ContainsKey))
-            {
-                bumps[uuid] = bumps.GetValueOrDefault(uuid) + 1;
-            }
+            bumps.UnionWith(bumped.Where(stored.ProviderGenerations.ContainsKey));
         }
 
         var now = DateTime.UtcNow;
-        foreach (var (uuid, count) in bumps)
+        foreach (var uuid in bumps)
         {
             var generation = stored.ProviderGenerations[uuid];
-            command.Sql("""UPDATE "Providers" SET "Generation" = """).Param(generation + count)
+            command.Sql("""UPDATE "Providers" SET "Generation" = """).Param(generation + 1)
                 .Sql(""", "UpdatedAt" = """).Param(now)
                 .Sql(""" WHERE "Uuid" = """).Param(uuid).Sql(""" AND "Generation" = """).Param(generation).Sql(";\n");
         }
@@ -333,5 +331,8 @@ public static class AllocationWriter
     public static PlacementException ConsumerConflict(string consumer, string why) => PlacementException.Conflict(
         $"consumer generation conflict - {why} (consumer {consumer})", ErrorCodes.ConcurrentUpdate);
 
-    private static string Show(int? generation) => generation?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "None";
+    /// <summary>Placement's wording: a consumer that does not exist is expected as "null", a client's missing
+    /// generation is reported as Python's "None".</summary>
+    private static string Show(int? generation, string absent) =>
+        generation?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? absent;
 }

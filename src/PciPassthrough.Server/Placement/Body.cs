@@ -15,16 +15,15 @@ public static partial class Body
     {
         if (element.ValueKind != JsonValueKind.Object)
         {
-            throw PlacementException.BadRequest($"JSON does not validate: {what} must be an object, got {element}");
+            throw Invalid($"{what} must be an object, got {element}", "type");
         }
 
         foreach (var property in element.EnumerateObject())
         {
             if (!allowed.Contains(property.Name))
             {
-                throw PlacementException.BadRequest(
-                    $"JSON does not validate: Additional properties are not allowed ('{property.Name}' was unexpected " +
-                    $"in {what}; allowed: {string.Join(", ", allowed)})");
+                throw Invalid($"Additional properties are not allowed ('{property.Name}' was unexpected in {what}; " +
+                    $"allowed: {string.Join(", ", allowed)})", "additionalProperties");
             }
         }
 
@@ -32,7 +31,7 @@ public static partial class Body
         {
             if (!element.TryGetProperty(name, out _))
             {
-                throw PlacementException.BadRequest($"JSON does not validate: '{name}' is a required property of {what}");
+                throw Invalid($"'{name}' is a required property of {what}", "required");
             }
         }
 
@@ -45,8 +44,8 @@ public static partial class Body
         if (value.ValueKind != JsonValueKind.String || value.GetString() is not { } text
             || text.Length < minLength || text.Length > maxLength)
         {
-            throw PlacementException.BadRequest(
-                $"JSON does not validate: '{name}' must be a string of {minLength} to {maxLength} characters, got {value}");
+            throw Invalid($"'{name}' must be a string of {minLength} to {maxLength} characters, got {value}",
+                value.ValueKind != JsonValueKind.String ? "type" : value.GetString()!.Length > maxLength ? "maxLength" : "minLength");
         }
 
         return text;
@@ -57,8 +56,8 @@ public static partial class Body
         var value = owner.GetProperty(name);
         if (value.ValueKind != JsonValueKind.Number || !value.TryGetInt64(out var number) || number < min || number > max)
         {
-            throw PlacementException.BadRequest(
-                $"JSON does not validate: '{name}' must be an integer from {min} to {max}, got {value}");
+            throw Invalid($"{Repr(value)} is not of type 'integer' from {min} to {max} ('{name}')",
+                value.ValueKind != JsonValueKind.Number || !value.TryGetInt64(out number) ? "type" : number < min ? "minimum" : "maximum");
         }
 
         return (int)number;
@@ -74,12 +73,20 @@ public static partial class Body
     public static string Uuid(JsonElement owner, string name) =>
         owner.GetProperty(name) is { ValueKind: JsonValueKind.String } value && NormalizeUuid(value.GetString()!) is { } uuid
             ? uuid
-            : throw PlacementException.BadRequest(
-                $"JSON does not validate: '{name}' must be a UUID, got {owner.GetProperty(name)}");
+            : throw Invalid($"'{name}' must be a UUID, got {owner.GetProperty(name)}", "format");
 
     /// <summary>A UUID or JSON null.</summary>
     public static string? NullableUuid(JsonElement owner, string name) =>
         owner.GetProperty(name).ValueKind == JsonValueKind.Null ? null : Uuid(owner, name);
+
+    /// <summary>A JSON value as jsonschema quotes it in its messages (Python's repr: strings in single quotes).</summary>
+    public static string Repr(JsonElement value) =>
+        value.ValueKind == JsonValueKind.String ? $"'{value.GetString()}'" : value.GetRawText();
+
+    /// <summary>A schema failure worded as Placement's jsonschema errors, whose "Failed validating 'KEYWORD'" clients
+    /// and Placement's tests match.</summary>
+    public static PlacementException Invalid(string message, string keyword) =>
+        PlacementException.BadRequest($"JSON does not validate: {message}\n\nFailed validating '{keyword}' in schema.");
 
     public static bool IsResourceClassName(string name) => ResourceClassPattern().IsMatch(name);
 

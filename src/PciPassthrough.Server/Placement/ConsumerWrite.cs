@@ -48,7 +48,13 @@ public sealed partial record ConsumerWrite(
         var allocations = version.AtLeast(12) ? DictionaryForm(body.GetProperty("allocations")) : ListForm(body.GetProperty("allocations"));
         if (allocations.Count == 0 && !(allowEmpty || version.AtLeast(28)))
         {
-            throw PlacementException.BadRequest("JSON does not validate: allocations must name at least one resource provider");
+            throw Body.Invalid("{} does not have enough properties: allocations must name at least one resource provider",
+                "minProperties");
+        }
+
+        if (body.TryGetProperty("mappings", out var mappings))
+        {
+            CheckMappings(mappings);
         }
 
         int? generation = null;
@@ -72,6 +78,28 @@ public sealed partial record ConsumerWrite(
             version.AtLeast(8) ? Body.String(body, "project_id") : DefaultId,
             version.AtLeast(8) ? Body.String(body, "user_id") : DefaultId,
             version.AtLeast(28), generation, consumerType);
+    }
+
+    /// <summary>1.34+: <c>{suffix: [rp, …]}</c>, at least one group; checked for form only, then ignored (PA-33 table).</summary>
+    private static void CheckMappings(JsonElement mappings)
+    {
+        if (mappings.ValueKind != JsonValueKind.Object)
+        {
+            throw Body.Invalid($"{Body.Repr(mappings)} is not of type 'object' (mappings)", "type");
+        }
+
+        if (!mappings.EnumerateObject().Any())
+        {
+            throw Body.Invalid("{} does not have enough properties (mappings)", "minProperties");
+        }
+
+        foreach (var group in mappings.EnumerateObject())
+        {
+            if (group.Value.ValueKind != JsonValueKind.Array || group.Value.EnumerateArray().Any(p => p.ValueKind != JsonValueKind.String))
+            {
+                throw Body.Invalid($"{Body.Repr(group.Value)} is not of type 'array' of provider UUIDs (mappings of '{group.Name}')", "type");
+            }
+        }
     }
 
     /// <summary>1.0–1.11: <c>[{resource_provider:{uuid}, resources:{RC:n}}]</c>.</summary>
@@ -102,7 +130,8 @@ public sealed partial record ConsumerWrite(
         {
             var item = Body.Object(entry.Value, $"allocations of {entry.Name}", ["resources", "generation"], "resources");
             var uuid = Body.NormalizeUuid(entry.Name)
-                ?? throw PlacementException.BadRequest($"JSON does not validate: '{entry.Name}' is not a resource provider UUID");
+                ?? throw Body.Invalid($"'{entry.Name}' does not match any of the regexes: '^[0-9a-fA-F-]{{36}}$' " +
+                    "(a resource provider UUID)", "additionalProperties");
             allocations[uuid] = Resources(item.GetProperty("resources"));
         }
 
@@ -115,12 +144,18 @@ public sealed partial record ConsumerWrite(
         var amounts = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var entry in resources.EnumerateObject())
         {
+            if (!Body.IsResourceClassName(entry.Name))
+            {
+                throw Body.Invalid($"'{entry.Name}' does not match any of the regexes: '^[A-Z0-9_]+$' (a resource class)",
+                    "additionalProperties");
+            }
+
             amounts[entry.Name] = Body.Int(resources, entry.Name, 1);
         }
 
         if (amounts.Count == 0)
         {
-            throw PlacementException.BadRequest("JSON does not validate: resources must name at least one resource class");
+            throw Body.Invalid("{} does not have enough properties: resources must name at least one resource class", "minProperties");
         }
 
         return amounts;

@@ -93,7 +93,7 @@ public static class InventoryApi
         Bump(provider);
         await db.SaveProviderWriteAsync(provider, cancellationToken);
         return PlacementHttp.Json(RenderOne(provider, inventory), StatusCodes.Status201Created,
-            PlacementHttp.Link($"/resource_providers/{uuid}/inventories/{resourceClass}"));
+            $"/resource_providers/{uuid}/inventories/{resourceClass}");
     }
 
     /// <summary>PA-24: replaces every inventory; dropping an allocated class is 409 <c>inventory.inuse</c>.</summary>

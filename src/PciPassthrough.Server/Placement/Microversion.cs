@@ -26,16 +26,7 @@ public readonly record struct Microversion(int Major, int Minor) : IComparable<M
     /// <see cref="Max"/>. Null when the value is not <c>X.Y</c> (PA-11: 400).</summary>
     public static Microversion? FromHeader(string? header)
     {
-        string? requested = null;
-        foreach (var entry in (header ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
-        {
-            var parts = entry.Split(' ', 2, StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
-            if (parts.Length == 2 && parts[0].Equals(Service, StringComparison.OrdinalIgnoreCase))
-            {
-                requested = parts[1];
-            }
-        }
-
+        var requested = Requested(header);
         if (requested is null)
         {
             return Min;
@@ -50,6 +41,22 @@ public readonly record struct Microversion(int Major, int Minor) : IComparable<M
         return numbers.Length == 2 && TryNumber(numbers[0], out var major) && TryNumber(numbers[1], out var minor)
             ? new Microversion(major, minor)
             : null;
+    }
+
+    /// <summary>The version text of the header's last <c>placement</c> entry, null when there is none.</summary>
+    public static string? Requested(string? header)
+    {
+        string? requested = null;
+        foreach (var entry in (header ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            var parts = entry.Split(' ', 2, StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+            if (parts.Length == 2 && parts[0].Equals(Service, StringComparison.OrdinalIgnoreCase))
+            {
+                requested = parts[1];
+            }
+        }
+
+        return requested;
     }
 
     private static bool TryNumber(string text, out int value) =>

@@ -17,7 +17,7 @@ public sealed class PlacementException(int status, string detail, string code = 
         new(StatusCodes.Status409Conflict, detail, code);
 
     /// <summary>PA-16: clients match "resource provider generation conflict".</summary>
-    public static PlacementException ProviderGenerationConflict(string uuid) => Conflict(
-        $"resource provider generation conflict: resource provider {uuid} was updated by another request; " +
-        "re-read it and retry.", ErrorCodes.ConcurrentUpdate);
+    public static PlacementException ProviderGenerationConflict(string uuid, string? generations = null) => Conflict(
+        $"resource provider generation conflict: Resource provider's generation already changed. Please update the " +
+        $"generation and try again. (resource provider {uuid}{generations})", ErrorCodes.ConcurrentUpdate);
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net.Mime;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -36,44 +37,49 @@ public static class PlacementHttp
         }
     }
 
-    /// <summary>A JSON answer; from 1.15 with <c>Last-Modified</c> and <c>Cache-Control: no-cache</c> (PA-7).</summary>
+    /// <summary>Placement's JSON text: quotes and apostrophes as themselves (<c>\"</c>, <c>'</c>), since clients and
+    /// Placement's own tests match substrings of the raw body.</summary>
+    public static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    /// <summary>A JSON answer; from 1.15 with <c>Last-Modified</c> and <c>Cache-Control: no-cache</c> (PA-7).
+    /// <paramref name="location"/>, like every href, is relative to the mount point.</summary>
     public static IResult Json(JsonNode body, int status = StatusCodes.Status200OK, string? location = null) =>
-        new JsonResult(body, status, location);
+        new JsonResult(body, status, location, CacheHeaders: true);
 
     /// <summary>201 with <c>Location</c> and no body (the pre-1.20 provider create, resource class and trait PUTs).</summary>
-    public static IResult Created(string location) => new JsonResult(null, StatusCodes.Status201Created, location);
+    public static IResult Created(string location) => new JsonResult(null, StatusCodes.Status201Created, location, CacheHeaders: false);
 
-    /// <summary>The mount-relative link of <paramref name="path"/> (hrefs are relative to the mount point).</summary>
-    public static string Link(string path) => PlacementEndpoints.Prefix + path;
+    /// <summary>A bodiless answer that still carries the cache headers from 1.15, as Placement's trait GET and PUT do.</summary>
+    public static IResult Empty(int status, string? location = null) => new JsonResult(null, status, location, CacheHeaders: true);
 
-    private sealed class JsonResult(JsonNode? body, int status, string? location) : IResult
+    private sealed record JsonResult(JsonNode? Body, int Status, string? Location, bool CacheHeaders) : IResult
     {
         public async Task ExecuteAsync(HttpContext httpContext)
         {
             var response = httpContext.Response;
-            response.StatusCode = status;
-            if (location is not null)
+            response.StatusCode = Status;
+            if (Location is not null)
             {
                 // Absolute, as Placement's WebOb sends it: osc-placement GETs the header as is, and keystoneauth
                 // would prefix a path with the endpoint (which already ends in /placement).
                 var request = httpContext.Request;
-                response.Headers.Location = $"{request.Scheme}://{request.Host}{location}";
+                response.Headers.Location = $"{request.Scheme}://{request.Host}{PlacementEndpoints.Prefix}{Location}";
             }
 
-            if (body is null)
-            {
-                return;
-            }
-
-            if (httpContext.Version().AtLeast(15))
+            if (CacheHeaders && httpContext.Version().AtLeast(15))
             {
                 response.Headers.LastModified = DateTimeOffset.UtcNow.ToString("r", CultureInfo.InvariantCulture);
                 response.Headers.CacheControl = "no-cache";
             }
 
+            if (Body is null)
+            {
+                return;
+            }
+
             response.ContentType = MediaTypeNames.Application.Json;
-            await using var writer = new Utf8JsonWriter(response.Body);
-            body.WriteTo(writer);
+            await using var writer = new Utf8JsonWriter(response.Body, WriterOptions);
+            Body.WriteTo(writer);
             await writer.FlushAsync(httpContext.RequestAborted);
         }
     }

@@ -8,8 +8,8 @@ namespace PciPassthrough.Server.Placement;
 
 /// <summary>
 /// The cross-cutting part of Placement's wire protocol, in order: request id (PA-5), token (PA-4, 401),
-/// microversion (PA-10…12), Accept (PA-2), policy on a routed call (PA-4, 403, before the handler changes
-/// anything), then every failure rendered as Placement's error body (PA-15), including the router's own 404/405
+/// microversion (PA-10…12), then on a routed call only (an unknown path is 404 whatever it accepts) Accept (PA-2)
+/// and policy (PA-4, 403, before the handler changes anything), then every failure rendered as Placement's error body (PA-15), including the router's own 404/405
 /// (PA-3).
 /// </summary>
 public sealed class PlacementMiddleware(RequestDelegate next, PlacementServerOptions options)
@@ -35,7 +35,7 @@ public sealed class PlacementMiddleware(RequestDelegate next, PlacementServerOpt
             }
 
             NegotiateVersion(http);
-            if (HttpMethods.IsGet(http.Request.Method) && !AcceptsJson(http.Request.Headers.Accept.ToString()))
+            if (HttpMethods.IsGet(http.Request.Method) && http.GetEndpoint() is RouteEndpoint && !AcceptsJson(http.Request.Headers.Accept.ToString()))
             {
                 throw new PlacementException(StatusCodes.Status406NotAcceptable, "Only application/json is provided");
             }
@@ -71,7 +71,7 @@ public sealed class PlacementMiddleware(RequestDelegate next, PlacementServerOpt
     {
         var version = Microversion.FromHeader(http.Request.Headers[Microversion.Header].ToString())
             ?? throw PlacementException.BadRequest(
-                $"invalid version string: {http.Request.Headers[Microversion.Header]}; expected 'placement X.Y'");
+                $"invalid version string: {Microversion.Requested(http.Request.Headers[Microversion.Header].ToString())}; expected 'placement X.Y'");
         if (version < Microversion.Min || version > Microversion.Max)
         {
             http.Items[_unsupportedVersionKey] = true;
@@ -81,7 +81,7 @@ public sealed class PlacementMiddleware(RequestDelegate next, PlacementServerOpt
 
         http.SetVersion(version);
         http.Response.Headers[Microversion.Header] = $"{Microversion.Service} {version}";
-        http.Response.Headers.Vary = Microversion.Header;
+        http.Response.Headers.Vary = Microversion.Header.ToLowerInvariant();
     }
 
     private static bool AcceptsJson(string accept) =>
@@ -115,7 +115,7 @@ public sealed class PlacementMiddleware(RequestDelegate next, PlacementServerOpt
         if (AcceptsJson(accept))
         {
             response.ContentType = MediaTypeNames.Application.Json;
-            await using var writer = new Utf8JsonWriter(response.Body);
+            await using var writer = new Utf8JsonWriter(response.Body, PlacementHttp.WriterOptions);
             new JsonObject { ["errors"] = new JsonArray(body) }.WriteTo(writer);
             await writer.FlushAsync(http.RequestAborted);
             return;

@@ -48,7 +48,7 @@ public sealed record ProviderFilter(
         var unknown = await db.UnknownTraitsAsync(Required.Names, cancellationToken);
         if (unknown.Count > 0)
         {
-            throw PlacementException.BadRequest($"No such trait(s): {string.Join(", ", unknown)}");
+            throw PlacementException.BadRequest($"No such trait(s): {string.Join(", ", unknown)}.");
         }
 
         IQueryable<ProviderRow> providers = db.Providers.AsNoTracking();

@@ -89,7 +89,7 @@ public static class QueryParser
                 if (!version.AtLeast(32))
                 {
                     throw PlacementException.BadRequest(
-                        $"Invalid query string parameters: forbidden aggregates ({key}={text}) need microversion 1.32");
+                        $"Invalid query string parameters: Forbidden member_of parameters are not supported in the specified microversion ({key}={text} needs 1.32)");
                 }
 
                 text = text[1..];
@@ -100,7 +100,7 @@ public static class QueryParser
             if (!isList && items.Length > 1)
             {
                 throw PlacementException.BadRequest(
-                    $"Invalid query string parameters: {key}={value}: a list of aggregates must start with 'in:'");
+                    $"Multiple values for '{key}' must be prefixed with the 'in:' or '!in:' keyword using the valid microversion. Got: {value}");
             }
 
             var uuids = new HashSet<string>(StringComparer.Ordinal);
@@ -149,7 +149,7 @@ public static class QueryParser
             if (items.Any(item => item.TrimStart('!').Length == 0 || (!allowForbidden && item.StartsWith('!'))))
             {
                 throw PlacementException.BadRequest($"Invalid query string parameters: Expected '{key}' parameter value of the form: " +
-                    $"{(allowForbidden ? "HW_CPU_X86_VMX,!CUSTOM_MAGIC" : "HW_CPU_X86_VMX,CUSTOM_MAGIC")}. Got an empty trait in: {text}");
+                    $"{(allowForbidden ? "HW_CPU_X86_VMX,!CUSTOM_MAGIC" : "HW_CPU_X86_VMX,CUSTOM_MAGIC")}. Got: {text}");
             }
 
             foreach (var item in items)
@@ -189,7 +189,7 @@ public static class QueryParser
         if (set.Contains(""))
         {
             throw PlacementException.BadRequest("Invalid query string parameters: Expected 'required' parameter value of the form: " +
-                $"in:HW_CPU_X86_VMX,CUSTOM_MAGIC. Got an empty trait in: {text}");
+                $"in:HW_CPU_X86_VMX,CUSTOM_MAGIC. Got: {text}");
         }
 
         return set.Any(trait => trait.StartsWith('!'))

@@ -7,7 +7,8 @@ namespace PciPassthrough.Server.Placement;
 /// <summary><c>POST /reshaper</c> (PA-50, from 1.30): inventories and allocations move in one transaction. The
 /// listed providers first get the union of their old and new inventories (new values win), so allocations can move
 /// under the usual capacity checks; then the classes no longer wanted are removed, which must leave none
-/// allocated (409 <c>inventory.inuse</c>).</summary>
+/// allocated (409 <c>inventory.inuse</c>). Generations move as Placement's three steps move them: +1 for the union
+/// when it changes anything, +1 for the allocations, +1 for the final inventory.</summary>
 public static class ReshaperApi
 {
     public static void Map(RouteGroupBuilder placement) => placement.MapPost("/reshaper", ReshapeAsync).MinVersion(30);
@@ -71,20 +72,27 @@ public static class ReshaperApi
                     ErrorCodes.ProviderNotFound);
             provider.CheckGeneration(reshape.Generation);
             var current = await db.Inventories.Where(i => i.ProviderUuid == reshape.Uuid).ToListAsync(cancellationToken);
+            var changed = false;
             foreach (var inventory in reshape.Inventories)
             {
                 if (current.FirstOrDefault(c => c.ResourceClass == inventory.ResourceClass) is { } existing)
                 {
-                    db.Entry(existing).CurrentValues.SetValues(inventory);
+                    var entry = db.Entry(existing);
+                    entry.CurrentValues.SetValues(inventory);
+                    changed |= entry.State == EntityState.Modified;
                 }
                 else
                 {
                     db.Inventories.Add(inventory);
+                    changed = true;
                 }
             }
 
-            provider.Generation++;
-            provider.UpdatedAt = DateTime.UtcNow;
+            if (changed)
+            {
+                provider.Generation++;
+                provider.UpdatedAt = DateTime.UtcNow;
+            }
         }
 
         await db.SaveChangesAsync(cancellationToken);
@@ -110,5 +118,9 @@ public static class ReshaperApi
         }
 
         await db.SaveChangesAsync(cancellationToken);
+        var uuids = reshapes.Select(r => r.Uuid).ToList();
+        var now = DateTime.UtcNow;
+        await db.Providers.Where(p => uuids.Contains(p.Uuid)).ExecuteUpdateAsync(s => s
+            .SetProperty(p => p.Generation, p => p.Generation + 1).SetProperty(p => p.UpdatedAt, now), cancellationToken);
     }
 }

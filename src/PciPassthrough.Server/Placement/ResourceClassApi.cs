@@ -20,7 +20,7 @@ public static class ResourceClassApi
     private static JsonObject Render(string name) => new()
     {
         ["name"] = name,
-        ["links"] = new JsonArray(new JsonObject { ["rel"] = "self", ["href"] = PlacementHttp.Link($"/resource_classes/{name}") }),
+        ["links"] = new JsonArray(new JsonObject { ["rel"] = "self", ["href"] = $"/resource_classes/{name}" }),
     };
 
     private static async Task<IResult> ListAsync(PlacementDb db, CancellationToken cancellationToken)
@@ -46,7 +46,7 @@ public static class ResourceClassApi
 
         db.CustomResourceClasses.Add(new NameRow { Name = name });
         await SaveNewAsync(db, name, cancellationToken);
-        return PlacementHttp.Created(PlacementHttp.Link($"/resource_classes/{name}"));
+        return PlacementHttp.Created($"/resource_classes/{name}");
     }
 
     /// <summary>1.2–1.6 rename through a body; from 1.7 a bodiless create-if-missing (201 / 204).</summary>
@@ -62,11 +62,16 @@ public static class ResourceClassApi
 
             db.CustomResourceClasses.Add(new NameRow { Name = name });
             await SaveNewAsync(db, name, cancellationToken);
-            return PlacementHttp.Created(PlacementHttp.Link($"/resource_classes/{name}"));
+            return PlacementHttp.Created($"/resource_classes/{name}");
         }
 
         var body = Body.Object(await http.ReadJsonAsync(cancellationToken), "resource class", ["name"], "name");
         var newName = RequireCustom(Body.String(body, "name"));
+        if (StandardNames.ResourceClasses.Contains(name))
+        {
+            throw PlacementException.BadRequest($"Cannot update standard resource class {name}");
+        }
+
         RequireCustom(name);
         var existing = await db.CustomResourceClasses.FirstOrDefaultAsync(c => c.Name == name, cancellationToken)
             ?? throw PlacementException.NotFound($"No such resource class {name}.");

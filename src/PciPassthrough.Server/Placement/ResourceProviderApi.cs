@@ -52,7 +52,7 @@ public static class ResourceProviderApi
         return body;
     }
 
-    private static JsonObject Link(string rel, string path) => new() { ["rel"] = rel, ["href"] = PlacementHttp.Link(path) };
+    private static JsonObject Link(string rel, string path) => new() { ["rel"] = rel, ["href"] = path };
 
     private static async Task<IResult> ListAsync(HttpContext http, PlacementDb db, CancellationToken cancellationToken)
     {
@@ -84,7 +84,8 @@ public static class ResourceProviderApi
         {
             if (parentUuid == uuid)
             {
-                throw PlacementException.BadRequest("parent provider UUID cannot be same as UUID. Please modify the request.");
+                throw PlacementException.BadRequest($"Unable to create resource provider \"{name}\", {uuid}: parent provider UUID " +
+                    "cannot be same as UUID. Please modify the request.");
             }
 
             var parent = await db.Providers.FirstOrDefaultAsync(p => p.Uuid == parentUuid, cancellationToken)
@@ -103,7 +104,7 @@ public static class ResourceProviderApi
         db.Providers.Add(provider);
         await SaveUniqueAsync(db, name, cancellationToken);
 
-        var location = PlacementHttp.Link($"/resource_providers/{uuid}");
+        var location = $"/resource_providers/{uuid}";
         return version.AtLeast(20)
             ? PlacementHttp.Json(Render(provider, version), location: location)
             : PlacementHttp.Created(location);
@@ -144,7 +145,7 @@ public static class ResourceProviderApi
         if (provider.ParentUuid is not null && !version.AtLeast(37))
         {
             throw PlacementException.BadRequest(
-                "re-parenting a provider is not currently allowed (needs microversion 1.37).");
+                $"{(parentUuid is null ? "un-parenting" : "re-parenting")} a provider is not currently allowed (needs microversion 1.37).");
         }
 
         var tree = await db.Providers.Where(p => p.RootUuid == provider.RootUuid).ToListAsync(cancellationToken);
@@ -159,7 +160,7 @@ public static class ResourceProviderApi
             if (subtree.Any(p => p.Uuid == parentUuid))
             {
                 throw PlacementException.BadRequest(
-                    $"creating loop in the provider tree is not allowed: {parentUuid} is {provider.Uuid} or below it.");
+                    $"creating loop in the provider tree is not allowed. {parentUuid} is {provider.Uuid} or below it.");
             }
 
             var parent = await db.Providers.FirstOrDefaultAsync(p => p.Uuid == parentUuid, cancellationToken)
@@ -195,7 +196,7 @@ public static class ResourceProviderApi
     /// <summary>PA-21: children first, then allocations; the provider's inventories, traits and aggregates go with it.</summary>
     private static async Task<IResult> DeleteAsync(PlacementDb db, string uuid, CancellationToken cancellationToken)
     {
-        var provider = await db.ProviderAsync(uuid, cancellationToken);
+        var provider = await db.ProviderAsync(uuid, cancellationToken, " for delete");
         if (await db.Providers.AnyAsync(p => p.ParentUuid == uuid, cancellationToken))
         {
             throw PlacementException.Conflict(

@@ -10,16 +10,19 @@ public static class Store
 {
     public static IReadOnlySet<string> StandardTraits { get; } = StandardNames.TraitsOf(NovaRelease.Latest);
 
-    public static async Task<ProviderRow> ProviderAsync(this PlacementDb db, string uuid, CancellationToken cancellationToken) =>
+    /// <summary>The provider, else 404; <paramref name="purpose"/> ends Placement's message (" for delete").</summary>
+    public static async Task<ProviderRow> ProviderAsync(this PlacementDb db, string uuid, CancellationToken cancellationToken,
+        string purpose = "") =>
         await db.Providers.FirstOrDefaultAsync(p => p.Uuid == uuid, cancellationToken)
-        ?? throw PlacementException.NotFound($"No resource provider with uuid {uuid} found");
+        ?? throw PlacementException.NotFound($"No resource provider with uuid {uuid} found{purpose}");
 
     /// <summary>PA-51: the provider's generation must be <paramref name="expected"/>; the caller then bumps it.</summary>
     public static void CheckGeneration(this ProviderRow provider, int expected)
     {
         if (provider.Generation != expected)
         {
-            throw PlacementException.ProviderGenerationConflict(provider.Uuid);
+            throw PlacementException.ProviderGenerationConflict(provider.Uuid,
+                $"; actual: {provider.Generation}, given: {expected}");
         }
     }
 

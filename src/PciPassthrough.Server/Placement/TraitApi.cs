@@ -54,7 +54,7 @@ public static class TraitApi
                 "true" => true,
                 "false" => false,
                 var other => throw PlacementException.BadRequest(
-                    $"Invalid query string parameters: associated must be 'true' or 'false', got '{other}'"),
+                    $"The query parameter \"associated\" only accepts \"true\" or \"false\", got \"{other}\""),
             };
             var used = (await db.ProviderTraits.Select(t => t.Value).Distinct().ToListAsync(cancellationToken))
                 .ToHashSet(StringComparer.Ordinal);
@@ -69,19 +69,21 @@ public static class TraitApi
 
     private static async Task<IResult> ShowAsync(PlacementDb db, string name, CancellationToken cancellationToken) =>
         (await db.UnknownTraitsAsync([name], cancellationToken)).Count == 0
-            ? Results.NoContent()
+            ? PlacementHttp.Empty(StatusCodes.Status204NoContent)
             : throw PlacementException.NotFound($"No such trait(s): {name}");
 
     private static async Task<IResult> PutAsync(PlacementDb db, string name, CancellationToken cancellationToken)
     {
         if (!Body.IsCustomName(name))
         {
-            throw PlacementException.BadRequest($"The trait {name} does not match '^CUSTOM_[A-Z0-9_]+$' (at most 255 characters)");
+            throw PlacementException.BadRequest("The trait is invalid. A valid trait must be no longer than 255 characters, " +
+                "start with the prefix \"CUSTOM_\" and use following characters: \"A\"-\"Z\", \"0\"-\"9\" and \"_\"");
         }
 
+        var location = $"/traits/{name}";
         if ((await db.UnknownTraitsAsync([name], cancellationToken)).Count == 0)
         {
-            return Results.NoContent();
+            return PlacementHttp.Empty(StatusCodes.Status204NoContent, location);
         }
 
         db.CustomTraits.Add(new NameRow { Name = name });
@@ -91,10 +93,10 @@ public static class TraitApi
         }
         catch (DbUpdateException)
         {
-            return Results.NoContent();
+            return PlacementHttp.Empty(StatusCodes.Status204NoContent, location);
         }
 
-        return PlacementHttp.Created(PlacementHttp.Link($"/traits/{name}"));
+        return PlacementHttp.Empty(StatusCodes.Status201Created, location);
     }
 
     private static async Task<IResult> DeleteAsync(PlacementDb db, string name, CancellationToken cancellationToken)
@@ -141,7 +143,7 @@ public static class TraitApi
         if (traitsElement.ValueKind != JsonValueKind.Array
             || traitsElement.EnumerateArray().Any(t => t.ValueKind != JsonValueKind.String))
         {
-            throw PlacementException.BadRequest($"JSON does not validate: 'traits' must be an array of strings, got {traitsElement}");
+            throw Body.Invalid($"{Body.Repr(traitsElement)} is not of type 'array' of strings", "type");
         }
 
         var wanted = traitsElement.EnumerateArray().Select(t => t.GetString()!).ToHashSet(StringComparer.Ordinal);
@@ -149,7 +151,7 @@ public static class TraitApi
         var unknown = await db.UnknownTraitsAsync(wanted, cancellationToken);
         if (unknown.Count > 0)
         {
-            throw PlacementException.BadRequest($"No such trait(s): {string.Join(", ", unknown)}");
+            throw PlacementException.BadRequest($"No such trait(s): {string.Join(", ", unknown)}.");
         }
 
         var current = await db.ProviderTraits.Where(t => t.ProviderUuid == uuid).ToListAsync(cancellationToken);

@@ -33,15 +33,13 @@ public static class UsageApi
         var version = http.Version();
         var query = http.Request.Query;
         QueryParser.CheckKeys(query, key => key is "project_id" or "user_id" || (key == "consumer_type" && version.AtLeast(38)));
-        var projectId = query["project_id"].FirstOrDefault();
-        if (string.IsNullOrEmpty(projectId) || projectId.Length > 255)
-        {
-            throw PlacementException.BadRequest("Invalid query string parameters: 'project_id' is a required property (1 to 255 characters)");
-        }
-
+        var projectId = query["project_id"].FirstOrDefault()
+            ?? throw QueryParser.SchemaError("'project_id' is a required property", "required", "project_id");
+        CheckIdLength(projectId, "project_id");
         var consumers = db.Consumers.AsNoTracking().Where(c => c.ProjectId == projectId);
         if (query["user_id"].FirstOrDefault() is { } userId)
         {
+            CheckIdLength(userId, "user_id");
             consumers = consumers.Where(c => c.UserId == userId);
         }
 
@@ -66,6 +64,15 @@ public static class UsageApi
                 return KeyValuePair.Create(g.Key, (JsonNode?)usages);
             })),
         });
+    }
+
+    private static void CheckIdLength(string id, string key)
+    {
+        if (id.Length is 0 or > 255)
+        {
+            throw QueryParser.SchemaError($"'{id}' is too {(id.Length == 0 ? "short" : "long")} (1 to 255 characters)",
+                id.Length == 0 ? "minLength" : "maxLength", key);
+        }
     }
 
     private static JsonObject Sum(IEnumerable<(string ResourceClass, int Used)> rows) =>

@@ -64,6 +64,17 @@ public sealed class AggregateTests(PlacementServerFixture server) : IClassFixtur
         (await old.GetAsync($"resource_providers?member_of=!{a}")).Status.ShouldBe(HttpStatusCode.BadRequest);
     }
 
+    [Fact]
+    public async Task PA31_AListWithoutIn_SaysToPrefixIt()
+    {
+        using var client = server.Client();
+        var response = await client.GetAsync(
+            $"allocation_candidates?resources=VCPU:1&member_of={PlacementSetup.NewUuid()},{PlacementSetup.NewUuid()}");
+        response.Status.ShouldBe(HttpStatusCode.BadRequest);
+        response.ErrorDetail.ShouldContain(
+            "Multiple values for 'member_of' must be prefixed with the 'in:' or '!in:' keyword using the valid microversion.");
+    }
+
     private static List<string> Uuids(PlacementResponse response) =>
         [.. response.Json["resource_providers"]!.AsArray().Select(p => p!["uuid"]!.GetValue<string>())];
 }

@@ -61,6 +61,53 @@ public sealed class AllocationTests(PlacementServerFixture server) : IClassFixtu
     }
 
     [Fact]
+    public async Task PA35_GenerationForAConsumerThatDoesNotExist_ExpectedNull()
+    {
+        using var client = server.Client();
+        var rp = await client.CreateProviderAsync("gen-null");
+        await client.SetInventoryAsync(rp, ("VCPU", 4));
+        var response = await client.PutAsync($"allocations/{PlacementSetup.NewUuid()}", PlacementSetup.Allocation(5, (rp, "VCPU", 1)));
+        response.Status.ShouldBe(HttpStatusCode.Conflict);
+        response.ErrorDetail.ShouldContain("consumer generation conflict - expected null but got 5");
+    }
+
+    [Theory]
+    [InlineData("{\"nice_house_friend\":{\"resources\":{\"VCPU\":1}}}", "does not match any of the regexes")]
+    [InlineData("{\"RP\":{\"resources\":{\"vcpu\":1}}}", "does not match any of the regexes")]
+    [InlineData("{\"RP\":{\"resources\":{}}}", "does not have enough properties")]
+    [InlineData("{}", "does not have enough properties")]
+    public async Task PA34_Bodies_AreRefusedInJsonSchemaWords(string allocations, string expected)
+    {
+        using var client = server.Client("1.12");
+        var body = new JsonObject
+        {
+            ["allocations"] = JsonNode.Parse(allocations.Replace("RP", PlacementSetup.NewUuid(), StringComparison.Ordinal)),
+            ["project_id"] = "p",
+            ["user_id"] = "u",
+        };
+        var response = await client.PutAsync($"allocations/{PlacementSetup.NewUuid()}", body);
+        response.Status.ShouldBe(HttpStatusCode.BadRequest);
+        response.ErrorDetail.ShouldStartWith("JSON does not validate");
+        response.ErrorDetail.ShouldContain(expected);
+    }
+
+    [Theory]
+    [InlineData("{\"alpha\":\"beta\"}", "JSON does not validate: 'beta' is not of type 'array'")]
+    [InlineData("{}", "JSON does not validate: {} does not have enough properties")]
+    public async Task PA33_Mappings_AreCheckedForFormFrom134(string mappings, string expected)
+    {
+        using var client = server.Client("1.34");
+        var rp = await client.CreateProviderAsync($"mappings-{Guid.NewGuid():N}");
+        await client.SetInventoryAsync(rp, ("VCPU", 4));
+        var body = PlacementSetup.Allocation(null, (rp, "VCPU", 1));
+        body.Remove("consumer_type");
+        body["mappings"] = JsonNode.Parse(mappings);
+        (await client.PutAsync($"allocations/{PlacementSetup.NewUuid()}", body)).ErrorDetail.ShouldStartWith(expected);
+        body["mappings"] = new JsonObject { [""] = new JsonArray(rp) };
+        (await client.PutAsync($"allocations/{PlacementSetup.NewUuid()}", body)).Status.ShouldBe(HttpStatusCode.NoContent);
+    }
+
+    [Fact]
     public async Task PA34_OverCapacity_Is409_UnknownProviderIs400()
     {
         var (client, cn, pf) = await HostAsync("alloc-capacity");

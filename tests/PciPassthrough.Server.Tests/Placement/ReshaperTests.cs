@@ -66,6 +66,41 @@ public sealed class ReshaperTests(PlacementServerFixture server) : IClassFixture
     }
 
     [Fact]
+    public async Task PA50_Generations_UnionIfItChanges_AllocationsOnce_FinalInventory_StaleSaysActualAndGiven()
+    {
+        using var client = server.Client();
+        var cn = await client.CreateProviderAsync("reshape-gen-cn");
+        var child = await client.CreateProviderAsync("reshape-gen-child", cn);
+        var generation = await client.SetInventoryAsync(cn, ("VCPU", 8));
+        (await client.PostAsync("allocations", new JsonObject
+        {
+            [PlacementSetup.NewUuid()] = PlacementSetup.Allocation(null, (cn, "VCPU", 1)),
+            [PlacementSetup.NewUuid()] = PlacementSetup.Allocation(null, (cn, "VCPU", 2)),
+        })).Status.ShouldBe(HttpStatusCode.NoContent);
+        (await client.GetAsync($"resource_providers/{cn}")).Json["generation"]!.GetValue<int>().ShouldBe(generation + 1);
+
+        var stale = await client.PostAsync("reshaper", new JsonObject
+        {
+            ["inventories"] = new JsonObject { [cn] = Inventories(generation, ("VCPU", 8)) },
+            ["allocations"] = new JsonObject(),
+        });
+        stale.ErrorDetail.ShouldContain($"actual: {generation + 1}, given: {generation}");
+
+        // The union leaves the root as it was (no bump) and adds the child's class (bump); no allocation moves.
+        (await client.PostAsync("reshaper", new JsonObject
+        {
+            ["inventories"] = new JsonObject
+            {
+                [cn] = Inventories(generation + 1, ("VCPU", 8)),
+                [child] = Inventories(0, ("SRIOV_NET_VF", 4)),
+            },
+            ["allocations"] = new JsonObject(),
+        })).Status.ShouldBe(HttpStatusCode.NoContent);
+        (await client.GetAsync($"resource_providers/{cn}")).Json["generation"]!.GetValue<int>().ShouldBe(generation + 2);
+        (await client.GetAsync($"resource_providers/{child}")).Json["generation"]!.GetValue<int>().ShouldBe(2);
+    }
+
+    [Fact]
     public async Task PA50_Before130_Is404()
     {
         using var client = server.Client("1.29");

@@ -56,6 +56,15 @@ public sealed class ResourceClassTests(PlacementServerFixture server) : IClassFi
     }
 
     [Fact]
+    public async Task PA28_RenameOfAStandardClass_SaysCannotUpdate()
+    {
+        using var client = server.Client("1.6");
+        var response = await client.PutAsync("resource_classes/VCPU", new JsonObject { ["name"] = "CUSTOM_NOT_VCPU" });
+        response.Status.ShouldBe(HttpStatusCode.BadRequest);
+        response.ErrorDetail.ShouldContain("Cannot update standard resource class VCPU");
+    }
+
+    [Fact]
     public async Task PA28_DeleteInUse_Is409()
     {
         using var client = server.Client();

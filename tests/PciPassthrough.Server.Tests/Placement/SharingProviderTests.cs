@@ -1,6 +1,3 @@
-using System.Net;
-using System.Text.Json.Nodes;
-
 namespace PciPassthrough.Server.Tests.Placement;
 
 /// <summary>PA-45: a provider with MISC_SHARES_VIA_AGGREGATE serves the trees in its aggregates.</summary>
@@ -16,15 +13,7 @@ public sealed class SharingProviderTests(PlacementServerFixture server) : IClass
         await client.SetInventoryAsync(cn, ("VCPU", 8));
         await client.SetInventoryAsync(nfs, ("DISK_GB", 1000));
         await client.SetTraitsAsync(nfs, "MISC_SHARES_VIA_AGGREGATE");
-        foreach (var provider in new[] { cn, nfs })
-        {
-            var generation = (await client.GetAsync($"resource_providers/{provider}")).Json["generation"]!.GetValue<int>();
-            (await client.PutAsync($"resource_providers/{provider}/aggregates", new JsonObject
-            {
-                ["resource_provider_generation"] = generation,
-                ["aggregates"] = new JsonArray(aggregate),
-            })).Status.ShouldBe(HttpStatusCode.OK);
-        }
+        await client.SetAggregateAsync(aggregate, cn, nfs);
 
         var answer = (await client.GetAsync($"allocation_candidates?resources=VCPU:1,DISK_GB:10&member_of={aggregate}")).Json;
         var request = answer["allocation_requests"]!.AsArray().ShouldHaveSingleItem()!;
@@ -37,5 +26,32 @@ public sealed class SharingProviderTests(PlacementServerFixture server) : IClass
         diskOnly.ShouldHaveSingleItem()!["allocations"]!.AsObject().Single().Key.ShouldBe(nfs);
         var limitedToCn = (await client.GetAsync($"allocation_candidates?resources=VCPU:1,DISK_GB:10&in_tree={cn}")).Json;
         limitedToCn["allocation_requests"]!.AsArray().ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task PA45_GroupLimitedToASharingProvidersTree_TakesItsResourcesThere()
+    {
+        using var client = server.Client();
+        var cn = await client.CreateProviderAsync("intree-cn");
+        var nfs = await client.CreateProviderAsync("intree-nfs");
+        await client.SetInventoryAsync(cn, ("VCPU", 8));
+        await client.SetInventoryAsync(nfs, ("DISK_GB", 1000));
+        await client.SetTraitsAsync(nfs, "MISC_SHARES_VIA_AGGREGATE");
+        await client.SetAggregateAsync(PlacementSetup.NewUuid(), cn, nfs);
+
+        foreach (var query in new[]
+        {
+            $"resources1=VCPU:1&in_tree1={cn}&resources2=DISK_GB:10&in_tree2={nfs}&group_policy=none",
+            $"resources=VCPU:1&in_tree={cn}&resources1=DISK_GB:10&in_tree1={nfs}",
+        })
+        {
+            var request = (await client.GetAsync($"allocation_candidates?{query}")).Json["allocation_requests"]!.AsArray()
+                .ShouldHaveSingleItem()!;
+            request["allocations"]![cn]!["resources"]!["VCPU"]!.GetValue<int>().ShouldBe(1);
+            request["allocations"]![nfs]!["resources"]!["DISK_GB"]!.GetValue<int>().ShouldBe(10);
+        }
+
+        (await client.GetAsync($"allocation_candidates?resources=VCPU:1&in_tree=not-a-uuid")).ErrorDetail
+            .ShouldContain("Expected 'in_tree' parameter to be a format of uuid");
     }
 }

@@ -57,6 +57,52 @@ public sealed class TraitTests(PlacementServerFixture server) : IClassFixture<Pl
         (await client.DeleteAsync("traits/CUSTOM_LISTED_TWO")).Status.ShouldBe(HttpStatusCode.NotFound);
     }
 
+    [Fact]
+    public async Task PA29_InvalidName_ExplainsTheRule_ExistingPutIs204WithLocation()
+    {
+        using var client = server.Client("1.6");
+        (await client.PutAsync("traits/TRAIT_X", null)).ErrorDetail.ShouldBe("The trait is invalid. A valid trait must be no " +
+            "longer than 255 characters, start with the prefix \"CUSTOM_\" and use following characters: \"A\"-\"Z\", " +
+            "\"0\"-\"9\" and \"_\"");
+        (await client.PutAsync("traits/CUSTOM_AGAIN", null)).Status.ShouldBe(HttpStatusCode.Created);
+        var again = await client.PutAsync("traits/CUSTOM_AGAIN", null);
+        again.Status.ShouldBe(HttpStatusCode.NoContent);
+        again.Headers.Location.ShouldBe(new Uri(server.BaseAddress, "traits/CUSTOM_AGAIN"));
+        again.Header("cache-control").ShouldBeNull();
+        (await client.GetAsync("traits?associated=xyz")).ErrorDetail
+            .ShouldContain("The query parameter \"associated\" only accepts \"true\" or \"false\"");
+    }
+
+    [Fact]
+    public async Task PA7_TraitGetAndPut_CarryCacheHeadersFrom115()
+    {
+        using var client = server.Client("1.15");
+        await client.CreateTraitAsync("CUSTOM_CACHED");
+        foreach (var response in new[] { await client.GetAsync("traits/CUSTOM_CACHED"), await client.PutAsync("traits/CUSTOM_CACHED", null) })
+        {
+            response.Status.ShouldBe(HttpStatusCode.NoContent);
+            response.Header("cache-control").ShouldBe("no-cache");
+        }
+    }
+
+    [Fact]
+    public async Task PA30_BadBodies_QuoteTheValueAsJsonSchemaDoes_StaleGenerationSaysAlreadyChanged()
+    {
+        using var client = server.Client();
+        var pf = await client.CreateProviderAsync("trait-bad");
+        (await client.PutAsync($"resource_providers/{pf}/traits",
+                new JsonObject { ["resource_provider_generation"] = "invalid_generation", ["traits"] = new JsonArray() }))
+            .ErrorDetail.ShouldContain("'invalid_generation' is not of type 'integer'");
+        (await client.PutAsync($"resource_providers/{pf}/traits",
+                new JsonObject { ["resource_provider_generation"] = 0, ["traits"] = "invalid_type" }))
+            .ErrorDetail.ShouldContain("'invalid_type' is not of type 'array'");
+        var stale = await client.PutAsync($"resource_providers/{pf}/traits",
+            new JsonObject { ["resource_provider_generation"] = 5, ["traits"] = new JsonArray() });
+        stale.ErrorCode.ShouldBe("placement.concurrent_update");
+        stale.ErrorDetail.ShouldContain("Resource provider's generation already changed. Please update the generation and try again.");
+        stale.ErrorDetail.ShouldContain("resource provider generation conflict");
+    }
+
     private static List<string> Names(PlacementResponse response) =>
         [.. response.Json["traits"]!.AsArray().Select(t => t!.GetValue<string>())];
 }

@@ -74,6 +74,19 @@ public sealed class UsageTests(PlacementServerFixture server) : IClassFixture<Pl
         (await tooOld.GetAsync("usages?project_id=p40")).Status.ShouldBe(HttpStatusCode.NotFound);
     }
 
+    [Theory]
+    [InlineData("project_id=", "Failed validating 'minLength'")]
+    [InlineData("project_id=p&user_id=", "Failed validating 'minLength'")]
+    [InlineData("user_id=u", "'project_id' is a required property")]
+    public async Task PA40_ProjectAndUserIds_AreCheckedAsTheSchemaDoes(string query, string expected)
+    {
+        using var client = server.Client("1.9");
+        var response = await client.GetAsync($"usages?{query}");
+        response.Status.ShouldBe(HttpStatusCode.BadRequest);
+        response.ErrorDetail.ShouldContain(expected);
+        (await client.GetAsync($"usages?project_id={new string('p', 256)}")).ErrorDetail.ShouldContain("Failed validating 'maxLength'");
+    }
+
     [Fact]
     public async Task PA36_BodyOverwritesProjectAndType()
     {

@@ -57,6 +57,17 @@ public sealed class VersionTests(PlacementServerFixture server) : IClassFixture<
         (await client.GetAsync("resource_providers")).Status.ShouldBe(HttpStatusCode.BadRequest);
     }
 
+    [Theory]
+    [InlineData("placement pony.horse", "invalid version string: pony.horse")]
+    [InlineData("placement 1.2.3", "invalid version string: 1.2.3")]
+    public async Task PA11_UnparsableVersion_NamesOnlyTheVersion(string header, string expected)
+    {
+        using var client = server.Client();
+        client.Http.DefaultRequestHeaders.Remove("OpenStack-API-Version");
+        client.Http.DefaultRequestHeaders.Add("OpenStack-API-Version", header);
+        (await client.GetAsync("")).ErrorDetail.ShouldContain(expected);
+    }
+
     [Fact]
     public async Task PA12_PA5_EveryResponseEchoesVersionAndRequestId()
     {
@@ -64,7 +75,7 @@ public sealed class VersionTests(PlacementServerFixture server) : IClassFixture<
         var response = await client.GetAsync("resource_providers");
         response.Header("openstack-api-version").ShouldBe("placement 1.10");
         response.Header("x-openstack-request-id").ShouldStartWith("req-");
-        response.Header("Vary").ShouldBe("OpenStack-API-Version");
+        response.Header("Vary").ShouldBe("openstack-api-version");
     }
 
     [Fact]
