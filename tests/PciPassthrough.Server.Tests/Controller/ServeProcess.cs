@@ -44,7 +44,7 @@ public sealed class ServeProcess : IDisposable
 
         var process = Process.Start(start)!;
         var ready = readyLine is null;
-        process.OutputDataReceived += (_, line) => ready |= line.Data?.StartsWith(readyLine!, StringComparison.Ordinal) == true;
+        process.OutputDataReceived += (_, line) => ready |= readyLine is not null && line.Data?.StartsWith(readyLine, StringComparison.Ordinal) == true;
         process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
