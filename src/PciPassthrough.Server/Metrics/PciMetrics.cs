@@ -22,8 +22,13 @@ public sealed class PciMetrics
         var meter = meters.Create(MeterName);
         _decisions = meter.CreateCounter<long>("pcictl.scheduling.decisions", "{decision}",
             "Server boots scheduled, by outcome: placed, no_valid_host, api_error.");
-        _decisionSeconds = meter.CreateHistogram<double>("pcictl.scheduling.duration", "s",
-            "Time to evaluate every host and choose one for a boot.");
+        _decisionSeconds = meter.CreateHistogram("pcictl.scheduling.duration", "s",
+            "Time to evaluate every host and choose one for a boot.", tags: null, new InstrumentAdvice<double>
+            {
+                // a decision takes milliseconds: OpenTelemetry's default buckets (0, 5, 10, … seconds) would put every
+                // one in the first bucket and leave histogram_quantile nothing to tell
+                HistogramBucketBoundaries = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+            });
         _conflicts = meter.CreateCounter<long>("pcictl.claim.conflicts", "{conflict}",
             "Changes that lost the race to another replica's log append and were decided again.");
         meter.CreateObservableGauge("pcictl.pci.devices", () => Devices?.Invoke() ?? [], "{device}",

@@ -5,7 +5,7 @@ namespace PciPassthrough.Cli.Tests.Commands;
 /// <summary>
 /// Issue 8 item 2: <c>pcictl capacity</c> against a real <c>serve --demo</c>, whose answers are known from the
 /// fixture hosts: cmp-gpu holds the only two A100s (one per NUMA node), cmp-sriov 4 pairs of X710 VFs and cmp-flat 1,
-/// and gpu.a100x4 (16 vCPUs, 64 GiB, 4 A100s) fits nowhere. This machine, also in the demo, is assumed to have
+/// gpu.a100x4 (16 vCPUs, 64 GiB, 4 A100s) fits nowhere, and cmp-sriov's X710 VFs are all on NUMA cell 0. This machine, also in the demo, is assumed to have
 /// neither A100s nor X710 VFs. Nothing here changes the fleet, so one controller serves every test.
 /// </summary>
 public sealed class CapacityCommandTests(DemoController demo) : IClassFixture<DemoController>
@@ -38,6 +38,22 @@ public sealed class CapacityCommandTests(DemoController demo) : IClassFixture<De
         Row(output, "cmp-gpu").ShouldBe(["0", "devices",
             "needs 4 × alias a100: type-PCI 10de:20b0 (policy legacy): too few free matching devices (NUMA node 0: 1 free, NUMA node 1: 1 free)"]);
         output.ShouldContain("MEMORY_MB: needs 65536, more than the largest allocation allowed (max_unit 8192)\n");
+    }
+
+    [Fact]
+    public void VfsOnOneCell_WithRequiredAffinity_AreBlockedByNuma()
+    {
+        demo.Pcictl("flavor", "create", "vf.numa", "--vcpus", "4", "--ram", "40000", "--property", "pci_passthrough:alias=x710-vf:2",
+            "--property", "hw:numa_nodes=1", "--property", "hw:pci_numa_affinity_policy=required").ExitCode.ShouldBe(0);
+
+        var (exitCode, output, error) = demo.Pcictl("capacity", "--flavor", "vf.numa");
+
+        exitCode.ShouldBe(0, error);
+        output.ShouldStartWith("2 more servers of vf.numa fit\n");
+        Row(output, "cmp-sriov").ShouldBe(["2", "numa", "no set of host cells that fits the guest also offers its PCI devices "
+            + "under their NUMA policy: 2 × alias x710-vf: type-VF 8086:154c (policy required)"],
+            "the X710 VFs are all on cell 0, whose memory two guests use up; cell 1 has room but no X710 VF");
+        Row(output, "cmp-flat").ShouldBe(["0", "resources", "MEMORY_MB: needs 40000, more than the largest allocation allowed (max_unit 8192)"]);
     }
 
     [Fact]

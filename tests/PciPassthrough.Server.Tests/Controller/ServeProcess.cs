@@ -21,23 +21,30 @@ public sealed class ServeProcess : IDisposable
     public Uri BaseAddress { get; }
 
     /// <summary>Starts one and waits until <c>/healthz</c> answers.</summary>
-    public static async Task<ServeProcess> StartAsync(string dataDirectory, string config, string? database)
+    public static Task<ServeProcess> StartAsync(string dataDirectory, string config, string? database) =>
+        StartAsync(["--data-dir", dataDirectory, "--config", config, .. database is null ? [] : new[] { "--database", database }], null);
+
+    /// <summary><c>pcictl serve --demo</c> (examples/fleet and this machine), once the demo agents' first round is in.</summary>
+    public static Task<ServeProcess> StartDemoAsync(string dataDirectory) =>
+        StartAsync(["--demo", "--data-dir", dataDirectory], "pcictl serve --demo: hosts");
+
+    private static async Task<ServeProcess> StartAsync(IEnumerable<string> arguments, string? readyLine)
     {
         var port = FreePort();
         var start = new ProcessStartInfo("dotnet")
         {
-            ArgumentList = { PcictlDll(), "serve", "--listen", $"127.0.0.1:{port}", "--data-dir", dataDirectory, "--config", config },
+            ArgumentList = { PcictlDll(), "serve", "--listen", $"127.0.0.1:{port}" },
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        if (database is not null)
+        foreach (var argument in arguments)
         {
-            start.ArgumentList.Add("--database");
-            start.ArgumentList.Add(database);
+            start.ArgumentList.Add(argument);
         }
 
         var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
+        var ready = readyLine is null;
+        process.OutputDataReceived += (_, line) => ready |= readyLine is not null && line.Data?.StartsWith(readyLine, StringComparison.Ordinal) == true;
         process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
@@ -48,7 +55,7 @@ public sealed class ServeProcess : IDisposable
         {
             try
             {
-                if ((await probe.GetAsync("healthz", TestContext.Current.CancellationToken)).StatusCode == HttpStatusCode.OK)
+                if (Volatile.Read(ref ready) && (await probe.GetAsync("healthz", TestContext.Current.CancellationToken)).StatusCode == HttpStatusCode.OK)
                 {
                     return serve;
                 }
@@ -64,7 +71,7 @@ public sealed class ServeProcess : IDisposable
         }
 
         serve.Dispose();
-        throw new InvalidOperationException($"pcictl serve did not answer /healthz within {_startTimeout}");
+        throw new InvalidOperationException($"pcictl serve did not answer /healthz{(readyLine is null ? "" : $" and print '{readyLine}'")} within {_startTimeout}");
     }
 
     /// <summary>SIGKILL: no shutdown code runs, whatever the process was doing.</summary>

@@ -33,6 +33,8 @@ public sealed class MetricsTests
         Sample(lines, "pcictl_scheduling_decisions_total", "outcome=\"placed\"").ShouldBe(1);
         Sample(lines, "pcictl_scheduling_decisions_total", "outcome=\"no_valid_host\"").ShouldBe(1);
         Sample(lines, "pcictl_scheduling_duration_seconds_count", "outcome=\"placed\"").ShouldBe(1);
+        lines.ShouldContain(l => l.StartsWith("pcictl_scheduling_duration_seconds_bucket{", StringComparison.Ordinal) && l.Contains("le=\"0.001\""),
+            "millisecond buckets, so that quantiles of a fast decision mean something");
         Sample(lines, "pcictl_pci_devices", "status=\"allocated\"").ShouldBe(1);
         Sample(lines, "pcictl_pci_devices", "status=\"available\"").ShouldBe(1);
         lines.ShouldContain(l => l.StartsWith("pcictl_pci_devices{") && l.Contains("resource_class=\"CUSTOM_PCI_10DE_20B5\""));
