@@ -2,26 +2,27 @@ using System.Net;
 
 namespace PciPassthrough.Server.Placement;
 
-/// <summary>Who a token stands for (PA-4): the project it acts in and its roles.</summary>
-public sealed record PlacementIdentity(string? Project, IReadOnlySet<string> Roles)
+/// <summary>Who a token stands for (PA-4): the project it acts in, its roles, and whether it is system-scoped.</summary>
+public sealed record PlacementIdentity(string? Project, IReadOnlySet<string> Roles, bool SystemScoped = false)
 {
     /// <summary>PA-4 default policy: the admin or service role may do everything; a reader may also read the
-    /// usages of its own project (<c>GET /usages?project_id=</c>).</summary>
-    public bool MayCall(HttpRequest request) =>
+    /// usages of its own project (<c>GET /usages?project_id=</c>). Placement's rules are project-scoped, so a
+    /// system-scoped token is refused whatever its roles, as Placement does with scope enforcement on.</summary>
+    public bool MayCall(HttpRequest request) => !SystemScoped && (
         Roles.Contains("admin") || Roles.Contains("service")
         || (Roles.Contains("reader") && Project is not null && HttpMethods.IsGet(request.Method)
-            && request.Path == PlacementEndpoints.Prefix + "/usages" && request.Query["project_id"] == Project);
+            && request.Path == PlacementEndpoints.Prefix + "/usages" && request.Query["project_id"] == Project));
 }
 
 /// <summary>
 /// PA-4 authentication. Configured tokens (<c>pcictl serve --auth-token TOKEN[:ROLE,…][@PROJECT]</c>, roles
 /// default to admin) are the only ones accepted, from anywhere. Without any, Placement's <c>noauth2</c> test mode
 /// serves loopback clients only: <c>x-auth-token: user[:project]</c>, user <c>admin</c> has role admin,
-/// <c>x-roles</c> and <c>x-project-id</c> override.
+/// <c>x-roles</c> and <c>x-project-id</c> override, <c>openstack-system-scope</c> makes the token system-scoped.
 /// </summary>
 public sealed class PlacementCredentials
 {
-    public const string RolesHeader = "x-roles", ProjectHeader = "x-project-id";
+    public const string RolesHeader = "x-roles", ProjectHeader = "x-project-id", SystemScopeHeader = "openstack-system-scope";
 
     private readonly Dictionary<string, PlacementIdentity> _configured = new(StringComparer.Ordinal);
 
@@ -62,7 +63,8 @@ public sealed class PlacementCredentials
             ? listed.ToString().Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.Ordinal)
             : user == "admin" ? new HashSet<string>(StringComparer.Ordinal) { "admin" } : new HashSet<string>();
         var projectHeader = headers[ProjectHeader].ToString();
-        return new PlacementIdentity(projectHeader.Length > 0 ? projectHeader : project ?? user, roles);
+        return new PlacementIdentity(projectHeader.Length > 0 ? projectHeader : project ?? user, roles,
+            headers[SystemScopeHeader].ToString().Length > 0);
     }
 
     private static (string Head, string? Tail) Split(string text, char separator, bool fromEnd)

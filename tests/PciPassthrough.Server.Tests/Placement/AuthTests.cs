@@ -48,6 +48,19 @@ public sealed class NoAuthPolicyTests(PlacementServerFixture server) : IClassFix
         (await client.GetAsync("resource_providers")).Status.ShouldBe(HttpStatusCode.Forbidden);
     }
 
+    [Theory]
+    [InlineData("admin,member,reader", "resource_providers")]
+    [InlineData("service", "resource_providers")]
+    [InlineData("reader", "usages?project_id=p1")]
+    public async Task PA4_SystemScopedTokenIsRefused(string roles, string path)
+    {
+        using var client = server.Client(token: "user:p1");
+        client.Http.DefaultRequestHeaders.Add("x-roles", roles);
+        client.Http.DefaultRequestHeaders.Add("openstack-system-scope", "all");
+
+        (await client.GetAsync(path)).Status.ShouldBe(HttpStatusCode.Forbidden);
+    }
+
     [Fact]
     public async Task PA4_UnknownRouteIs404EvenWithoutRole()
     {
