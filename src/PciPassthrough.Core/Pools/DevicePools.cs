@@ -167,10 +167,10 @@ public sealed class DevicePools : IPciNumaView
     public PoolSummary SchedulerView() => _schedulerView ??= PoolSummary.From(_pools, _filter);
 
     /// <inheritdoc/>
-    public int FreeCountOn(int hostCellId) => _pools.Where(p => p.Keys.Numa.EqualsCell(hostCellId)).Sum(p => p.Count);
+    public long FreeCountOn(int hostCellId) => _pools.Where(p => p.Keys.Numa.EqualsCell(hostCellId)).Sum(p => p.Count);
 
     /// <inheritdoc/>
-    public int MatchingCountOn(PciRequest request, int hostCellId) => PoolFilter.CountMatchingOn(_pools, request, hostCellId);
+    public long MatchingCountOn(PciRequest request, int hostCellId) => PoolFilter.CountMatchingOn(_pools, request, hostCellId);
 
     /// <inheritdoc/>
     bool IPciNumaView.Supports(IReadOnlyList<PciRequest> requests, IReadOnlyList<int> hostCellIds) => Supports(requests, hostCellIds);
@@ -264,7 +264,7 @@ public sealed class DevicePools : IPciNumaView
         }
     }
 
-    private void Take(DevicePool pool, int count, PciRequest request, int index, List<PciPick> taken)
+    private void Take(DevicePool pool, long count, PciRequest request, int index, List<PciPick> taken)
     {
         for (var i = 0; i < count; i++)
         {
