@@ -176,7 +176,7 @@ internal static class HostDiscoverText
 
     private static string Number(int? value) => value?.ToString(CultureInfo.InvariantCulture) ?? "-";
 
-    private static string Count(int count) => count.ToString("N0", CultureInfo.InvariantCulture);
+    private static string Count(long count) => count.ToString("N0", CultureInfo.InvariantCulture);
 
     private static string Count(int count, string noun, string? plural = null) =>
         $"{Count(count)} {(count == 1 ? noun : plural ?? noun + "s")}";

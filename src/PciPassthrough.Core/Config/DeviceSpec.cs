@@ -14,7 +14,7 @@ public sealed class DeviceSpec
     public const string AnyId = "*";
 
     internal DeviceSpec(
-        int index, int configIndex, string vendorId, string productId, string? devname,
+        int index, int configIndex, string vendorId, string productId, string? devname, JsonNode? writtenDevname,
         DeviceSpecAddressMatcher? matcher, IReadOnlyList<KeyValuePair<string, JsonNode?>> tags, bool isRemoteManaged)
     {
         Index = index;
@@ -22,6 +22,7 @@ public sealed class DeviceSpec
         VendorId = vendorId;
         ProductId = productId;
         Devname = devname;
+        WrittenDevname = writtenDevname;
         Matcher = matcher;
         Tags = tags;
         IsRemoteManaged = isRemoteManaged;
@@ -44,6 +45,12 @@ public sealed class DeviceSpec
     /// here but acts as absent (DS-24): such a spec has an <see cref="Address"/>.
     /// </summary>
     public string? Devname { get; }
+
+    /// <summary>
+    /// The devname's raw JSON value as written (Nova 26 reports <c>{"devname": 5}</c> as <c>5</c>, looking up the
+    /// interface <c>"5"</c>); null when absent.
+    /// </summary>
+    public JsonNode? WrittenDevname { get; }
 
     /// <summary>The address; null for a <see cref="Devname"/> spec, which resolves its address at match time.</summary>
     public DeviceSpecAddress? Address => Matcher?.Address;

@@ -151,8 +151,10 @@ public sealed class DeviceSpecParser
         if (!failed)
         {
             // an empty devname is reported as written but acts as absent (DS-24)
-            var writtenDevname = devname ?? (NovaJson.IsString(devnameNode, out var empty) ? empty : null);
-            _specs.Add(new DeviceSpec(index, line, vendorId!, productId!, writtenDevname, matcher, tags, isRemoteManaged));
+            var devnameText = devname ?? (NovaJson.IsString(devnameNode, out var empty) ? empty : null);
+            var writtenDevname = devnameText is null ? null : devnameNode?.DeepClone();
+            _specs.Add(new DeviceSpec(
+                index, line, vendorId!, productId!, devnameText, writtenDevname, matcher, tags, isRemoteManaged));
         }
 
         void Fail(PciError error)

@@ -10,11 +10,11 @@ namespace PciPassthrough.Core.Numa;
 public interface IPciNumaView
 {
     /// <summary>Σ count of the pools whose NUMA node is <paramref name="hostCellId"/> (NUMA-less pools count for nobody).</summary>
-    int FreeCountOn(int hostCellId);
+    long FreeCountOn(int hostCellId);
 
     /// <summary>Σ count of the pools on <paramref name="hostCellId"/> whose identity matches <paramref name="request"/>: more
     /// than the request can get from that cell under any NUMA policy.</summary>
-    int MatchingCountOn(PciRequest request, int hostCellId);
+    long MatchingCountOn(PciRequest request, int hostCellId);
 
     /// <summary><c>support(requests, cells)</c> of 04 PL-15 with the guest's cells placed on <paramref name="hostCellIds"/>.</summary>
     bool Supports(IReadOnlyList<PciRequest> requests, IReadOnlyList<int> hostCellIds);

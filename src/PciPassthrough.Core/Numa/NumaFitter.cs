@@ -52,7 +52,7 @@ public static class NumaFitter
             return true;
         }
 
-        int[]? perCell = null;
+        long[]? perCell = null;
         foreach (var request in options.PciRequests)
         {
             if (request.NumaPolicy != PciNumaPolicy.Required || request.Count < 1)
@@ -60,7 +60,7 @@ public static class NumaFitter
                 continue;
             }
 
-            perCell ??= new int[host.Cells.Count];
+            perCell ??= new long[host.Cells.Count];
 
             for (var i = 0; i < perCell.Length; i++)
             {
@@ -68,7 +68,7 @@ public static class NumaFitter
             }
 
             Array.Sort(perCell);
-            var best = 0;
+            var best = 0L;
             for (var i = perCell.Length - guest.Cells.Count; i < perCell.Length; i++)
             {
                 best += perCell[i];

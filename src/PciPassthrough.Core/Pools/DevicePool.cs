@@ -12,7 +12,7 @@ public sealed class DevicePool : IPoolEntry
 {
     private readonly List<TrackedDevice> _devices;
 
-    internal DevicePool(PoolKeys keys, int count = 0, IEnumerable<TrackedDevice>? devices = null)
+    internal DevicePool(PoolKeys keys, long count = 0, IEnumerable<TrackedDevice>? devices = null)
     {
         Keys = keys;
         Count = count;
@@ -20,7 +20,7 @@ public sealed class DevicePool : IPoolEntry
     }
 
     public PoolKeys Keys { get; }
-    public int Count { get; internal set; }
+    public long Count { get; internal set; }
     public IReadOnlyList<TrackedDevice> Devices => _devices;
 
     /// <summary>The Placement provider of the pool's devices (04 PL-6), once reporting has translated the host.</summary>

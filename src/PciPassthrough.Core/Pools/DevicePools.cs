@@ -21,6 +21,9 @@ public sealed class DevicePools : IPciNumaView
     private readonly PoolFilter _filter;
     private PoolSummary? _schedulerView;
 
+    // whether several pools may have the same identity (Zed: devices whose spec has a tag named count or devices)
+    private bool _sharedKeys;
+
     // whether the pools are in entry-count order, so a new pool can be inserted instead of re-sorting (PL-4)
     private bool _ordered = true;
 
@@ -47,7 +50,7 @@ public sealed class DevicePools : IPciNumaView
     public bool Contains(TrackedDevice device)
     {
         ArgumentNullException.ThrowIfNull(device);
-        return device.Pool is { } pool && ReferenceEquals(FindExact(pool.Keys), pool);
+        return device.Pool is { } pool && (ReferenceEquals(FindExact(pool.Keys), pool) || (_sharedKeys && _pools.Contains(pool)));
     }
 
     /// <summary>04 PL-4: append the device to its pool, creating the pool when needed. A device without spec is ignored (PL-2).</summary>
@@ -59,12 +62,16 @@ public sealed class DevicePools : IPciNumaView
             return;
         }
 
-        var pool = Find(keys);
+        var findsNoPool = _identity.FindsNoPool(device);
+        var pool = findsNoPool ? null : Find(keys);
         if (pool is null)
         {
             pool = new DevicePool(keys);
             Insert(pool);
-            _index[keys] = pool;
+
+            // Nova's lookup returns the first pool of an identity
+            _index.TryAdd(keys, pool);
+            _sharedKeys |= findsNoPool;
         }
 
         pool.Count++;
@@ -82,7 +89,7 @@ public sealed class DevicePools : IPciNumaView
             return;
         }
 
-        var pool = Find(keys) ?? throw new PciException(PciErrorKinds.PciDevicePoolEmpty,
+        var pool = (_identity.FindsNoPool(device) ? null : Find(keys)) ?? throw new PciException(PciErrorKinds.PciDevicePoolEmpty,
             $"cannot remove PCI device {device.Address} from the pools: no pool has its identity ({keys}).");
         if (!pool.Detach(device))
         {
@@ -160,10 +167,10 @@ public sealed class DevicePools : IPciNumaView
     public PoolSummary SchedulerView() => _schedulerView ??= PoolSummary.From(_pools, _filter);
 
     /// <inheritdoc/>
-    public int FreeCountOn(int hostCellId) => _pools.Where(p => p.Keys.Numa.EqualsCell(hostCellId)).Sum(p => p.Count);
+    public long FreeCountOn(int hostCellId) => _pools.Where(p => p.Keys.Numa.EqualsCell(hostCellId)).Sum(p => p.Count);
 
     /// <inheritdoc/>
-    public int MatchingCountOn(PciRequest request, int hostCellId) => PoolFilter.CountMatchingOn(_pools, request, hostCellId);
+    public long MatchingCountOn(PciRequest request, int hostCellId) => PoolFilter.CountMatchingOn(_pools, request, hostCellId);
 
     /// <inheritdoc/>
     bool IPciNumaView.Supports(IReadOnlyList<PciRequest> requests, IReadOnlyList<int> hostCellIds) => Supports(requests, hostCellIds);
@@ -193,7 +200,7 @@ public sealed class DevicePools : IPciNumaView
     /// <summary>A copy holding the copies of the devices (<paramref name="copyOf"/>), for a scratch host.</summary>
     internal DevicePools Clone(Func<TrackedDevice, TrackedDevice> copyOf)
     {
-        var clone = new DevicePools(Release, HostCells) { _ordered = _ordered };
+        var clone = new DevicePools(Release, HostCells) { _ordered = _ordered, _sharedKeys = _sharedKeys };
         foreach (var pool in _pools)
         {
             var copy = new DevicePool(pool.Keys, pool.Count) { RpUuid = pool.RpUuid };
@@ -203,7 +210,7 @@ public sealed class DevicePools : IPciNumaView
             }
 
             clone._pools.Add(copy);
-            clone._index[copy.Keys] = copy;
+            clone._index.TryAdd(copy.Keys, copy);
         }
 
         return clone;
@@ -257,7 +264,7 @@ public sealed class DevicePools : IPciNumaView
         }
     }
 
-    private void Take(DevicePool pool, int count, PciRequest request, int index, List<PciPick> taken)
+    private void Take(DevicePool pool, long count, PciRequest request, int index, List<PciPick> taken)
     {
         for (var i = 0; i < count; i++)
         {
@@ -309,7 +316,27 @@ public sealed class DevicePools : IPciNumaView
         }
 
         _pools.Remove(pool);
-        _index.Remove(pool.Keys);
+        if (_index.TryGetValue(pool.Keys, out var indexed) && ReferenceEquals(indexed, pool))
+        {
+            _index.Remove(pool.Keys);
+            if (_sharedKeys && FirstWithKeys(pool.Keys) is { } next)
+            {
+                _index[pool.Keys] = next;
+            }
+        }
+    }
+
+    private DevicePool? FirstWithKeys(PoolKeys keys)
+    {
+        foreach (var pool in _pools)
+        {
+            if (PoolKeysComparer.Instance.Equals(pool.Keys, keys))
+            {
+                return pool;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>

@@ -4,7 +4,7 @@ namespace PciPassthrough.Core.Pools;
 public interface IPoolEntry
 {
     PoolKeys Keys { get; }
-    int Count { get; }
+    long Count { get; }
 
     /// <summary>The pool's Placement provider (04 PL-6), or null.</summary>
     string? RpUuid { get; }

@@ -103,7 +103,7 @@ internal sealed class PoolFilter(IReadOnlyList<NumaCellSocket> hostCells)
             return null;
         }
 
-        var (left, any) = (0, false);
+        var (left, any) = (0L, false);
         for (var i = 0; i < pools.Count; i++)
         {
             var pool = pools[i];
@@ -120,10 +120,10 @@ internal sealed class PoolFilter(IReadOnlyList<NumaCellSocket> hostCells)
     /// Σ count of the pools on host cell <paramref name="hostCellId"/> that match <paramref name="request"/>'s specs
     /// (04 PL-8): an upper bound of what the request can get from that cell under any NUMA policy.
     /// </summary>
-    public static int CountMatchingOn(IEnumerable<IPoolEntry> pools, PciRequest request, int hostCellId)
+    public static long CountMatchingOn(IEnumerable<IPoolEntry> pools, PciRequest request, int hostCellId)
     {
         var shape = RequestShape.Of(request);
-        var count = 0;
+        var count = 0L;
         foreach (var pool in pools)
         {
             count += pool.Keys.Numa.EqualsCell(hostCellId) && shape.Matches(pool.Keys) ? pool.Count : 0;
@@ -257,9 +257,9 @@ internal sealed class PoolFilter(IReadOnlyList<NumaCellSocket> hostCells)
         return outcome.FailedAt != PoolFilterStep.None;
     }
 
-    private static int Sum(ReadOnlySpan<PoolCandidate> pools)
+    private static long Sum(ReadOnlySpan<PoolCandidate> pools)
     {
-        var sum = 0;
+        var sum = 0L;
         foreach (var pool in pools)
         {
             sum += pool.Count;
@@ -268,9 +268,9 @@ internal sealed class PoolFilter(IReadOnlyList<NumaCellSocket> hostCells)
         return sum;
     }
 
-    private static int SumWhere<TState>(ReadOnlySpan<PoolCandidate> pools, TState state, Func<PoolCandidate, TState, bool> predicate)
+    private static long SumWhere<TState>(ReadOnlySpan<PoolCandidate> pools, TState state, Func<PoolCandidate, TState, bool> predicate)
     {
-        var sum = 0;
+        var sum = 0L;
         foreach (var pool in pools)
         {
             sum += predicate(pool, state) ? pool.Count : 0;

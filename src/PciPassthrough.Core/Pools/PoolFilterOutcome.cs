@@ -4,4 +4,4 @@ namespace PciPassthrough.Core.Pools;
 /// <param name="FailedAt">The step after which too few devices were left, or <see cref="PoolFilterStep.None"/>.</param>
 /// <param name="Matching">Free devices matching the request's specs (step 1).</param>
 /// <param name="Left">Free devices left after the last step run.</param>
-public readonly record struct PoolFilterOutcome(PoolFilterStep FailedAt, int Matching, int Left);
+public readonly record struct PoolFilterOutcome(PoolFilterStep FailedAt, long Matching, long Left);

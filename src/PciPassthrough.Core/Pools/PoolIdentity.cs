@@ -13,6 +13,7 @@ internal sealed class PoolIdentity(NovaRelease release)
 {
     private const string AddressKey = "address", ParentIfnameKey = "parent_ifname";
     private const string ResourceClassTag = "resource_class", TraitsTag = "traits";
+    private const string CountTag = "count", DevicesTag = "devices";
 
     // tags converted once per spec: a host has a handful of specs and thousands of devices
     private readonly Dictionary<DeviceSpec, KeyValuePair<string, PoolValue>[]> _tags = new(ReferenceEqualityComparer.Instance);
@@ -73,12 +74,23 @@ internal sealed class PoolIdentity(NovaRelease release)
         return keys.Build();
     }
 
+    /// <summary>
+    /// Zed: a tag named <c>count</c> or <c>devices</c> is overwritten when Nova creates the pool, so the pool's identity
+    /// lacks it while the device's still has it: such a device finds no pool (a new one each time it is added,
+    /// <c>PciDevicePoolEmpty</c> when it is removed).
+    /// </summary>
+    public bool FindsNoPool(TrackedDevice device) =>
+        release == NovaRelease.Zed && device.Spec is { } spec &&
+        (spec.TryGetTag(CountTag, out _) || spec.TryGetTag(DevicesTag, out _));
+
     private KeyValuePair<string, PoolValue>[] TagsOf(DeviceSpec spec)
     {
         if (!_tags.TryGetValue(spec, out var tags))
         {
             tags = [.. spec.Tags
-                .Where(t => release == NovaRelease.Zed || t.Key is not (ResourceClassTag or TraitsTag))
+                .Where(t => release == NovaRelease.Zed
+                    ? t.Key is not (CountTag or DevicesTag)
+                    : t.Key is not (ResourceClassTag or TraitsTag))
                 .Select(t => KeyValuePair.Create(t.Key, PoolValue.FromJson(t.Value)))];
             _tags[spec] = tags;
         }

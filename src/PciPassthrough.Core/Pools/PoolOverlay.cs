@@ -11,14 +11,14 @@ namespace PciPassthrough.Core.Pools;
 internal readonly struct PoolOverlay : IDisposable
 {
     private readonly IReadOnlyList<IPoolEntry> _pools;
-    private readonly int[] _counts;
+    private readonly long[] _counts;
     private readonly bool[] _deleted;
     private readonly PoolCandidate[] _candidates;
 
     public PoolOverlay(IReadOnlyList<IPoolEntry> pools)
     {
         _pools = pools;
-        _counts = ArrayPool<int>.Shared.Rent(pools.Count);
+        _counts = ArrayPool<long>.Shared.Rent(pools.Count);
         _deleted = ArrayPool<bool>.Shared.Rent(pools.Count);
         _candidates = ArrayPool<PoolCandidate>.Shared.Rent(pools.Count);
         for (var i = 0; i < pools.Count; i++)
@@ -30,15 +30,15 @@ internal readonly struct PoolOverlay : IDisposable
 
     public void Dispose()
     {
-        ArrayPool<int>.Shared.Return(_counts);
+        ArrayPool<long>.Shared.Return(_counts);
         ArrayPool<bool>.Shared.Return(_deleted);
         ArrayPool<PoolCandidate>.Shared.Return(_candidates, clearArray: true);
     }
 
     /// <summary>The pools still there after the applied requests, with their counts, in view order.</summary>
-    public List<(IPoolEntry Pool, int Count)> Remaining()
+    public List<(IPoolEntry Pool, long Count)> Remaining()
     {
-        var remaining = new List<(IPoolEntry Pool, int Count)>(_pools.Count);
+        var remaining = new List<(IPoolEntry Pool, long Count)>(_pools.Count);
         for (var i = 0; i < _pools.Count; i++)
         {
             if (!_deleted[i])
@@ -117,7 +117,7 @@ internal readonly struct PoolOverlay : IDisposable
     }
 
     /// <summary>Nova's <c>_decrease_pool_count</c>: take up to <paramref name="needed"/>; a pool taken whole is deleted.</summary>
-    private int Decrease(int index, int needed)
+    private long Decrease(int index, long needed)
     {
         if (_counts[index] > needed)
         {

@@ -26,7 +26,7 @@ public sealed class PoolSummary : IPciNumaView
     public IReadOnlyList<PoolSummaryEntry> Pools => _pools;
 
     /// <summary>Σ count over the pools (what <c>PCIWeigher</c> reads, 05 NF-18).</summary>
-    public int FreeCount { get; }
+    public long FreeCount { get; }
 
     /// <summary>The summary of <paramref name="pools"/> (in compute order, count-0 pools included).</summary>
     /// <param name="pools">The compute's pools.</param>
@@ -90,9 +90,9 @@ public sealed class PoolSummary : IPciNumaView
     }
 
     /// <inheritdoc/>
-    public int FreeCountOn(int hostCellId)
+    public long FreeCountOn(int hostCellId)
     {
-        var count = 0;
+        var count = 0L;
         foreach (var pool in _pools)
         {
             count += pool.Keys.Numa.EqualsCell(hostCellId) ? pool.Count : 0;
@@ -102,7 +102,7 @@ public sealed class PoolSummary : IPciNumaView
     }
 
     /// <inheritdoc/>
-    public int MatchingCountOn(PciRequest request, int hostCellId) => PoolFilter.CountMatchingOn(_pools, request, hostCellId);
+    public long MatchingCountOn(PciRequest request, int hostCellId) => PoolFilter.CountMatchingOn(_pools, request, hostCellId);
 
     /// <inheritdoc/>
     bool IPciNumaView.Supports(IReadOnlyList<PciRequest> requests, IReadOnlyList<int> hostCellIds) => Supports(requests, hostCellIds);

@@ -8,7 +8,7 @@ namespace PciPassthrough.Core.Requests;
 /// </summary>
 public sealed record PciRequest
 {
-    public required int Count { get; init; }
+    public required long Count { get; init; }
 
     /// <summary>Alternative property maps (OR); values are strings or null, keys those of 03 RQ-3 (<c>vendor_id</c>,
     /// <c>dev_type</c>, <c>physical_network</c>, …).</summary>

@@ -50,7 +50,7 @@ public static class PciRequestFactory
                     (aliases.Aliases.Count == 0 ? "none" : string.Join(", ", aliases.Aliases.Select(a => a.Name))) + ".");
             }
 
-            if (!IntegerText.TryParse(parts[1], out var count) || count is < int.MinValue or > int.MaxValue)
+            if (!IntegerText.TryParse(parts[1], out var count))
             {
                 throw release == NovaRelease.Zed
                     ? new PciException(PciErrorKinds.ValueError,
@@ -67,7 +67,7 @@ public static class PciRequestFactory
             // RQ-18: a repeated alias gives one more request, not a bigger count
             requests.Add(new PciRequest
             {
-                Count = (int)count,
+                Count = count,
                 Specs = alias.Specs,
                 AliasName = name,
                 NumaPolicy = effectivePolicy ?? alias.NumaPolicy,

@@ -100,7 +100,7 @@ internal sealed class HostStartup
         spec.ConfigIndex,
         spec.VendorId,
         spec.ProductId,
-        spec.Devname,
+        spec.WrittenDevname,
         spec.Address is { } address
             ? new SpecAddressReport(address.Kind == DeviceSpecAddressKind.Glob ? "glob" : "regex",
                 address.Domain, address.Bus, address.Slot, address.Function, address.IsPhysicalFunction)

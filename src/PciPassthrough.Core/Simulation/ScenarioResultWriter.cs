@@ -181,7 +181,16 @@ public static class ScenarioResultWriter
         WriteNumberOrNull(json, "config_index"u8, spec.ConfigIndex);
         json.WriteString("vendor_id"u8, spec.VendorId);
         json.WriteString("product_id"u8, spec.ProductId);
-        WriteStringOrNull(json, "devname"u8, spec.Devname);
+        json.WritePropertyName("devname"u8);
+        if (spec.Devname is { } devname)
+        {
+            devname.WriteTo(json);
+        }
+        else
+        {
+            json.WriteNullValue();
+        }
+
         if (spec.Address is { } address)
         {
             json.WriteStartObject("address"u8);

@@ -120,4 +120,8 @@ public sealed class DeviceSpecZedTests
     [Fact]
     public void DS25_Zed_NonStringDevname_LookedUpAsText() =>
         ParseOne("""{"devname":5}""", options: Zed).Devname.ShouldBe("5");
+
+    [Fact]
+    public void DS25_Zed_NonStringDevname_KeptRawForTheReport() =>
+        ParseOne("""{"devname":5}""", options: Zed).WrittenDevname!.ToJsonString().ShouldBe("5");
 }

@@ -25,7 +25,19 @@ public sealed class DevicePoolsTests
 
     private static string[] Addresses(IEnumerable<PciPick> picks) => [.. picks.Select(p => p.Device.Address)];
 
-    private static int PooledCount(PciDeviceTracker tracker) => tracker.Pools.Pools.Sum(p => p.Count);
+    private static long PooledCount(PciDeviceTracker tracker) => tracker.Pools.Pools.Sum(p => p.Count);
+
+    [Fact]
+    public void PL20_CountBeyondInt32_NegativeRaisesTheFirstPool()
+    {
+        // scenario-format §7 item 10: Nova takes min(count, needed) from the first pool, raising it by a negative count
+        var tracker = OnePf(NovaRelease.Zed);
+        var vfs = tracker.Pools.Pools.Single(p => p.Keys[PoolKeys.DeviceType].AsString == "type-VF");
+        tracker.Pools.Consume([Alias(-99999999999, "product_id=1515")]).ShouldBeEmpty();
+        vfs.Count.ShouldBe(2 + 99999999999);
+        Should.Throw<PciException>(() => tracker.Pools.Consume([Alias(vfs.Count + 1, "product_id=1515")])).Error.Kind
+            .ShouldBe(PciErrorKinds.PciDeviceRequestFailed);
+    }
 
     [Fact]
     public void PL4_NewPoolAfterProvidersAssigned_WholeListSortedAgain()

@@ -153,4 +153,23 @@ public sealed class PoolIdentityTests
             .With(Plain("0000:01:00.0"), Plain("0000:02:00.0")).Build();
         tracker.Pools.Pools.Single().Count.ShouldBe(2);
     }
+
+    [Theory]
+    [InlineData("count")]
+    [InlineData("devices")]
+    public void PL3_Zed_TagNamedCountOrDevices_FindsNoPool(string tag)
+    {
+        // Nova overwrites the tag when it creates the pool, so the device's own keys never equal a pool's
+        var tracker = new PciHostBuilder(NovaRelease.Zed).WithSpec($$"""{"vendor_id": "8086", "{{tag}}": 3}""")
+            .With(Plain("0000:01:00.0"), Plain("0000:02:00.0")).Build();
+        var pools = tracker.Pools;
+        pools.Pools.Select(p => p.Count).ShouldBe([1, 1]);
+        pools.Pools.ShouldAllBe(p => p.Keys.Entries.All(e => e.Key != tag));
+
+        var first = tracker.Devices[0];
+        Should.Throw<Errors.PciException>(() => pools.Remove(first)).Error.Kind.ShouldBe(Errors.PciErrorKinds.PciDevicePoolEmpty);
+        pools.Contains(tracker.Devices[1]).ShouldBeTrue();
+        pools.Add(first);
+        pools.Pools.Select(p => p.Devices.Single().Address).ShouldBe(["0000:01:00.0", "0000:02:00.0", "0000:01:00.0"]);
+    }
 }

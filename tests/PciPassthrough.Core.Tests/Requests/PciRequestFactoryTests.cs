@@ -98,6 +98,8 @@ public sealed class PciRequestFactoryTests
     [Theory]
     [InlineData("a1:-1", "a1x-1:legacy")] // scenario-format §7 item 10
     [InlineData("a1: +1_0 ", "a1x10:legacy")] // SIM-30 integer text
+    [InlineData("a1:99999999999", "a1x99999999999:legacy")] // Python's int() has no 32-bit range
+    [InlineData("a1:-99999999999", "a1x-99999999999:legacy")] // Python's int() has no 32-bit range
     public void RQ19_Zed_CountsAsPythonReadsThem(string value, string expected) =>
         Describe(FromFlavor(value, NovaRelease.Zed)).ShouldBe(expected);
 

@@ -6,7 +6,7 @@ namespace PciPassthrough.Testing.Devices;
 public static class PciRequests
 {
     /// <summary>An alias request of <paramref name="count"/> devices matching the one spec map <paramref name="spec"/>.</summary>
-    public static PciRequest Alias(int count, string spec, PciNumaPolicy? policy = null, string requestId = "r1") => new()
+    public static PciRequest Alias(long count, string spec, PciNumaPolicy? policy = null, string requestId = "r1") => new()
     {
         Count = count,
         Specs = [Map(spec)],

@@ -20,9 +20,9 @@ public sealed class FakePciNumaView(
     /// <summary>Host-cell sets passed to <see cref="Supports"/>, in call order.</summary>
     public List<IReadOnlyList<int>> SupportCalls { get; } = [];
 
-    public int FreeCountOn(int hostCellId) => freePerCell.GetValueOrDefault(hostCellId);
+    public long FreeCountOn(int hostCellId) => freePerCell.GetValueOrDefault(hostCellId);
 
-    public int MatchingCountOn(PciRequest request, int hostCellId) =>
+    public long MatchingCountOn(PciRequest request, int hostCellId) =>
         matchingPerCell is null ? Math.Max(request.Count, 0) : matchingPerCell.GetValueOrDefault(hostCellId);
 
     public bool Supports(IReadOnlyList<PciRequest> requests, IReadOnlyList<int> hostCellIds)

@@ -10,9 +10,9 @@ namespace PciPassthrough.Core.Scheduling.Filters;
 /// </summary>
 internal sealed class CandidatePoolView(PoolSummary pools, AllocationCandidate candidate) : IPciNumaView
 {
-    public int FreeCountOn(int hostCellId) => pools.FreeCountOn(hostCellId);
+    public long FreeCountOn(int hostCellId) => pools.FreeCountOn(hostCellId);
 
-    public int MatchingCountOn(PciRequest request, int hostCellId) => pools.MatchingCountOn(request, hostCellId);
+    public long MatchingCountOn(PciRequest request, int hostCellId) => pools.MatchingCountOn(request, hostCellId);
 
     public bool Supports(IReadOnlyList<PciRequest> requests, IReadOnlyList<int> hostCellIds) =>
         pools.Supports(requests, hostCellIds, candidate.Mappings);

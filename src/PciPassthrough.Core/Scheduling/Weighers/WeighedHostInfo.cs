@@ -5,7 +5,7 @@ namespace PciPassthrough.Core.Scheduling.Weighers;
 /// <param name="FreePciDevices">Σ count over the host's pool summary; null when the host publishes none.</param>
 /// <param name="AggregateMetadata">The metadata of every aggregate the host is in.</param>
 public readonly record struct WeighedHostInfo(
-    string Name, int? FreePciDevices, IReadOnlyList<IReadOnlyDictionary<string, string>> AggregateMetadata)
+    string Name, long? FreePciDevices, IReadOnlyList<IReadOnlyDictionary<string, string>> AggregateMetadata)
 {
     /// <summary>The weighers' view of a host that passed the filters.</summary>
     public static WeighedHostInfo Of(HostState host)

@@ -8,6 +8,6 @@ public sealed record PciRequestReport(
     string Source,
     string? AliasName,
     string? Port,
-    int Count,
+    long Count,
     string? NumaPolicy,
     IReadOnlyList<JsonObject> Spec);
