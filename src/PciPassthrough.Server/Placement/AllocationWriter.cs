@@ -101,7 +101,10 @@ public static class AllocationWriter
                 $"Unable to allocate inventory: Allocation for resource provider '{missing}' that does not exist.");
         }
 
-        foreach (var resourceClass in wanted.Select(a => a.ResourceClass).Distinct())
+        // A class with an inventory exists (a class in use cannot be deleted): only the others cost a query, so a
+        // claim of a custom class (Nova's CUSTOM_PCI_*) asks nothing more than a standard one.
+        foreach (var resourceClass in wanted.Where(a => !stored.Inventories.ContainsKey((a.ProviderUuid, a.ResourceClass)))
+                     .Select(a => a.ResourceClass).Distinct())
         {
             await db.RequireResourceClassAsync(resourceClass, cancellationToken);
         }

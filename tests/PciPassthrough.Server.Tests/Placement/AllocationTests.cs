@@ -25,6 +25,26 @@ public sealed class AllocationTests(PlacementServerFixture server) : IClassFixtu
         return (client, cn, pf);
     }
 
+    [Fact]
+    public async Task PA34_ResourceClasses_UnknownIs400_KnownWithoutInventoryIs409_CustomWithInventoryIsClaimed()
+    {
+        var (client, _, pf) = await HostAsync("alloc-classes");
+        using var owned = client;
+        await client.CreateResourceClassAsync("CUSTOM_PCI_8086_154C");
+        var vfs = await client.CreateProviderAsync("alloc-classes_vfs");
+        await client.SetInventoryAsync(vfs, ("CUSTOM_PCI_8086_154C", 2));
+
+        (await client.PutAsync($"allocations/{PlacementSetup.NewUuid()}", PlacementSetup.Allocation(null, (pf, "CUSTOM_NOPE", 1))))
+            .ErrorDetail.ShouldContain("No such resource class CUSTOM_NOPE");
+        var noInventory = await client.PutAsync($"allocations/{PlacementSetup.NewUuid()}",
+            PlacementSetup.Allocation(null, (pf, "CUSTOM_PCI_8086_154C", 1)));
+        noInventory.Status.ShouldBe(HttpStatusCode.Conflict);
+        noInventory.ErrorDetail.ShouldContain("Inventory for 'CUSTOM_PCI_8086_154C' not found");
+        (await client.PutAsync($"allocations/{PlacementSetup.NewUuid()}", PlacementSetup.Allocation(null, (vfs, "CUSTOM_PCI_8086_154C", 1))))
+            .Status.ShouldBe(HttpStatusCode.NoContent);
+        (await client.GetAsync($"resource_providers/{vfs}/usages")).Json["usages"]!["CUSTOM_PCI_8086_154C"]!.GetValue<int>().ShouldBe(1);
+    }
+
     [Fact] // examples 9, 10, 11, 14
     public async Task PA35_PA37_ConsumerGenerations_Constraints_Usages()
     {
