@@ -60,6 +60,7 @@ public static class PlacementServerBench
         }
 
         var pfs = await CreateHostAsync(setup, "bench-host", VfsPerPf);
+        await Console.Error.WriteLineAsync("warmed up; timed run starts"); // e.g. to attach a profiler now
         var jit = (Count: JitInfo.GetCompiledMethodCount(), Time: JitInfo.GetCompilationTime());
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var stopwatch = Stopwatch.StartNew();

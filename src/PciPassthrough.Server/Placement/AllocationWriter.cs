@@ -5,11 +5,11 @@ using PciPassthrough.Server.Persistence;
 namespace PciPassthrough.Server.Placement;
 
 /// <summary>
-/// Replaces the allocations of one or more consumers, all or nothing (PA-33…36). Consistency without locks:
-/// inside one transaction the provider rows are read FIRST, then inventories and usage; every provider that gains
-/// allocations gets its generation bumped with <c>UPDATE … WHERE generation = read</c>. A writer that committed in
-/// between changed that generation, so this write's UPDATE matches no row, nothing is kept and the write is
-/// retried on fresh data (Placement's <c>allocation_conflict_retry_count</c>, 10), then 409. A consumer generation
+/// Replaces the allocations of one or more consumers, all or nothing (PA-33…36). Consistency without locks: the
+/// provider rows are read FIRST, then inventories and usage (which see whatever committed before the provider
+/// read, on either engine); every provider that gains allocations gets its generation bumped with
+/// <c>UPDATE … WHERE generation = read</c>. A writer that committed in between changed that generation, so this
+/// write's UPDATE matches no row, nothing is kept and the write is retried on fresh data (Placement's <c>allocation_conflict_retry_count</c>, 10), then 409. A consumer generation
 /// the client sent that differs from the stored one is a 409 at once (PA-51: the client decides); a consumer row
 /// changed between our read and our write fails the attempt like a provider, and the retry sees the mismatch.
 /// </summary>
@@ -26,50 +26,73 @@ public static class AllocationWriter
         CancellationToken cancellationToken)
     {
         using var turn = await SqliteWriteGate.EnterAsync(db, cancellationToken);
-        for (var attempt = 1; ; attempt++)
+
+        // PostgreSQL: no explicit transaction, so a claim is 2 round trips (the reads, then the guarded writes in one
+        // batch, which PostgreSQL runs and commits as one implicit transaction: a failing guard undoes the whole batch),
+        // not 4 (BEGIN with the reads, the writes, COMMIT). Nothing needs the reads and writes in one transaction:
+        // the generation guards reject a write whose reads went stale. SQLite has no round trips to save (and its
+        // guards are checked after the batch, inside the transaction); the reshaper's own steps need the transaction.
+        var inTransaction = db is SqlitePlacementDb || before is not null || after is not null;
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
         {
-            db.ChangeTracker.Clear();
-            try
+            for (var attempt = 1; ; attempt++)
             {
-                await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-                if (before is not null)
+                db.ChangeTracker.Clear();
+                try
                 {
-                    await before();
-                }
+                    await using var transaction = inTransaction ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
+                    if (before is not null)
+                    {
+                        await before();
+                    }
 
-                await TryWriteAsync(db, writes, cancellationToken);
-                if (after is not null)
+                    await TryWriteAsync(db, writes, cancellationToken);
+                    if (after is not null)
+                    {
+                        await after();
+                    }
+
+                    if (transaction is not null)
+                    {
+                        await transaction.CommitAsync(cancellationToken);
+                    }
+
+                    return;
+                }
+                catch (Exception e) when (LostRace(e) && attempt < ConflictRetries)
                 {
-                    await after();
+                    await Task.Delay(Random.Shared.Next(1, 5 * attempt), cancellationToken);
                 }
-
-                await transaction.CommitAsync(cancellationToken);
-                return;
+                catch (Exception e) when (LostRace(e))
+                {
+                    throw PlacementException.Conflict(
+                        "resource provider generation conflict: another allocation write changed the same providers " +
+                        $"{ConflictRetries} times in a row; retry.", ErrorCodes.ConcurrentUpdate);
+                }
             }
-            catch (Exception e) when (LostRace(e) && attempt < ConflictRetries)
-            {
-                await Task.Delay(Random.Shared.Next(1, 5 * attempt), cancellationToken);
-            }
-            catch (Exception e) when (LostRace(e))
-            {
-                throw PlacementException.Conflict(
-                    "resource provider generation conflict: another allocation write changed the same providers " +
-                    $"{ConflictRetries} times in a row; retry.", ErrorCodes.ConcurrentUpdate);
-            }
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
         }
     }
 
-    /// <summary>Another writer committed first: a provider or consumer generation moved (ours, or EF Core's
-    /// concurrency token in the reshaper's steps), or on PostgreSQL it created the same consumer or took row locks
-    /// in the other order.</summary>
-    private static bool LostRace(Exception e) => e is RaceLostException or DbUpdateException
-        or PostgresException { SqlState: PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.DeadlockDetected };
+    /// <summary>Another writer committed first: a provider or consumer generation moved (ours — on PostgreSQL a
+    /// guard's division by zero, see <see cref="GuardedWrites"/> — or EF Core's concurrency token in the reshaper's
+    /// steps), or on PostgreSQL it created the same consumer or took row locks in the other order.</summary>
+    private static bool LostRace(Exception e) => e switch
+    {
+        RaceLostException or DbUpdateException => true,
+        PostgresException postgres => postgres.SqlState is PostgresErrorCodes.DivisionByZero
+            or PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.DeadlockDetected,
+        _ => false,
+    };
 
     private sealed class RaceLostException : Exception;
 
-    /// <summary>One transaction attempt in hand-written SQL (a claim is the hot path: EF Core cost several times
-    /// the SQL): one batch of reads, then one batch of writes (provider generation bumps, consumer rows, allocation
-    /// rows).</summary>
+    /// <summary>One attempt in hand-written SQL (a claim is the hot path: EF Core cost several times the SQL): one
+    /// batch of reads, then one batch of writes (provider generation bumps, consumer rows, allocation rows).</summary>
     private static async Task TryWriteAsync(PlacementDb db, IReadOnlyList<ConsumerWrite> writes, CancellationToken cancellationToken)
     {
         if (writes.Count == 0)
@@ -111,15 +134,50 @@ public static class AllocationWriter
 
         CheckCapacity(wanted, stored);
 
-        // One command (one round trip on PostgreSQL); each statement changes exactly one row per guarded or
-        // deleted row, so a total short of the expected means a writer committed since our read.
+        // One command (one round trip on PostgreSQL); each statement must change exactly the rows it names, else a
+        // writer committed since our read.
         await using var command = new RawCommand(db);
-        var expected = BumpProviders(command, writes, stored)
-            + writes.Sum(write => WriteConsumer(command, stored.Consumers, write))
-            + ReplaceAllocations(command, writes, wanted, stored.Previous.Count);
-        if (expected > 0 && await command.ExecuteAsync(cancellationToken) != expected)
+        var batch = new GuardedWrites(command, db is PostgresPlacementDb);
+        BumpProviders(batch, writes, stored);
+        foreach (var write in writes)
         {
-            throw new RaceLostException();
+            WriteConsumer(batch, stored.Consumers, write);
+        }
+
+        ReplaceAllocations(batch, writes, wanted, stored.Previous.Count);
+        await batch.ExecuteAsync(cancellationToken);
+    }
+
+    /// <summary>Write statements that must each change a known number of rows. SQLite: the batch's total row count
+    /// is compared afterwards, inside the transaction. PostgreSQL (no transaction of ours, see
+    /// <see cref="WriteAsync(PlacementDb, IReadOnlyList{ConsumerWrite}, Func{Task}?, Func{Task}?, CancellationToken)"/>):
+    /// each statement checks itself, <c>WITH changed AS (… RETURNING 1) SELECT 1 / (count(*) = n)::int</c>, so a
+    /// short count is an error inside the batch, which undoes the batch's earlier statements and skips the rest.</summary>
+    private sealed class GuardedWrites(RawCommand command, bool checkedInDatabase)
+    {
+        private int _expected;
+
+        /// <summary>Starts a statement; end it with <see cref="End"/>.</summary>
+        public RawCommand Begin() => checkedInDatabase ? command.Sql("WITH changed AS (") : command;
+
+        /// <summary>Ends the statement begun last, which must change exactly <paramref name="rows"/> rows.</summary>
+        public void End(int rows)
+        {
+            _expected += rows;
+            if (checkedInDatabase)
+            {
+                command.Sql(" RETURNING 1) SELECT 1 / (count(*) = ").Param(rows).Sql(")::int FROM changed");
+            }
+
+            command.Sql(";\n");
+        }
+
+        public async Task ExecuteAsync(CancellationToken cancellationToken)
+        {
+            if (_expected > 0 && await command.ExecuteAsync(cancellationToken) != _expected && !checkedInDatabase)
+            {
+                throw new RaceLostException();
+            }
         }
     }
 
@@ -244,7 +302,7 @@ public static class AllocationWriter
     /// once however many of its consumers use it, as Placement bumps each provider it visited; guarded by the
     /// generation read. Providers are updated in uuid order, so two PostgreSQL writers take their
     /// row locks in one order.</summary>
-    private static int BumpProviders(RawCommand command, IReadOnlyList<ConsumerWrite> writes, StoredState stored)
+    private static void BumpProviders(GuardedWrites batch, IReadOnlyList<ConsumerWrite> writes, StoredState stored)
     {
         var bumps = new SortedSet<string>(StringComparer.Ordinal);
         foreach (var write in writes)
@@ -259,24 +317,23 @@ public static class AllocationWriter
         foreach (var uuid in bumps)
         {
             var generation = stored.ProviderGenerations[uuid];
-            command.Sql("""UPDATE "Providers" SET "Generation" = """).Param(generation + 1)
+            batch.Begin().Sql("""UPDATE "Providers" SET "Generation" = """).Param(generation + 1)
                 .Sql(""", "UpdatedAt" = """).Param(now)
-                .Sql(""" WHERE "Uuid" = """).Param(uuid).Sql(""" AND "Generation" = """).Param(generation).Sql(";\n");
+                .Sql(""" WHERE "Uuid" = """).Param(uuid).Sql(""" AND "Generation" = """).Param(generation);
+            batch.End(1);
         }
-
-        return bumps.Count;
     }
 
     /// <summary>PA-35: a new consumer starts at generation 1, each write adds 1, an emptied consumer is deleted.
     /// Updates and deletes are guarded by the generation read; a consumer another writer changed since fails the
     /// attempt, and the retry reports the generation mismatch (or, below 1.28, simply applies).</summary>
-    private static int WriteConsumer(RawCommand command, Dictionary<string, ConsumerRow> consumers, ConsumerWrite write)
+    private static void WriteConsumer(GuardedWrites batch, Dictionary<string, ConsumerRow> consumers, ConsumerWrite write)
     {
         if (!consumers.TryGetValue(write.ConsumerUuid, out var consumer))
         {
             if (write.Allocations.Count == 0)
             {
-                return 0;
+                return;
             }
 
             consumers[write.ConsumerUuid] = new ConsumerRow
@@ -287,47 +344,55 @@ public static class AllocationWriter
                 ConsumerType = write.ConsumerType,
                 Generation = 1,
             };
-            command.Sql("""INSERT INTO "Consumers" ("Uuid", "ProjectId", "UserId", "ConsumerType", "Generation") VALUES (""")
+            batch.Begin().Sql("""INSERT INTO "Consumers" ("Uuid", "ProjectId", "UserId", "ConsumerType", "Generation") VALUES (""")
                 .Param(write.ConsumerUuid).Sql(", ").Param(write.ProjectId).Sql(", ").Param(write.UserId).Sql(", ")
-                .Param(write.ConsumerType).Sql(", 1);\n");
-            return 1;
+                .Param(write.ConsumerType).Sql(", 1)");
+            batch.End(1);
+            return;
         }
 
         if (write.Allocations.Count == 0)
         {
             consumers.Remove(write.ConsumerUuid);
-            command.Sql("""DELETE FROM "Consumers" WHERE "Uuid" = """).Param(consumer.Uuid)
-                .Sql(""" AND "Generation" = """).Param(consumer.Generation).Sql(";\n");
-            return 1;
+            batch.Begin().Sql("""DELETE FROM "Consumers" WHERE "Uuid" = """).Param(consumer.Uuid)
+                .Sql(""" AND "Generation" = """).Param(consumer.Generation);
+            batch.End(1);
+            return;
         }
 
-        command.Sql("""UPDATE "Consumers" SET "ProjectId" = """).Param(write.ProjectId)
+        batch.Begin().Sql("""UPDATE "Consumers" SET "ProjectId" = """).Param(write.ProjectId)
             .Sql(""", "UserId" = """).Param(write.UserId)
             .Sql(""", "ConsumerType" = """).Param(write.ConsumerType ?? consumer.ConsumerType)
             .Sql(""", "Generation" = """).Param(consumer.Generation + 1)
-            .Sql(""" WHERE "Uuid" = """).Param(consumer.Uuid).Sql(""" AND "Generation" = """).Param(consumer.Generation).Sql(";\n");
+            .Sql(""" WHERE "Uuid" = """).Param(consumer.Uuid).Sql(""" AND "Generation" = """).Param(consumer.Generation);
+        batch.End(1);
         consumer.ConsumerType = write.ConsumerType ?? consumer.ConsumerType;
         consumer.Generation++;
-        return 1;
     }
 
-    private static int ReplaceAllocations(RawCommand command, IReadOnlyList<ConsumerWrite> writes, List<AllocationRow> wanted,
+    private static void ReplaceAllocations(GuardedWrites batch, IReadOnlyList<ConsumerWrite> writes, List<AllocationRow> wanted,
         int previousCount)
     {
         if (previousCount > 0)
         {
-            command.Sql("""DELETE FROM "Allocations" WHERE """)
-                .In(""" "ConsumerUuid" """, writes.Select(w => w.ConsumerUuid).Distinct(StringComparer.Ordinal).ToList()).Sql(";\n");
+            batch.Begin().Sql("""DELETE FROM "Allocations" WHERE """)
+                .In(""" "ConsumerUuid" """, writes.Select(w => w.ConsumerUuid).Distinct(StringComparer.Ordinal).ToList());
+            batch.End(previousCount);
         }
 
+        if (wanted.Count == 0)
+        {
+            return;
+        }
+
+        var command = batch.Begin().Sql("""INSERT INTO "Allocations" ("ConsumerUuid", "ProviderUuid", "ResourceClass", "Used") VALUES """);
         for (var i = 0; i < wanted.Count; i++)
         {
-            command.Sql(i == 0 ? """INSERT INTO "Allocations" ("ConsumerUuid", "ProviderUuid", "ResourceClass", "Used") VALUES (""" : ", (")
-                .Param(wanted[i].ConsumerUuid).Sql(", ").Param(wanted[i].ProviderUuid)
+            command.Sql(i == 0 ? "(" : ", (").Param(wanted[i].ConsumerUuid).Sql(", ").Param(wanted[i].ProviderUuid)
                 .Sql(", ").Param(wanted[i].ResourceClass).Sql(", ").Param(wanted[i].Used).Sql(")");
         }
 
-        return previousCount + wanted.Count;
+        batch.End(wanted.Count);
     }
 
     /// <summary>PA-16: Nova tells consumer from provider conflicts by "consumer generation conflict".</summary>
