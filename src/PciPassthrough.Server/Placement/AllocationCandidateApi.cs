@@ -191,8 +191,10 @@ public static partial class AllocationCandidateApi
         writer.WriteEndObject();
         if (version.AtLeast(17))
         {
+            // Placement lists a provider's traits in trait-id order: the standard ones (synced at start-up) before
+            // the custom ones (created later); gabbits compare these lists in order.
             writer.WriteStartArray("traits");
-            foreach (var trait in provider.Traits.Order(StringComparer.Ordinal))
+            foreach (var trait in provider.Traits.OrderBy(t => !Store.StandardTraits.Contains(t)).ThenBy(t => t, StringComparer.Ordinal))
             {
                 writer.WriteStringValue(trait);
             }
@@ -317,7 +319,7 @@ public static partial class AllocationCandidateApi
 
         return new CandidateQuery(groups, policy == "isolate", limit, version.AtLeast(29))
         {
-            RootRequired = await RootRequiredAsync(query["root_required"], version, db, cancellationToken),
+            RootRequired = await RootRequiredAsync(query["root_required"], db, cancellationToken),
             SameSubtrees = sameSubtrees,
         };
     }
@@ -401,21 +403,15 @@ public static partial class AllocationCandidateApi
     private static string PythonList(IEnumerable<string> items) => $"[{string.Join(", ", items.Select(i => $"'{i}'"))}]";
 
     /// <summary><c>root_required=T,!F</c>: given once (else <c>duplicate_key</c>), no <c>in:</c>.</summary>
-    private static async Task<TraitFilter> RootRequiredAsync(StringValues values, Microversion version,
-        PlacementDb db, CancellationToken cancellationToken)
+    private static async Task<TraitFilter> RootRequiredAsync(StringValues values, PlacementDb db, CancellationToken cancellationToken)
     {
         if (values.Count > 1)
         {
             throw PlacementException.BadRequest("Query parameter 'root_required' may be specified only once.", ErrorCodes.DuplicateKey);
         }
 
-        if (values.Count == 1 && values[0]!.StartsWith("in:", StringComparison.Ordinal))
-        {
-            throw PlacementException.BadRequest($"Invalid query string parameters: root_required does not take 'in:', got '{values[0]}'",
-                ErrorCodes.BadValue);
-        }
-
-        var filter = QueryParser.Required(values, version, "root_required");
+        // Placement parses root_required in the 1.38 form at every version: an in: prefix is refused as before 1.39.
+        var filter = QueryParser.Required(values, new Microversion(1, 38), "root_required");
         var unknown = await db.UnknownTraitsAsync(filter.Names, cancellationToken);
         return unknown.Count == 0 ? filter : throw PlacementException.BadRequest($"No such trait(s): {string.Join(", ", unknown)}.");
     }

@@ -168,9 +168,13 @@ public static class QueryParser
         var conflicting = anyOf.Where(set => set.IsSubsetOf(forbidden)).SelectMany(set => set).Order(StringComparer.Ordinal).ToList();
         if (conflicting.Count > 0)
         {
-            throw PlacementException.BadRequest(
-                $"Conflicting required and forbidden traits found in the following traits keys: {key}: " +
-                $"({string.Join(", ", conflicting)})");
+            // Placement words (and codes) the request-wide root_required conflict apart from the per-group ones.
+            throw key == "root_required"
+                ? PlacementException.BadRequest(
+                    $"Conflicting required and forbidden traits found in root_required: {string.Join(", ", conflicting)}", ErrorCodes.BadValue)
+                : PlacementException.BadRequest(
+                    $"Conflicting required and forbidden traits found in the following traits keys: {key}: " +
+                    $"({string.Join(", ", conflicting)})");
         }
 
         return new TraitFilter(anyOf, forbidden);

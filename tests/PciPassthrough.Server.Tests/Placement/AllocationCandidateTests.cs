@@ -3,7 +3,8 @@ using System.Text.Json.Nodes;
 
 namespace PciPassthrough.Server.Tests.Placement;
 
-/// <summary>One server holding one compute node with 8 PF children of 8 VFs each; PF 0 has CUSTOM_PHYSNET_A.</summary>
+/// <summary>One server holding one compute node with 8 PF children of 8 VFs each; PF 0 has HW_NIC_SRIOV and
+/// CUSTOM_PHYSNET_A.</summary>
 public sealed class CandidateHostFixture : IAsyncLifetime
 {
     public const int Pfs = 8;
@@ -26,7 +27,7 @@ public sealed class CandidateHostFixture : IAsyncLifetime
             PfUuids.Add(pf);
         }
 
-        await client.SetTraitsAsync(PfUuids[0], "CUSTOM_PHYSNET_A");
+        await client.SetTraitsAsync(PfUuids[0], "CUSTOM_PHYSNET_A", "HW_NIC_SRIOV");
     }
 
     public ValueTask DisposeAsync() => Server.DisposeAsync();
@@ -60,7 +61,8 @@ public sealed class AllocationCandidateTests(CandidateHostFixture host) : IClass
         var summaries = answer["provider_summaries"]!.AsObject();
         summaries.Count.ShouldBe(1 + Pfs);
         summaries[_cn]!["resources"]!["VCPU"]!["capacity"]!.GetValue<int>().ShouldBe(16);
-        summaries[_pfs[0]]!["traits"]!.AsArray().Single()!.GetValue<string>().ShouldBe("CUSTOM_PHYSNET_A");
+        // Placement's trait-id order: standard traits (synced at start-up) before custom ones.
+        summaries[_pfs[0]]!["traits"]!.AsArray().Select(t => t!.GetValue<string>()).ShouldBe(["HW_NIC_SRIOV", "CUSTOM_PHYSNET_A"]);
         summaries[_pfs[1]]!["parent_provider_uuid"]!.GetValue<string>().ShouldBe(_cn);
     }
 
@@ -127,6 +129,22 @@ public sealed class AllocationCandidateTests(CandidateHostFixture host) : IClass
     {
         var answer = await CandidatesAsync($"resources=VCPU:1&{rootRequired}");
         answer["allocation_requests"]!.AsArray().Count.ShouldBe(expected);
+    }
+
+    [Theory] // Placement's root_required gabbit
+    [InlineData("root_required=COMPUTE_NODE,HW_NIC_SRIOV,!COMPUTE_NODE",
+        "Conflicting required and forbidden traits found in root_required: COMPUTE_NODE", "placement.query.bad_value")]
+    [InlineData("root_required=in:COMPUTE_NODE,HW_NIC_SRIOV",
+        "Invalid query string parameters: The format 'in:HW_CPU_X86_VMX,CUSTOM_MAGIC' only supported since microversion 1.39. " +
+        "Got: in:COMPUTE_NODE,HW_NIC_SRIOV",
+        "placement.undefined_code")]
+    public async Task PA41_RootRequiredErrors_WordedAsPlacement(string rootRequired, string detail, string code)
+    {
+        using var client = _server.Client();
+        var response = await client.GetAsync($"allocation_candidates?resources=VCPU:1&{rootRequired}");
+        response.Status.ShouldBe(HttpStatusCode.BadRequest);
+        response.ErrorDetail.ShouldBe(detail);
+        response.ErrorCode.ShouldBe(code);
     }
 
     [Fact]
