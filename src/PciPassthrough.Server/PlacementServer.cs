@@ -16,7 +16,8 @@ namespace PciPassthrough.Server;
 /// <c>/placement</c>.</summary>
 public static class PlacementServer
 {
-    /// <summary>Builds the app and migrates the database to the newest schema; the caller runs it.</summary>
+    /// <summary>Builds the app and migrates the database to the newest schema; the caller runs it. A
+    /// <see cref="PolicyFileException"/> when the policy file cannot be used.</summary>
     public static async Task<WebApplication> BuildAsync(PlacementServerOptions options, CancellationToken cancellationToken)
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -36,6 +37,7 @@ public static class PlacementServer
         builder.Logging.AddSimpleConsole(console => console.SingleLine = true);
         builder.Logging.AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Warning);
         builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(PlacementPolicy.Load(options));
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddPlacementDb(options);
         builder.Services.AddControllerDb(options);

@@ -42,6 +42,26 @@ public sealed record PlacementServerOptions(
     /// <c>[compute] packing_host_numa_cells_allocation_strategy</c>); none by default.</summary>
     public ScenarioConfig Engine { get; init; } = new();
 
+    /// <summary>An oslo.policy file (YAML or JSON) overriding Placement's policy rules (<c>[oslo_policy]
+    /// policy_file</c>); none → the defaults (<see cref="Placement.PlacementPolicy"/>).</summary>
+    public string? PolicyFile { get; init; }
+
+    /// <summary><c>[oslo_policy] enforce_scope</c>: a system-scoped token is refused (every Placement rule is
+    /// project-scoped).</summary>
+    public bool EnforceScope { get; init; } = true;
+
+    /// <summary><c>[oslo_policy] enforce_new_defaults</c>: a rule not overridden passes only for its new default,
+    /// not also for the deprecated role:admin — so only the service role may reshape. Off by default, so an admin
+    /// token (the agents' default) still may.</summary>
+    public bool EnforceNewDefaults { get; init; }
+
+    /// <summary><c>[cors] allowed_origin</c>: the origins (or <c>*</c>) whose browsers may call the Placement API;
+    /// none → no CORS handling at all.</summary>
+    public IReadOnlyList<string> CorsAllowedOrigins { get; init; } = [];
+
+    /// <summary><c>[cors] allow_headers</c>: request headers a preflight may grant beyond the simple ones.</summary>
+    public IReadOnlyList<string> CorsAllowHeaders { get; init; } = [];
+
     /// <summary>How often agents heartbeat; a host silent for three intervals is down and gets no new server.</summary>
     public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(60);
 }

@@ -7,7 +7,8 @@ namespace PciPassthrough.Server.Tests;
 /// directory; <see cref="StartAsync"/> starts one on another database (a replica of a shared PostgreSQL).</summary>
 public class PlacementServerFixture : IAsyncLifetime
 {
-    private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), $"pcictl-placement-{Guid.NewGuid():N}");
+    /// <summary>Where the server keeps its SQLite file (and a derived fixture its other files); deleted on dispose.</summary>
+    protected string DataDirectory { get; } = Path.Combine(Path.GetTempPath(), $"pcictl-placement-{Guid.NewGuid():N}");
     private readonly string? _database;
     private WebApplication? _app;
 
@@ -32,7 +33,7 @@ public class PlacementServerFixture : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        _app = await PlacementServer.BuildAsync(Configure(new PlacementServerOptions("127.0.0.1:0", _dataDirectory, _database)),
+        _app = await PlacementServer.BuildAsync(Configure(new PlacementServerOptions("127.0.0.1:0", DataDirectory, _database)),
             CancellationToken.None);
         await _app.StartAsync();
         BaseAddress = new Uri(_app.BoundAddress(), "/placement/");
@@ -62,9 +63,9 @@ public class PlacementServerFixture : IAsyncLifetime
         }
 
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        if (Directory.Exists(_dataDirectory))
+        if (Directory.Exists(DataDirectory))
         {
-            Directory.Delete(_dataDirectory, recursive: true);
+            Directory.Delete(DataDirectory, recursive: true);
         }
     }
 }

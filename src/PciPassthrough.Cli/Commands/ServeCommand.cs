@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using PciPassthrough.Core.Simulation;
 using PciPassthrough.Host.NovaConf;
 using PciPassthrough.Server;
+using PciPassthrough.Server.Placement;
 
 namespace PciPassthrough.Cli.Commands;
 
@@ -37,6 +38,34 @@ public static class ServeCommand
         {
             Description = "Return allocation candidates in a random order, and a random spread of them under 'limit' " +
                 "(Placement's [placement]randomize_allocation_candidates).",
+        };
+        var policyFile = new Option<FileInfo?>("--policy-file")
+        {
+            Description = "An oslo.policy file (YAML or JSON, \"RULE\": \"CHECK\") overriding Placement's policy rules, e.g. " +
+                "\"placement:resource_providers:list\": \"role:admin or role:reader\" (Placement's [oslo_policy] policy_file). " +
+                "Checks: @, !, role:R, rule:NAME, project_id:%(project_id)s, user_id:…, combined with and, or, not and " +
+                "parentheses. A file that does not parse, or refers to an undefined rule, stops the start (exit 2).",
+        };
+        var enforceScope = new Option<bool>("--enforce-scope")
+        {
+            Description = "Refuse system-scoped tokens, as every Placement rule is project-scoped ([oslo_policy] " +
+                "enforce_scope); '--enforce-scope false' checks them like any other token.",
+            DefaultValueFactory = _ => true,
+        };
+        var enforceNewDefaults = new Option<bool>("--enforce-new-defaults")
+        {
+            Description = "Only the new rule defaults ([oslo_policy] enforce_new_defaults): without it each default also " +
+                "passes for the deprecated role:admin, so an admin (not only the service role) may reshape.",
+        };
+        var corsOrigin = new Option<string[]>("--cors-allowed-origin")
+        {
+            Description = "An origin (or *) whose browser pages may call the Placement API ([cors] allowed_origin); " +
+                "repeatable or comma-separated. Without any, no CORS headers are sent and OPTIONS is 405.",
+        };
+        var corsHeaders = new Option<string[]>("--cors-allow-headers")
+        {
+            Description = "A request header a CORS preflight may grant besides the simple ones, e.g. openstack-api-version " +
+                "([cors] allow_headers); repeatable or comma-separated.",
         };
         var config = new Option<FileInfo?>("--config")
         {
@@ -78,11 +107,14 @@ public static class ServeCommand
               pcictl serve --config /etc/nova/nova.conf
               pcictl serve --listen 0.0.0.0:8780 --data-dir /var/lib/pcictl --auth-token s3cret --auth-token agent-key:service --auth-token alice:member@demo
               pcictl serve --database "Host=db1;Database=placement;Username=placement"
+              pcictl serve --policy-file /etc/placement/policy.yaml --enforce-new-defaults
+              pcictl serve --cors-allowed-origin https://dashboard.example.com --cors-allow-headers openstack-api-version
 
-            Exit codes: 0 stopped by Ctrl+C or SIGTERM; 2 an unreadable or invalid --config.
+            Exit codes: 0 stopped by Ctrl+C or SIGTERM; 2 an unreadable or invalid --config or --policy-file.
             """)
         {
-            listen, dataDir, database, authToken, randomize, config, heartbeat, demo, verbose,
+            listen, dataDir, database, authToken, randomize, policyFile, enforceScope, enforceNewDefaults, corsOrigin, corsHeaders,
+            config, heartbeat, demo, verbose,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -105,8 +137,24 @@ public static class ServeCommand
                 Engine = engine,
                 HeartbeatInterval = TimeSpan.FromSeconds(parse.GetValue(heartbeat)),
                 Verbose = parse.GetValue(verbose),
+                PolicyFile = parse.GetValue(policyFile)?.FullName,
+                EnforceScope = parse.GetValue(enforceScope),
+                EnforceNewDefaults = parse.GetValue(enforceNewDefaults),
+                CorsAllowedOrigins = ListValues(parse.GetValue(corsOrigin)),
+                CorsAllowHeaders = ListValues(parse.GetValue(corsHeaders)),
             };
-            await using var app = await PlacementServer.BuildAsync(options, cancellationToken);
+            WebApplication built;
+            try
+            {
+                built = await PlacementServer.BuildAsync(options, cancellationToken);
+            }
+            catch (PolicyFileException e)
+            {
+                await parse.InvocationConfiguration.Error.WriteLineAsync($"pcictl serve: {e.Message}");
+                return ExitCodes.Usage;
+            }
+
+            await using var app = built;
             await app.StartAsync(cancellationToken);
             await WriteStartupAsync(parse.InvocationConfiguration.Output, app, options, examples);
             if (examples is not null)
@@ -136,8 +184,16 @@ public static class ServeCommand
         await output.WriteLineAsync(options.AuthTokens is { Count: > 0 } tokens
             ? $"pcictl serve: auth: {tokens.Count} token(s) from --auth-token; any other request gets 401"
             : "pcictl serve: auth: no --auth-token, so loopback clients only: token 'admin' is the admin, any other a member of that project");
+        await output.WriteLineAsync($"pcictl serve: policy: {options.PolicyFile ?? "Placement's default rules"}" +
+            (options.EnforceNewDefaults ? ", new defaults only (reshaping needs the service role)" : "") +
+            (options.EnforceScope ? ", system-scoped tokens refused" : "") +
+            (options.CorsAllowedOrigins.Count > 0 ? $"; CORS for {string.Join(", ", options.CorsAllowedOrigins)}" : "; CORS off"));
         await output.WriteLineAsync(examples is null ? "pcictl serve: demo off" : $"pcictl serve: demo on, agents for {Path.Combine(examples, DemoFleet.FleetDirectory)}/ and this machine");
     }
+
+    /// <summary>An oslo.config list option's values: each given value, split at commas.</summary>
+    private static string[] ListValues(string[]? given) =>
+        [.. (given ?? []).SelectMany(v => v.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))];
 
     /// <summary>The scheduler's options from <paramref name="file"/>, or null after saying on <paramref name="error"/>
     /// why the file cannot be used.</summary>

@@ -2,17 +2,9 @@ using System.Net;
 
 namespace PciPassthrough.Server.Placement;
 
-/// <summary>Who a token stands for (PA-4): the project it acts in, its roles, and whether it is system-scoped.</summary>
-public sealed record PlacementIdentity(string? Project, IReadOnlySet<string> Roles, bool SystemScoped = false)
-{
-    /// <summary>PA-4 default policy: the admin or service role may do everything; a reader may also read the
-    /// usages of its own project (<c>GET /usages?project_id=</c>). Placement's rules are project-scoped, so a
-    /// system-scoped token is refused whatever its roles, as Placement does with scope enforcement on.</summary>
-    public bool MayCall(HttpRequest request) => !SystemScoped && (
-        Roles.Contains("admin") || Roles.Contains("service")
-        || (Roles.Contains("reader") && Project is not null && HttpMethods.IsGet(request.Method)
-            && request.Path == PlacementEndpoints.Prefix + "/usages" && request.Query["project_id"] == Project));
-}
+/// <summary>Who a token stands for (PA-4): its user and project (either may be unknown), its roles, and whether it
+/// is system-scoped. What it may do is <see cref="PlacementPolicy"/>'s business.</summary>
+public sealed record PlacementIdentity(string? Project, IReadOnlySet<string> Roles, bool SystemScoped = false, string? User = null);
 
 /// <summary>
 /// PA-4 authentication. Configured tokens (<c>pcictl serve --auth-token TOKEN[:ROLE,…][@PROJECT]</c>, roles
@@ -63,8 +55,10 @@ public sealed class PlacementCredentials
             ? listed.ToString().Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.Ordinal)
             : user == "admin" ? new HashSet<string>(StringComparer.Ordinal) { "admin" } : new HashSet<string>();
         var projectHeader = headers[ProjectHeader].ToString();
-        return new PlacementIdentity(projectHeader.Length > 0 ? projectHeader : project ?? user, roles,
-            headers[SystemScopeHeader].ToString().Length > 0);
+        var systemScoped = headers[SystemScopeHeader].ToString().Length > 0;
+        // as Placement's noauth2: a system-scoped token is in no project unless one is named explicitly
+        return new PlacementIdentity(projectHeader.Length > 0 ? projectHeader : systemScoped ? null : project ?? user, roles,
+            systemScoped, user);
     }
 
     private static (string Head, string? Tail) Split(string text, char separator, bool fromEnd)

@@ -7,14 +7,15 @@ using Microsoft.AspNetCore.WebUtilities;
 namespace PciPassthrough.Server.Placement;
 
 /// <summary>
-/// The cross-cutting part of Placement's wire protocol, in order: request id (PA-5), token (PA-4, 401),
-/// microversion (PA-10…12), then on a routed call only (an unknown path is 404 whatever it accepts) Accept (PA-2)
-/// and policy (PA-4, 403, before the handler changes anything), then every failure rendered as Placement's error body (PA-15), including the router's own 404/405
-/// (PA-3).
+/// The cross-cutting part of Placement's wire protocol, in order: request id (PA-5), CORS (a preflight is answered
+/// here), token (PA-4, 401), microversion (PA-10…12), then on a routed call only (an unknown path is 404 whatever
+/// it accepts) Accept (PA-2) and policy (PA-4, 403, before the handler changes anything), then every failure
+/// rendered as Placement's error body (PA-15), including the router's own 404/405 (PA-3).
 /// </summary>
-public sealed class PlacementMiddleware(RequestDelegate next, PlacementServerOptions options)
+public sealed class PlacementMiddleware(RequestDelegate next, PlacementServerOptions options, PlacementPolicy policy)
 {
     private readonly PlacementCredentials _credentials = new(options.AuthTokens ?? []);
+    private readonly PlacementCors _cors = new(options.CorsAllowedOrigins, options.CorsAllowHeaders);
 
     public const string RequestIdHeader = "x-openstack-request-id", AuthTokenHeader = "x-auth-token";
 
@@ -22,6 +23,17 @@ public sealed class PlacementMiddleware(RequestDelegate next, PlacementServerOpt
     {
         var requestId = $"req-{Guid.NewGuid()}";
         http.Response.Headers[RequestIdHeader] = requestId;
+        if (_cors.Enabled)
+        {
+            if (HttpMethods.IsOptions(http.Request.Method))
+            {
+                _cors.AnswerPreflight(http.Request, http.Response);
+                return;
+            }
+
+            _cors.AnnotateResponse(http);
+        }
+
         try
         {
             var identity = _credentials.Identify(http);
@@ -40,10 +52,10 @@ public sealed class PlacementMiddleware(RequestDelegate next, PlacementServerOpt
                 throw new PlacementException(StatusCodes.Status406NotAcceptable, "Only application/json is provided");
             }
 
-            if (identity is not null && http.GetEndpoint() is RouteEndpoint && !IsRoot(http.Request.Path) && !identity.MayCall(http.Request))
+            if (identity is not null && http.GetEndpoint() is RouteEndpoint endpoint && !IsRoot(http.Request.Path)
+                && RuleFor(http.Request.Method, endpoint) is var rule && !policy.Allows(rule, identity, http.Request))
             {
-                throw new PlacementException(StatusCodes.Status403Forbidden,
-                    $"Policy does not allow {http.Request.Method} {http.Request.Path} to be performed.");
+                throw new PlacementException(StatusCodes.Status403Forbidden, $"Policy does not allow {rule} to be performed.");
             }
 
             await next(http);
@@ -63,6 +75,10 @@ public sealed class PlacementMiddleware(RequestDelegate next, PlacementServerOpt
     }
 
     private static readonly object _unsupportedVersionKey = new();
+
+    private static string RuleFor(string method, RouteEndpoint endpoint) =>
+        PlacementPolicy.RuleFor(method, endpoint.RoutePattern.RawText![PlacementEndpoints.Prefix.Length..])
+        ?? throw new InvalidOperationException($"No policy rule guards {method} {endpoint.RoutePattern.RawText}.");
 
     private static bool IsRoot(PathString path) =>
         path.Value is PlacementEndpoints.Prefix or PlacementEndpoints.Prefix + "/";

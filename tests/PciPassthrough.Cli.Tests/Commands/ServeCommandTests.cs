@@ -36,6 +36,7 @@ public sealed partial class ServeCommandTests : IDisposable
             $"pcictl serve: REST API at {Url}v1, Placement API at {Url}placement, dashboard at {Url} (Ctrl+C to stop)",
             $"pcictl serve: database SQLite {Path.Combine(_dataDirectory, PlacementServerOptions.DatabaseFileName)}",
             "pcictl serve: auth: 2 token(s) from --auth-token; any other request gets 401",
+            "pcictl serve: policy: Placement's default rules, system-scoped tokens refused; CORS off",
             "pcictl serve: demo off",
         ]);
         Lines(_stderr).ShouldBeEmpty();
@@ -72,6 +73,22 @@ public sealed partial class ServeCommandTests : IDisposable
         Lines(_stdout).ShouldContain($"info: Microsoft.Hosting.Lifetime[14] Now listening on: {Url.TrimEnd('/')}");
     }
 
+    [Fact]
+    public async Task BadPolicyFile_StopsTheStart_NamingFileRuleAndProblem()
+    {
+        var policy = Path.Combine(_dataDirectory, "policy.yaml");
+        await File.WriteAllTextAsync(policy, "# ours\n\"placement:resource_providers:list\": \"role:admin or\"\n",
+            TestContext.Current.CancellationToken);
+
+        Launch("--policy-file", policy);
+        await _serve!.WaitForExitAsync(TestContext.Current.CancellationToken);
+
+        _serve.ExitCode.ShouldBe(2);
+        Lines(_stderr).ShouldBe([
+            $"pcictl serve: policy file {policy}: rule 'placement:resource_providers:list' (line 2): a check is missing after 'or'",
+        ]);
+    }
+
     [Theory]
     [InlineData("Host=db1;Port=5433;Database=pci;Username=pcictl;Password=s3cret", "PostgreSQL db1:5433, database pci, user pcictl")]
     [InlineData("Host=db1;Password=s3cret", "PostgreSQL db1:5432, database (the user's)")]
@@ -81,6 +98,12 @@ public sealed partial class ServeCommandTests : IDisposable
     private string Url => RestApi().Match(string.Join('\n', Lines(_stdout))).Groups[1].Value;
 
     private async Task StartAsync(params string[] extra)
+    {
+        Launch(extra);
+        await UntilAsync(_stdout, "pcictl serve: demo ");
+    }
+
+    private void Launch(params string[] extra)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -99,7 +122,6 @@ public sealed partial class ServeCommandTests : IDisposable
         _serve.ErrorDataReceived += (_, line) => Collect(_stderr, line.Data);
         _serve.BeginOutputReadLine();
         _serve.BeginErrorReadLine();
-        await UntilAsync(_stdout, "pcictl serve: demo ");
     }
 
     private static void Collect(List<string> lines, string? line)
