@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+using PciPassthrough.Core.Libvirt;
 using PciPassthrough.Host.Agent;
 using PciPassthrough.Host.Discovery;
 using PciPassthrough.Host.NovaConf;
@@ -7,10 +9,18 @@ using PciPassthrough.Host.Topology;
 namespace PciPassthrough.Cli.Commands;
 
 /// <summary>One compute's agent loop (<c>pcictl agent</c>, and each host of <c>serve --demo</c>): every round reads
-/// the host afresh, refuses what a Nova compute would refuse, describes the host to the controller and, with
-/// <c>report_in_placement</c>, reports its PCI providers to Placement.</summary>
-internal sealed class Agent(Uri controller, string root, string configPath, string? hostName, string token, TextWriter output, TextWriter error)
+/// the host afresh, refuses what a Nova compute would refuse, describes the host to the controller, keeps the trust of
+/// its servers' VFs as the controller lists them (07 LV-10) and, with <c>report_in_placement</c>, reports its PCI
+/// providers to Placement. <c>hostCommands</c> runs <c>virsh</c> and <c>ip</c> on this host; it is null when the agent
+/// describes a tree that is not this host (<c>--root</c> elsewhere, the demo's fixture hosts): libvirt is then not asked
+/// (the controller assumes its default hypervisor) and VF trust commands are printed, not run.</summary>
+internal sealed class Agent(Uri controller, string root, string configPath, string? hostName, string token, TextWriter output, TextWriter error,
+    ICommandRunner? hostCommands)
 {
+    private readonly VfTrustApplier _vfTrust = new(root, hostCommands);
+    private HypervisorCapabilities? _hypervisor;
+    private bool _probed;
+
     public enum Outcome
     {
         Reported,
@@ -69,12 +79,15 @@ internal sealed class Agent(Uri controller, string root, string configPath, stri
         }
 
         var name = hostName ?? HostInventory.HostName(root);
+        await ProbeOnceAsync(cancellationToken);
         try
         {
-            if (!await DescribeAsync(client, name, inventory, conf, cancellationToken))
+            if (await DescribeAsync(client, name, inventory, conf, cancellationToken) is not { } view)
             {
                 return Outcome.Failed;
             }
+
+            await ApplyVfTrustAsync(name, view, cancellationToken);
 
             if (conf.ReportInPlacement.Value)
             {
@@ -91,17 +104,36 @@ internal sealed class Agent(Uri controller, string root, string configPath, stri
         }
     }
 
-    /// <summary><c>PUT /v1/hosts/{name}</c> with the host description; false (after saying why) when refused.</summary>
-    private async Task<bool> DescribeAsync(
+    /// <summary>07 LV-18: asks libvirt once per agent what it can run; a host that does not answer is described
+    /// without it (and the controller assumes its default hypervisor).</summary>
+    private async Task ProbeOnceAsync(CancellationToken cancellationToken)
+    {
+        if (_probed || hostCommands is null)
+        {
+            return;
+        }
+
+        _probed = true;
+        (_hypervisor, var problem) = await LibvirtProbe.ReadAsync(hostCommands, cancellationToken);
+        if (problem is not null)
+        {
+            await error.WriteLineAsync($"pcictl agent: warning: libvirt did not say what it can run, so no vIOMMU traits are " +
+                $"derived from it: {problem}");
+        }
+    }
+
+    /// <summary><c>PUT /v1/hosts/{name}</c> with the host description; the controller's view of the host, or null
+    /// (after saying why) when refused.</summary>
+    private async Task<JsonNode?> DescribeAsync(
         ControllerClient client, string name, HostInventory inventory, NovaConfOptions conf, CancellationToken cancellationToken)
     {
         var cells = new NumaTopologyReader(root).Read();
-        var description = HostDescription.Build(name, cells, inventory.Discovery.Records, conf);
+        var description = HostDescription.Build(name, cells, inventory.Discovery.Records, conf, _hypervisor);
         var response = await client.SendAsync(HttpMethod.Put, $"v1/hosts/{Uri.EscapeDataString(name)}", description, cancellationToken);
         if (!response.IsSuccess)
         {
             await error.WriteLineAsync($"pcictl agent: the controller at {controller} refused host {name}: {response.ErrorMessage}");
-            return false;
+            return null;
         }
 
         var view = response.Json;
@@ -110,13 +142,25 @@ internal sealed class Agent(Uri controller, string root, string configPath, stri
         await output.WriteLineAsync(
             $"pcictl agent: {name}: described to {controller}: {cells.Count} NUMA cell(s), " +
             $"{inventory.Discovery.Functions.Count} PCI function(s); {state}");
-        return true;
+        return view ?? new JsonObject();
+    }
+
+    /// <summary>07 LV-10: the VFs the controller lists under <c>vf_trust</c> get their trust on; each command is printed.</summary>
+    private async Task ApplyVfTrustAsync(string name, JsonNode view, CancellationToken cancellationToken)
+    {
+        var listed = view["vf_trust"] is JsonArray items
+            ? items.Select(item => new VfTrustSetting((string)item!["server"]!, (string)item["port"]!, (string)item["address"]!)).ToList()
+            : [];
+        foreach (var line in await _vfTrust.ApplyAsync(listed, cancellationToken))
+        {
+            await output.WriteLineAsync($"pcictl agent: {name}: {line}");
+        }
     }
 
     private async Task ReportPlacementAsync(
         PlacementReporter reporter, string name, HostInventory inventory, CancellationToken cancellationToken)
     {
-        var report = await reporter.ReportAsync(name, inventory.Placement!.View, inventory.Tracker!.Pools, [], cancellationToken);
+        var report = await reporter.ReportAsync(name, inventory.Placement!.View, inventory.Tracker!.Pools, [], _hypervisor, cancellationToken);
         var plan = report.Plan;
         await output.WriteLineAsync(
             $"pcictl agent: {name} (compute node {report.ComputeNodeUuid}): {plan.Providers.Count} PCI provider(s), " +

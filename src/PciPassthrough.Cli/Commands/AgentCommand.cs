@@ -1,4 +1,5 @@
 using System.CommandLine;
+using PciPassthrough.Host.Agent;
 
 namespace PciPassthrough.Cli.Commands;
 
@@ -90,8 +91,13 @@ public static class AgentCommand
         command.SetAction((parse, cancellationToken) => new Agent(
             parse.GetRequiredValue(controller), parse.GetRequiredValue(root), parse.GetRequiredValue(config),
             parse.GetValue(host), parse.GetRequiredValue(authToken), parse.InvocationConfiguration.Output,
-            parse.InvocationConfiguration.Error)
+            parse.InvocationConfiguration.Error, HostCommands(parse.GetRequiredValue(root)))
             .RunAsync(parse.GetValue(once), TimeSpan.FromSeconds(parse.GetValue(interval)), cancellationToken));
         return command;
     }
+
+    /// <summary>Only an agent describing this very host (<c>--root /</c>) runs <c>virsh</c> and <c>ip</c> here: one
+    /// describing a copied tree would read or change another machine's devices.</summary>
+    private static ProcessCommandRunner? HostCommands(string root) =>
+        Path.GetFullPath(root) == Path.GetFullPath(Host.Discovery.SysfsPaths.DefaultRoot) ? new ProcessCommandRunner() : null;
 }

@@ -68,7 +68,7 @@ internal static class DemoFleet
         var hosts = FixtureHosts.Select(name => (Name: name, Root: Path.Combine(examples, FleetDirectory, name)))
             .Append((Name: HostInventory.HostName(SysfsPaths.DefaultRoot), Root: SysfsPaths.DefaultRoot))
             .ToList();
-        var agents = hosts.Select(host => (host.Name, Agent: new Agent(controller, host.Root, config, host.Name, token, TextWriter.Null, error)))
+        var agents = hosts.Select(host => (host.Name, Agent: new Agent(controller, host.Root, config, host.Name, token, TextWriter.Null, error, hostCommands: null)))
             .ToList();
         var first = await Task.WhenAll(agents.Select(a => a.Agent.RunAsync(once: true, interval, cancellationToken)));
         foreach (var (_, agent) in agents)

@@ -69,8 +69,8 @@ public static class ServeCommand
         };
         var config = new Option<FileInfo?>("--config")
         {
-            Description = "A nova.conf whose [pci] alias and [compute] packing_host_numa_cells_allocation_strategy the " +
-                "scheduler uses (the API's side of Nova); without it no alias is defined.",
+            Description = "A nova.conf whose [pci] alias, [compute] packing_host_numa_cells_allocation_strategy and " +
+                "[scheduler] image_metadata_prefilter the scheduler uses (the API's side of Nova); without it no alias is defined.",
         };
         var heartbeat = new Option<int>("--heartbeat-interval")
         {
@@ -224,6 +224,7 @@ public static class ServeCommand
         {
             Alias = [.. conf.Aliases.Select(a => a.Value)],
             PackNumaCells = conf.PackingHostNumaCellsAllocationStrategy.Value,
+            ImageMetadataPrefilter = conf.ImageMetadataPrefilter.Value,
         };
     }
 }

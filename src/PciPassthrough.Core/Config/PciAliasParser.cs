@@ -179,7 +179,8 @@ internal sealed partial class PciAliasParser
         _aliases[name] = alias with { Specs = [.. alias.Specs, spec] };
     }
 
-    /// <summary>03 RQ-9, in order (Latest only).</summary>
+    /// <summary>03 RQ-9, in order (Latest only); with <c>pci_in_placement</c> this is also 06 PM-23: one spec per
+    /// alias, and ids or a resource_class.</summary>
     private void CheckWholeSet()
     {
         var aliases = _aliases.Values;

@@ -20,6 +20,10 @@ public sealed record BoundPort
     /// <summary>The VF's network interface: the source of a <c>macvtap</c> port (LV-9).</summary>
     public string? Netdev { get; init; }
 
+    /// <summary>The binding profile's <c>trusted</c> as written; never rendered: the host applies it through the PF
+    /// (LV-10, <see cref="VfTrust"/>).</summary>
+    public JsonNode? Trusted { get; init; }
+
     /// <summary>Plugged through an offload backend (os-vif host device): no VLAN, no bandwidth (LV-8).</summary>
     public bool OffloadBackend { get; init; }
 }

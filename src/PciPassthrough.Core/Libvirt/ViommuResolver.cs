@@ -6,7 +6,8 @@ namespace PciPassthrough.Core.Libvirt;
 /// <summary>Decides the virtual IOMMU of a guest on a given compute when its XML is built (07 LV-13…LV-16).</summary>
 public static class ViommuResolver
 {
-    private static readonly Version _virtioSince = new(8, 3, 0);
+    /// <summary>The libvirt release that added the virtio vIOMMU (LV-16, LV-18).</summary>
+    internal static Version VirtioSince { get; } = new(8, 3, 0);
 
     /// <summary>07 LV-14: <c>hw_emulation_architecture</c>, else <c>hw_architecture</c> (image), else the host's.</summary>
     public static string GuestArchitecture(string? emulationArchitecture, string? imageArchitecture, string hostArchitecture) =>
@@ -65,7 +66,7 @@ public static class ViommuResolver
 
         var q35 = machineType?.Contains("q35", StringComparison.Ordinal) == true;
         var concrete = asked != ViommuModel.Auto ? asked
-            : libvirtVersion >= _virtioSince ? ViommuModel.Virtio
+            : libvirtVersion >= VirtioSince ? ViommuModel.Virtio
             : x86 && q35 ? ViommuModel.Intel
             : ViommuModel.Smmuv3;
         return new GuestViommu(concrete, q35);

@@ -136,7 +136,8 @@ public static class NumaFitter
         return !network.Tunneled || chosenCells.Any(cell => cell.Tunneled) || !host.Cells.Any(cell => cell.Tunneled);
     }
 
-    /// <summary>One run of Nova's permutation loop, with its mutable guest-cell state.</summary>
+    /// <summary>One run of Nova's permutation loop (05 NF-10: ordered selections of distinct host cells, in
+    /// lexicographic order of list positions; guest cell i on the i-th selected), with its mutable guest-cell state.</summary>
     private sealed class Search
     {
         private readonly HostNumaTopology _host;
@@ -194,7 +195,7 @@ public static class NumaFitter
             }
         }
 
-        /// <summary>Checks the cells position by position as Nova does; the first failing position, or −1.</summary>
+        /// <summary>NF-11: checks the cells position by position as Nova does; the first failing position, or −1.</summary>
         private int TryCells(int[] selection)
         {
             for (var position = 0; position < selection.Length; position++)

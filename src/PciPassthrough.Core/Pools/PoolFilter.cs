@@ -132,7 +132,8 @@ internal sealed class PoolFilter(IReadOnlyList<NumaCellSocket> hostCells)
         return count;
     }
 
-    /// <summary>04 PL-16 without a mapping: the <c>rp_uuids</c> the conductor stored in the first spec map.</summary>
+    /// <summary>04 PL-16 without a mapping: the <c>rp_uuids</c> the conductor stored in the first spec map. A pool
+    /// without a provider (physnet-tagged devices, 06 PM-28) never matches them.</summary>
     public static IReadOnlyList<string> StoredRpUuids(PciRequest request) =>
         request.IsFromPort || request.Specs.Count == 0 || request.Specs[0].GetValueOrDefault(RpUuidsKey) is not { Length: > 0 } text
             ? []

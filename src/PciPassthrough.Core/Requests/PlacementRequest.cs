@@ -85,6 +85,7 @@ public sealed record PlacementRequest(RequestGroup Root, IReadOnlyList<RequestGr
         }
 
         var spec = request.Specs[0];
+        // PM-25: from the alias alone; devices whose device_spec set another resource_class are not asked for
         var resourceClass = spec.GetValueOrDefault(ResourceClassKey) is { Length: > 0 } configured
             ? PlacementNames.NormalizeResourceClass(configured)
             : PlacementNames.ResourceClassOf(

@@ -21,7 +21,12 @@ internal static class BootApi
     private static readonly HashSet<string> _tunnelledNetworkTypes = new(StringComparer.Ordinal) { "vxlan", "gre", "geneve" };
 
     /// <summary>The API report, and the request to schedule unless the API refused the boot.</summary>
-    public static (ApiReport Report, ServerRequest? Request) Plan(ScenarioBoot boot, AliasOption aliases, NovaRelease release)
+    /// <param name="boot">The boot.</param>
+    /// <param name="aliases">The fleet's <c>[pci] alias</c>.</param>
+    /// <param name="release">Whose rules.</param>
+    /// <param name="imageMetadataPrefilter"><c>[scheduler] image_metadata_prefilter</c> (07 LV-19).</param>
+    public static (ApiReport Report, ServerRequest? Request) Plan(
+        ScenarioBoot boot, AliasOption aliases, NovaRelease release, bool imageMetadataPrefilter)
     {
         var flavor = new Flavor
         {
@@ -81,7 +86,10 @@ internal static class BootApi
                 PciRequests = requests,
                 NumaTopology = topology,
                 Network = network,
-                RequiredTraits = RemoteManagedPortsPrefilter.RequiredTraits(boot.Ports.Select(RequestedPortOf), release),
+                RequiredTraits = new HashSet<string>(
+                    RemoteManagedPortsPrefilter.RequiredTraits(boot.Ports.Select(RequestedPortOf), release)
+                        .Union(ImageMetadataPrefilter.RequiredTraits(boot.ImageProperties, imageMetadataPrefilter)),
+                    StringComparer.Ordinal),
                 CpuPolicies = new CpuPolicyWords(flavor.ExtraSpec("hw:cpu_policy"), image.CpuPolicy,
                     flavor.ExtraSpec("hw:cpu_thread_policy"), image.CpuThreadPolicy),
             };

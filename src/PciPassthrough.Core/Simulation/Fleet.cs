@@ -257,28 +257,43 @@ public sealed class Fleet
     {
         var server = Placed(name);
         var host = _hosts[server.Host];
-        var picks = host.PicksOf(name);
-        var aliasDevices = picks.Where(p => p.Port is null).Select(p => host.TrackedDevice(p.Address)).ToList();
-        var ports = server.Boot.Ports.Select(port => (Port: port, Pick: picks.FirstOrDefault(p => p.Port == port.Name)))
-            .Where(p => p.Pick is not null)
-            .Select(p => new BoundPort
-            {
-                VnicType = VnicTypes.TryParse(p.Port.VnicType, out var type) ? type : VnicType.Normal,
-                MacAddress = MacOf(name, p.Port.Name),
-                PciSlot = PciAddress.Parse(p.Pick!.Address),
-                Netdev = host.TrackedDevice(p.Pick.Address).Record.Netdev,
-            }).ToList();
+        var aliasDevices = host.PicksOf(name).Where(p => p.Port is null).Select(p => host.TrackedDevice(p.Address)).ToList();
+        var ports = BoundPorts(server).Select(p => p.Bound).ToList();
         var image = server.Boot.ImageProperties;
         var model = ViommuModels.Resolve(server.Boot.Flavor.ExtraSpecs.GetValueOrDefault("hw:viommu_model"), Text(image, "hw_viommu_model"));
         var architecture = ViommuResolver.GuestArchitecture(Text(image, "hw_emulation_architecture"), Text(image, "hw_architecture"), hostArchitecture);
         var machineType = ViommuResolver.MachineType(Text(image, "hw_machine_type"), null, architecture);
-        var viommu = ViommuResolver.Resolve(model, virtType, architecture, machineType, libvirtVersion ?? new Version(9, 0, 0));
+        var viommu = ViommuResolver.Resolve(model, virtType, architecture, machineType, libvirtVersion ?? host.Hypervisor.LibvirtVersion);
         return GuestPciXml.Render(virtType, aliasDevices, ports, server.Boot.Flavor.ExtraSpecs, viommu);
+    }
+
+    /// <summary>07 LV-10: the VFs whose trust <paramref name="host"/> turns on for the servers it runs, in placement
+    /// order.</summary>
+    public IReadOnlyList<VfTrustSetting> VfTrust(string host) =>
+        [.. Servers.Where(s => s.Host == host).SelectMany(server => BoundPorts(server)
+            .Where(p => Libvirt.VfTrust.TurnsOnAtPlug(p.Bound))
+            .Select(p => new VfTrustSetting(server.Name, p.Name, p.Bound.PciSlot.ToString())))];
+
+    /// <summary>The server's ports that hold a device on its host, as bound there, in port order.</summary>
+    private IEnumerable<(string Name, BoundPort Bound)> BoundPorts(FleetServer server)
+    {
+        var host = _hosts[server.Host];
+        var picks = host.PicksOf(server.Name);
+        return server.Boot.Ports.Select(port => (Port: port, Pick: picks.FirstOrDefault(p => p.Port == port.Name)))
+            .Where(p => p.Pick is not null)
+            .Select(p => (p.Port.Name, new BoundPort
+            {
+                VnicType = VnicTypes.TryParse(p.Port.VnicType, out var type) ? type : VnicType.Normal,
+                MacAddress = MacOf(server.Name, p.Port.Name),
+                PciSlot = PciAddress.Parse(p.Pick!.Address),
+                Netdev = host.TrackedDevice(p.Pick.Address).Record.Netdev,
+                Trusted = p.Port.Trusted is { } trusted ? JsonNode.Parse(trusted.GetRawText()) : null,
+            }));
     }
 
     private (BootResult Result, ServerRequest? Request, SimulatedHost? Chosen) Schedule(ScenarioBoot boot, IReadOnlyCollection<string> excluded)
     {
-        var (api, request) = BootApi.Plan(boot, _aliases, _release);
+        var (api, request) = BootApi.Plan(boot, _aliases, _release, Config.ImageMetadataPrefilter);
         if (request is null)
         {
             return (new BootResult(boot.Index, boot.Name, BootResult.ApiError, null, api, []), null, null);

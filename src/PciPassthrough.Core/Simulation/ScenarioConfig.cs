@@ -13,4 +13,8 @@ public sealed record ScenarioConfig
 
     /// <summary><c>[compute] packing_host_numa_cells_allocation_strategy</c> (05 NF-9).</summary>
     public bool PackNumaCells { get; init; }
+
+    /// <summary><c>[scheduler] image_metadata_prefilter</c> (07 LV-19), a controller option: scenarios leave it off,
+    /// as Nova's default.</summary>
+    public bool ImageMetadataPrefilter { get; init; }
 }

@@ -1,4 +1,5 @@
 using PciPassthrough.Core.Devices;
+using PciPassthrough.Core.Libvirt;
 
 namespace PciPassthrough.Core.Simulation;
 
@@ -17,4 +18,8 @@ public sealed record ScenarioHost
 
     /// <summary>What the hypervisor reports, in its order (04 PL-21 depends on it).</summary>
     public IReadOnlyList<PciDeviceRecord> PciDevices { get; init; } = [];
+
+    /// <summary>What the agent's libvirt reports (07 LV-18); null for a scenario host, which is
+    /// <see cref="HypervisorCapabilities.Assumed"/>.</summary>
+    public HypervisorCapabilities? Hypervisor { get; init; }
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using PciPassthrough.Core.Devices;
+using PciPassthrough.Core.Libvirt;
 using PciPassthrough.Core.Numa;
 using PciPassthrough.Core.Pci;
 
@@ -139,7 +140,27 @@ public static class ScenarioReader
             ReservedHostMemoryMb = OptionalTruncated(host, "reserved_host_memory_mb", path) ?? 512,
             NumaCells = numaCells,
             PciDevices = ReadDevices(host, path),
+            Hypervisor = ReadHypervisor(OptionalObject(host, "hypervisor", $"{path}.hypervisor"), $"{path}.hypervisor"),
         };
+    }
+
+    /// <summary>The agent's <c>hypervisor</c> object (not a scenario-format key: scenarios never set it, so their
+    /// hosts are <see cref="HypervisorCapabilities.Assumed"/>): <c>guest_architectures</c> and <c>libvirt_version</c>.</summary>
+    private static HypervisorCapabilities? ReadHypervisor(JsonElement? hypervisor, string path)
+    {
+        if (hypervisor is not { } element)
+        {
+            return null;
+        }
+
+        var architectures = OptionalList(element, "guest_architectures", path)
+            .Select(item => NonEmptyString(item) ?? throw new ScenarioFormatException($"{path}.guest_architectures",
+                "a list of architecture names", ScenarioFormatException.Describe(item)))
+            .ToHashSet(StringComparer.Ordinal);
+        var version = RequireString(element, "libvirt_version", path);
+        return Version.TryParse(version, out var libvirt)
+            ? new HypervisorCapabilities(architectures, libvirt)
+            : throw new ScenarioFormatException($"{path}.libvirt_version", "a version such as \"8.0.0\"", version);
     }
 
     private static ScenarioNumaCell ReadCell(JsonElement cell, string path)

@@ -9,7 +9,7 @@ namespace PciPassthrough.Core.Simulation;
 
 /// <summary>
 /// Writes a <see cref="ScenarioResult"/> in the exact shape of scenario-format §4. Rejection reasons go under the
-/// <c>explain</c> key, which comparison ignores (§4.1); no other key is added.
+/// <c>explain</c> key, which comparison ignores (§4.1); no other key is added. UTF-8 JSON (SIM-5).
 /// </summary>
 public static class ScenarioResultWriter
 {

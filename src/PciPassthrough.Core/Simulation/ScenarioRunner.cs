@@ -7,6 +7,8 @@ namespace PciPassthrough.Core.Simulation;
 /// <summary>
 /// Replays a scenario (scenario-format §3): hosts start, requests run in order, each seeing the state the previous
 /// ones left (SIM-10), then the final state is reported. Deterministic: the result depends on the scenario only (SIM-4).
+/// What Nova would refuse as content (an invalid device_spec or alias, an unknown alias, a boot that fits nowhere) is
+/// reported in the result by the host start-up and the boot stages, never thrown (SIM-3).
 /// </summary>
 public sealed class ScenarioRunner
 {

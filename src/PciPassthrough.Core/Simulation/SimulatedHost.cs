@@ -1,5 +1,6 @@
 using PciPassthrough.Core.Devices;
 using PciPassthrough.Core.Errors;
+using PciPassthrough.Core.Libvirt;
 using PciPassthrough.Core.Numa;
 using PciPassthrough.Core.Pci;
 using PciPassthrough.Core.Placement;
@@ -35,6 +36,9 @@ internal sealed class SimulatedHost
     }
 
     public string Name => _startup.Host.Name;
+
+    /// <summary>What the host's libvirt can run (07 LV-18).</summary>
+    public HypervisorCapabilities Hypervisor => _startup.Host.Hypervisor ?? HypervisorCapabilities.Assumed;
 
     /// <summary>The state right after start-up (§4.3).</summary>
     public HostReport Report { get; }
@@ -234,9 +238,10 @@ internal sealed class SimulatedHost
         Name = Name,
         Capacity = _capacity,
         Pools = _tracker!.Pools.SchedulerView(),
-        Traits = RemoteManagedPortsPrefilter.ReportsTrait(driverSupportsRemoteManagedPorts: true, _tracker.Pools.Pools)
-            ? new HashSet<string>([RemoteManagedPortsPrefilter.Trait], StringComparer.Ordinal)
-            : new HashSet<string>(StringComparer.Ordinal),
+        // the root provider's traits: 05 NF-17 and the vIOMMU capabilities (07 LV-18)
+        Traits = new HashSet<string>(Hypervisor.ReportedViommuTraits()
+            .Concat(RemoteManagedPortsPrefilter.ReportsTrait(driverSupportsRemoteManagedPorts: true, _tracker.Pools.Pools)
+                ? [RemoteManagedPortsPrefilter.Trait] : []), StringComparer.Ordinal),
         Numa = _numa,
         CpuAllocationRatio = _startup.Host.CpuAllocationRatio,
         RamAllocationRatio = _startup.Host.RamAllocationRatio,

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using PciPassthrough.Core.Devices;
+using PciPassthrough.Core.Libvirt;
 using PciPassthrough.Core.Pci;
 using PciPassthrough.Core.Simulation;
 using PciPassthrough.Host.Discovery;
@@ -22,9 +23,10 @@ public static class HostDescription
 
     /// <summary>The host object, each device with its <c>iommu_group</c> when sysfs has one. <c>device_spec</c> is
     /// sent verbatim (the controller parses it, as a compute start does); the ratios and reserved memory only when
-    /// <c>nova.conf</c> sets them, else the format's defaults hold.</summary>
-    public static JsonObject Build(
-        string name, IReadOnlyList<ScenarioNumaCell> cells, IReadOnlyList<PciDeviceRecord> devices, NovaConfOptions conf)
+    /// <c>nova.conf</c> sets them, else the format's defaults hold; <c>hypervisor</c> (an agent key, not a
+    /// scenario-format one) when libvirt answered, for the vIOMMU traits (07 LV-18).</summary>
+    public static JsonObject Build(string name, IReadOnlyList<ScenarioNumaCell> cells, IReadOnlyList<PciDeviceRecord> devices,
+        NovaConfOptions conf, HypervisorCapabilities? hypervisor = null)
     {
         ArgumentNullException.ThrowIfNull(conf);
         var host = new JsonObject
@@ -49,6 +51,16 @@ public static class HostDescription
 
         host["numa_cells"] = new JsonArray([.. cells.Select(Cell)]);
         host["pci_devices"] = new JsonArray([.. devices.Select(Device)]);
+        if (hypervisor is not null)
+        {
+            host["hypervisor"] = new JsonObject
+            {
+                ["guest_architectures"] = new JsonArray([.. hypervisor.GuestArchitectures.Order(StringComparer.Ordinal)
+                    .Select(a => JsonValue.Create(a))]),
+                ["libvirt_version"] = hypervisor.LibvirtVersion.ToString(),
+            };
+        }
+
         return host;
     }
 

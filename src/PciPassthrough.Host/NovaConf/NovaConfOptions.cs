@@ -29,6 +29,9 @@ public sealed record NovaConfOptions
     /// <summary><c>[filter_scheduler] pci_weight_multiplier</c>, default 1.0, at least 0.</summary>
     public required ConfSetting<double> PciWeightMultiplier { get; init; }
 
+    /// <summary><c>[scheduler] image_metadata_prefilter</c>, default false (07 LV-19).</summary>
+    public required ConfSetting<bool> ImageMetadataPrefilter { get; init; }
+
     /// <summary><c>[compute] packing_host_numa_cells_allocation_strategy</c>, default false.</summary>
     public required ConfSetting<bool> PackingHostNumaCellsAllocationStrategy { get; init; }
 

@@ -4,7 +4,7 @@ namespace PciPassthrough.Host.NovaConf;
 internal sealed class NovaConfOptionsReader(NovaConfFile conf)
 {
     private const string Default = NovaConfFile.DefaultSection, Pci = "pci";
-    private const string FilterScheduler = "filter_scheduler", Compute = "compute";
+    private const string FilterScheduler = "filter_scheduler", Scheduler = "scheduler", Compute = "compute";
 
     /// <summary>The options read here, by the exact names oslo.config looks up.</summary>
     private static readonly Option[] _options =
@@ -18,6 +18,7 @@ internal sealed class NovaConfOptionsReader(NovaConfFile conf)
         new(Pci, "report_in_placement"),
         new(FilterScheduler, "pci_in_placement"),
         new(FilterScheduler, "pci_weight_multiplier"),
+        new(Scheduler, "image_metadata_prefilter"),
         new(Compute, "packing_host_numa_cells_allocation_strategy"),
         new(Default, "cpu_allocation_ratio"),
         new(Default, "ram_allocation_ratio"),
@@ -39,6 +40,7 @@ internal sealed class NovaConfOptionsReader(NovaConfFile conf)
         var pciInPlacement = Single<bool>(FilterScheduler, "pci_in_placement", false, OsloTypes.TryParseBoolean);
         var weightMultiplier = Single<double>(FilterScheduler, "pci_weight_multiplier", 1.0,
             OsloTypes.TryParseNonNegativeFloat);
+        var imageMetadataPrefilter = Single<bool>(Scheduler, "image_metadata_prefilter", false, OsloTypes.TryParseBoolean);
         var packing = Single<bool>(Compute, "packing_host_numa_cells_allocation_strategy", false,
             OsloTypes.TryParseBoolean);
         var cpuRatio = Single<double>(Default, "cpu_allocation_ratio", 16.0, OsloTypes.TryParseNonNegativeFloat);
@@ -52,6 +54,7 @@ internal sealed class NovaConfOptionsReader(NovaConfFile conf)
             ReportInPlacement = reportInPlacement,
             PciInPlacement = pciInPlacement,
             PciWeightMultiplier = weightMultiplier,
+            ImageMetadataPrefilter = imageMetadataPrefilter,
             PackingHostNumaCellsAllocationStrategy = packing,
             CpuAllocationRatio = cpuRatio,
             RamAllocationRatio = ramRatio,

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using PciPassthrough.Core.Libvirt;
 using PciPassthrough.Core.Placement;
 using PciPassthrough.Core.Pools;
 
@@ -30,12 +31,14 @@ public sealed class PlacementReporter(HttpClient http)
     /// <param name="view">The compute's PCI providers.</param>
     /// <param name="pools">The compute's pools, which learn their providers once written.</param>
     /// <param name="sameHostResizeInstances">Instances in a same-host resize, never healed (PM-21).</param>
+    /// <param name="hypervisor">What the compute's libvirt can run: its vIOMMU traits go on the compute node provider
+    /// (07 LV-18); null leaves the compute node's traits alone.</param>
     /// <param name="cancellationToken">Stops the round.</param>
     /// <exception cref="PlacementReportException">Placement refused a write (e.g. <c>placement.inventory.inuse</c>,
     /// PM-20) or the conflicts did not stop within <see cref="MaxRounds"/> rounds.</exception>
     public async Task<PlacementReport> ReportAsync(
         string computeName, PciPlacementView view, DevicePools pools, IReadOnlyCollection<string> sameHostResizeInstances,
-        CancellationToken cancellationToken)
+        HypervisorCapabilities? hypervisor, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(view);
         ArgumentNullException.ThrowIfNull(pools);
@@ -46,6 +49,11 @@ public sealed class PlacementReporter(HttpClient http)
                 var tree = await ReadTreeAsync(computeName, cancellationToken);
                 var plan = PciPlacementPlan.Create(view, tree.State, () => Guid.NewGuid().ToString(), sameHostResizeInstances);
                 await WriteAsync(tree, plan, cancellationToken);
+                if (hypervisor is not null)
+                {
+                    await WriteRootTraitsAsync(tree.RootUuid, hypervisor, cancellationToken);
+                }
+
                 plan.RecordProviders(pools);
                 return new PlacementReport(tree.RootUuid, round, plan);
             }
@@ -168,6 +176,28 @@ public sealed class PlacementReporter(HttpClient http)
                 }, cancellationToken);
                 generations[provider.Uuid] = (int)written!["resource_provider_generation"]!;
             }
+        }
+    }
+
+    /// <summary>07 LV-18: the compute node provider carries exactly the vIOMMU model traits its hypervisor supports;
+    /// its other traits are kept. Written only when they differ.</summary>
+    private async Task WriteRootTraitsAsync(string rootUuid, HypervisorCapabilities hypervisor, CancellationToken cancellationToken)
+    {
+        var current = (await SendAsync(HttpMethod.Get, $"resource_providers/{rootUuid}/traits", null, cancellationToken))!;
+        var traits = current["traits"]!.AsArray().Select(t => (string)t!).ToHashSet(StringComparer.Ordinal);
+        var wanted = new HashSet<string>(traits, StringComparer.Ordinal);
+        foreach (var (trait, reported) in hypervisor.ViommuTraits())
+        {
+            _ = reported ? wanted.Add(trait) : wanted.Remove(trait);
+        }
+
+        if (!wanted.SetEquals(traits))
+        {
+            await SendAsync(HttpMethod.Put, $"resource_providers/{rootUuid}/traits", new JsonObject
+            {
+                ["resource_provider_generation"] = current["resource_provider_generation"]!.DeepClone(),
+                ["traits"] = new JsonArray([.. wanted.Order(StringComparer.Ordinal).Select(t => (JsonNode)t)]),
+            }, cancellationToken);
         }
     }
 

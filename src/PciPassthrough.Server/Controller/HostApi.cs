@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
+using PciPassthrough.Core.Libvirt;
 using PciPassthrough.Core.Simulation;
 using PciPassthrough.Core.Simulation.Results;
 using PciPassthrough.Server.Controller.Store;
@@ -22,12 +23,13 @@ public sealed record DeviceCounts(int Total, int Available, int Claimed, int All
 /// intervals; <c>started</c> false with the start-up <c>error</c> when the engine could not start it (SIM-20).</summary>
 public sealed record HostSummary(string Name, string State, bool Started, string? Error, DeviceCounts Devices, int Servers);
 
-/// <summary>One host in full: its devices, NUMA cells with usage, pools and Placement view as in scenario results, and
-/// the IOMMU group of each device whose agent reported one (address → group).</summary>
+/// <summary>One host in full: its devices, NUMA cells with usage, pools and Placement view as in scenario results, the
+/// IOMMU group of each device whose agent reported one (address → group), and the VFs whose trust its agent turns on
+/// through their PF (07 LV-10; the agent reads them from its <c>PUT</c>'s answer).</summary>
 public sealed record HostDetail(string Name, string State, bool Started, string? Error, string? ErrorStage,
     DeviceCounts DeviceCounts, int Servers, IReadOnlyList<TrackedDeviceReport> Devices, IReadOnlyList<HostCellReport> NumaCells,
     IReadOnlyList<PoolReport> Pools, PlacementReport? Placement, IReadOnlyList<string> Instances,
-    IReadOnlyDictionary<string, string> IommuGroups);
+    IReadOnlyDictionary<string, string> IommuGroups, IReadOnlyList<VfTrustSetting> VfTrust);
 
 /// <summary><c>/v1/hosts</c>: what agents report (a scenario-format host object, scenario-format §2.3) and what the
 /// admin sees of it. Admin and service only.</summary>
@@ -159,7 +161,7 @@ public static class HostApi
             var devices = state.Devices ?? [];
             return new HostDetail(name, down.Contains(name) ? Down : Up, report.Ok, report.Error?.Message, report.ErrorStage,
                 DeviceCounts.Of(devices), state.Instances.Count, devices, state.NumaCells, state.Pools ?? [], state.Placement,
-                state.Instances, iommuGroups);
+                state.Instances, iommuGroups, fleet.VfTrust(name));
         }, cancellationToken);
     }
 

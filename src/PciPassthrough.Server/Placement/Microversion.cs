@@ -5,6 +5,7 @@ namespace PciPassthrough.Server.Placement;
 /// <summary>A Placement microversion <c>1.Y</c>, compared numerically (1.10 &gt; 1.9, PA-11).</summary>
 public readonly record struct Microversion(int Major, int Minor) : IComparable<Microversion>
 {
+    /// <summary>PA-14: every version from 1.0 to 1.39 is honoured as asked (Nova pins a different one per call).</summary>
     public static readonly Microversion Min = new(1, 0), Max = new(1, 39);
 
     public const string Header = "OpenStack-API-Version", Service = "placement";

@@ -96,6 +96,7 @@ public sealed class PlacementMiddleware(RequestDelegate next, PlacementServerOpt
         }
 
         http.SetVersion(version);
+        // PA-12: echoed on every response from here on, errors included
         http.Response.Headers[Microversion.Header] = $"{Microversion.Service} {version}";
         http.Response.Headers.Vary = Microversion.Header.ToLowerInvariant();
     }

@@ -169,6 +169,20 @@ public sealed class PciAliasSetTests
             .Message.ShouldContain("more than one spec");
 
     [Fact]
+    public void PM23_PciInPlacement_OneSpecPerAliasAndIdsOrResourceClass()
+    {
+        string[] twoSpecs = [WithA("\"device_type\":\"type-VF\""), AliasE("\"device_type\":\"type-VF\"")];
+        const string classOnly = """{"name":"rc","resource_class":"CUSTOM_GPU"}""";
+
+        PciAliasSet.Parse(twoSpecs).Aliases.Single().Specs.Count.ShouldBe(2);
+        Rejects(twoSpecs, _placement).Message.ShouldStartWith("aliases a1 have more than one spec");
+        Rejects([classOnly]).Message.ShouldBe("aliases rc need both vendor_id and product_id.");
+        PciAliasSet.Parse([classOnly], _placement).Aliases.Single().Name.ShouldBe("rc");
+        Rejects(["""{"name":"t","traits":"CUSTOM_X"}"""], _placement).Message
+            .ShouldBe("aliases t need both vendor_id and product_id, or a resource_class.");
+    }
+
+    [Fact]
     public void RQ13_PlacementKeys_AcceptedWithoutPciInPlacement() =>
         Specs(PciAliasSet.Parse([WithA("\"resource_class\":\"CUSTOM_GPU\",\"traits\":\"A\"")]))
             .ShouldBe("legacy vendor_id=8086,product_id=154d,resource_class=CUSTOM_GPU,traits=A");

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using PciPassthrough.Core.Libvirt;
 using PciPassthrough.Core.Simulation;
 using PciPassthrough.Host.Agent;
 using PciPassthrough.Host.NovaConf;
@@ -17,6 +18,21 @@ public sealed class HostDescriptionTests
     {
         var scenario = new JsonObject { ["hosts"] = new JsonArray(host.DeepClone()) };
         return ScenarioReader.Read(JsonDocument.Parse(scenario.ToJsonString()).RootElement).Hosts.ShouldHaveSingleItem();
+    }
+
+    [Fact]
+    public void LV18_Hypervisor_IsSentForTheControllersViommuTraits()
+    {
+        using var sysfs = FakeSysfsHosts.DualSocketSriov().Build();
+        var libvirt = new HypervisorCapabilities(new HashSet<string>(["x86_64", "aarch64"]), new Version(8, 0, 0));
+
+        var json = HostDescription.Build("cmp-1", [], [], Conf(""), libvirt);
+        json["numa_cells"] = HostDescription.Read(sysfs.Root, "cmp-1", Conf(""))["numa_cells"]!.DeepClone();
+
+        json["hypervisor"]!.ToJsonString().ShouldBe("""{"guest_architectures":["aarch64","x86_64"],"libvirt_version":"8.0.0"}""");
+        AsScenarioHost(json).Hypervisor!.ReportedViommuTraits()
+            .ShouldBe(["COMPUTE_VIOMMU_MODEL_AUTO", "COMPUTE_VIOMMU_MODEL_INTEL", "COMPUTE_VIOMMU_MODEL_SMMUV3"]);
+        HostDescription.Build("cmp-1", [], [], Conf("")).ContainsKey("hypervisor").ShouldBeFalse();
     }
 
     [Fact]

@@ -50,6 +50,18 @@ public sealed class NovaConfOptionsTests
         options.PackingHostNumaCellsAllocationStrategy.Value.ShouldBeTrue();
     }
 
+    [Theory]
+    [InlineData("", false)] // LV-19: Nova's default
+    [InlineData("[scheduler]\nimage_metadata_prefilter = true", true)] // LV-19
+    [InlineData("[filter_scheduler]\nimage_metadata_prefilter = true", false)] // LV-19: only [scheduler]
+    public void LV19_ImageMetadataPrefilter_IsTheSchedulerSectionsSwitch(string text, bool on)
+    {
+        var options = Read(text);
+
+        options.ImageMetadataPrefilter.Value.ShouldBe(on);
+        options.Errors.ShouldBeEmpty();
+    }
+
     [Fact]
     public void Read_DeviceSpecUnderEveryName_ComesInNovasOrder()
     {

@@ -267,6 +267,37 @@ public sealed class ServerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task LV10_TrustedDirectPort_ListedForTheHostsAgent_NotInTheXml()
+    {
+        var trustedHost = ControllerHosts.Host(gpus: 0, vfs: 2);
+        trustedHost["device_spec"] = new JsonArray($$"""
+            {"vendor_id": "{{ControllerHosts.NicVendor}}", "product_id": "{{ControllerHosts.VfProduct}}", "physical_network": "{{ControllerHosts.Physnet}}", "trusted": "true"}
+            """);
+        (await _admin.PutAsync("v1/hosts/cmp-trust", trustedHost)).Status.ShouldBe(HttpStatusCode.OK);
+        (await _admin.PostAsync("v1/flavors", ControllerHosts.Flavor("plain", count: 0))).Status.ShouldBe(HttpStatusCode.Created);
+        var portId = (await _admin.PostAsync("v1/ports", new JsonObject
+        {
+            ["name"] = "p1",
+            ["vnic_type"] = "direct",
+            ["physical_network"] = ControllerHosts.Physnet,
+            ["trusted"] = true,
+        })).Json["id"].Text();
+        var created = await _admin.PostAsync("v1/servers", new JsonObject { ["name"] = "vm", ["flavor"] = "plain", ["ports"] = new JsonArray(portId) });
+        created.Status.ShouldBe(HttpStatusCode.Created, created.Text);
+        var id = created.Json["id"].Text();
+        var vf = created.Json["pci_devices"]!.AsArray().ShouldHaveSingleItem()!["address"].Text();
+
+        var listed = (await _admin.GetAsync("v1/hosts/cmp-trust")).Json["vf_trust"]!.AsArray().ShouldHaveSingleItem()!;
+        var xml = await _admin.Http.GetStringAsync($"v1/servers/{id}/domain-xml", TestContext.Current.CancellationToken);
+
+        created.Json["host"].Text().ShouldBe("cmp-trust");
+        (listed["server"].Text(), listed["port"].Text(), listed["address"].Text()).ShouldBe((id, portId, vf));
+        xml.ShouldNotContain("trust", Case.Insensitive);
+        (await _admin.DeleteAsync($"v1/servers/{id}")).Status.ShouldBe(HttpStatusCode.NoContent);
+        (await _admin.GetAsync("v1/hosts/cmp-trust")).Json["vf_trust"]!.AsArray().ShouldBeEmpty();
+    }
+
+    [Fact]
     public async Task Ports_BoundToAServer_UntilItIsDeleted()
     {
         var portId = (await _admin.PostAsync("v1/ports", new JsonObject

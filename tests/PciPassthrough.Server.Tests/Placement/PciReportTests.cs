@@ -33,7 +33,7 @@ public sealed class PciReportTests(PlacementServerFixture server) : IClassFixtur
     private static Task<PlacementReport> ReportAsync(HttpClient http, string host, PciHostBuilder builder, PciDeviceTracker tracker)
     {
         var view = PciPlacementView.Build(host, builder.ParseSpecs(), tracker.Devices, NovaRelease.Latest);
-        return new PlacementReporter(http).ReportAsync(host, view, tracker.Pools, [], TestContext.Current.CancellationToken);
+        return new PlacementReporter(http).ReportAsync(host, view, tracker.Pools, [], null, TestContext.Current.CancellationToken);
     }
 
     private async Task<JsonObject> ProviderAsync(PlacementClient client, string name)

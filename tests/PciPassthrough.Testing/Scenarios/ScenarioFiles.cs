@@ -8,8 +8,11 @@ public static class ScenarioFiles
 {
     private const string ExpectedSuffix = ".expected.json";
 
+    /// <summary>The repository the tests were built from (the directory holding <c>PciPassthrough.slnx</c>).</summary>
+    public static string RepositoryRoot { get; } = Locate();
+
     /// <summary><c>tests/scenarios</c> of the repository the tests were built from.</summary>
-    public static string Root { get; } = Locate();
+    public static string Root { get; } = Path.Combine(RepositoryRoot, "tests", "scenarios");
 
     /// <summary>Every scenario of every set, in ordinal order.</summary>
     public static IEnumerable<string> Names() =>
@@ -30,7 +33,7 @@ public static class ScenarioFiles
         {
             if (File.Exists(Path.Combine(dir.FullName, "PciPassthrough.slnx")))
             {
-                return Path.Combine(dir.FullName, "tests", "scenarios");
+                return dir.FullName;
             }
         }
 

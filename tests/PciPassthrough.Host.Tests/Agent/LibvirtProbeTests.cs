@@ -1,0 +1,70 @@
+using PciPassthrough.Host.Agent;
+
+namespace PciPassthrough.Host.Tests.Agent;
+
+public sealed class LibvirtProbeTests
+{
+    private const string Capabilities = """
+        <capabilities>
+          <host><cpu><arch>x86_64</arch></cpu></host>
+          <guest><os_type>hvm</os_type><arch name='i686'><wordsize>32</wordsize></arch></guest>
+          <guest><os_type>hvm</os_type><arch name='x86_64'><wordsize>64</wordsize></arch></guest>
+          <guest><os_type>hvm</os_type><arch name='aarch64'><wordsize>64</wordsize></arch></guest>
+        </capabilities>
+        """;
+
+    private const string Version = """
+        Compiled against library: libvirt 8.0.0
+        Using library: libvirt 8.3.0
+        Using API: QEMU 8.3.0
+        Running hypervisor: QEMU 6.2.0
+        """;
+
+    /// <summary>Answers <c>virsh</c> with canned output and records what was asked.</summary>
+    internal sealed class CannedRunner(Func<IReadOnlyList<string>, CommandResult> answer) : ICommandRunner
+    {
+        public List<string> Commands { get; } = [];
+
+        public Task<CommandResult> RunAsync(IReadOnlyList<string> command, CancellationToken cancellationToken)
+        {
+            Commands.Add(string.Join(' ', command));
+            return Task.FromResult(answer(command));
+        }
+    }
+
+    [Fact]
+    public async Task LV18_Probe_GuestArchitecturesAndLibraryVersionFromVirsh()
+    {
+        var runner = new CannedRunner(command => new CommandResult(0, command[^1] == "capabilities" ? Capabilities : Version, ""));
+
+        var (hypervisor, problem) = await LibvirtProbe.ReadAsync(runner, TestContext.Current.CancellationToken);
+
+        problem.ShouldBeNull();
+        hypervisor!.GuestArchitectures.Order(StringComparer.Ordinal).ShouldBe(["aarch64", "i686", "x86_64"]);
+        hypervisor.LibvirtVersion.ShouldBe(new Version(8, 3, 0));
+        runner.Commands.ShouldBe(["virsh -c qemu:///system capabilities", "virsh -c qemu:///system version"]);
+    }
+
+    [Fact]
+    public async Task LV18_Probe_WithoutVirsh_SaysWhy()
+    {
+        var runner = new CannedRunner(_ => new CommandResult(ProcessCommandRunner.NotFound, "", "virsh: No such file or directory"));
+
+        var (hypervisor, problem) = await LibvirtProbe.ReadAsync(runner, TestContext.Current.CancellationToken);
+
+        hypervisor.ShouldBeNull();
+        problem.ShouldBe("'virsh -c qemu:///system capabilities' failed (exit 127): virsh: No such file or directory");
+    }
+
+    [Theory]
+    [InlineData("not xml")]
+    [InlineData("<domainCapabilities/>")]
+    public void LV18_GuestArchitectures_OfSomethingElse_IsNull(string text) => LibvirtProbe.GuestArchitectures(text).ShouldBeNull();
+
+    [Theory]
+    [InlineData("Using library: libvirt 9.0.0\n", "9.0.0")]
+    [InlineData("Compiled against library: libvirt 8.0.0\n", null)]
+    [InlineData("", null)]
+    public void LV18_LibraryVersion_FromTheUsingLibraryLine(string text, string? version) =>
+        LibvirtProbe.LibraryVersion(text).ShouldBe(version is null ? null : System.Version.Parse(version));
+}
