@@ -7,8 +7,8 @@ namespace PciPassthrough.Core.Tests;
 /// From a rule id to its code and its test in one search: every rule the behaviour specification defines
 /// (<c>- **DS-8**</c> in <c>../shared/spec/*.md</c>, <c>- **SIM-40**</c> in <c>../shared/scenario-format.md</c>) is
 /// named in <c>src</c> (e.g. <c>// 03 RQ-9</c>) and in <c>tests</c>: a test method named after it (<c>RQ9_…</c>,
-/// <c>PA12_PA5_…</c>), a row or comment carrying the id, or a scenario of <c>tests/scenarios</c> whose description
-/// names it. A rule range (<c>PA-10…12</c>) names only its ends.
+/// <c>PA12_PA5_…</c>), a comment carrying the id (a data row's <c>// RQ-18</c>), or a scenario of
+/// <c>tests/scenarios</c> whose description names it. A rule range (<c>PA-10…12</c>) names only its ends.
 /// </summary>
 public sealed partial class SpecRuleCoverageTests
 {
@@ -34,6 +34,9 @@ public sealed partial class SpecRuleCoverageTests
 
     private static bool Mentions(string text, string id) =>
         Regex.IsMatch(text, $@"(?<![A-Za-z0-9]){Regex.Escape(id)}(?![0-9a-z])", RegexOptions.None, TimeSpan.FromSeconds(5));
+
+    private static bool InAComment(string text, string id) =>
+        Regex.IsMatch(text, $@"//[^\n]*(?<![A-Za-z0-9]){Regex.Escape(id)}(?![0-9a-z])", RegexOptions.None, TimeSpan.FromSeconds(5));
 
     private static bool NamesATest(string text, string id) =>
         Regex.IsMatch(text, $@"(?<![A-Za-z0-9]){id.Replace("-", "", StringComparison.Ordinal)}_\w*\s*\(", RegexOptions.None, TimeSpan.FromSeconds(5));
@@ -63,7 +66,7 @@ public sealed partial class SpecRuleCoverageTests
         var tests = Read("tests", "*.cs");
         var scenarios = Read(Path.Combine("tests", "scenarios"), "*.json");
 
-        DefinedRules().Where(r => !NamesATest(tests, r.Id) && !Mentions(tests, r.Id) && !Mentions(scenarios, r.Id))
+        DefinedRules().Where(r => !NamesATest(tests, r.Id) && !InAComment(tests, r.Id) && !Mentions(scenarios, r.Id))
             .Select(r => $"{r.File} {r.Id}").ShouldBeEmpty();
     }
 

@@ -197,7 +197,7 @@ public static class ServeCommand
 
     /// <summary>The scheduler's options from <paramref name="file"/>, or null after saying on <paramref name="error"/>
     /// why the file cannot be used.</summary>
-    private static ScenarioConfig? EngineConfig(FileInfo? file, TextWriter error)
+    internal static ScenarioConfig? EngineConfig(FileInfo? file, TextWriter error)
     {
         if (file is null)
         {

@@ -19,13 +19,27 @@ public static partial class LibvirtProbe
 
     public static IReadOnlyList<string> VersionCommand { get; } = ["virsh", "-c", Uri, "version"];
 
+    /// <summary>How long libvirt may take to answer both questions.</summary>
+    public static TimeSpan Timeout { get; } = TimeSpan.FromSeconds(30);
+
     /// <summary>The hypervisor's capabilities, or null with the reason when libvirt does not answer.</summary>
     public static async Task<(HypervisorCapabilities? Capabilities, string? Problem)> ReadAsync(
         ICommandRunner runner, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(runner);
-        var capabilities = await runner.RunAsync(CapabilitiesCommand, cancellationToken);
-        var version = await runner.RunAsync(VersionCommand, cancellationToken);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(Timeout);
+        CommandResult capabilities, version;
+        try
+        {
+            capabilities = await runner.RunAsync(CapabilitiesCommand, timeout.Token);
+            version = await runner.RunAsync(VersionCommand, timeout.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return (null, $"virsh did not answer within {Timeout.TotalSeconds:0} s");
+        }
+
         foreach (var (command, result) in new[] { (CapabilitiesCommand, capabilities), (VersionCommand, version) })
         {
             if (result.ExitCode != 0)

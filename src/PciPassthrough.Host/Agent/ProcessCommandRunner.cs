@@ -4,7 +4,7 @@ using System.Diagnostics;
 namespace PciPassthrough.Host.Agent;
 
 /// <summary>Runs programs as child processes; a program that cannot be started gives exit code 127, as a shell
-/// would.</summary>
+/// would. A cancelled run kills the program.</summary>
 public sealed class ProcessCommandRunner : ICommandRunner
 {
     public const int NotFound = 127;
@@ -23,17 +23,30 @@ public sealed class ProcessCommandRunner : ICommandRunner
             start.ArgumentList.Add(argument);
         }
 
+        Process process;
         try
         {
-            using var process = Process.Start(start)!;
-            var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
-            var error = process.StandardError.ReadToEndAsync(cancellationToken);
-            await process.WaitForExitAsync(cancellationToken);
-            return new CommandResult(process.ExitCode, await output, await error);
+            process = Process.Start(start)!;
         }
         catch (Win32Exception e)
         {
             return new CommandResult(NotFound, "", $"{command[0]}: {e.Message}");
+        }
+
+        using (process)
+        {
+            try
+            {
+                var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
+                var error = process.StandardError.ReadToEndAsync(cancellationToken);
+                await process.WaitForExitAsync(cancellationToken);
+                return new CommandResult(process.ExitCode, await output, await error);
+            }
+            catch (OperationCanceledException)
+            {
+                process.Kill(entireProcessTree: true);
+                throw;
+            }
         }
     }
 }

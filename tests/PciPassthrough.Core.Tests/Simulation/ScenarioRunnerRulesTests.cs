@@ -5,7 +5,7 @@ using PciPassthrough.Core.Simulation;
 namespace PciPassthrough.Core.Tests.Simulation;
 
 /// <summary>scenario-format §1 and §3: how a scenario runs, on a small fleet: host "a" with one GPU, host "b" whose
-/// device_spec is invalid, host "c" with one GPU and a nöde-named server fitting anywhere.</summary>
+/// device_spec is invalid, host "c" with one GPU (listed first), a nöde-named server and a delete of a ghost.</summary>
 public sealed class ScenarioRunnerRulesTests
 {
     private const string Scenario = """
@@ -23,7 +23,8 @@ public sealed class ScenarioRunnerRulesTests
            {"name": "vm3", "flavor": {"vcpus": 1, "memory_mb": 512, "extra_specs": {"pci_passthrough:alias": "gpu:1"}}},
            {"name": "vm4", "flavor": {"vcpus": 1, "memory_mb": 512, "extra_specs": {"pci_passthrough:alias": "nic:1"}}},
            {"delete": "vm1"},
-           {"name": "nöde", "flavor": {"vcpus": 1, "memory_mb": 512, "extra_specs": {"pci_passthrough:alias": "gpu:1"}}}]}
+           {"name": "nöde", "flavor": {"vcpus": 1, "memory_mb": 512, "extra_specs": {"pci_passthrough:alias": "gpu:1"}}},
+           {"delete": "ghost"}]}
         """;
 
     private static byte[] RunBytes() =>
@@ -34,7 +35,7 @@ public sealed class ScenarioRunnerRulesTests
     private static string Text(JsonNode? node) => node!.GetValue<string>();
 
     [Fact]
-    public void SIM3_ContentTheReferenceRejects_IsPartOfTheResult()
+    public void SIM3_SIM20_SIM31_ContentTheReferenceRejects_IsPartOfTheResult()
     {
         var result = Run();
 
@@ -42,6 +43,33 @@ public sealed class ScenarioRunnerRulesTests
         Text(result["hosts"]!["b"]!["error_stage"]).ShouldBe("device_spec");
         Text(result["requests"]![2]!["result"]).ShouldBe("no_valid_host");
         Text(result["requests"]![3]!["result"]).ShouldBe("api_error");
+        Text(result["requests"]![3]!["api"]!["error_stage"]).ShouldBe("pci_requests");
+        result["requests"]![3]!["hosts"]!.AsObject().ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void SIM11_HostOrder_IsOrdinalWhateverTheListOrder()
+    {
+        var result = Run();
+
+        result["hosts"]!.AsObject().Select(h => h.Key).ShouldBe(["a", "b", "c"]);
+        result["requests"]![0]!["hosts"]!.AsObject().Select(h => h.Key).ShouldBe(["a", "b", "c"]);
+        Text(result["requests"]![0]!["chosen_host"]).ShouldBe("a");
+    }
+
+    [Fact]
+    public void SIM32_Resources_VcpuAndMemoryOfTheFlavor() =>
+        Run()["requests"]![0]!["api"]!["resources"]!.ToJsonString().ShouldBe("""{"VCPU":1,"MEMORY_MB":512}""");
+
+    [Fact]
+    public void SIM43_DeletingANameNotPlaced_ChangesNothingAndSaysSo()
+    {
+        var delete = Run()["requests"]![6]!;
+
+        delete["host"].ShouldBeNull();
+        delete["changed_devices"]!.AsArray().ShouldBeEmpty();
+        Text(delete["error"]!["type"]).ShouldBe("ScenarioNote");
+        delete["error"]!["nova_exception"]!.GetValue<bool>().ShouldBeFalse();
     }
 
     [Fact]
@@ -61,7 +89,7 @@ public sealed class ScenarioRunnerRulesTests
     {
         var requests = Run()["requests"]!.AsArray();
 
-        requests.Select(r => r!["chosen_host"]?.GetValue<string>()).ShouldBe(["a", "c", null, null, null, "a"]);
+        requests.Select(r => r!["chosen_host"]?.GetValue<string>()).ShouldBe(["a", "c", null, null, null, "a", null]);
         Text(requests[4]!["host"]).ShouldBe("a");
     }
 

@@ -56,6 +56,19 @@ public sealed class LibvirtProbeTests
         problem.ShouldBe("'virsh -c qemu:///system capabilities' failed (exit 127): virsh: No such file or directory");
     }
 
+    [Fact]
+    public async Task LV18_ACancelledRun_KillsTheProgram()
+    {
+        Assert.SkipUnless(File.Exists("/bin/sleep"), "no /bin/sleep");
+        using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+        var started = DateTime.UtcNow;
+
+        var run = new ProcessCommandRunner().RunAsync(["/bin/sleep", "30"], cancel.Token);
+
+        await Should.ThrowAsync<OperationCanceledException>(run);
+        (DateTime.UtcNow - started).ShouldBeLessThan(TimeSpan.FromSeconds(10));
+    }
+
     [Theory]
     [InlineData("not xml")]
     [InlineData("<domainCapabilities/>")]
