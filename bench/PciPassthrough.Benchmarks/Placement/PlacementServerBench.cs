@@ -14,15 +14,19 @@ namespace PciPassthrough.Benchmarks.Placement;
 /// <summary>
 /// Issue 6 targets for the whole server (Kestrel on 127.0.0.1, real HTTP, the real database), timed with a stopwatch
 /// because each run needs a fresh database: <c>claims</c> — 2 concurrent writers claiming one VF at a time on one
-/// host's 8 PFs ≥ 2,000 claims/s on SQLite and on PostgreSQL, zero lost, zero double-booked; <c>stream</c> — the
+/// host's 8 PFs ≥ 2,000 claims/s on SQLite and on PostgreSQL, zero lost, zero double-booked (<c>claims-pci</c>: the
+/// same of a <c>CUSTOM_PCI_*</c> class, as Nova's PCI-in-Placement claims); <c>stream</c> — the
 /// unlimited 1,000 hosts × 8 PF × 64 VF, 4 isolated single-VF groups answer (1.68 M candidates) in ≤ 10 s with
 /// the process's RSS &lt; 500 MB.
-/// Run: <c>dotnet run -c Release -- placement-server claims|stream [--database "Host=…;Username=…"]</c> (the
+/// Run: <c>dotnet run -c Release -- placement-server claims|claims-pci|stream [--database "Host=…;Username=…"]</c> (the
 /// PostgreSQL connection string names a server: a scratch database is created and dropped there).
 /// </summary>
 public static class PlacementServerBench
 {
     private const int Pfs = 8, VfsPerPf = 512, Writers = 2, ClaimsPerWriter = 2_500;
+
+    /// <summary>An Intel X710 VF as Nova's PCI-in-Placement names its class (<c>CUSTOM_PCI_{vendor}_{product}</c>).</summary>
+    private const string PciClass = "CUSTOM_PCI_8086_154C";
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -31,40 +35,46 @@ public static class PlacementServerBench
         switch (args.FirstOrDefault())
         {
             case "claims":
-                return await ClaimsAsync(store.Options);
+                return await ClaimsAsync(store.Options, "SRIOV_NET_VF");
+            case "claims-pci":
+                return await ClaimsAsync(store.Options, PciClass);
             case "stream":
                 return await StreamAsync(store.Options);
             default:
-                await Console.Error.WriteLineAsync("usage: placement-server claims|stream [--database POSTGRES-CONNECTION]");
+                await Console.Error.WriteLineAsync("usage: placement-server claims|claims-pci|stream [--database POSTGRES-CONNECTION]");
                 return 2;
         }
     }
 
-    /// <summary>Both writers claim one VF on a random PF of the same host until 5,000 claims were tried against a
-    /// capacity of 4,096: every VF must be granted exactly once.</summary>
-    private static async Task<int> ClaimsAsync(PlacementServerOptions options)
+    /// <summary>Both writers claim one VF (of <paramref name="resourceClass"/>) on a random PF of the same host until
+    /// 5,000 claims were tried against a capacity of 4,096: every VF must be granted exactly once.</summary>
+    private static async Task<int> ClaimsAsync(PlacementServerOptions options, string resourceClass)
     {
         await using var app = await StartAsync(options);
         using var setup = Client(app);
+        if (resourceClass.StartsWith("CUSTOM_", StringComparison.Ordinal))
+        {
+            await SendAsync(setup, HttpMethod.Put, $"resource_classes/{resourceClass}");
+        }
 
         // The same race on other hosts first, until tiered JIT has (nearly) finished with the claim path: on a
         // loaded machine its background compiles lag far behind, and a timed run would pay for them.
         for (var round = 0; round < 8; round++)
         {
             var compiled = JitInfo.GetCompiledMethodCount();
-            await RaceAsync(app, await CreateHostAsync(setup, $"warm-up-{round}", 250), 1_000);
+            await RaceAsync(app, await CreateHostAsync(setup, $"warm-up-{round}", 250, resourceClass), resourceClass, 1_000);
             if (JitInfo.GetCompiledMethodCount() - compiled < 50)
             {
                 break;
             }
         }
 
-        var pfs = await CreateHostAsync(setup, "bench-host", VfsPerPf);
+        var pfs = await CreateHostAsync(setup, "bench-host", VfsPerPf, resourceClass);
         await Console.Error.WriteLineAsync("warmed up; timed run starts"); // e.g. to attach a profiler now
         var jit = (Count: JitInfo.GetCompiledMethodCount(), Time: JitInfo.GetCompilationTime());
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var stopwatch = Stopwatch.StartNew();
-        var statuses = await RaceAsync(app, pfs, ClaimsPerWriter);
+        var statuses = await RaceAsync(app, pfs, resourceClass, ClaimsPerWriter);
         var elapsed = stopwatch.Elapsed;
         cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
         jit = (JitInfo.GetCompiledMethodCount() - jit.Count, JitInfo.GetCompilationTime() - jit.Time);
@@ -75,14 +85,14 @@ public static class PlacementServerBench
         foreach (var pf in pfs)
         {
             using var usages = System.Text.Json.JsonDocument.Parse(await SendAsync(setup, HttpMethod.Get, $"resource_providers/{pf}/usages"));
-            used += usages.RootElement.GetProperty("usages").GetProperty("SRIOV_NET_VF").GetInt64();
+            used += usages.RootElement.GetProperty("usages").GetProperty(resourceClass).GetInt64();
             using var allocations = System.Text.Json.JsonDocument.Parse(await SendAsync(setup, HttpMethod.Get, $"resource_providers/{pf}/allocations"));
             consumers += allocations.RootElement.GetProperty("allocations").EnumerateObject().Count();
         }
 
         var capacity = Pfs * VfsPerPf;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"claims on {Engine(options)}: {statuses.Count} tried by {Writers} writers in {elapsed.TotalSeconds:F2} s, " +
+            $"claims of {resourceClass} on {Engine(options)}: {statuses.Count} tried by {Writers} writers in {elapsed.TotalSeconds:F2} s, " +
             $"{granted} granted ({granted / elapsed.TotalSeconds:F0}/s), {refused} refused with 409, " +
             $"{statuses.Count - granted - refused} other; stored: {used} VFs used by {consumers} consumers of {capacity}; " +
             $"{cpu.TotalMilliseconds / statuses.Count:F2} ms of this process's CPU per try " +
@@ -93,7 +103,7 @@ public static class PlacementServerBench
     }
 
     /// <summary>A root provider with <see cref="Pfs"/> children of <paramref name="vfs"/> VFs each; the PFs' uuids.</summary>
-    private static async Task<List<string>> CreateHostAsync(HttpClient client, string name, int vfs)
+    private static async Task<List<string>> CreateHostAsync(HttpClient client, string name, int vfs, string resourceClass)
     {
         var host = await CreateProviderAsync(client, name, null);
         var pfs = new List<string>();
@@ -101,14 +111,14 @@ public static class PlacementServerBench
         {
             pfs.Add(await CreateProviderAsync(client, $"{name}-pf{pf}", host));
             await SendAsync(client, HttpMethod.Put, $"resource_providers/{pfs[^1]}/inventories",
-                $$"""{"resource_provider_generation": 0, "inventories": {"SRIOV_NET_VF": {"total": {{vfs}} } } }""");
+                $$"""{"resource_provider_generation": 0, "inventories": {"{{resourceClass}}": {"total": {{vfs}} } } }""");
         }
 
         return pfs;
     }
 
     /// <summary><see cref="Writers"/> clients each <c>PUT /allocations/{new consumer}</c> one VF on a random PF.</summary>
-    private static async Task<List<HttpStatusCode>> RaceAsync(WebApplication app, List<string> pfs, int claimsPerWriter)
+    private static async Task<List<HttpStatusCode>> RaceAsync(WebApplication app, List<string> pfs, string resourceClass, int claimsPerWriter)
     {
         var outcomes = await Task.WhenAll(Enumerable.Range(0, Writers).Select(writer => Task.Run(async () =>
         {
@@ -118,7 +128,7 @@ public static class PlacementServerBench
             for (var i = 0; i < claimsPerWriter; i++)
             {
                 var pf = pfs[random.Next(Pfs)];
-                using var response = await client.PutAsync($"allocations/{Guid.NewGuid()}", Json(Claim(pf)));
+                using var response = await client.PutAsync($"allocations/{Guid.NewGuid()}", Json(Claim(pf, resourceClass)));
                 statuses.Add(response.StatusCode);
             }
 
@@ -127,8 +137,8 @@ public static class PlacementServerBench
         return [.. outcomes.SelectMany(s => s)];
     }
 
-    private static string Claim(string pf) =>
-        $$"""{"allocations": {"{{pf}}": {"resources": {"SRIOV_NET_VF": 1} } }, "project_id": "p", "user_id": "u", "consumer_generation": null, "consumer_type": "INSTANCE"}""";
+    private static string Claim(string pf, string resourceClass) =>
+        $$"""{"allocations": {"{{pf}}": {"resources": {"{{resourceClass}}": 1} } }, "project_id": "p", "user_id": "u", "consumer_generation": null, "consumer_type": "INSTANCE"}""";
 
     /// <summary>Seeds the fleet straight into the database (creating 9,000 providers over HTTP would time the
     /// setup), then reads the unlimited answer as a client would, sampling the process's RSS.</summary>
