@@ -53,13 +53,19 @@ public static class PlacementSetup
     {
         foreach (var provider in providers)
         {
-            var generation = (await client.GetAsync($"resource_providers/{provider}")).Json["generation"]!.GetValue<int>();
-            (await client.PutAsync($"resource_providers/{provider}/aggregates", new JsonObject
-            {
-                ["resource_provider_generation"] = generation,
-                ["aggregates"] = new JsonArray(aggregate),
-            })).Status.ShouldBe(HttpStatusCode.OK);
+            await client.SetAggregatesAsync(provider, aggregate);
         }
+    }
+
+    /// <summary>Replaces the aggregates of <paramref name="provider"/>, at its current generation.</summary>
+    public static async Task SetAggregatesAsync(this PlacementClient client, string provider, params string[] aggregates)
+    {
+        var generation = (await client.GetAsync($"resource_providers/{provider}")).Json["generation"]!.GetValue<int>();
+        (await client.PutAsync($"resource_providers/{provider}/aggregates", new JsonObject
+        {
+            ["resource_provider_generation"] = generation,
+            ["aggregates"] = new JsonArray([.. aggregates.Select(a => (JsonNode)a)]),
+        })).Status.ShouldBe(HttpStatusCode.OK);
     }
 
     /// <summary>A 1.38-style allocation body for one consumer.</summary>

@@ -11,9 +11,10 @@ public sealed record AggregateFilter(IReadOnlyList<IReadOnlySet<string>> AnyOf, 
     public bool Matches(IReadOnlySet<string> aggregates) =>
         AnyOf.All(set => set.Overlaps(aggregates)) && !(Forbidden.Count > 0 && Forbidden.Overlaps(aggregates));
 
-    /// <summary>PA-44: a provider of the unsuffixed group passes when it or its tree's root is in each wanted
-    /// aggregate set, and neither is in a forbidden one.</summary>
-    public bool MatchesSelfOrRoot(IReadOnlySet<string> aggregates, IReadOnlySet<string> rootAggregates) =>
-        AnyOf.All(set => set.Overlaps(aggregates) || set.Overlaps(rootAggregates))
+    /// <summary>PA-44, as Placement checks the unsuffixed group: a provider of the anchor tree passes when it or the
+    /// anchor root meets every wanted aggregate set (one of the two meets them all); a sharing provider of another
+    /// tree must meet them itself. Neither the provider nor the anchor root may be in a forbidden aggregate.</summary>
+    public bool MatchesSelfOrRoot(IReadOnlySet<string> aggregates, IReadOnlySet<string> rootAggregates, bool inAnchorTree) =>
+        (AnyOf.All(set => set.Overlaps(aggregates)) || (inAnchorTree && AnyOf.All(set => set.Overlaps(rootAggregates))))
         && !(Forbidden.Count > 0 && (Forbidden.Overlaps(aggregates) || Forbidden.Overlaps(rootAggregates)));
 }

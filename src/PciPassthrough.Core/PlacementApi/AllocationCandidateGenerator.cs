@@ -11,12 +11,16 @@ namespace PciPassthrough.Core.PlacementApi;
 /// (two suffixed groups on one provider), a <c>same_subtree</c> set once its last group is placed (one of its
 /// providers must be an ancestor-or-self of all the others) and the merged amount per (provider, class)
 /// exceeding capacity or max_unit (PA-46). At a leaf only the unsuffixed group's required traits (a union over the
-/// providers it used) and, below 1.29, the one-provider-per-tree rule (PA-47) remain. Distinct leaves are
-/// distinct (allocations + mappings), so nothing needs deduplicating.</para>
+/// providers it used) and, below 1.29, the one-provider-per-tree rule (PA-47) remain. Distinct leaves of one tree
+/// are distinct (allocations + mappings).</para>
 /// <para>Sharing providers (PA-45) of other trees join a tree's choices when they share an aggregate with one of
-/// its providers; a group limited by <c>in_tree</c> takes only the providers of that tree, which for another tree
-/// means its sharing providers ("DISK_GB from that shared storage"). A candidate must still use a provider of its
-/// own tree, so a request a sharing provider serves alone appears once, under the sharing provider's own tree.</para>
+/// its providers; a suffixed group limited by <c>in_tree</c> takes only the providers of that tree, which for
+/// another tree means its sharing providers ("DISK_GB from that shared storage"). A candidate made only of sharing
+/// providers can come out of several trees; Placement returns it once, so those (and only those) are remembered
+/// and deduplicated. Placement's quirks are kept: an unsuffixed group limited by <c>in_tree</c> takes no sharing
+/// provider (so it anchors in that tree only); the unsuffixed group's <c>member_of</c> looks at the provider or
+/// the anchor root, at a sharing provider of another tree only; a resourceless group ignores <c>in_tree</c> and matches nothing unless it names a required
+/// trait or aggregate (a lone forbidden trait or aggregate selects no provider there).</para>
 /// <para>Each host is a lazy sequence: nothing beyond what the caller consumes is built. Without <c>limit</c>
 /// hosts are walked in order (the same set Placement returns, streamable in constant memory); with a limit hosts
 /// are taken round-robin, one candidate each per turn, and generation stops at the limit (spread across hosts
@@ -33,7 +37,8 @@ public static class AllocationCandidateGenerator
         ArgumentNullException.ThrowIfNull(query);
         var roots = snapshot.Roots.ToArray();
         query.Shuffle?.Shuffle(roots);
-        var perHost = roots.Select(root => ForTree(snapshot, query, root));
+        var sharedOnly = new HashSet<string>(StringComparer.Ordinal);
+        var perHost = roots.Select(root => ForTree(snapshot, query, root, sharedOnly));
         return query.Limit is { } limit ? RoundRobin(perHost, limit) : perHost.SelectMany(candidates => candidates);
     }
 
@@ -82,7 +87,8 @@ public static class AllocationCandidateGenerator
         public IReadOnlyList<string>[] Mapped { get; } = [.. Choices.Select(c => (IReadOnlyList<string>)[c.Uuid])];
     }
 
-    private static IEnumerable<AllocationCandidate> ForTree(PlacementSnapshot snapshot, CandidateQuery query, ProviderState root)
+    private static IEnumerable<AllocationCandidate> ForTree(PlacementSnapshot snapshot, CandidateQuery query, ProviderState root,
+        HashSet<string> sharedOnly)
     {
         if (!query.RootRequired.Matches(root.Traits))
         {
@@ -96,25 +102,33 @@ public static class AllocationCandidateGenerator
         var slots = new List<Slot>();
         foreach (var group in query.Groups)
         {
-            var inTree = group.InTreeRoot is null ? withShared
-                : group.InTreeRoot == root.Uuid ? tree
-                : [.. shared.Where(p => p.RootUuid == group.InTreeRoot)];
             if (group.IsUnsuffixed)
             {
-                var eligible = inTree.Where(p => !group.Required.HasForbidden(p.Traits)
-                    && group.MemberOf.MatchesSelfOrRoot(p.Aggregates, snapshot.Providers[p.RootUuid].Aggregates)).ToList();
+                IReadOnlyList<ProviderState> pool = group.InTreeRoot is null ? withShared : group.InTreeRoot == root.Uuid ? tree : [];
+                var eligible = pool.Where(p => !group.Required.HasForbidden(p.Traits)
+                    && group.MemberOf.MatchesSelfOrRoot(p.Aggregates, root.Aggregates, p.RootUuid == root.Uuid)).ToList();
                 slots.AddRange(group.Resources.Select(r => new Slot(group, new Dictionary<string, int> { [r.Key] = r.Value },
                     Ordered(query, eligible.Where(p => p.Fits(r.Key, r.Value))))));
             }
+            else if (group.Resources.Count == 0)
+            {
+                var selective = group.Required.AnyOf.Count > 0 || group.MemberOf.AnyOf.Count > 0;
+                slots.Add(new Slot(group, group.Resources, selective
+                    ? Ordered(query, withShared.Where(p => group.Required.Matches(p.Traits) && group.MemberOf.Matches(p.Aggregates)))
+                    : []));
+            }
             else
             {
+                var inTree = group.InTreeRoot is null ? withShared
+                    : group.InTreeRoot == root.Uuid ? tree
+                    : [.. shared.Where(p => p.RootUuid == group.InTreeRoot)];
                 slots.Add(new Slot(group, group.Resources, Ordered(query, inTree.Where(p =>
                     group.Resources.All(r => p.Fits(r.Key, r.Value))
                     && group.Required.Matches(p.Traits) && group.MemberOf.Matches(p.Aggregates)))));
             }
         }
 
-        return slots.Any(s => s.Choices.Count == 0) ? [] : Walk(snapshot, query, root, slots);
+        return slots.Any(s => s.Choices.Count == 0) ? [] : Walk(snapshot, query, root, slots, sharedOnly);
     }
 
     private static ProviderState[] Ordered(CandidateQuery query, IEnumerable<ProviderState> choices)
@@ -124,7 +138,8 @@ public static class AllocationCandidateGenerator
         return ordered;
     }
 
-    private static IEnumerable<AllocationCandidate> Walk(PlacementSnapshot snapshot, CandidateQuery query, ProviderState root, List<Slot> slots)
+    private static IEnumerable<AllocationCandidate> Walk(PlacementSnapshot snapshot, CandidateQuery query, ProviderState root, List<Slot> slots,
+        HashSet<string> sharedOnly)
     {
         var chosen = new ProviderState[slots.Count];
         var subtreeChecks = SubtreeChecks(query, slots);
@@ -135,9 +150,13 @@ public static class AllocationCandidateGenerator
         {
             if (depth == slots.Count)
             {
-                if (Complete(snapshot, query, root, slots, chosen, unsuffixed))
+                if (Complete(snapshot, query, slots, chosen, unsuffixed))
                 {
-                    yield return Render(root.Uuid, slots, chosen, next);
+                    var candidate = Render(root.Uuid, slots, chosen, next);
+                    if (!Array.TrueForAll(chosen, p => p.IsSharing && p.Aggregates.Count > 0) || sharedOnly.Add(Key(candidate)))
+                    {
+                        yield return candidate;
+                    }
                 }
 
                 depth--;
@@ -280,22 +299,10 @@ public static class AllocationCandidateGenerator
         return true;
     }
 
-    /// <summary>PA-44 traits over the unsuffixed group's providers; PA-45 a provider of the anchor tree is used;
-    /// PA-47 one provider per tree below 1.29.</summary>
-    private static bool Complete(PlacementSnapshot snapshot, CandidateQuery query, ProviderState root, List<Slot> slots,
-        ProviderState[] chosen, int[] unsuffixed)
+    /// <summary>PA-44 traits over the unsuffixed group's providers; PA-47 one provider per tree below 1.29.</summary>
+    private static bool Complete(PlacementSnapshot snapshot, CandidateQuery query, List<Slot> slots, ProviderState[] chosen,
+        int[] unsuffixed)
     {
-        var anchored = false;
-        foreach (var provider in chosen)
-        {
-            anchored |= provider.RootUuid == root.Uuid;
-        }
-
-        if (!anchored)
-        {
-            return false;
-        }
-
         if (unsuffixed.Length > 0 && slots[unsuffixed[0]].Group.Required is { AnyOf.Count: > 0 } required)
         {
             var traits = unsuffixed.SelectMany(i => chosen[i].Traits).ToHashSet(StringComparer.Ordinal);
@@ -340,6 +347,12 @@ public static class AllocationCandidateGenerator
 
         return new AllocationCandidate(root, allocations, mappings);
     }
+
+    /// <summary>Allocations and mappings as one ordered string: equal for equal candidates of different trees.</summary>
+    private static string Key(AllocationCandidate candidate) => string.Join(";",
+        candidate.Allocations.SelectMany(a => a.Value.Select(r => $"{a.Key}/{r.Key}={r.Value}"))
+            .Concat(candidate.Mappings.Select(m => $"{m.Key}:{string.Join(",", m.Value.Order(StringComparer.Ordinal))}"))
+            .Order(StringComparer.Ordinal));
 
     private static Dictionary<string, long> Merge(IReadOnlyDictionary<string, long> existing, IReadOnlyDictionary<string, long> added)
     {

@@ -249,6 +249,23 @@ public static partial class AllocationCandidateApi
             return true;
         }, version.AtLeast(25) ? [.. groupKeys.Select(p => $"^{p}({(version.AtLeast(33) ? "[a-zA-Z0-9_-]{1,64}" : "[1-9][0-9]*")})?$")] : null);
 
+        // In Placement's order: the query schema, the request-wide parameters, each group's syntax, the checks across
+        // groups, then (as its search meets them) unknown traits, classes and in_tree providers.
+        var policy = query["group_policy"].FirstOrDefault();
+        if (policy is not (null or "none" or "isolate"))
+        {
+            throw QueryParser.SchemaError($"'{policy}' is not one of ['none', 'isolate']", "enum", "group_policy");
+        }
+
+        int? limit = null;
+        if (query.TryGetValue("limit", out var limitText))
+        {
+            limit = int.TryParse(limitText[0], NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) && parsed >= 1
+                ? parsed
+                : throw QueryParser.SchemaError($"'{limitText[0]}' does not match '^[1-9][0-9]*$'", "pattern", "limit");
+        }
+
+        var rootRequired = RootRequired(query["root_required"]);
         var sameSubtrees = SameSubtrees(query["same_subtree"]);
         if (!version.AtLeast(36))
         {
@@ -261,29 +278,16 @@ public static partial class AllocationCandidateApi
             var resources = query.TryGetValue("resources" + suffix, out var resourcesText)
                 ? QueryParser.Resources(resourcesText.ToString())
                 : [];
-            foreach (var resourceClass in resources.Keys)
-            {
-                await db.RequireRequestedClassAsync(resourceClass, cancellationToken);
-            }
-
-            var required = QueryParser.Required(query["required" + suffix], version, "required" + suffix);
-            var unknown = await db.UnknownTraitsAsync(required.Names, cancellationToken);
-            if (unknown.Count > 0)
-            {
-                throw PlacementException.BadRequest($"No such trait(s): {string.Join(", ", unknown)}.");
-            }
-
-            string? inTreeRoot = null;
+            var required = QueryParser.ParseRequired(query["required" + suffix], version, "required" + suffix);
+            string? inTreeUuid = null;
             if (query.TryGetValue("in_tree" + suffix, out var inTree))
             {
-                var uuid = Body.NormalizeUuid(inTree.ToString()) ?? throw PlacementException.BadRequest(
+                inTreeUuid = Body.NormalizeUuid(inTree.ToString()) ?? throw PlacementException.BadRequest(
                     $"Invalid query string parameters: Expected 'in_tree{suffix}' parameter to be a format of uuid. Got: {inTree}");
-                inTreeRoot = await db.Providers.Where(p => p.Uuid == uuid).Select(p => p.RootUuid).FirstOrDefaultAsync(cancellationToken)
-                    ?? "";
             }
 
             groups.Add(new RequestGroup(suffix, resources, required,
-                QueryParser.MemberOf(query["member_of" + suffix], version, "member_of" + suffix), inTreeRoot));
+                QueryParser.MemberOf(query["member_of" + suffix], version, "member_of" + suffix), inTreeUuid));
         }
 
         if (version.AtLeast(36))
@@ -297,10 +301,10 @@ public static partial class AllocationCandidateApi
                 : "'resources' is a required property");
         }
 
-        var policy = query["group_policy"].FirstOrDefault();
-        if (policy is not (null or "none" or "isolate"))
+        var conflicts = groups.SelectMany(g => QueryParser.Conflicts(g.Required, "required" + g.Suffix)).ToList();
+        if (conflicts.Count > 0)
         {
-            throw QueryParser.SchemaError($"'{policy}' is not one of ['none', 'isolate']", "enum", "group_policy");
+            throw QueryParser.ConflictError(conflicts);
         }
 
         if (groups.Count(g => !g.IsUnsuffixed) > 1 && policy is null)
@@ -309,19 +313,39 @@ public static partial class AllocationCandidateApi
                 "The \"group_policy\" parameter is required when specifying more than one \"resources{N}\" parameter.");
         }
 
-        int? limit = null;
-        if (query.TryGetValue("limit", out var limitText))
+        await RequireTraitsAsync(db, rootRequired.Names, cancellationToken);
+        for (var i = 0; i < groups.Count; i++)
         {
-            limit = int.TryParse(limitText[0], NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) && parsed >= 1
-                ? parsed
-                : throw QueryParser.SchemaError($"'{limitText[0]}' does not match '^[1-9][0-9]*$'", "pattern", "limit");
+            foreach (var resourceClass in groups[i].Resources.Keys)
+            {
+                await db.RequireRequestedClassAsync(resourceClass, cancellationToken);
+            }
+
+            await RequireTraitsAsync(db, groups[i].Required.Names, cancellationToken);
+            if (groups[i].InTreeRoot is { } uuid)
+            {
+                // an unknown provider is no error: the group matches nothing
+                groups[i] = groups[i] with
+                {
+                    InTreeRoot = await db.Providers.Where(p => p.Uuid == uuid).Select(p => p.RootUuid).FirstOrDefaultAsync(cancellationToken) ?? "",
+                };
+            }
         }
 
         return new CandidateQuery(groups, policy == "isolate", limit, version.AtLeast(29))
         {
-            RootRequired = await RootRequiredAsync(query["root_required"], db, cancellationToken),
+            RootRequired = rootRequired,
             SameSubtrees = sameSubtrees,
         };
+    }
+
+    private static async Task RequireTraitsAsync(PlacementDb db, IEnumerable<string> names, CancellationToken cancellationToken)
+    {
+        var unknown = await db.UnknownTraitsAsync(names, cancellationToken);
+        if (unknown.Count > 0)
+        {
+            throw PlacementException.BadRequest($"No such trait(s): {string.Join(", ", unknown)}.");
+        }
     }
 
     private static readonly string[] _groupKeys = ["resources", "required", "member_of", "in_tree"];
@@ -402,19 +426,11 @@ public static partial class AllocationCandidateApi
     /// <summary>Placement prints suffix lists as Python does; clients may match on it.</summary>
     private static string PythonList(IEnumerable<string> items) => $"[{string.Join(", ", items.Select(i => $"'{i}'"))}]";
 
-    /// <summary><c>root_required=T,!F</c>: given once (else <c>duplicate_key</c>), no <c>in:</c>.</summary>
-    private static async Task<TraitFilter> RootRequiredAsync(StringValues values, PlacementDb db, CancellationToken cancellationToken)
-    {
-        if (values.Count > 1)
-        {
-            throw PlacementException.BadRequest("Query parameter 'root_required' may be specified only once.", ErrorCodes.DuplicateKey);
-        }
-
-        // Placement parses root_required in the 1.38 form at every version: an in: prefix is refused as before 1.39.
-        var filter = QueryParser.Required(values, new Microversion(1, 38), "root_required");
-        var unknown = await db.UnknownTraitsAsync(filter.Names, cancellationToken);
-        return unknown.Count == 0 ? filter : throw PlacementException.BadRequest($"No such trait(s): {string.Join(", ", unknown)}.");
-    }
+    /// <summary><c>root_required=T,!F</c>: given once (else <c>duplicate_key</c>). Placement parses it in the 1.38
+    /// form at every version: an <c>in:</c> prefix is refused as before 1.39.</summary>
+    private static TraitFilter RootRequired(StringValues values) => values.Count > 1
+        ? throw PlacementException.BadRequest("Query parameter 'root_required' may be specified only once.", ErrorCodes.DuplicateKey)
+        : QueryParser.Required(values, new Microversion(1, 38), "root_required");
 
     [GeneratedRegex("^[A-Za-z0-9_-]{1,64}$")]
     private static partial Regex Suffix133();

@@ -123,9 +123,38 @@ public static class QueryParser
         return new AggregateFilter(anyOf, forbidden);
     }
 
+    /// <summary><see cref="ParseRequired"/>, refused when a trait (or a whole any-of set) is also forbidden.</summary>
+    public static TraitFilter Required(StringValues values, Microversion version, string key)
+    {
+        var filter = ParseRequired(values, version, key);
+        var conflicts = Conflicts(filter, key).ToList();
+        if (conflicts.Count > 0)
+        {
+            // Placement words (and codes) the request-wide root_required conflict apart from the per-group ones.
+            throw key == "root_required"
+                ? PlacementException.BadRequest("Conflicting required and forbidden traits found in root_required: " +
+                    string.Join(", ", filter.AnyOf.Where(set => set.IsSubsetOf(filter.Forbidden)).SelectMany(set => set)
+                        .Order(StringComparer.Ordinal)), ErrorCodes.BadValue)
+                : ConflictError(conflicts);
+        }
+
+        return filter;
+    }
+
+    /// <summary>Placement's <c>key: (T, …)</c> for each any-of set of <paramref name="filter"/> that is all
+    /// forbidden too.</summary>
+    public static IEnumerable<string> Conflicts(TraitFilter filter, string key) =>
+        filter.AnyOf.Where(set => set.IsSubsetOf(filter.Forbidden))
+            .Select(set => $"{key}: ({string.Join(", ", set.Order(StringComparer.Ordinal))})");
+
+    /// <summary>PA-41: the conflicts of every group in one error, sorted as Placement lists them.</summary>
+    public static PlacementException ConflictError(IEnumerable<string> conflicts) => PlacementException.BadRequest(
+        "Conflicting required and forbidden traits found in the following traits keys: " +
+        string.Join(", ", conflicts.Order(StringComparer.Ordinal)));
+
     /// <summary><c>T,!F</c> (<c>!</c> from 1.22), ≥1.39 also <c>in:A,B</c> and repeats ANDed (before, the last
     /// one wins).</summary>
-    public static TraitFilter Required(StringValues values, Microversion version, string key)
+    public static TraitFilter ParseRequired(StringValues values, Microversion version, string key)
     {
         if (values.Count == 0)
         {
@@ -163,18 +192,6 @@ public static class QueryParser
                     anyOf.Add(new HashSet<string>(StringComparer.Ordinal) { item });
                 }
             }
-        }
-
-        var conflicting = anyOf.Where(set => set.IsSubsetOf(forbidden)).SelectMany(set => set).Order(StringComparer.Ordinal).ToList();
-        if (conflicting.Count > 0)
-        {
-            // Placement words (and codes) the request-wide root_required conflict apart from the per-group ones.
-            throw key == "root_required"
-                ? PlacementException.BadRequest(
-                    $"Conflicting required and forbidden traits found in root_required: {string.Join(", ", conflicting)}", ErrorCodes.BadValue)
-                : PlacementException.BadRequest(
-                    $"Conflicting required and forbidden traits found in the following traits keys: {key}: " +
-                    $"({string.Join(", ", conflicting)})");
         }
 
         return new TraitFilter(anyOf, forbidden);

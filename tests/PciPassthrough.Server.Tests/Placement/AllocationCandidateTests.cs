@@ -192,6 +192,19 @@ public sealed class AllocationCandidateTests(CandidateHostFixture host) : IClass
     [InlineData("1.17", "resources=VCPU:1&required=!CUSTOM_MAGIC", "Expected 'required' parameter value of the form: HW_CPU_X86_VMX,CUSTOM_MAGIC.")]
     [InlineData("1.38", "resources=VCPU:1&required=in:HW_CPU_X86_SSE,HW_CPU_X86_SSE2", "only supported since microversion 1.39")]
     [InlineData("1.39", "resources=VCPU:1&required=in:HW_CPU_X86_SSE,!HW_CPU_X86_SSE2", "does not support forbidden traits")]
+    // found by differential testing against Placement 8.0.0: every group's conflicts in one error, one entry per
+    // any-of set, and Placement's order of checks (conflicts and group_policy before unknown traits and classes,
+    // root_required's traits first)
+    [InlineData("1.39", "resources=VCPU:1&required=!HW_NIC_SRIOV,HW_NIC_SRIOV&resources_C=VCPU:1" +
+        "&required_C=CUSTOM_PHYSNET_A,!CUSTOM_PHYSNET_A&group_policy=none",
+        "Conflicting required and forbidden traits found in the following traits keys: required: (HW_NIC_SRIOV), " +
+        "required_C: (CUSTOM_PHYSNET_A)")]
+    [InlineData("1.39", "resources=VCPU:1&required=HW_NIC_SRIOV,HW_CPU_X86_SSE,!HW_NIC_SRIOV,!HW_CPU_X86_SSE",
+        "traits keys: required: (HW_CPU_X86_SSE), required: (HW_NIC_SRIOV)")]
+    [InlineData("1.39", "resources=VCPU:1&required=CUSTOM_NOPE&resources_C=VCPU:1&required_C=HW_NIC_SRIOV,!HW_NIC_SRIOV" +
+        "&group_policy=none", "traits keys: required_C: (HW_NIC_SRIOV)")]
+    [InlineData("1.39", "resources1=CUSTOM_NOPE:1&resources2=VCPU:1", "The \"group_policy\" parameter is required")]
+    [InlineData("1.39", "resources=CUSTOM_NOPE:1&root_required=CUSTOM_NOPE2", "No such trait(s): CUSTOM_NOPE2.")]
     public async Task PA8_PA41_QueryErrors_WordedAsPlacement(string version, string query, string detail)
     {
         using var client = _server.Client(version);

@@ -234,6 +234,22 @@ public sealed class SameSubtreeTests(ShallowNumaNetworkFixture layout) : IClassF
         mappings["_PORT1"]!.AsArray().Single()!.GetValue<string>().ShouldBe(U("pf1_1"));
     }
 
+    [Theory] // found by differential testing against Placement 8.0.0
+    [InlineData("resources=VCPU:1&required_NIC=!CUSTOM_FOO&same_subtree=_NIC&group_policy=none", 0)]
+    [InlineData("resources=VCPU:1&member_of_NIC=!5e08ea53-c4c6-448e-9334-ac4953de3cfa&same_subtree=_NIC&group_policy=none", 0)]
+    [InlineData("resources=VCPU:1&required_NIC=CUSTOM_HW_NIC_ROOT,!CUSTOM_FOO&same_subtree=_NIC&group_policy=none", 3)]
+    public async Task PA43_ResourcelessGroup_SelectsOnlyByARequiredTraitOrAggregate(string query, int expected) =>
+        (await RequestsAsync(query)).Count.ShouldBe(expected);
+
+    [Fact] // found by differential testing against Placement 8.0.0
+    public async Task PA43_ResourcelessGroup_IgnoresInTree()
+    {
+        var requests = await RequestsAsync($"resources_COMPUTE=VCPU:1&required_NIC=CUSTOM_HW_NIC_ROOT&in_tree_NIC={U("cn1")}" +
+            "&same_subtree=_COMPUTE,_NIC&group_policy=none");
+        requests.Select(r => r!["mappings"]!["_NIC"]!.AsArray().Single()!.GetValue<string>())
+            .ShouldBe([U("nic1"), U("nic2"), U("nic3")], ignoreOrder: true);
+    }
+
     [Fact]
     public async Task PA46_SeveralSameSubtrees_EachIndependent()
     {
