@@ -83,8 +83,12 @@ public static partial class Body
         owner.GetProperty(name).ValueKind == JsonValueKind.Null ? null : Uuid(owner, name);
 
     /// <summary>A JSON value as jsonschema quotes it in its messages (Python's repr: strings in single quotes).</summary>
-    public static string Repr(JsonElement value) =>
-        value.ValueKind == JsonValueKind.String ? $"'{value.GetString()}'" : value.GetRawText();
+    public static string Repr(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.String => $"'{value.GetString()}'",
+        JsonValueKind.Array => $"[{string.Join(", ", value.EnumerateArray().Select(Repr))}]",
+        _ => value.GetRawText(),
+    };
 
     /// <summary>A schema failure worded as Placement's jsonschema errors, whose "Failed validating 'KEYWORD'" clients
     /// and Placement's tests match.</summary>

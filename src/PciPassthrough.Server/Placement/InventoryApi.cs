@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
+using PciPassthrough.Core.Placement;
 using PciPassthrough.Server.Persistence;
 
 namespace PciPassthrough.Server.Placement;
@@ -9,6 +10,8 @@ namespace PciPassthrough.Server.Placement;
 /// provider generation by exactly one (PA-26).</summary>
 public static class InventoryApi
 {
+    private static readonly List<string> _standardOrder = [.. StandardNames.ResourceClasses];
+
     internal static readonly string[] Fields = ["total", "reserved", "min_unit", "max_unit", "step_size", "allocation_ratio"];
 
     public static void Map(RouteGroupBuilder placement)
@@ -135,15 +138,17 @@ public static class InventoryApi
     {
         var current = await db.Inventories.Where(i => i.ProviderUuid == provider.Uuid).ToListAsync(cancellationToken);
         var usages = await db.UsagesAsync(provider.Uuid, cancellationToken);
-        foreach (var removed in current.Where(c => wanted.All(w => w.ResourceClass != c.ResourceClass)))
+        var removed = current.Where(c => wanted.All(w => w.ResourceClass != c.ResourceClass)).ToList();
+        // Placement names every allocated class it would remove, in class id order (standard classes first)
+        var inUse = removed.Select(r => r.ResourceClass).Where(c => usages.GetValueOrDefault(c) > 0)
+            .OrderBy(c => _standardOrder.IndexOf(c) is >= 0 and var index ? index : int.MaxValue)
+            .ThenBy(c => c, StringComparer.Ordinal).ToList();
+        if (inUse.Count > 0)
         {
-            if (usages.GetValueOrDefault(removed.ResourceClass) > 0)
-            {
-                throw InUse(removed.ResourceClass, provider.Uuid, ErrorCodes.InventoryInUse);
-            }
-
-            db.Inventories.Remove(removed);
+            throw InUse(string.Join(", ", inUse), provider.Uuid, ErrorCodes.InventoryInUse);
         }
+
+        db.Inventories.RemoveRange(removed);
 
         foreach (var inventory in wanted)
         {

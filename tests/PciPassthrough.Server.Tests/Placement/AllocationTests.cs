@@ -39,7 +39,8 @@ public sealed class AllocationTests(PlacementServerFixture server) : IClassFixtu
         var noInventory = await client.PutAsync($"allocations/{PlacementSetup.NewUuid()}",
             PlacementSetup.Allocation(null, (pf, "CUSTOM_PCI_8086_154C", 1)));
         noInventory.Status.ShouldBe(HttpStatusCode.Conflict);
-        noInventory.ErrorDetail.ShouldContain("Inventory for 'CUSTOM_PCI_8086_154C' not found");
+        noInventory.ErrorDetail.ShouldBe(
+            $"Unable to allocate inventory: Inventory for 'CUSTOM_PCI_8086_154C' on resource provider '{pf}' invalid.");
         (await client.PutAsync($"allocations/{PlacementSetup.NewUuid()}", PlacementSetup.Allocation(null, (vfs, "CUSTOM_PCI_8086_154C", 1))))
             .Status.ShouldBe(HttpStatusCode.NoContent);
         (await client.GetAsync($"resource_providers/{vfs}/usages")).Json["usages"]!["CUSTOM_PCI_8086_154C"]!.GetValue<int>().ShouldBe(1);

@@ -190,6 +190,21 @@ public sealed class InventoryTests(PlacementServerFixture server) : IClassFixtur
     }
 
     [Fact]
+    public async Task PA24_RemovingSeveralAllocatedClasses_NamesThemAllInClassOrder()
+    {
+        using var client = server.Client();
+        var cn = await client.CreateProviderAsync($"inv-inuse-all-{Guid.NewGuid():N}");
+        await client.SetInventoryAsync(cn, ("DISK_GB", 100), ("MEMORY_MB", 1024), ("VCPU", 8));
+        (await client.PutAsync($"allocations/{PlacementSetup.NewUuid()}",
+            PlacementSetup.Allocation(null, (cn, "DISK_GB", 10), (cn, "VCPU", 2)))).Status.ShouldBe(HttpStatusCode.NoContent);
+
+        var refused = await client.DeleteAsync($"resource_providers/{cn}/inventories");
+
+        refused.ErrorCode.ShouldBe("placement.inventory.inuse");
+        refused.ErrorDetail.ShouldBe($"Inventory for 'VCPU, DISK_GB' on resource provider '{cn}' in use.");
+    }
+
+    [Fact]
     public async Task PA25_PutOne_NeedsExistingRecordAndGeneration()
     {
         using var client = server.Client();
