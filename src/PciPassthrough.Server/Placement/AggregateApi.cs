@@ -18,7 +18,7 @@ public static class AggregateApi
     {
         var body = new JsonObject
         {
-            ["aggregates"] = new JsonArray([.. aggregates.Order(StringComparer.Ordinal).Select(a => (JsonNode)a)]),
+            ["aggregates"] = new JsonArray([.. aggregates.Select(a => (JsonNode)a)]),
         };
         if (version.AtLeast(19))
         {
@@ -33,7 +33,7 @@ public static class AggregateApi
         var provider = await db.ProviderAsync(uuid, cancellationToken);
         var aggregates = await db.ProviderAggregates.Where(a => a.ProviderUuid == uuid).Select(a => a.Value)
             .ToListAsync(cancellationToken);
-        return PlacementHttp.Json(Render(provider, aggregates, http.Version()));
+        return PlacementHttp.Json(Render(provider, aggregates.Order(StringComparer.Ordinal), http.Version()));
     }
 
     /// <summary>1.1–1.18 a bare list, never bumping; ≥1.19 with the generation, always bumping.</summary>
@@ -43,34 +43,40 @@ public static class AggregateApi
         var provider = await db.ProviderAsync(uuid, cancellationToken);
         var body = await http.ReadJsonAsync(cancellationToken);
         JsonElement list;
+        var schemaPath = "";
         if (version.AtLeast(19))
         {
             Body.Object(body, "aggregates", ["aggregates", "resource_provider_generation"], "aggregates",
                 "resource_provider_generation");
-            provider.CheckGeneration(Body.Int(body, "resource_provider_generation", 0));
             list = body.GetProperty("aggregates");
+            schemaPath = "['properties']['aggregates']";
         }
         else
         {
             list = body;
         }
 
+        // as Placement: the whole body's schema (jsonschema's words) before the generation
         if (list.ValueKind != JsonValueKind.Array)
         {
-            throw PlacementException.BadRequest($"JSON does not validate: aggregates must be an array of UUIDs, got {list}");
+            throw Body.Invalid($"{Body.Repr(list)} is not of type 'array'", "type", schemaPath);
         }
 
         var wanted = new List<string>();
         foreach (var item in list.EnumerateArray())
         {
-            var aggregate = item.ValueKind == JsonValueKind.String ? Body.NormalizeUuid(item.GetString()!) : null;
-            if (aggregate is null || wanted.Contains(aggregate))
-            {
-                throw PlacementException.BadRequest(
-                    $"JSON does not validate: aggregates must be unique UUIDs, got {item} in {list}");
-            }
+            wanted.Add((item.ValueKind == JsonValueKind.String ? Body.NormalizeUuid(item.GetString()!) : null)
+                ?? throw Body.Invalid($"{Body.Repr(item)} is not a 'uuid'", "format", $"{schemaPath}['items']"));
+        }
 
-            wanted.Add(aggregate);
+        if (wanted.Distinct().Count() != wanted.Count)
+        {
+            throw Body.Invalid($"{Body.Repr(list)} has non-unique elements", "uniqueItems", schemaPath);
+        }
+
+        if (version.AtLeast(19))
+        {
+            provider.CheckGeneration(Body.Int(body, "resource_provider_generation", 0));
         }
 
         var current = await db.ProviderAggregates.Where(a => a.ProviderUuid == uuid).ToListAsync(cancellationToken);

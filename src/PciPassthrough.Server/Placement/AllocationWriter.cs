@@ -272,7 +272,7 @@ public static class AllocationWriter
             if (!stored.Inventories.TryGetValue(group.Key, out var found))
             {
                 throw PlacementException.Conflict(
-                    $"Unable to allocate inventory: Inventory for '{resourceClass}' not found on resource provider '{provider}'.");
+                    $"Unable to allocate inventory: Inventory for '{resourceClass}' on resource provider '{provider}' invalid.");
             }
 
             var (inventory, used) = found;

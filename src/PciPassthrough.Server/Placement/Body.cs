@@ -51,20 +51,23 @@ public static partial class Body
         return text;
     }
 
-    public static int Int(JsonElement owner, string name, int min, int max = MaxInt)
+    /// <summary>An integer property in [<paramref name="min"/>, <paramref name="max"/>]; the error is jsonschema's,
+    /// naming <paramref name="schemaPath"/> (e.g. <c>['properties']['total']</c>) when given.</summary>
+    public static int Int(JsonElement owner, string name, int min, int max = MaxInt, string schemaPath = "")
     {
         var value = owner.GetProperty(name);
-        if (value.ValueKind != JsonValueKind.Number || !value.TryGetInt64(out var number) || number < min || number > max)
+        if (value.ValueKind != JsonValueKind.Number || !value.TryGetInt64(out var number))
         {
-            throw Invalid($"{Repr(value)} is not of type 'integer' from {min} to {max} ('{name}')",
-                value.ValueKind != JsonValueKind.Number || !value.TryGetInt64(out number) ? "type" : number < min ? "minimum" : "maximum");
+            throw Invalid($"{Repr(value)} is not of type 'integer' ('{name}')", "type", schemaPath);
         }
 
-        return (int)number;
+        return number < min ? throw Invalid($"{number} is less than the minimum of {min} ('{name}')", "minimum", schemaPath)
+            : number > max ? throw Invalid($"{number} is greater than the maximum of {max} ('{name}')", "maximum", schemaPath)
+            : (int)number;
     }
 
-    public static int IntOr(JsonElement owner, string name, int fallback, int min, int max = MaxInt) =>
-        owner.TryGetProperty(name, out _) ? Int(owner, name, min, max) : fallback;
+    public static int IntOr(JsonElement owner, string name, int fallback, int min, int max = MaxInt, string schemaPath = "") =>
+        owner.TryGetProperty(name, out _) ? Int(owner, name, min, max, schemaPath) : fallback;
 
     /// <summary>A provider or consumer UUID, normalised to lower-case dashed form (PA-6); null when not a UUID.</summary>
     public static string? NormalizeUuid(string text) =>
@@ -80,13 +83,17 @@ public static partial class Body
         owner.GetProperty(name).ValueKind == JsonValueKind.Null ? null : Uuid(owner, name);
 
     /// <summary>A JSON value as jsonschema quotes it in its messages (Python's repr: strings in single quotes).</summary>
-    public static string Repr(JsonElement value) =>
-        value.ValueKind == JsonValueKind.String ? $"'{value.GetString()}'" : value.GetRawText();
+    public static string Repr(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.String => $"'{value.GetString()}'",
+        JsonValueKind.Array => $"[{string.Join(", ", value.EnumerateArray().Select(Repr))}]",
+        _ => value.GetRawText(),
+    };
 
     /// <summary>A schema failure worded as Placement's jsonschema errors, whose "Failed validating 'KEYWORD'" clients
     /// and Placement's tests match.</summary>
-    public static PlacementException Invalid(string message, string keyword) =>
-        PlacementException.BadRequest($"JSON does not validate: {message}\n\nFailed validating '{keyword}' in schema.");
+    public static PlacementException Invalid(string message, string keyword, string schemaPath = "") =>
+        PlacementException.BadRequest($"JSON does not validate: {message}\n\nFailed validating '{keyword}' in schema{schemaPath}.");
 
     public static bool IsResourceClassName(string name) => ResourceClassPattern().IsMatch(name);
 

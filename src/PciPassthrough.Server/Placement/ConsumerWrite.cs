@@ -110,6 +110,11 @@ public sealed partial record ConsumerWrite(
             throw PlacementException.BadRequest($"JSON does not validate: allocations must be an array, got {list}");
         }
 
+        if (list.GetArrayLength() == 0)
+        {
+            throw Body.Invalid("[] is too short: allocations must name at least one resource provider", "minItems");
+        }
+
         var allocations = new Dictionary<string, IReadOnlyDictionary<string, int>>(StringComparer.Ordinal);
         foreach (var item in list.EnumerateArray())
         {

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
+using PciPassthrough.Core.Placement;
 using PciPassthrough.Server.Persistence;
 
 namespace PciPassthrough.Server.Placement;
@@ -9,6 +10,8 @@ namespace PciPassthrough.Server.Placement;
 /// provider generation by exactly one (PA-26).</summary>
 public static class InventoryApi
 {
+    private static readonly List<string> _standardOrder = [.. StandardNames.ResourceClasses];
+
     internal static readonly string[] Fields = ["total", "reserved", "min_unit", "max_unit", "step_size", "allocation_ratio"];
 
     public static void Map(RouteGroupBuilder placement)
@@ -81,7 +84,7 @@ public static class InventoryApi
         }
 
         await db.RequireResourceClassAsync(resourceClass, cancellationToken);
-        var inventory = Parse(body, provider.Uuid, resourceClass, http.Version());
+        var inventory = Parse(body, provider.Uuid, resourceClass, http.Version(), "create");
         if (await db.Inventories.AnyAsync(i => i.ProviderUuid == uuid && i.ResourceClass == resourceClass, cancellationToken))
         {
             throw PlacementException.Conflict(
@@ -102,14 +105,21 @@ public static class InventoryApi
         var provider = await db.ProviderAsync(uuid, cancellationToken);
         var body = Body.Object(await http.ReadJsonAsync(cancellationToken), "inventories",
             ["resource_provider_generation", "inventories"], "resource_provider_generation", "inventories");
-        provider.CheckGeneration(Body.Int(body, "resource_provider_generation", 0));
         var inventoriesElement = body.GetProperty("inventories");
         Body.Object(inventoriesElement, "inventories", [.. inventoriesElement.EnumerateObject().Select(p => p.Name)]);
-        var wanted = new List<InventoryRow>();
-        foreach (var entry in inventoriesElement.EnumerateObject())
+        // as Placement: the whole body's schema first, then the generation, then classes and capacities
+        var wanted = inventoriesElement.EnumerateObject().Select(entry => ParseFields(
+            Body.Object(entry.Value, $"inventory {entry.Name}", Fields, "total"), uuid, entry.Name, ReplaceAllSchema)).ToList();
+        provider.CheckGeneration(Body.Int(body, "resource_provider_generation", 0));
+        foreach (var inventory in wanted)
         {
-            await db.RequireResourceClassAsync(entry.Name, cancellationToken);
-            wanted.Add(Parse(Body.Object(entry.Value, $"inventory {entry.Name}", Fields, "total"), uuid, entry.Name, http.Version()));
+            if (!await db.ResourceClassExistsAsync(inventory.ResourceClass, cancellationToken))
+            {
+                throw PlacementException.BadRequest(
+                    $"Unknown resource class in inventory for resource provider {uuid}: No such resource class {inventory.ResourceClass}.");
+            }
+
+            CheckCapacity(inventory, http.Version(), "update");
         }
 
         await ReplaceAsync(db, provider, wanted, cancellationToken);
@@ -128,15 +138,17 @@ public static class InventoryApi
     {
         var current = await db.Inventories.Where(i => i.ProviderUuid == provider.Uuid).ToListAsync(cancellationToken);
         var usages = await db.UsagesAsync(provider.Uuid, cancellationToken);
-        foreach (var removed in current.Where(c => wanted.All(w => w.ResourceClass != c.ResourceClass)))
+        var removed = current.Where(c => wanted.All(w => w.ResourceClass != c.ResourceClass)).ToList();
+        // Placement names every allocated class it would remove, in class id order (standard classes first)
+        var inUse = removed.Select(r => r.ResourceClass).Where(c => usages.GetValueOrDefault(c) > 0)
+            .OrderBy(c => _standardOrder.IndexOf(c) is >= 0 and var index ? index : int.MaxValue)
+            .ThenBy(c => c, StringComparer.Ordinal).ToList();
+        if (inUse.Count > 0)
         {
-            if (usages.GetValueOrDefault(removed.ResourceClass) > 0)
-            {
-                throw InUse(removed.ResourceClass, provider.Uuid, ErrorCodes.InventoryInUse);
-            }
-
-            db.Inventories.Remove(removed);
+            throw InUse(string.Join(", ", inUse), provider.Uuid, ErrorCodes.InventoryInUse);
         }
+
+        db.Inventories.RemoveRange(removed);
 
         foreach (var inventory in wanted)
         {
@@ -161,9 +173,10 @@ public static class InventoryApi
         var provider = await db.ProviderAsync(uuid, cancellationToken);
         var body = Body.Object(await http.ReadJsonAsync(cancellationToken), "inventory",
             [.. Fields, "resource_provider_generation"], "resource_provider_generation", "total");
+        var updated = ParseFields(body, uuid, resourceClass);
         provider.CheckGeneration(Body.Int(body, "resource_provider_generation", 0));
         await db.RequireResourceClassAsync(resourceClass, cancellationToken);
-        var updated = Parse(body, uuid, resourceClass, http.Version());
+        CheckCapacity(updated, http.Version(), "update");
         var existing = await db.Inventories.FirstOrDefaultAsync(
                 i => i.ProviderUuid == uuid && i.ResourceClass == resourceClass, cancellationToken)
             ?? throw PlacementException.BadRequest(
@@ -201,35 +214,62 @@ public static class InventoryApi
         provider.UpdatedAt = DateTime.UtcNow;
     }
 
-    /// <summary>The 08 §5 field table with defaults, and PA-22's capacity check.</summary>
-    internal static InventoryRow Parse(JsonElement body, string uuid, string resourceClass, Microversion version)
+    /// <summary>Where a PUT of all inventories keeps each record in Placement's schema (for its error messages).</summary>
+    private const string ReplaceAllSchema = "['properties']['inventories']['patternProperties']['^[A-Z0-9_]+$']";
+
+    /// <summary>The 08 §5 field table with defaults, then PA-22's capacity check for the <paramref name="action"/>
+    /// ("create" or "update") Placement names in its error.</summary>
+    internal static InventoryRow Parse(JsonElement body, string uuid, string resourceClass, Microversion version, string action = "update") =>
+        CheckCapacity(ParseFields(body, uuid, resourceClass), version, action);
+
+    /// <summary>The 08 §5 field table with defaults; errors are jsonschema's, naming the field under
+    /// <paramref name="schemaPrefix"/>.</summary>
+    private static InventoryRow ParseFields(JsonElement body, string uuid, string resourceClass, string schemaPrefix = "")
     {
         var ratio = 1.0;
         if (body.TryGetProperty("allocation_ratio", out var ratioElement))
         {
-            if (ratioElement.ValueKind != JsonValueKind.Number || !ratioElement.TryGetDouble(out ratio) || ratio > 3.40282e38)
+            var path = $"{schemaPrefix}['properties']['allocation_ratio']";
+            if (ratioElement.ValueKind != JsonValueKind.Number || !ratioElement.TryGetDouble(out ratio))
             {
-                throw PlacementException.BadRequest(
-                    $"JSON does not validate: 'allocation_ratio' must be a number up to 3.40282e38, got {ratioElement}");
+                throw Body.Invalid($"{Body.Repr(ratioElement)} is not of type 'number' ('allocation_ratio')", "type", path);
+            }
+
+            if (ratio > MaxRatio)
+            {
+                throw Body.Invalid($"{ratioElement.GetRawText()} is greater than the maximum of 3.40282e+38 ('allocation_ratio')",
+                    "maximum", path);
             }
         }
 
-        var inventory = new InventoryRow
+        int Field(string name, int fallback, int min) =>
+            Body.IntOr(body, name, fallback, min, Body.MaxInt, $"{schemaPrefix}['properties']['{name}']");
+
+        return new InventoryRow
         {
             ProviderUuid = uuid,
             ResourceClass = resourceClass,
-            Total = Body.Int(body, "total", 1),
-            Reserved = Body.IntOr(body, "reserved", 0, 0),
-            MinUnit = Body.IntOr(body, "min_unit", 1, 1),
-            MaxUnit = Body.IntOr(body, "max_unit", Body.MaxInt, 1),
-            StepSize = Body.IntOr(body, "step_size", 1, 1),
+            Total = Field("total", 1, 1),
+            Reserved = Field("reserved", 0, 0),
+            MinUnit = Field("min_unit", 1, 1),
+            MaxUnit = Field("max_unit", Body.MaxInt, 1),
+            StepSize = Field("step_size", 1, 1),
             AllocationRatio = ratio,
         };
+    }
+
+    /// <summary>Placement's largest allocation ratio (a single-precision float).</summary>
+    private const double MaxRatio = 3.40282e38;
+
+    /// <summary>PA-22: capacity must be positive, or from 1.26 not negative.</summary>
+    private static InventoryRow CheckCapacity(InventoryRow inventory, Microversion version, string action)
+    {
         var allowsFull = version.AtLeast(26);
         if (allowsFull ? inventory.Capacity < 0 : inventory.Capacity <= 0)
         {
+            var uuid = inventory.ProviderUuid;
             throw PlacementException.BadRequest(
-                $"Unable to update inventory for resource provider {uuid}: Invalid inventory for '{resourceClass}' on " +
+                $"Unable to {action} inventory for resource provider {uuid}: Invalid inventory for '{inventory.ResourceClass}' on " +
                 $"resource provider '{uuid}'. The reserved value is greater than {(allowsFull ? "" : "or equal to ")}total.");
         }
 

@@ -36,13 +36,37 @@ public sealed class AggregateTests(PlacementServerFixture server) : IClassFixtur
     }
 
     [Theory]
-    [InlineData("""["not-a-uuid"]""")]
-    [InlineData("""["11111111-1111-1111-1111-111111111111", "11111111-1111-1111-1111-111111111111"]""")]
-    public async Task PA32_BadItems_Are400(string aggregates)
+    [InlineData("""["not-a-uuid"]""", "'not-a-uuid' is not a 'uuid'", "'format' in schema['items']")]
+    [InlineData("""["11111111-1111-1111-1111-111111111111", "11111111-1111-1111-1111-111111111111"]""",
+        "['11111111-1111-1111-1111-111111111111', '11111111-1111-1111-1111-111111111111'] has non-unique elements",
+        "'uniqueItems' in schema")]
+    public async Task PA32_BadItems_Are400_InJsonschemasWords(string aggregates, string message, string failed)
     {
         using var client = server.Client("1.18");
         var cn = await client.CreateProviderAsync($"agg-bad-{Guid.NewGuid():N}");
-        (await client.PutAsync($"resource_providers/{cn}/aggregates", JsonNode.Parse(aggregates))).Status.ShouldBe(HttpStatusCode.BadRequest);
+
+        var refused = await client.PutAsync($"resource_providers/{cn}/aggregates", JsonNode.Parse(aggregates));
+
+        refused.Status.ShouldBe(HttpStatusCode.BadRequest);
+        refused.ErrorDetail.ShouldStartWith($"JSON does not validate: {message}");
+        refused.ErrorDetail.ShouldContain($"Failed validating {failed}");
+    }
+
+    [Fact]
+    public async Task PA32_BodyIsCheckedBeforeTheGeneration_AndThePutAnswersInItsOrder()
+    {
+        using var client = server.Client();
+        var cn = await client.CreateProviderAsync($"agg-order-{Guid.NewGuid():N}");
+        const string Later = "f918801a-5e54-4bee-9095-09a9d0c786b8", Earlier = "a893eb5c-e2a0-4251-ab26-f71d3b0cfc0b";
+
+        var invalid = await client.PutAsync($"resource_providers/{cn}/aggregates",
+            new JsonObject { ["resource_provider_generation"] = 99, ["aggregates"] = new JsonArray("harry") });
+        invalid.Status.ShouldBe(HttpStatusCode.BadRequest);
+        invalid.ErrorDetail.ShouldContain("Failed validating 'format' in schema['properties']['aggregates']['items']");
+
+        var set = await client.PutAsync($"resource_providers/{cn}/aggregates",
+            new JsonObject { ["resource_provider_generation"] = 0, ["aggregates"] = new JsonArray(Later, Earlier) });
+        set.Json["aggregates"]!.AsArray().Select(a => a!.GetValue<string>()).ShouldBe([Later, Earlier]);
     }
 
     [Fact]

@@ -39,7 +39,8 @@ public sealed class AllocationTests(PlacementServerFixture server) : IClassFixtu
         var noInventory = await client.PutAsync($"allocations/{PlacementSetup.NewUuid()}",
             PlacementSetup.Allocation(null, (pf, "CUSTOM_PCI_8086_154C", 1)));
         noInventory.Status.ShouldBe(HttpStatusCode.Conflict);
-        noInventory.ErrorDetail.ShouldContain("Inventory for 'CUSTOM_PCI_8086_154C' not found");
+        noInventory.ErrorDetail.ShouldBe(
+            $"Unable to allocate inventory: Inventory for 'CUSTOM_PCI_8086_154C' on resource provider '{pf}' invalid.");
         (await client.PutAsync($"allocations/{PlacementSetup.NewUuid()}", PlacementSetup.Allocation(null, (vfs, "CUSTOM_PCI_8086_154C", 1))))
             .Status.ShouldBe(HttpStatusCode.NoContent);
         (await client.GetAsync($"resource_providers/{vfs}/usages")).Json["usages"]!["CUSTOM_PCI_8086_154C"]!.GetValue<int>().ShouldBe(1);
@@ -218,5 +219,21 @@ public sealed class AllocationTests(PlacementServerFixture server) : IClassFixtu
         })).Status.ShouldBe(HttpStatusCode.NoContent);
         (await client.GetAsync($"allocations/{consumer}")).Json["project_id"]!.GetValue<string>()
             .ShouldBe("00000000-0000-0000-0000-000000000000");
+    }
+
+    [Theory]
+    [InlineData("[]", "JSON does not validate: [] is too short", "minItems")]
+    [InlineData("[{\"resource_provider\": {\"uuid\": \"RP\"}, \"resources\": {\"VCPU\": 0}}]",
+        "JSON does not validate: 0 is less than the minimum of 1", "minimum")]
+    public async Task PA34_ListFormBodies_AreRefusedInJsonSchemaWords(string allocations, string message, string keyword)
+    {
+        using var client = server.Client("1.0");
+        var body = new JsonObject { ["allocations"] = JsonNode.Parse(allocations.Replace("RP", PlacementSetup.NewUuid(), StringComparison.Ordinal)) };
+
+        var refused = await client.PutAsync($"allocations/{PlacementSetup.NewUuid()}", body);
+
+        refused.Status.ShouldBe(HttpStatusCode.BadRequest);
+        refused.ErrorDetail.ShouldStartWith(message);
+        refused.ErrorDetail.ShouldContain($"Failed validating '{keyword}'");
     }
 }

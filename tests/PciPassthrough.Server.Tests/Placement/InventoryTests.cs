@@ -91,6 +91,67 @@ public sealed class InventoryTests(PlacementServerFixture server) : IClassFixtur
         (await client.GetAsync($"resource_providers/{cn}")).Json["generation"]!.GetValue<int>().ShouldBe(0);
     }
 
+    [Theory]
+    [InlineData("""{"total": 0}""", "0 is less than the minimum of 1", "'minimum' in schema['properties']['total']")]
+    [InlineData("""{"total": 8, "min_unit": 0}""", "0 is less than the minimum of 1", "'minimum' in schema['properties']['min_unit']")]
+    [InlineData("""{"total": 2147483648}""", "2147483648 is greater than the maximum of 2147483647", "'maximum' in schema['properties']['total']")]
+    [InlineData("""{"total": 8, "allocation_ratio": 3.40282e+39}""", "3.40282e+39 is greater than the maximum of 3.40282e+38",
+        "'maximum' in schema['properties']['allocation_ratio']")]
+    [InlineData("""{"total": "8"}""", "'8' is not of type 'integer'", "'type' in schema['properties']['total']")]
+    public async Task PA22_FieldErrors_AreJsonschemasWords(string inventory, string message, string failed)
+    {
+        using var client = server.Client();
+        var cn = await client.CreateProviderAsync($"inv-words-{Guid.NewGuid():N}");
+        var body = JsonNode.Parse(inventory)!.AsObject();
+        body["resource_class"] = "DISK_GB";
+
+        var refused = await client.PostAsync($"resource_providers/{cn}/inventories", body);
+
+        refused.Status.ShouldBe(HttpStatusCode.BadRequest);
+        refused.ErrorDetail.ShouldStartWith($"JSON does not validate: {message}");
+        refused.ErrorDetail.ShouldContain($"Failed validating {failed}");
+    }
+
+    [Fact]
+    public async Task PA22_CapacityError_NamesTheAction()
+    {
+        using var client = server.Client("1.25");
+        var cn = await client.CreateProviderAsync($"inv-action-{Guid.NewGuid():N}");
+        var tooReserved = new JsonObject { ["resource_class"] = "DISK_GB", ["total"] = 256, ["reserved"] = 512 };
+
+        (await client.PostAsync($"resource_providers/{cn}/inventories", tooReserved)).ErrorDetail
+            .ShouldStartWith($"Unable to create inventory for resource provider {cn}: Invalid inventory for 'DISK_GB'");
+        await client.SetInventoryAsync(cn, ("DISK_GB", 1024));
+        tooReserved.Remove("resource_class");
+        tooReserved["resource_provider_generation"] = 1;
+        (await client.PutAsync($"resource_providers/{cn}/inventories/DISK_GB", tooReserved)).ErrorDetail
+            .ShouldStartWith($"Unable to update inventory for resource provider {cn}: Invalid inventory for 'DISK_GB'");
+    }
+
+    [Fact]
+    public async Task PA24_PutAll_SchemaBeforeGeneration_ThenUnknownClass()
+    {
+        using var client = server.Client();
+        var cn = await client.CreateProviderAsync($"inv-order-{Guid.NewGuid():N}");
+
+        var tooBig = await client.PutAsync($"resource_providers/{cn}/inventories", new JsonObject
+        {
+            ["resource_provider_generation"] = 99,
+            ["inventories"] = new JsonObject { ["DISK_GB"] = new JsonObject { ["total"] = 2147483648 } },
+        });
+        tooBig.Status.ShouldBe(HttpStatusCode.BadRequest);
+        tooBig.ErrorDetail.ShouldContain(
+            "Failed validating 'maximum' in schema['properties']['inventories']['patternProperties']['^[A-Z0-9_]+$']['properties']['total']");
+
+        var unknown = await client.PutAsync($"resource_providers/{cn}/inventories", new JsonObject
+        {
+            ["resource_provider_generation"] = 0,
+            ["inventories"] = new JsonObject { ["HOUSE"] = new JsonObject { ["total"] = 253 } },
+        });
+        unknown.Status.ShouldBe(HttpStatusCode.BadRequest);
+        unknown.ErrorDetail.ShouldBe($"Unknown resource class in inventory for resource provider {cn}: No such resource class HOUSE.");
+    }
+
     [Fact]
     public async Task PA23_UnknownClass_Is400_ExistingClassPost_Is409ConcurrentUpdate()
     {
@@ -126,6 +187,21 @@ public sealed class InventoryTests(PlacementServerFixture server) : IClassFixtur
         dropVcpu.ErrorCode.ShouldBe("placement.inventory.inuse");
         (await client.DeleteAsync($"resource_providers/{cn}/inventories/MEMORY_MB")).Status.ShouldBe(HttpStatusCode.NoContent);
         (await client.GetAsync($"resource_providers/{cn}")).Json["generation"]!.GetValue<int>().ShouldBe(generation + 1);
+    }
+
+    [Fact]
+    public async Task PA24_RemovingSeveralAllocatedClasses_NamesThemAllInClassOrder()
+    {
+        using var client = server.Client();
+        var cn = await client.CreateProviderAsync($"inv-inuse-all-{Guid.NewGuid():N}");
+        await client.SetInventoryAsync(cn, ("DISK_GB", 100), ("MEMORY_MB", 1024), ("VCPU", 8));
+        (await client.PutAsync($"allocations/{PlacementSetup.NewUuid()}",
+            PlacementSetup.Allocation(null, (cn, "DISK_GB", 10), (cn, "VCPU", 2)))).Status.ShouldBe(HttpStatusCode.NoContent);
+
+        var refused = await client.DeleteAsync($"resource_providers/{cn}/inventories");
+
+        refused.ErrorCode.ShouldBe("placement.inventory.inuse");
+        refused.ErrorDetail.ShouldBe($"Inventory for 'VCPU, DISK_GB' on resource provider '{cn}' in use.");
     }
 
     [Fact]
