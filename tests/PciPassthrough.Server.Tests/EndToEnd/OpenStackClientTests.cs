@@ -36,7 +36,8 @@ public sealed class OpenStackClientTests(PlacementServerFixture server) : IClass
         onPhysnet["resource provider"]!.GetValue<string>().ShouldBe(pfs[0]);
         onPhysnet["allocation"]!.GetValue<string>().ShouldBe("SRIOV_NET_VF=2");
         onPhysnet["inventory used/capacity"]!.GetValue<string>().ShouldBe("SRIOV_NET_VF=0/8");
-        onPhysnet["traits"]!.GetValue<string>().ShouldBe("CUSTOM_PHYSNET_A,HW_NIC_SRIOV");
+        // the client prints the summary's traits as Placement lists them: standard before custom (trait-id order)
+        onPhysnet["traits"]!.GetValue<string>().ShouldBe("HW_NIC_SRIOV,CUSTOM_PHYSNET_A");
     }
 
     /// <summary>Runs <c>openstack … -f json</c> and parses what it prints.</summary>
