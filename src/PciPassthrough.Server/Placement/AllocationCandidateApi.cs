@@ -275,15 +275,19 @@ public static partial class AllocationCandidateApi
         var groups = new List<RequestGroup>();
         foreach (var suffix in suffixes.Prepend("").Where(s => _groupKeys.Any(prefix => query.ContainsKey(prefix + s))))
         {
-            var resources = query.TryGetValue("resources" + suffix, out var resourcesText)
-                ? QueryParser.Resources(resourcesText.ToString())
-                : [];
+            // a repeated resources or in_tree key: Placement checks each value and keeps the last
+            Dictionary<string, int> resources = [];
+            foreach (var text in query["resources" + suffix])
+            {
+                resources = QueryParser.Resources(text ?? "");
+            }
+
             var required = QueryParser.ParseRequired(query["required" + suffix], version, "required" + suffix);
             string? inTreeUuid = null;
-            if (query.TryGetValue("in_tree" + suffix, out var inTree))
+            foreach (var text in query["in_tree" + suffix])
             {
-                inTreeUuid = Body.NormalizeUuid(inTree.ToString()) ?? throw PlacementException.BadRequest(
-                    $"Invalid query string parameters: Expected 'in_tree{suffix}' parameter to be a format of uuid. Got: {inTree}");
+                inTreeUuid = Body.NormalizeUuid(text ?? "") ?? throw PlacementException.BadRequest(
+                    $"Invalid query string parameters: Expected 'in_tree' parameter to be a format of uuid. Got: {text}");
             }
 
             groups.Add(new RequestGroup(suffix, resources, required,

@@ -224,6 +224,21 @@ public sealed class AllocationCandidateTests(CandidateHostFixture host) : IClass
         answer["provider_summaries"]!.AsObject().Count.ShouldBe(expected == 0 ? 0 : 1 + Pfs);
     }
 
+    [Fact] // found by differential testing against Placement 8.0.0
+    public async Task PA41_RepeatedResourcesOrInTree_LastOneCounts()
+    {
+        var memoryOnly = (await CandidatesAsync("resources=VCPU:1&resources=MEMORY_MB:1024"))["allocation_requests"]!
+            .AsArray().ShouldHaveSingleItem()!;
+        memoryOnly["allocations"]![_cn]!["resources"]!.AsObject().Select(r => r.Key).ShouldBe(["MEMORY_MB"]);
+        (await CandidatesAsync($"resources=VCPU:1&in_tree={PlacementSetup.NewUuid()}&in_tree={_cn}"))["allocation_requests"]!
+            .AsArray().ShouldHaveSingleItem();
+
+        using var client = _server.Client();
+        var response = await client.GetAsync($"allocation_candidates?resources=VCPU:1&in_tree=not-a-uuid&in_tree={_cn}");
+        response.Status.ShouldBe(HttpStatusCode.BadRequest);
+        response.ErrorDetail.ShouldBe("Invalid query string parameters: Expected 'in_tree' parameter to be a format of uuid. Got: not-a-uuid");
+    }
+
     [Fact]
     public async Task PA41_ClassGivenTwice_KeepsTheLastAmount()
     {
