@@ -97,8 +97,10 @@ public static partial class Body
 
     public static bool IsResourceClassName(string name) => ResourceClassPattern().IsMatch(name);
 
-    public static bool IsCustomName(string name) =>
-        name.Length <= 255 && CustomNamePattern().IsMatch(name);
+    public static bool IsCustomName(string name) => name.Length <= 255 && MatchesCustomPattern(name);
+
+    /// <summary><c>^CUSTOM_[A-Z0-9_]+$</c>, whatever the length.</summary>
+    public static bool MatchesCustomPattern(string name) => CustomNamePattern().IsMatch(name);
 
     [GeneratedRegex("^[A-Z0-9_]+$")]
     private static partial Regex ResourceClassPattern();

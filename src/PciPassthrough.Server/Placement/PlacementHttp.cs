@@ -49,6 +49,9 @@ public static class PlacementHttp
     /// <summary>201 with <c>Location</c> and no body (the pre-1.20 provider create, resource class and trait PUTs).</summary>
     public static IResult Created(string location) => new JsonResult(null, StatusCodes.Status201Created, location, CacheHeaders: false);
 
+    /// <summary>204 with <c>Location</c> and no cache headers (the 1.7+ resource class PUT of an existing class).</summary>
+    public static IResult NoContentAt(string location) => new JsonResult(null, StatusCodes.Status204NoContent, location, CacheHeaders: false);
+
     /// <summary>A bodiless answer that still carries the cache headers from 1.15, as Placement's trait GET and PUT do.</summary>
     public static IResult Empty(int status, string? location = null) => new JsonResult(null, status, location, CacheHeaders: true);
 

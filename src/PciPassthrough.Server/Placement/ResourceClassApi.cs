@@ -38,7 +38,7 @@ public static class ResourceClassApi
     private static async Task<IResult> CreateAsync(HttpContext http, PlacementDb db, CancellationToken cancellationToken)
     {
         var body = Body.Object(await http.ReadJsonAsync(cancellationToken), "resource class", ["name"], "name");
-        var name = RequireCustom(Body.String(body, "name"));
+        var name = RequireCustom(Body.String(body, "name", 0, int.MaxValue));
         if (await db.ResourceClassExistsAsync(name, cancellationToken))
         {
             throw PlacementException.Conflict($"Conflicting resource class already exists: {name}");
@@ -57,7 +57,7 @@ public static class ResourceClassApi
             RequireCustom(name);
             if (await db.ResourceClassExistsAsync(name, cancellationToken))
             {
-                return Results.NoContent();
+                return PlacementHttp.NoContentAt($"/resource_classes/{name}");
             }
 
             db.CustomResourceClasses.Add(new NameRow { Name = name });
@@ -66,7 +66,7 @@ public static class ResourceClassApi
         }
 
         var body = Body.Object(await http.ReadJsonAsync(cancellationToken), "resource class", ["name"], "name");
-        var newName = RequireCustom(Body.String(body, "name"));
+        var newName = RequireCustom(Body.String(body, "name", 0, int.MaxValue));
         if (StandardNames.ResourceClasses.Contains(name))
         {
             throw PlacementException.BadRequest($"Cannot update standard resource class {name}");
@@ -103,7 +103,8 @@ public static class ResourceClassApi
             ?? throw PlacementException.NotFound($"No such resource class {name}.");
         if (await db.Inventories.AnyAsync(i => i.ResourceClass == name, cancellationToken))
         {
-            throw PlacementException.Conflict($"Unable to delete resource class {name}. It is in use in inventory.");
+            throw PlacementException.Conflict(
+                $"Error in delete resource class: Cannot delete resource class {name}. Class is in use in inventory.");
         }
 
         db.CustomResourceClasses.Remove(existing);
@@ -111,10 +112,13 @@ public static class ResourceClassApi
         return Results.NoContent();
     }
 
-    private static string RequireCustom(string name) => Body.IsCustomName(name)
-        ? name
-        : throw PlacementException.BadRequest(
-            $"JSON does not validate: resource class '{name}' must match '^CUSTOM_[A-Z0-9_]+$' (at most 255 characters)");
+    /// <summary>Placement's schema for a class name, in jsonschema's words: the pattern, then at most 255 characters.</summary>
+    private static string RequireCustom(string name) =>
+        !Body.MatchesCustomPattern(name)
+            ? throw Body.Invalid($"'{name}' does not match '^CUSTOM_[A-Z0-9_]+$'", "pattern", "['properties']['name']")
+            : name.Length > 255
+                ? throw Body.Invalid($"'{name}' is too long", "maxLength", "['properties']['name']")
+                : name;
 
     private static async Task SaveNewAsync(PlacementDb db, string name, CancellationToken cancellationToken)
     {

@@ -38,8 +38,33 @@ public sealed class ResourceClassTests(PlacementServerFixture server) : IClassFi
     {
         using var client = server.Client("1.7");
         (await client.PutAsync("resource_classes/CUSTOM_PUT", null)).Status.ShouldBe(HttpStatusCode.Created);
-        (await client.PutAsync("resource_classes/CUSTOM_PUT", null)).Status.ShouldBe(HttpStatusCode.NoContent);
+        var again = await client.PutAsync("resource_classes/CUSTOM_PUT", null);
+        again.Status.ShouldBe(HttpStatusCode.NoContent);
+        again.Headers.Location!.AbsolutePath.ShouldBe("/placement/resource_classes/CUSTOM_PUT");
         (await client.PutAsync("resource_classes/VCPU", null)).Status.ShouldBe(HttpStatusCode.BadRequest);
+    }
+
+    [Theory]
+    [InlineData("COW", "'COW' does not match '^CUSTOM_[A-Z0-9_]+$'", "'pattern'")]
+    [InlineData("VCPU", "'VCPU' does not match '^CUSTOM_[A-Z0-9_]+$'", "'pattern'")]
+    [InlineData("CUSTOM_TOO_LONG", "is too long", "'maxLength'")]
+    public async Task PA28_BadNames_AreRefusedInJsonschemasWords(string name, string message, string keyword)
+    {
+        using var client = server.Client("1.7");
+        if (name == "CUSTOM_TOO_LONG")
+        {
+            name = "CUSTOM_" + new string('S', 249);
+        }
+
+        var put = await client.PutAsync($"resource_classes/{name}", null);
+        var post = await client.PostAsync("resource_classes", new JsonObject { ["name"] = name });
+
+        foreach (var refused in new[] { put, post })
+        {
+            refused.Status.ShouldBe(HttpStatusCode.BadRequest);
+            refused.ErrorDetail.ShouldContain(message);
+            refused.ErrorDetail.ShouldContain($"Failed validating {keyword} in schema['properties']['name']");
+        }
     }
 
     [Fact]
@@ -71,6 +96,9 @@ public sealed class ResourceClassTests(PlacementServerFixture server) : IClassFi
         await client.CreateResourceClassAsync("CUSTOM_USED");
         var cn = await client.CreateProviderAsync("rc-used");
         await client.SetInventoryAsync(cn, ("CUSTOM_USED", 1));
-        (await client.DeleteAsync("resource_classes/CUSTOM_USED")).Status.ShouldBe(HttpStatusCode.Conflict);
+        var refused = await client.DeleteAsync("resource_classes/CUSTOM_USED");
+        refused.Status.ShouldBe(HttpStatusCode.Conflict);
+        refused.ErrorDetail.ShouldBe(
+            "Error in delete resource class: Cannot delete resource class CUSTOM_USED. Class is in use in inventory.");
     }
 }
