@@ -35,7 +35,7 @@ public sealed record ProviderFilter(
             ? QueryParser.Resources(text.ToString())
             : new Dictionary<string, int>();
         return new ProviderFilter(query["name"].FirstOrDefault(), uuid, QueryParser.MemberOf(query["member_of"], version, "member_of"),
-            resources, inTree, QueryParser.Required(query["required"], version, "required"));
+            resources, inTree, QueryParser.ParseRequired(query["required"], version, "required"));
     }
 
     public async Task<List<ProviderRow>> ApplyAsync(PlacementDb db, CancellationToken cancellationToken)

@@ -126,5 +126,10 @@ public sealed class ResourceProviderTests(PlacementServerFixture server) : IClas
         avx.Select(p => p!["uuid"]!.GetValue<string>()).ShouldBe([small]);
         (await client.GetAsync("resource_providers?required=CUSTOM_NOPE")).ErrorDetail.ShouldContain("No such trait(s)");
         (await client.GetAsync("resource_providers?bogus=1")).Status.ShouldBe(HttpStatusCode.BadRequest);
+
+        // Placement checks required/forbidden conflicts only for allocation candidates: here nothing matches.
+        var both = await client.GetAsync("resource_providers?required=HW_CPU_X86_AVX2,!HW_CPU_X86_AVX2");
+        both.Status.ShouldBe(HttpStatusCode.OK);
+        both.Json["resource_providers"]!.AsArray().ShouldBeEmpty();
     }
 }
