@@ -34,7 +34,8 @@ public abstract class PlacementDb(DbContextOptions options) : DbContext(options)
         modelBuilder.Entity<AllocationRow>(allocation =>
         {
             allocation.HasIndex(a => a.ConsumerUuid);
-            allocation.HasIndex(a => new { a.ProviderUuid, a.ResourceClass });
+            // Covering: a claim sums the other consumers' usage of a provider's class from the index alone.
+            allocation.HasIndex(a => new { a.ProviderUuid, a.ResourceClass, a.ConsumerUuid, a.Used });
         });
         modelBuilder.Entity<ConsumerRow>(consumer =>
         {

@@ -10,6 +10,9 @@ public static class PlacementDbFactory
 {
     private static readonly SqliteConnectionSetup _sqliteSetup = new();
 
+    /// <summary>A PostgreSQL advisory lock held while migrating (the key: any constant nothing else takes).</summary>
+    private const string MigrationLock = "SELECT pg_advisory_lock(7060)", MigrationUnlock = "SELECT pg_advisory_unlock(7060)";
+
     /// <summary>Pooled contexts: setting up a fresh context's internal services cost a claim about a tenth of its
     /// CPU; a pooled one is reset (change tracker, transaction, connection closed) when its request ends.</summary>
     public static IServiceCollection AddPlacementDb(this IServiceCollection services, PlacementServerOptions options) =>
@@ -42,11 +45,31 @@ public static class PlacementDbFactory
         return builder.ConnectionString;
     }
 
-    /// <summary>Applies the engine's pending migrations (EF Core takes a database-wide migration lock, so replicas
-    /// starting together apply them once).</summary>
+    /// <summary>Applies the engine's pending migrations once however many replicas start together. EF Core's own
+    /// PostgreSQL lock is held per migration's transaction only: with two pending migrations, a replica waiting on it
+    /// re-applied the second one after another replica's commit. A session advisory lock spans them all.</summary>
     public static async Task MigrateAsync(this PlacementDb db, CancellationToken cancellationToken)
     {
-        await db.Database.MigrateAsync(cancellationToken);
+        if (db is PostgresPlacementDb)
+        {
+            await db.Database.OpenConnectionAsync(cancellationToken);
+            try
+            {
+                await db.Database.ExecuteSqlRawAsync(MigrationLock, cancellationToken);
+                await db.Database.MigrateAsync(cancellationToken);
+            }
+            finally
+            {
+                // explicitly: the pooled connection keeps its session (No Reset On Close)
+                await db.Database.ExecuteSqlRawAsync(MigrationUnlock, CancellationToken.None);
+                await db.Database.CloseConnectionAsync();
+            }
+        }
+        else
+        {
+            await db.Database.MigrateAsync(cancellationToken);
+        }
+
         if (db is SqlitePlacementDb)
         {
             // WAL lets readers run beside the single writer; writers still serialise on SQLite's write lock.

@@ -74,7 +74,7 @@ namespace PciPassthrough.Server.Migrations.Postgres
 
                     b.HasIndex("ConsumerUuid");
 
-                    b.HasIndex("ProviderUuid", "ResourceClass");
+                    b.HasIndex("ProviderUuid", "ResourceClass", "ConsumerUuid", "Used");
 
                     b.ToTable("Allocations");
                 });

@@ -62,7 +62,7 @@ namespace PciPassthrough.Server.Migrations.Sqlite
 
                     b.HasIndex("ConsumerUuid");
 
-                    b.HasIndex("ProviderUuid", "ResourceClass");
+                    b.HasIndex("ProviderUuid", "ResourceClass", "ConsumerUuid", "Used");
 
                     b.ToTable("Allocations");
                 });
