@@ -28,17 +28,22 @@ public static class AllocationWriter
     public static async Task WriteAsync(PlacementDb db, IReadOnlyList<ConsumerWrite> writes, Func<Task>? before, Func<Task>? after,
         CancellationToken cancellationToken)
     {
-        using var turn = await SqliteWriteGate.EnterAsync(db, cancellationToken);
-
         // PostgreSQL: no explicit transaction, so a claim is 2 round trips (the reads, then the guarded writes in one
         // batch, which PostgreSQL runs and commits as one implicit transaction: a failing guard undoes the whole batch),
         // not 4 (BEGIN with the reads, the writes, COMMIT). Nothing needs the reads and writes in one transaction:
         // the generation guards reject a write whose reads went stale. SQLite has no round trips to save (and its
         // guards are checked after the batch, inside the transaction); the reshaper's own steps need the transaction.
-        var inTransaction = db is SqlitePlacementDb || before is not null || after is not null;
+        var efSteps = before is not null || after is not null;
+        var inTransaction = db is SqlitePlacementDb || efSteps;
         await db.Database.OpenConnectionAsync(cancellationToken);
         try
         {
+            if (db is SqlitePlacementDb && !efSteps && await TryOptimisticAsync(db, writes, cancellationToken))
+            {
+                return;
+            }
+
+            using var turn = await SqliteWriteGate.EnterAsync(db, cancellationToken);
             for (var attempt = 1; ; attempt++)
             {
                 db.ChangeTracker.Clear();
@@ -51,7 +56,7 @@ public static class AllocationWriter
                         await before();
                     }
 
-                    await TryWriteAsync(db, writes, cancellationToken);
+                    await TryWriteAsync(db, writes, null, cancellationToken);
                     if (after is not null)
                     {
                         await after();
@@ -76,6 +81,44 @@ public static class AllocationWriter
         finally
         {
             await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    /// <summary>SQLite's first attempt: the reads run before this process's write gate (each statement sees what
+    /// committed before it, as on PostgreSQL), so the gate holds only the guarded writes and the other writer's reads
+    /// overlap them. False when a guard found a provider or consumer changed since the read: the caller then retries
+    /// with the reads inside the gate, which only another process's writer can race, instead of sleeping.</summary>
+    private static async Task<bool> TryOptimisticAsync(PlacementDb db, IReadOnlyList<ConsumerWrite> writes, CancellationToken cancellationToken)
+    {
+        db.ChangeTracker.Clear();
+        IDisposable? turn = null;
+        Attempt? transaction = null;
+        try
+        {
+            await TryWriteAsync(db, writes, async () =>
+            {
+                turn = await SqliteWriteGate.EnterAsync(db, cancellationToken);
+                transaction = await Attempt.BeginAsync(db, inTransaction: true, efSteps: false, cancellationToken);
+            }, cancellationToken);
+            if (transaction is not null)
+            {
+                await transaction.CommitAsync(cancellationToken);
+            }
+
+            return true;
+        }
+        catch (RaceLostException)
+        {
+            return false;
+        }
+        finally
+        {
+            if (transaction is not null)
+            {
+                await transaction.DisposeAsync();
+            }
+
+            turn?.Dispose();
         }
     }
 
@@ -146,8 +189,10 @@ public static class AllocationWriter
     }
 
     /// <summary>One attempt in hand-written SQL (a claim is the hot path: EF Core cost several times the SQL): one
-    /// batch of reads, then one batch of writes (provider generation bumps, consumer rows, allocation rows).</summary>
-    private static async Task TryWriteAsync(PlacementDb db, IReadOnlyList<ConsumerWrite> writes, CancellationToken cancellationToken)
+    /// batch of reads, then one batch of writes (provider generation bumps, consumer rows, allocation rows), with
+    /// <paramref name="beforeWrites"/> in between when there is something to write.</summary>
+    private static async Task TryWriteAsync(PlacementDb db, IReadOnlyList<ConsumerWrite> writes, Func<Task>? beforeWrites,
+        CancellationToken cancellationToken)
     {
         if (writes.Count == 0)
         {
@@ -187,6 +232,10 @@ public static class AllocationWriter
         }
 
         CheckCapacity(wanted, stored);
+        if (beforeWrites is not null)
+        {
+            await beforeWrites();
+        }
 
         // One command (one round trip on PostgreSQL); each statement must change exactly the rows it names, else a
         // writer committed since our read.
