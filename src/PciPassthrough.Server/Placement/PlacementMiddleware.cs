@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Mime;
 using System.Text.Json;
@@ -16,6 +17,9 @@ public sealed class PlacementMiddleware(RequestDelegate next, PlacementServerOpt
 {
     private readonly PlacementCredentials _credentials = new(options.AuthTokens ?? []);
     private readonly PlacementCors _cors = new(options.CorsAllowedOrigins, options.CorsAllowHeaders);
+
+    // Every call asks for its route's rule; the lookup rewrites the route pattern, so it is done once per route.
+    private readonly ConcurrentDictionary<(string Method, RouteEndpoint Endpoint), string> _ruleByEndpoint = new();
 
     public const string RequestIdHeader = "x-openstack-request-id", AuthTokenHeader = "x-auth-token";
 
@@ -76,9 +80,10 @@ public sealed class PlacementMiddleware(RequestDelegate next, PlacementServerOpt
 
     private static readonly object _unsupportedVersionKey = new();
 
-    private static string RuleFor(string method, RouteEndpoint endpoint) =>
-        PlacementPolicy.RuleFor(method, endpoint.RoutePattern.RawText![PlacementEndpoints.Prefix.Length..])
-        ?? throw new InvalidOperationException($"No policy rule guards {method} {endpoint.RoutePattern.RawText}.");
+    private string RuleFor(string method, RouteEndpoint endpoint) =>
+        _ruleByEndpoint.GetOrAdd((method, endpoint), static key =>
+            PlacementPolicy.RuleFor(key.Method, key.Endpoint.RoutePattern.RawText![PlacementEndpoints.Prefix.Length..])
+            ?? throw new InvalidOperationException($"No policy rule guards {key.Method} {key.Endpoint.RoutePattern.RawText}."));
 
     private static bool IsRoot(PathString path) =>
         path.Value is PlacementEndpoints.Prefix or PlacementEndpoints.Prefix + "/";
