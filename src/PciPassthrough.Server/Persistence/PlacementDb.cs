@@ -10,6 +10,7 @@ public abstract class PlacementDb(DbContextOptions options) : DbContext(options)
     public DbSet<ProviderRow> Providers => Set<ProviderRow>();
     public DbSet<InventoryRow> Inventories => Set<InventoryRow>();
     public DbSet<AllocationRow> Allocations => Set<AllocationRow>();
+    public DbSet<UsageRow> Usages => Set<UsageRow>();
     public DbSet<ConsumerRow> Consumers => Set<ConsumerRow>();
     public DbSet<NameRow> CustomResourceClasses => Set<NameRow>("CustomResourceClass");
     public DbSet<NameRow> CustomTraits => Set<NameRow>("CustomTrait");
@@ -37,6 +38,7 @@ public abstract class PlacementDb(DbContextOptions options) : DbContext(options)
             // Covering: a claim sums the other consumers' usage of a provider's class from the index alone.
             allocation.HasIndex(a => new { a.ProviderUuid, a.ResourceClass, a.ConsumerUuid, a.Used });
         });
+        modelBuilder.Entity<UsageRow>().HasKey(u => new { u.ProviderUuid, u.ResourceClass });
         modelBuilder.Entity<ConsumerRow>(consumer =>
         {
             consumer.HasKey(c => c.Uuid);

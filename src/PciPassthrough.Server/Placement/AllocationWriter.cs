@@ -38,6 +38,11 @@ public static class AllocationWriter
         await db.Database.OpenConnectionAsync(cancellationToken);
         try
         {
+            if (!efSteps && PostgresClaim.Applies(db, writes) && await PostgresClaim.TryAsync(db, writes[0], cancellationToken))
+            {
+                return;
+            }
+
             if (db is SqlitePlacementDb && !efSteps && await TryOptimisticAsync(db, writes, cancellationToken))
             {
                 return;
@@ -68,7 +73,10 @@ public static class AllocationWriter
                 }
                 catch (Exception e) when (LostRace(e) && attempt < ConflictRetries)
                 {
-                    await Task.Delay(Random.Shared.Next(1, 5 * attempt), cancellationToken);
+                    if (attempt > 1)
+                    {
+                        await Task.Delay(Random.Shared.Next(1, 5 * attempt), cancellationToken);
+                    }
                 }
                 catch (Exception e) when (LostRace(e))
                 {
@@ -305,10 +313,11 @@ public static class AllocationWriter
                 .Sql("""; SELECT "Uuid", "Generation" FROM "Providers" WHERE """).In(""" "Uuid" """, providerUuids)
                 .Sql(""" OR "Uuid" IN (SELECT "ProviderUuid" FROM "Allocations" WHERE """).In(""" "ConsumerUuid" """, consumerUuids)
                 .Sql("""); SELECT i."ProviderUuid", i."ResourceClass", i."Total", i."Reserved", i."MinUnit", i."MaxUnit", """)
-                .Sql("""i."StepSize", i."AllocationRatio", (SELECT COALESCE(SUM(a."Used"), 0) FROM "Allocations" a """)
+                .Sql("""i."StepSize", i."AllocationRatio", COALESCE(u."Used", 0) - (SELECT COALESCE(SUM(a."Used"), 0) FROM "Allocations" a """)
                 .Sql("""WHERE a."ProviderUuid" = i."ProviderUuid" AND a."ResourceClass" = i."ResourceClass" AND """)
-                .In(""" a."ConsumerUuid" """, consumerUuids, negate: true)
-                .Sql(""") FROM "Inventories" i WHERE """).In(""" i."ProviderUuid" """, providerUuids);
+                .In(""" a."ConsumerUuid" """, consumerUuids)
+                .Sql(""") FROM "Inventories" i LEFT JOIN "Usages" u ON u."ProviderUuid" = i."ProviderUuid" AND u."ResourceClass" = i."ResourceClass" """)
+                .Sql("WHERE ").In(""" i."ProviderUuid" """, providerUuids);
             await using var reader = await command.ReadAsync(cancellationToken);
             var consumers = new Dictionary<string, ConsumerRow>(StringComparer.Ordinal);
             while (await reader.ReadAsync(cancellationToken))

@@ -182,6 +182,24 @@ namespace PciPassthrough.Server.Migrations.Postgres
                     b.ToTable("Providers");
                 });
 
+            modelBuilder.Entity("PciPassthrough.Server.Persistence.UsageRow", b =>
+                {
+                    b.Property<string>("ProviderUuid")
+                        .HasColumnType("text")
+                        .UseCollation("C");
+
+                    b.Property<string>("ResourceClass")
+                        .HasColumnType("text")
+                        .UseCollation("C");
+
+                    b.Property<long>("Used")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("ProviderUuid", "ResourceClass");
+
+                    b.ToTable("Usages");
+                });
+
             modelBuilder.Entity("ProviderAggregate", b =>
                 {
                     b.Property<string>("ProviderUuid")

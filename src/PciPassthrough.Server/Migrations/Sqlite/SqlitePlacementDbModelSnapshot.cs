@@ -160,6 +160,22 @@ namespace PciPassthrough.Server.Migrations.Sqlite
                     b.ToTable("Providers");
                 });
 
+            modelBuilder.Entity("PciPassthrough.Server.Persistence.UsageRow", b =>
+                {
+                    b.Property<string>("ProviderUuid")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ResourceClass")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Used")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("ProviderUuid", "ResourceClass");
+
+                    b.ToTable("Usages");
+                });
+
             modelBuilder.Entity("ProviderAggregate", b =>
                 {
                     b.Property<string>("ProviderUuid")

@@ -1,0 +1,12 @@
+namespace PciPassthrough.Server.Persistence;
+
+/// <summary>How much of one class one provider's allocations use: always the sum of its <see cref="AllocationRow"/>s
+/// (no row: 0), kept so by triggers on the allocations table (migration <c>AllocationUsages</c>), whichever statement
+/// writes them. A claim reads this one row instead of summing every allocation of the provider, which cost PostgreSQL
+/// most of a claim once a PF held a few hundred VFs.</summary>
+public sealed class UsageRow
+{
+    public required string ProviderUuid { get; set; }
+    public required string ResourceClass { get; set; }
+    public long Used { get; set; }
+}
