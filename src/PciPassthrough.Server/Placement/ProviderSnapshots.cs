@@ -10,11 +10,8 @@ public static class ProviderSnapshots
     public static async Task<PlacementSnapshot> LoadAsync(PlacementDb db, CancellationToken cancellationToken)
     {
         var providers = await db.Providers.AsNoTracking().OrderBy(p => p.Name).ToListAsync(cancellationToken);
-        var usages = (await db.Allocations.AsNoTracking()
-                .GroupBy(a => new { a.ProviderUuid, a.ResourceClass })
-                .Select(g => new { g.Key.ProviderUuid, g.Key.ResourceClass, Used = g.Sum(a => (long)a.Used) })
-                .ToListAsync(cancellationToken))
-            .ToDictionary(u => (u.ProviderUuid, u.ResourceClass), u => u.Used);
+        var usages = await db.Usages.AsNoTracking().Where(u => u.Used > 0)
+            .ToDictionaryAsync(u => (u.ProviderUuid, u.ResourceClass), u => u.Used, cancellationToken);
         var inventories = (await db.Inventories.AsNoTracking().ToListAsync(cancellationToken))
             .ToLookup(i => i.ProviderUuid, StringComparer.Ordinal);
         var traits = (await db.ProviderTraits.AsNoTracking().ToListAsync(cancellationToken))

@@ -70,11 +70,9 @@ public static class Store
         return [.. custom.Except(known, StringComparer.Ordinal).Order(StringComparer.Ordinal)];
     }
 
-    /// <summary>Used amount per class on one provider.</summary>
+    /// <summary>Used amount per class on one provider (classes it has allocations of).</summary>
     public static async Task<Dictionary<string, long>> UsagesAsync(this PlacementDb db, string providerUuid,
         CancellationToken cancellationToken) =>
-        await db.Allocations.Where(a => a.ProviderUuid == providerUuid)
-            .GroupBy(a => a.ResourceClass)
-            .Select(g => new { g.Key, Used = g.Sum(a => (long)a.Used) })
-            .ToDictionaryAsync(g => g.Key, g => g.Used, StringComparer.Ordinal, cancellationToken);
+        await db.Usages.Where(u => u.ProviderUuid == providerUuid && u.Used > 0)
+            .ToDictionaryAsync(u => u.ResourceClass, u => u.Used, StringComparer.Ordinal, cancellationToken);
 }
