@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 using PciPassthrough.Server.Persistence;
 
 namespace PciPassthrough.Server.Placement;
@@ -84,20 +85,31 @@ public static class AllocationApi
         return Results.NoContent();
     }
 
-    /// <summary>PA-38: no generation check and no provider bump (Placement's behaviour; prefer PUT <c>{}</c>).</summary>
+    /// <summary>PA-38: no generation check and no provider bump (Placement's behaviour; prefer PUT <c>{}</c>). Without
+    /// provider locks, PostgreSQL may pick this delete as the victim of a deadlock on the usage rows with a claim
+    /// (see <see cref="UsageRow"/>); it is then simply done again.</summary>
     private static async Task<IResult> DeleteAsync(PlacementDb db, string consumer, CancellationToken cancellationToken)
     {
         consumer = Body.NormalizeUuid(consumer) ?? consumer;
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var deleted = await db.Allocations.Where(a => a.ConsumerUuid == consumer).ExecuteDeleteAsync(cancellationToken);
-        if (deleted == 0)
+        for (var attempt = 1; ; attempt++)
         {
-            throw PlacementException.NotFound($"No allocations for consumer '{consumer}'");
-        }
+            try
+            {
+                await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+                var deleted = await db.Allocations.Where(a => a.ConsumerUuid == consumer).ExecuteDeleteAsync(cancellationToken);
+                if (deleted == 0)
+                {
+                    throw PlacementException.NotFound($"No allocations for consumer '{consumer}'");
+                }
 
-        await db.Consumers.Where(c => c.Uuid == consumer).ExecuteDeleteAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return Results.NoContent();
+                await db.Consumers.Where(c => c.Uuid == consumer).ExecuteDeleteAsync(cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
+                return Results.NoContent();
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.DeadlockDetected && attempt < AllocationWriter.ConflictRetries)
+            {
+            }
+        }
     }
 
     private static async Task<IResult> ProviderAllocationsAsync(HttpContext http, PlacementDb db, string uuid,

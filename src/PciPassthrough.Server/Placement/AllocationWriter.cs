@@ -497,11 +497,14 @@ public static class AllocationWriter
             return;
         }
 
+        // In (provider, class) order, as PostgresClaim inserts: the usage rows' triggers then lock them in one order.
         var command = batch.Begin().Sql("""INSERT INTO "Allocations" ("ConsumerUuid", "ProviderUuid", "ResourceClass", "Used") VALUES """);
-        for (var i = 0; i < wanted.Count; i++)
+        var first = true;
+        foreach (var row in wanted.OrderBy(a => a.ProviderUuid, StringComparer.Ordinal).ThenBy(a => a.ResourceClass, StringComparer.Ordinal))
         {
-            command.Sql(i == 0 ? "(" : ", (").Param(wanted[i].ConsumerUuid).Sql(", ").Param(wanted[i].ProviderUuid)
-                .Sql(", ").Param(wanted[i].ResourceClass).Sql(", ").Param(wanted[i].Used).Sql(")");
+            command.Sql(first ? "(" : ", (").Param(row.ConsumerUuid).Sql(", ").Param(row.ProviderUuid)
+                .Sql(", ").Param(row.ResourceClass).Sql(", ").Param(row.Used).Sql(")");
+            first = false;
         }
 
         batch.End(wanted.Count);

@@ -28,7 +28,9 @@ public static class PostgresClaim
     /// <summary>True when the claim is stored; false when nothing was written (see the type's summary).</summary>
     public static async Task<bool> TryAsync(PlacementDb db, ConsumerWrite write, CancellationToken cancellationToken)
     {
-        var wanted = write.Allocations.SelectMany(p => p.Value.Select(r => (Provider: p.Key, Class: r.Key, Amount: r.Value))).ToList();
+        // In (provider, class) order, as every writer inserts: the usage rows' triggers then lock them in one order.
+        var wanted = write.Allocations.SelectMany(p => p.Value.Select(r => (Provider: p.Key, Class: r.Key, Amount: r.Value)))
+            .OrderBy(w => w.Provider, StringComparer.Ordinal).ThenBy(w => w.Class, StringComparer.Ordinal).ToList();
         var providers = write.Allocations.Keys.Order(StringComparer.Ordinal).ToList();
         await using var command = new RawCommand(db).Sql("""WITH wanted ("Provider", "Class", "Amount") AS (VALUES """);
         for (var i = 0; i < wanted.Count; i++)
