@@ -10,7 +10,17 @@ public abstract class PlacementDb(DbContextOptions options) : DbContext(options)
     public DbSet<ProviderRow> Providers => Set<ProviderRow>();
     public DbSet<InventoryRow> Inventories => Set<InventoryRow>();
     public DbSet<AllocationRow> Allocations => Set<AllocationRow>();
-    public DbSet<UsageRow> Usages => Set<UsageRow>();
+
+    /// <summary>Used amount per provider and class, with rows only where allocations exist: PostgreSQL's
+    /// trigger-kept <see cref="UsageRow"/> table, summed from the allocations on SQLite (which has no such table).</summary>
+    public IQueryable<UsageRow> UsageTotals => this is SqlitePlacementDb
+        ? Allocations.GroupBy(a => new { a.ProviderUuid, a.ResourceClass }).Select(g => new UsageRow
+        {
+            ProviderUuid = g.Key.ProviderUuid,
+            ResourceClass = g.Key.ResourceClass,
+            Used = g.Sum(a => (long)a.Used),
+        })
+        : Set<UsageRow>().Where(u => u.Used > 0);
     public DbSet<ConsumerRow> Consumers => Set<ConsumerRow>();
     public DbSet<NameRow> CustomResourceClasses => Set<NameRow>("CustomResourceClass");
     public DbSet<NameRow> CustomTraits => Set<NameRow>("CustomTrait");
@@ -38,7 +48,7 @@ public abstract class PlacementDb(DbContextOptions options) : DbContext(options)
             // Covering: a claim sums the other consumers' usage of a provider's class from the index alone.
             allocation.HasIndex(a => new { a.ProviderUuid, a.ResourceClass, a.ConsumerUuid, a.Used });
         });
-        modelBuilder.Entity<UsageRow>().HasKey(u => new { u.ProviderUuid, u.ResourceClass });
+        modelBuilder.Entity<UsageRow>().ToTable("Usages").HasKey(u => new { u.ProviderUuid, u.ResourceClass });
         modelBuilder.Entity<ConsumerRow>(consumer =>
         {
             consumer.HasKey(c => c.Uuid);

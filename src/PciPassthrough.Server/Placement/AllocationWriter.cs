@@ -313,11 +313,24 @@ public static class AllocationWriter
                 .Sql("""; SELECT "Uuid", "Generation" FROM "Providers" WHERE """).In(""" "Uuid" """, providerUuids)
                 .Sql(""" OR "Uuid" IN (SELECT "ProviderUuid" FROM "Allocations" WHERE """).In(""" "ConsumerUuid" """, consumerUuids)
                 .Sql("""); SELECT i."ProviderUuid", i."ResourceClass", i."Total", i."Reserved", i."MinUnit", i."MaxUnit", """)
-                .Sql("""i."StepSize", i."AllocationRatio", COALESCE(u."Used", 0) - (SELECT COALESCE(SUM(a."Used"), 0) FROM "Allocations" a """)
-                .Sql("""WHERE a."ProviderUuid" = i."ProviderUuid" AND a."ResourceClass" = i."ResourceClass" AND """)
-                .In(""" a."ConsumerUuid" """, consumerUuids)
-                .Sql(""") FROM "Inventories" i LEFT JOIN "Usages" u ON u."ProviderUuid" = i."ProviderUuid" AND u."ResourceClass" = i."ResourceClass" """)
-                .Sql("WHERE ").In(""" i."ProviderUuid" """, providerUuids);
+                .Sql("""i."StepSize", i."AllocationRatio", """);
+            // Usage by the other consumers: PostgreSQL's usage total less ours, SQLite's sum of theirs (see UsageRow).
+            if (db is SqlitePlacementDb)
+            {
+                command.Sql("""(SELECT COALESCE(SUM(a."Used"), 0) FROM "Allocations" a WHERE a."ProviderUuid" = i."ProviderUuid" """)
+                    .Sql("""AND a."ResourceClass" = i."ResourceClass" AND """).In(""" a."ConsumerUuid" """, consumerUuids, negate: true)
+                    .Sql(""") FROM "Inventories" i WHERE """);
+            }
+            else
+            {
+                command.Sql("""COALESCE(u."Used", 0) - (SELECT COALESCE(SUM(a."Used"), 0) FROM "Allocations" a """)
+                    .Sql("""WHERE a."ProviderUuid" = i."ProviderUuid" AND a."ResourceClass" = i."ResourceClass" AND """)
+                    .In(""" a."ConsumerUuid" """, consumerUuids)
+                    .Sql(""") FROM "Inventories" i LEFT JOIN "Usages" u ON u."ProviderUuid" = i."ProviderUuid" """)
+                    .Sql("""AND u."ResourceClass" = i."ResourceClass" WHERE """);
+            }
+
+            command.In(""" i."ProviderUuid" """, providerUuids);
             await using var reader = await command.ReadAsync(cancellationToken);
             var consumers = new Dictionary<string, ConsumerRow>(StringComparer.Ordinal);
             while (await reader.ReadAsync(cancellationToken))

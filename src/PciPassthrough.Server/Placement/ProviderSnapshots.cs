@@ -10,7 +10,7 @@ public static class ProviderSnapshots
     public static async Task<PlacementSnapshot> LoadAsync(PlacementDb db, CancellationToken cancellationToken)
     {
         var providers = await db.Providers.AsNoTracking().OrderBy(p => p.Name).ToListAsync(cancellationToken);
-        var usages = await db.Usages.AsNoTracking().Where(u => u.Used > 0)
+        var usages = await db.UsageTotals.AsNoTracking()
             .ToDictionaryAsync(u => (u.ProviderUuid, u.ResourceClass), u => u.Used, cancellationToken);
         var inventories = (await db.Inventories.AsNoTracking().ToListAsync(cancellationToken))
             .ToLookup(i => i.ProviderUuid, StringComparer.Ordinal);

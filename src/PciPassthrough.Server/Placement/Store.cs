@@ -73,6 +73,6 @@ public static class Store
     /// <summary>Used amount per class on one provider (classes it has allocations of).</summary>
     public static async Task<Dictionary<string, long>> UsagesAsync(this PlacementDb db, string providerUuid,
         CancellationToken cancellationToken) =>
-        await db.Usages.Where(u => u.ProviderUuid == providerUuid && u.Used > 0)
+        await db.UsageTotals.Where(u => u.ProviderUuid == providerUuid)
             .ToDictionaryAsync(u => u.ResourceClass, u => u.Used, StringComparer.Ordinal, cancellationToken);
 }

@@ -24,7 +24,7 @@ namespace PciPassthrough.Server.Migrations.Sqlite
 
                     b.HasKey("Name");
 
-                    b.ToTable("CustomResourceClass");
+                    b.ToTable("CustomResourceClass", (string)null);
                 });
 
             modelBuilder.Entity("CustomTrait", b =>
@@ -34,7 +34,7 @@ namespace PciPassthrough.Server.Migrations.Sqlite
 
                     b.HasKey("Name");
 
-                    b.ToTable("CustomTrait");
+                    b.ToTable("CustomTrait", (string)null);
                 });
 
             modelBuilder.Entity("PciPassthrough.Server.Persistence.AllocationRow", b =>
@@ -64,7 +64,7 @@ namespace PciPassthrough.Server.Migrations.Sqlite
 
                     b.HasIndex("ProviderUuid", "ResourceClass", "ConsumerUuid", "Used");
 
-                    b.ToTable("Allocations");
+                    b.ToTable("Allocations", (string)null);
                 });
 
             modelBuilder.Entity("PciPassthrough.Server.Persistence.ConsumerRow", b =>
@@ -91,7 +91,7 @@ namespace PciPassthrough.Server.Migrations.Sqlite
 
                     b.HasIndex("ProjectId");
 
-                    b.ToTable("Consumers");
+                    b.ToTable("Consumers", (string)null);
                 });
 
             modelBuilder.Entity("PciPassthrough.Server.Persistence.InventoryRow", b =>
@@ -122,7 +122,7 @@ namespace PciPassthrough.Server.Migrations.Sqlite
 
                     b.HasKey("ProviderUuid", "ResourceClass");
 
-                    b.ToTable("Inventories");
+                    b.ToTable("Inventories", (string)null);
                 });
 
             modelBuilder.Entity("PciPassthrough.Server.Persistence.ProviderRow", b =>
@@ -157,23 +157,7 @@ namespace PciPassthrough.Server.Migrations.Sqlite
 
                     b.HasIndex("RootUuid");
 
-                    b.ToTable("Providers");
-                });
-
-            modelBuilder.Entity("PciPassthrough.Server.Persistence.UsageRow", b =>
-                {
-                    b.Property<string>("ProviderUuid")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("ResourceClass")
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("Used")
-                        .HasColumnType("INTEGER");
-
-                    b.HasKey("ProviderUuid", "ResourceClass");
-
-                    b.ToTable("Usages");
+                    b.ToTable("Providers", (string)null);
                 });
 
             modelBuilder.Entity("ProviderAggregate", b =>
@@ -188,7 +172,7 @@ namespace PciPassthrough.Server.Migrations.Sqlite
 
                     b.HasIndex("Value");
 
-                    b.ToTable("ProviderAggregate");
+                    b.ToTable("ProviderAggregate", (string)null);
                 });
 
             modelBuilder.Entity("ProviderTrait", b =>
@@ -203,7 +187,7 @@ namespace PciPassthrough.Server.Migrations.Sqlite
 
                     b.HasIndex("Value");
 
-                    b.ToTable("ProviderTrait");
+                    b.ToTable("ProviderTrait", (string)null);
                 });
 #pragma warning restore 612, 618
         }
