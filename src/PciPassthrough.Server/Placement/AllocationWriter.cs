@@ -133,13 +133,9 @@ public static class AllocationWriter
     /// <summary>Another writer committed first: a provider or consumer generation moved (ours — on PostgreSQL a
     /// guard's division by zero, see <see cref="GuardedWrites"/> — or EF Core's concurrency token in the reshaper's
     /// steps), or on PostgreSQL it created the same consumer or took row locks in the other order.</summary>
-    private static bool LostRace(Exception e) => e switch
-    {
-        RaceLostException or DbUpdateException => true,
-        PostgresException postgres => postgres.SqlState is PostgresErrorCodes.DivisionByZero
-            or PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.DeadlockDetected,
-        _ => false,
-    };
+    private static bool LostRace(Exception e) => e is RaceLostException or DbUpdateException
+        || PostgresPlacementDb.ErrorOf(e)?.SqlState is PostgresErrorCodes.DivisionByZero or PostgresErrorCodes.UniqueViolation
+            or PostgresErrorCodes.DeadlockDetected;
 
     private sealed class RaceLostException : Exception;
 
