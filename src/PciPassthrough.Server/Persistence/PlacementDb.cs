@@ -48,7 +48,6 @@ public abstract class PlacementDb(DbContextOptions options) : DbContext(options)
             // Covering: a claim sums the other consumers' usage of a provider's class from the index alone.
             allocation.HasIndex(a => new { a.ProviderUuid, a.ResourceClass, a.ConsumerUuid, a.Used });
         });
-        modelBuilder.Entity<UsageRow>().ToTable("Usages").HasKey(u => new { u.ProviderUuid, u.ResourceClass });
         modelBuilder.Entity<ConsumerRow>(consumer =>
         {
             consumer.HasKey(c => c.Uuid);

@@ -13,6 +13,7 @@ public sealed class PostgresPlacementDb(DbContextOptions<PostgresPlacementDb> op
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         base.OnModelCreating(modelBuilder);
+        modelBuilder.Entity<UsageRow>().ToTable("Usages").HasKey(u => new { u.ProviderUuid, u.ResourceClass });
 
         // Byte order, as SQLite compares: names and UUIDs sort the same on both engines, whatever the server's locale.
         foreach (var property in modelBuilder.Model.GetEntityTypes().SelectMany(e => e.GetProperties())

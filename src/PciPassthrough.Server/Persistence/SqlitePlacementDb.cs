@@ -6,11 +6,4 @@ namespace PciPassthrough.Server.Persistence;
 /// <see cref="UsageRow"/> table: one more table written per claim is one more page in the write-ahead log per commit
 /// and more checkpoints inside SQLite's single writer's turn, which cost more than summing (see
 /// <see cref="PlacementDb.UsageTotals"/>).</summary>
-public sealed class SqlitePlacementDb(DbContextOptions<SqlitePlacementDb> options) : PlacementDb(options)
-{
-    protected override void OnModelCreating(ModelBuilder modelBuilder)
-    {
-        base.OnModelCreating(modelBuilder);
-        modelBuilder.Ignore<UsageRow>();
-    }
-}
+public sealed class SqlitePlacementDb(DbContextOptions<SqlitePlacementDb> options) : PlacementDb(options);
