@@ -25,9 +25,8 @@ public static class TraitApi
         var query = http.Request.Query;
         QueryParser.CheckKeys(query, key => key is "name" or "associated");
         var names = Store.StandardTraits.Concat(await db.CustomTraits.Select(t => t.Name).ToListAsync(cancellationToken));
-        if (query.TryGetValue("name", out var nameFilter))
+        if (QueryParser.Last(query, "name") is { } text)
         {
-            var text = nameFilter.ToString();
             var colon = text.IndexOf(':', StringComparison.Ordinal);
             if (colon < 0)
             {
@@ -47,14 +46,14 @@ public static class TraitApi
             }
         }
 
-        if (query.TryGetValue("associated", out var associatedText))
+        if (QueryParser.Last(query, "associated") is { } associatedText)
         {
-            var associated = associatedText.ToString() switch
+            var associated = associatedText.ToLowerInvariant() switch
             {
                 "true" => true,
                 "false" => false,
-                var other => throw PlacementException.BadRequest(
-                    $"The query parameter \"associated\" only accepts \"true\" or \"false\", got \"{other}\""),
+                _ => throw PlacementException.BadRequest(
+                    $"The query parameter \"associated\" only accepts \"true\" or \"false\", got \"{associatedText}\""),
             };
             var used = (await db.ProviderTraits.Select(t => t.Value).Distinct().ToListAsync(cancellationToken))
                 .ToHashSet(StringComparer.Ordinal);
@@ -138,7 +137,7 @@ public static class TraitApi
         var provider = await db.ProviderAsync(uuid, cancellationToken);
         var body = Body.Object(await http.ReadJsonAsync(cancellationToken), "traits",
             ["traits", "resource_provider_generation"], "traits", "resource_provider_generation");
-        var generation = Body.Int(body, "resource_provider_generation", 0);
+        var generation = Body.Generation(body, "resource_provider_generation");
         var traitsElement = body.GetProperty("traits");
         if (traitsElement.ValueKind != JsonValueKind.Array
             || traitsElement.EnumerateArray().Any(t => t.ValueKind != JsonValueKind.String))

@@ -73,6 +73,18 @@ public sealed class TraitTests(PlacementServerFixture server) : IClassFixture<Pl
             .ShouldContain("The query parameter \"associated\" only accepts \"true\" or \"false\"");
     }
 
+    [Fact] // differential finding: Placement lower-cases "associated"; a repeated name keeps its last value
+    public async Task PA29_AssociatedIgnoresCase_RepeatedNameLastWins()
+    {
+        using var client = server.Client();
+        await client.CreateTraitAsync("CUSTOM_CASED");
+        var pf = await client.CreateProviderAsync("trait-cased");
+        await client.SetTraitsAsync(pf, "CUSTOM_CASED");
+        Names(await client.GetAsync("traits?name=in:CUSTOM_CASED&associated=True")).ShouldBe(["CUSTOM_CASED"]);
+        Names(await client.GetAsync("traits?name=in:CUSTOM_CASED&associated=FALSE")).ShouldBeEmpty();
+        Names(await client.GetAsync("traits?name=in:COMPUTE_NODE&name=in:CUSTOM_CASED")).ShouldBe(["CUSTOM_CASED"]);
+    }
+
     [Fact]
     public async Task PA7_TraitGetAndPut_CarryCacheHeadersFrom115()
     {
