@@ -76,7 +76,7 @@ public static class AggregateApi
 
         if (version.AtLeast(19))
         {
-            provider.CheckGeneration(Body.Int(body, "resource_provider_generation", 0));
+            provider.CheckGeneration(Body.Generation(body, "resource_provider_generation"));
         }
 
         var current = await db.ProviderAggregates.Where(a => a.ProviderUuid == uuid).ToListAsync(cancellationToken);

@@ -44,7 +44,10 @@ public sealed partial record ConsumerWrite(
             required.Add("consumer_type");
         }
 
-        var body = Body.Object(element, "allocations request", allowed, [.. required]);
+        // from 1.12 Placement's schema lists "additionalProperties" before "required"
+        var body = version.AtLeast(12)
+            ? Body.ObjectExtrasFirst(element, "allocations request", allowed, [.. required])
+            : Body.Object(element, "allocations request", allowed, [.. required]);
         var allocations = version.AtLeast(12) ? DictionaryForm(body.GetProperty("allocations")) : ListForm(body.GetProperty("allocations"));
         if (allocations.Count == 0 && !(allowEmpty || version.AtLeast(28)))
         {
@@ -60,7 +63,7 @@ public sealed partial record ConsumerWrite(
         int? generation = null;
         if (version.AtLeast(28) && body.GetProperty("consumer_generation").ValueKind != JsonValueKind.Null)
         {
-            generation = Body.Int(body, "consumer_generation", 0);
+            generation = Body.Generation(body, "consumer_generation");
         }
 
         string? consumerType = null;

@@ -40,12 +40,16 @@ public static class ReshaperApi
             var wanted = new List<InventoryRow>();
             foreach (var inventory in classes.EnumerateObject())
             {
-                await db.RequireResourceClassAsync(inventory.Name, cancellationToken);
+                if (!await db.ResourceClassExistsAsync(inventory.Name, cancellationToken))
+                {
+                    throw PlacementException.BadRequest($"malformed reshaper data: No such resource class {inventory.Name}.");
+                }
+
                 wanted.Add(InventoryApi.Parse(Body.Object(inventory.Value, $"inventory {inventory.Name}", InventoryApi.Fields, "total"),
                     entry.Name, inventory.Name, version));
             }
 
-            reshapes.Add(new ProviderReshape(entry.Name, Body.Int(item, "resource_provider_generation", 0), wanted));
+            reshapes.Add(new ProviderReshape(entry.Name, Body.Generation(item, "resource_provider_generation"), wanted));
         }
 
         var allocations = body.GetProperty("allocations");
@@ -105,16 +109,17 @@ public static class ReshaperApi
             var wanted = reshape.Inventories.Select(i => i.ResourceClass).ToList();
             var removed = await db.Inventories.Where(i => i.ProviderUuid == reshape.Uuid && !wanted.Contains(i.ResourceClass))
                 .ToListAsync(cancellationToken);
-            foreach (var inventory in removed)
+            var removedClasses = removed.Select(i => i.ResourceClass).ToList();
+            var inUse = await db.Allocations.Where(a => a.ProviderUuid == reshape.Uuid && removedClasses.Contains(a.ResourceClass))
+                .Select(a => a.ResourceClass).Distinct().ToListAsync(cancellationToken);
+            if (inUse.Count > 0)
             {
-                if (await db.Allocations.AnyAsync(a => a.ProviderUuid == reshape.Uuid && a.ResourceClass == inventory.ResourceClass,
-                        cancellationToken))
-                {
-                    throw InventoryApi.InUse(inventory.ResourceClass, reshape.Uuid, ErrorCodes.InventoryInUse);
-                }
-
-                db.Inventories.Remove(inventory);
+                // Placement names every allocated class the reshape would remove
+                throw InventoryApi.InUse(string.Join(", ", InventoryApi.InClassIdOrder(inUse)), reshape.Uuid, ErrorCodes.InventoryInUse,
+                    InventoryApi.UpdateConflict);
             }
+
+            db.Inventories.RemoveRange(removed);
         }
 
         await db.SaveChangesAsync(cancellationToken);

@@ -81,6 +81,23 @@ public sealed class AllocationTests(PlacementServerFixture server) : IClassFixtu
         providerUsages["MEMORY_MB"]!.GetValue<int>().ShouldBe(2048);
     }
 
+    [Fact] // differential findings: a negative consumer generation is a conflict; extra keys are named before missing ones
+    public async Task PA35_NegativeGeneration_IsAConflict_ExtraKeysReportedFirst()
+    {
+        using var client = server.Client();
+        var cn = await client.CreateProviderAsync("alloc-negative");
+        await client.SetInventoryAsync(cn, ("VCPU", 4));
+        var negative = await client.PutAsync($"allocations/{PlacementSetup.NewUuid()}", PlacementSetup.Allocation(-1, (cn, "VCPU", 1)));
+        negative.Status.ShouldBe(HttpStatusCode.Conflict);
+        negative.ErrorDetail.ShouldContain("consumer generation conflict - expected null but got -1");
+        var extra = await client.PutAsync($"allocations/{PlacementSetup.NewUuid()}",
+            new JsonObject { ["allocations"] = new JsonObject(), ["bogus"] = 1, ["other"] = true });
+        extra.ErrorDetail.ShouldContain("Additional properties are not allowed ('bogus', 'other' were unexpected)");
+        var flag = PlacementSetup.Allocation(null, (cn, "VCPU", 1));
+        flag["allocations"]![cn]!["resources"]!["VCPU"] = true;
+        (await client.PutAsync($"allocations/{PlacementSetup.NewUuid()}", flag)).ErrorDetail.ShouldContain("True is not of type 'integer'");
+    }
+
     [Fact]
     public async Task PA35_GenerationForAConsumerThatDoesNotExist_ExpectedNull()
     {

@@ -100,6 +100,23 @@ public sealed class ReshaperTests(PlacementServerFixture server) : IClassFixture
         (await client.GetAsync($"resource_providers/{child}")).Json["generation"]!.GetValue<int>().ShouldBe(2);
     }
 
+    [Fact] // differential finding: the in-use detail names every allocated class the reshape would remove
+    public async Task PA50_InUse_NamesEveryAllocatedClassRemoved()
+    {
+        using var client = server.Client();
+        var cn = await client.CreateProviderAsync("reshape-inuse");
+        var generation = await client.SetInventoryAsync(cn, ("VCPU", 8), ("VGPU", 2), ("SRIOV_NET_VF", 4));
+        (await client.PutAsync($"allocations/{PlacementSetup.NewUuid()}",
+            PlacementSetup.Allocation(null, (cn, "VGPU", 1), (cn, "SRIOV_NET_VF", 1)))).Status.ShouldBe(HttpStatusCode.NoContent);
+        var response = await client.PostAsync("reshaper", new JsonObject
+        {
+            ["inventories"] = new JsonObject { [cn] = Inventories(generation + 1, ("VCPU", 8)) },
+            ["allocations"] = new JsonObject(),
+        });
+        response.ErrorCode.ShouldBe("placement.inventory.inuse");
+        response.ErrorDetail.ShouldContain($"update conflict: Inventory for 'SRIOV_NET_VF, VGPU' on resource provider '{cn}' in use.");
+    }
+
     [Fact]
     public async Task PA50_Before130_Is404()
     {
