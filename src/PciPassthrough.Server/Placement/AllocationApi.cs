@@ -103,7 +103,8 @@ public static class AllocationApi
     private static async Task<IResult> ProviderAllocationsAsync(HttpContext http, PlacementDb db, string uuid,
         CancellationToken cancellationToken)
     {
-        var provider = await db.ProviderAsync(uuid, cancellationToken);
+        var provider = await db.Providers.FirstOrDefaultAsync(p => p.Uuid == uuid, cancellationToken)
+            ?? throw PlacementException.NotFound($"Resource provider '{uuid}' not found: No resource provider with uuid {uuid} found");
         var rows = await db.Allocations.AsNoTracking().Where(a => a.ProviderUuid == uuid).ToListAsync(cancellationToken);
         var consumerUuids = rows.Select(r => r.ConsumerUuid).Distinct().ToList();
         var generations = await db.Consumers.AsNoTracking().Where(c => consumerUuids.Contains(c.Uuid))

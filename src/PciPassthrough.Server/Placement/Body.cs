@@ -58,14 +58,14 @@ public static partial class Body
     public static string String(JsonElement owner, string name, int minLength = 1, int maxLength = 255)
     {
         var value = owner.GetProperty(name);
-        if (value.ValueKind != JsonValueKind.String || value.GetString() is not { } text
-            || text.Length < minLength || text.Length > maxLength)
+        if (value.ValueKind != JsonValueKind.String || value.GetString() is not { } text)
         {
-            throw Invalid($"'{name}' must be a string of {minLength} to {maxLength} characters, got {value}",
-                value.ValueKind != JsonValueKind.String ? "type" : value.GetString()!.Length > maxLength ? "maxLength" : "minLength");
+            throw Invalid($"{Repr(value)} is not of type 'string' ('{name}')", "type");
         }
 
-        return text;
+        return text.Length < minLength ? throw Invalid($"{Repr(value)} is too short ('{name}')", "minLength")
+            : text.Length > maxLength ? throw Invalid($"{Repr(value)} is too long ('{name}')", "maxLength")
+            : text;
     }
 
     /// <summary>An integer property in [<paramref name="min"/>, <paramref name="max"/>]; the error is jsonschema's,
@@ -73,10 +73,8 @@ public static partial class Body
     public static int Int(JsonElement owner, string name, int min, int max = MaxInt, string schemaPath = "")
     {
         var value = owner.GetProperty(name);
-        // jsonschema counts a float with no fraction (2.0) as an integer
-        if (value.ValueKind != JsonValueKind.Number
-            || !(value.TryGetInt64(out var number)
-                 || (value.TryGetDouble(out var real) && double.IsInteger(real) && Math.Abs(real) < 1e18 && (number = (long)real) == real)))
+        // jsonschema counts a float with no fraction (2.0, 3.5e+38) as an integer
+        if (value.ValueKind != JsonValueKind.Number || !TryGetInteger(value, out var number))
         {
             throw Invalid($"{Repr(value)} is not of type 'integer' ('{name}')", "type", schemaPath);
         }
@@ -85,6 +83,19 @@ public static partial class Body
         return number < min ? throw Invalid($"{text} is less than the minimum of {min} ('{name}')", "minimum", schemaPath)
             : number > max ? throw Invalid($"{text} is greater than the maximum of {max} ('{name}')", "maximum", schemaPath)
             : (int)number;
+    }
+
+    /// <summary>The number as an integer when it has no fraction, clamped to the long range.</summary>
+    private static bool TryGetInteger(JsonElement value, out long number)
+    {
+        if (value.TryGetInt64(out number))
+        {
+            return true;
+        }
+
+        var real = value.GetDouble();
+        number = Math.Abs(real) < long.MaxValue ? (long)real : real < 0 ? long.MinValue : long.MaxValue;
+        return double.IsInteger(real);
     }
 
     /// <summary>A provider or consumer generation: Placement's schema only asks for an integer, so a negative one is
@@ -101,7 +112,7 @@ public static partial class Body
     public static string Uuid(JsonElement owner, string name) =>
         owner.GetProperty(name) is { ValueKind: JsonValueKind.String } value && NormalizeUuid(value.GetString()!) is { } uuid
             ? uuid
-            : throw Invalid($"'{name}' must be a UUID, got {owner.GetProperty(name)}", "format");
+            : throw Invalid($"{Repr(owner.GetProperty(name))} is not a 'uuid' ('{name}')", "format");
 
     /// <summary>A UUID or JSON null.</summary>
     public static string? NullableUuid(JsonElement owner, string name) =>
@@ -115,6 +126,7 @@ public static partial class Body
         JsonValueKind.True => "True",
         JsonValueKind.False => "False",
         JsonValueKind.Null => "None",
+        JsonValueKind.Object => $"{{{string.Join(", ", value.EnumerateObject().Select(p => $"'{p.Name}': {Repr(p.Value)}"))}}}",
         _ => value.GetRawText(),
     };
 

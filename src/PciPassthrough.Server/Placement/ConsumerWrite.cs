@@ -69,11 +69,10 @@ public sealed partial record ConsumerWrite(
         string? consumerType = null;
         if (version.AtLeast(38))
         {
-            consumerType = Body.String(body, "consumer_type");
+            consumerType = Body.String(body, "consumer_type", 0);
             if (!ConsumerTypePattern().IsMatch(consumerType))
             {
-                throw PlacementException.BadRequest(
-                    $"JSON does not validate: consumer_type '{consumerType}' does not match '^[A-Z0-9_]+$'");
+                throw Body.Invalid($"'{consumerType}' does not match '^[A-Z0-9_]+$' ('consumer_type')", "pattern");
             }
         }
 

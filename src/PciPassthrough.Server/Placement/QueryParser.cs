@@ -93,7 +93,7 @@ public static class QueryParser
                 if (!version.AtLeast(32))
                 {
                     throw PlacementException.BadRequest(
-                        $"Invalid query string parameters: Forbidden member_of parameters are not supported in the specified microversion ({key}={text} needs 1.32)");
+                        $"Forbidden {key} parameters are not supported in the specified microversion ({key}={text} needs 1.32)");
                 }
 
                 text = text[1..];

@@ -40,11 +40,6 @@ public static class ReshaperApi
             var wanted = new List<InventoryRow>();
             foreach (var inventory in classes.EnumerateObject())
             {
-                if (!await db.ResourceClassExistsAsync(inventory.Name, cancellationToken))
-                {
-                    throw PlacementException.BadRequest($"malformed reshaper data: No such resource class {inventory.Name}.");
-                }
-
                 wanted.Add(InventoryApi.Parse(Body.Object(inventory.Value, $"inventory {inventory.Name}", InventoryApi.Fields, "total"),
                     entry.Name, inventory.Name, version));
             }
@@ -67,14 +62,34 @@ public static class ReshaperApi
         return Results.NoContent();
     }
 
+    /// <summary>As Placement: every listed provider must exist at its generation before any class is looked up.</summary>
     private static async Task WidenAsync(PlacementDb db, List<ProviderReshape> reshapes, CancellationToken cancellationToken)
     {
+        var providers = new List<ProviderRow>();
         foreach (var reshape in reshapes)
         {
             var provider = await db.Providers.FirstOrDefaultAsync(p => p.Uuid == reshape.Uuid, cancellationToken)
-                ?? throw PlacementException.BadRequest($"Resource provider {reshape.Uuid} in the reshaper request not found",
-                    ErrorCodes.ProviderNotFound);
-            provider.CheckGeneration(reshape.Generation);
+                ?? throw PlacementException.BadRequest($"Resource provider {reshape.Uuid} in inventories not found: " +
+                    $"No resource provider with uuid {reshape.Uuid} found", ErrorCodes.ProviderNotFound);
+            if (provider.Generation != reshape.Generation)
+            {
+                throw PlacementException.Conflict($"resource provider generation conflict for provider {reshape.Uuid}: " +
+                    $"actual: {provider.Generation}, given: {reshape.Generation}", ErrorCodes.ConcurrentUpdate);
+            }
+
+            providers.Add(provider);
+        }
+
+        foreach (var (reshape, provider) in reshapes.Zip(providers))
+        {
+            foreach (var inventory in reshape.Inventories)
+            {
+                if (!await db.ResourceClassExistsAsync(inventory.ResourceClass, cancellationToken))
+                {
+                    throw PlacementException.BadRequest($"malformed reshaper data: No such resource class {inventory.ResourceClass}.");
+                }
+            }
+
             var current = await db.Inventories.Where(i => i.ProviderUuid == reshape.Uuid).ToListAsync(cancellationToken);
             var changed = false;
             foreach (var inventory in reshape.Inventories)

@@ -63,9 +63,12 @@ public sealed class InventoryTests(PlacementServerFixture server) : IClassFixtur
             new JsonObject { ["resource_provider_generation"] = generation, ["total"] = 4 });
         absent.ErrorDetail.ShouldContain($"No inventory record with resource class for resource provider {cn}: No inventory of class DISK_GB found.");
         var posted = await client.PostAsync($"resource_providers/{cn}/inventories",
-            new JsonObject { ["resource_class"] = "DISK_GB", ["total"] = 10.0, ["resource_provider_generation"] = 99 });
+            new JsonObject { ["resource_class"] = "DISK_GB", ["total"] = 10.0, ["reserved"] = 0.0, ["resource_provider_generation"] = 99 });
         posted.Status.ShouldBe(HttpStatusCode.Created);
         posted.Json["resource_provider_generation"]!.GetValue<int>().ShouldBe(generation + 1);
+        (await client.PostAsync($"resource_providers/{cn}/inventories",
+                new JsonObject { ["resource_class"] = "MEMORY_MB", ["total"] = 10, ["max_unit"] = 3.5e38 }))
+            .ErrorDetail.ShouldContain("3.5E+38 is greater than the maximum of 2147483647");
         var unknownPost = await client.PostAsync($"resource_providers/{cn}/inventories",
             new JsonObject { ["resource_class"] = "CUSTOM_INV_NOPE", ["total"] = 1 });
         unknownPost.ErrorDetail.ShouldContain($"Unable to create inventory for resource provider {cn}: No such resource class CUSTOM_INV_NOPE.");

@@ -98,6 +98,21 @@ public sealed class ResourceProviderTests(PlacementServerFixture server) : IClas
             .Status.ShouldBe(HttpStatusCode.BadRequest);
     }
 
+    [Fact] // differential findings: jsonschema's words for strings and uuids; a missing key before an extra one
+    public async Task PA17_BadBodies_InJsonSchemaWords()
+    {
+        using var client = server.Client();
+        (await client.PostAsync("resource_providers", new JsonObject { ["name"] = new string('x', 201) }))
+            .ErrorDetail.ShouldContain($"'{new string('x', 201)}' is too long");
+        (await client.PostAsync("resource_providers", new JsonObject { ["name"] = 5 })).ErrorDetail.ShouldContain("5 is not of type 'string'");
+        (await client.PostAsync("resource_providers", new JsonObject { ["name"] = "bad-uuid", ["uuid"] = "abc" }))
+            .ErrorDetail.ShouldContain("'abc' is not a 'uuid'");
+        (await client.PostAsync("resource_providers", new JsonObject { ["bogus"] = 1 })).ErrorDetail.ShouldContain("'name' is a required property");
+        var missing = await client.GetAsync($"resource_providers/{PlacementSetup.NewUuid()}/allocations");
+        missing.Status.ShouldBe(HttpStatusCode.NotFound);
+        missing.ErrorDetail.ShouldStartWith("Resource provider '");
+    }
+
     [Fact]
     public async Task PA6_DashlessUuid_IsNormalised()
     {

@@ -85,6 +85,20 @@ public sealed class TraitTests(PlacementServerFixture server) : IClassFixture<Pl
         Names(await client.GetAsync("traits?name=in:COMPUTE_NODE&name=in:CUSTOM_CASED")).ShouldBe(["CUSTOM_CASED"]);
     }
 
+    [Fact] // differential findings: the body is checked before the provider is looked up; Placement's wording
+    public async Task PA30_BodyCheckedBeforeTheProvider_UnknownTraitWording()
+    {
+        using var client = server.Client();
+        var longName = await client.PutAsync($"resource_providers/{PlacementSetup.NewUuid()}/traits",
+            new JsonObject { ["resource_provider_generation"] = 0, ["traits"] = new JsonArray(new string('A', 256)) });
+        longName.Status.ShouldBe(HttpStatusCode.BadRequest);
+        longName.ErrorDetail.ShouldContain("is too long");
+        var rp = await client.CreateProviderAsync("trait-wording");
+        var unknown = await client.PutAsync($"resource_providers/{rp}/traits",
+            new JsonObject { ["resource_provider_generation"] = 0, ["traits"] = new JsonArray("CUSTOM_WORDING_NOPE") });
+        unknown.ErrorDetail.ShouldBe("No such trait CUSTOM_WORDING_NOPE");
+    }
+
     [Fact]
     public async Task PA7_TraitGetAndPut_CarryCacheHeadersFrom115()
     {
