@@ -44,10 +44,10 @@ public static partial class Body
         return element;
     }
 
-    /// <summary>jsonschema's wording: every unexpected key, in body order.</summary>
+    /// <summary>jsonschema's wording: every unexpected key, sorted.</summary>
     private static void CheckExtras(JsonElement element, string what, IReadOnlyCollection<string> allowed)
     {
-        var extras = element.EnumerateObject().Select(p => p.Name).Where(name => !allowed.Contains(name)).ToList();
+        var extras = element.EnumerateObject().Select(p => p.Name).Where(name => !allowed.Contains(name)).Order(StringComparer.Ordinal).ToList();
         if (extras.Count > 0)
         {
             throw Invalid($"Additional properties are not allowed ({string.Join(", ", extras.Select(e => $"'{e}'"))} " +

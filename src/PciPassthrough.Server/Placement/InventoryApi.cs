@@ -119,8 +119,10 @@ public static class InventoryApi
         var inventoriesElement = body.GetProperty("inventories");
         Body.Object(inventoriesElement, "inventories", [.. inventoriesElement.EnumerateObject().Select(p => p.Name)]);
         // as Placement: the whole body's schema first, then the generation, then classes and capacities
-        var wanted = inventoriesElement.EnumerateObject().Select(entry => ParseFields(
-            Body.Object(entry.Value, $"inventory {entry.Name}", Fields, "total"), uuid, entry.Name, ReplaceAllSchema)).ToList();
+        // every record's keys (shallower, so jsonschema reports them first) before any record's values
+        var records = inventoriesElement.EnumerateObject()
+            .Select(entry => (entry.Name, Value: Body.Object(entry.Value, $"inventory {entry.Name}", Fields, "total"))).ToList();
+        var wanted = records.Select(record => ParseFields(record.Value, uuid, record.Name, ReplaceAllSchema)).ToList();
         provider.CheckGeneration(Body.Generation(body, "resource_provider_generation"));
         foreach (var inventory in wanted)
         {

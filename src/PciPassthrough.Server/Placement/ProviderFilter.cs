@@ -27,10 +27,14 @@ public sealed record ProviderFilter(
         var tree = QueryParser.Last(query, "in_tree");
         var inTree = tree is null ? null : Body.NormalizeUuid(tree)
             ?? throw QueryParser.SchemaError($"'{tree}' is not a 'uuid'", "format", "in_tree");
+        // as Placement's handler: member_of, then required, then the resources amounts
+        var memberOf = QueryParser.MemberOf(query["member_of"], version, "member_of");
+        var required = QueryParser.ParseRequired(query["required"], version, "required");
         var text = QueryParser.Last(query, "resources");
         var resources = text is null ? new Dictionary<string, int>() : QueryParser.Resources(text);
-        return new ProviderFilter(QueryParser.Last(query, "name"), uuid, QueryParser.MemberOf(query["member_of"], version, "member_of"),
-            resources, inTree, QueryParser.ParseRequired(query["required"], version, "required"));
+        // an empty name filters nothing, as in Placement
+        var name = QueryParser.Last(query, "name") is { Length: > 0 } given ? given : null;
+        return new ProviderFilter(name, uuid, memberOf, resources, inTree, required);
     }
 
     /// <summary>Placement's order, including its early exits: an unknown <c>in_tree</c>, required traits no provider

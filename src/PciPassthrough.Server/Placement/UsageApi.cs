@@ -33,9 +33,10 @@ public static partial class UsageApi
     {
         var version = http.Version();
         var query = http.Request.Query;
-        QueryParser.CheckKeys(query, key => key is "project_id" or "user_id" || (key == "consumer_type" && version.AtLeast(38)));
+        // the schema lists "required" before "additionalProperties"
         var projectId = QueryParser.Last(query, "project_id")
             ?? throw QueryParser.SchemaError("'project_id' is a required property", "required", "project_id");
+        QueryParser.CheckKeys(query, key => key is "project_id" or "user_id" || (key == "consumer_type" && version.AtLeast(38)));
         CheckIdLength(projectId, "project_id");
         var consumers = db.Consumers.AsNoTracking().Where(c => c.ProjectId == projectId);
         if (QueryParser.Last(query, "user_id") is { } userId)

@@ -98,6 +98,25 @@ public sealed class AllocationTests(PlacementServerFixture server) : IClassFixtu
         (await client.PutAsync($"allocations/{PlacementSetup.NewUuid()}", flag)).ErrorDetail.ShouldContain("True is not of type 'integer'");
     }
 
+    [Fact] // differential findings: jsonschema reports the shallowest error first, and sorts unexpected keys
+    public async Task PA33_BodyErrors_ShallowestFirst_ExtraKeysSorted()
+    {
+        using var client = server.Client();
+        (await client.PostAsync("allocations", new JsonObject())).ErrorDetail.ShouldContain("{} does not have enough properties");
+        (await client.PostAsync("allocations", new JsonObject
+        {
+            [PlacementSetup.NewUuid()] = new JsonObject { ["allocations"] = new JsonObject() },
+            ["not-a-uuid"] = new JsonObject(),
+        })).ErrorDetail.ShouldContain("'not-a-uuid' does not match any of the regexes: '^[0-9a-fA-F-]{36}$'");
+        using var old = server.Client("1.6");
+        (await old.PutAsync($"allocations/{PlacementSetup.NewUuid()}", new JsonObject
+        {
+            ["allocations"] = new JsonArray(),
+            ["zeta"] = 1,
+            ["alpha"] = 1,
+        })).ErrorDetail.ShouldContain("Additional properties are not allowed ('alpha', 'zeta' were unexpected)");
+    }
+
     [Fact]
     public async Task PA35_GenerationForAConsumerThatDoesNotExist_ExpectedNull()
     {

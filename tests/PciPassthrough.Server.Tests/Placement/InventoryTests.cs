@@ -89,6 +89,23 @@ public sealed class InventoryTests(PlacementServerFixture server) : IClassFixtur
         response.ErrorCode.ShouldBe("placement.concurrent_update");
     }
 
+    [Fact] // differential finding: a record missing "total" is reported before another record's bad value
+    public async Task PA24_MissingKeyBeforeBadValue()
+    {
+        using var client = server.Client();
+        var cn = await client.CreateProviderAsync("inv-shallow-first");
+        var response = await client.PutAsync($"resource_providers/{cn}/inventories", new JsonObject
+        {
+            ["resource_provider_generation"] = 0,
+            ["inventories"] = new JsonObject
+            {
+                ["VCPU"] = new JsonObject { ["total"] = 4, ["min_unit"] = 2147483648L },
+                ["DISK_GB"] = new JsonObject { ["reserved"] = 1 },
+            },
+        });
+        response.ErrorDetail.ShouldContain("'total' is a required property");
+    }
+
     [Fact]
     public async Task PA26_IdenticalPutAndEmptyDeleteAll_StillBump()
     {

@@ -41,7 +41,7 @@ public sealed class ResourceProviderTests(PlacementServerFixture server) : IClas
     }
 
     [Fact] // differential finding: single-valued filters keep their last value when repeated, as Placement reads them
-    public async Task PA20_RepeatedFilter_LastValueWins()
+    public async Task PA20_RepeatedFilterLastValueWins_EmptyNameFiltersNothing()
     {
         using var client = server.Client();
         var root = await client.CreateProviderAsync("repeat-root");
@@ -49,6 +49,7 @@ public sealed class ResourceProviderTests(PlacementServerFixture server) : IClas
         string[] Uuids(PlacementResponse response) =>
             [.. response.Json["resource_providers"]!.AsArray().Select(p => p!["uuid"]!.GetValue<string>())];
         Uuids(await client.GetAsync($"resource_providers?name=repeat-other&name=repeat-root")).ShouldBe([root]);
+        Uuids(await client.GetAsync($"resource_providers?name=&uuid={other}")).ShouldBe([other]);
         Uuids(await client.GetAsync($"resource_providers?uuid={other}&uuid={root}")).ShouldBe([root]);
         Uuids(await client.GetAsync($"resource_providers?in_tree=abc&in_tree={other}")).ShouldBe([other]);
         var bad = await client.GetAsync($"resource_providers?uuid={root}&uuid=abc");

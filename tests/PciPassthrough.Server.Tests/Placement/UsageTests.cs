@@ -90,6 +90,15 @@ public sealed class UsageTests(PlacementServerFixture server) : IClassFixture<Pl
         }
     }
 
+    [Fact] // differential findings: a missing project before an unknown key; member_of before resources on the list
+    public async Task PA40_MissingProjectBeforeUnknownKey()
+    {
+        using var client = server.Client("1.21");
+        (await client.GetAsync("usages?consumer_type=unknown")).ErrorDetail.ShouldContain("'project_id' is a required property");
+        (await client.GetAsync($"resource_providers?member_of=!{PlacementSetup.NewUuid()}&resources=VCPU:"))
+            .ErrorDetail.ShouldStartWith("Forbidden member_of parameters are not supported");
+    }
+
     [Theory]
     [InlineData("project_id=", "Failed validating 'minLength'")]
     [InlineData("project_id=p&user_id=", "Failed validating 'minLength'")]
