@@ -62,6 +62,13 @@ public static class AggregateApi
             throw Body.Invalid($"{Body.Repr(list)} is not of type 'array'", "type", schemaPath);
         }
 
+        // jsonschema finds duplicates (as given) on the list before it looks at any item's format
+        var given = list.EnumerateArray().Select(item => item.GetRawText()).ToList();
+        if (given.Distinct(StringComparer.Ordinal).Count() != given.Count)
+        {
+            throw Body.Invalid($"{Body.Repr(list)} has non-unique elements", "uniqueItems", schemaPath);
+        }
+
         var wanted = new List<string>();
         foreach (var item in list.EnumerateArray())
         {
@@ -76,7 +83,7 @@ public static class AggregateApi
 
         if (version.AtLeast(19))
         {
-            provider.CheckGeneration(Body.Int(body, "resource_provider_generation", 0));
+            provider.CheckGeneration(Body.Generation(body, "resource_provider_generation"));
         }
 
         var current = await db.ProviderAggregates.Where(a => a.ProviderUuid == uuid).ToListAsync(cancellationToken);

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using PciPassthrough.Server.Persistence;
@@ -7,7 +8,7 @@ using PciPassthrough.Server.Persistence;
 namespace PciPassthrough.Server.Placement;
 
 /// <summary><c>/allocations</c> and <c>/resource_providers/{uuid}/allocations</c> (08 §9, PA-33…38).</summary>
-public static class AllocationApi
+public static partial class AllocationApi
 {
     /// <summary>PA-36: what an untyped consumer reports as its type.</summary>
     public const string UnknownConsumerType = "unknown";
@@ -73,9 +74,21 @@ public static class AllocationApi
     private static async Task<IResult> PostAsync(HttpContext http, PlacementDb db, CancellationToken cancellationToken)
     {
         var body = await http.ReadJsonAsync(cancellationToken);
-        if (body.ValueKind != JsonValueKind.Object || !body.EnumerateObject().Any())
+        if (body.ValueKind != JsonValueKind.Object)
         {
-            throw PlacementException.BadRequest("JSON does not validate: the body must map at least one consumer UUID to its allocations");
+            throw Body.Invalid($"{Body.Repr(body)} is not of type 'object'", "type");
+        }
+
+        if (!body.EnumerateObject().Any())
+        {
+            throw Body.Invalid("{} does not have enough properties: the body must map at least one consumer UUID to its allocations",
+                "minProperties");
+        }
+
+        // the keys are checked before any consumer's body, as jsonschema reports the shallowest error
+        if (body.EnumerateObject().Select(entry => entry.Name).FirstOrDefault(key => !ConsumerKeyPattern().IsMatch(key)) is { } badKey)
+        {
+            throw Body.Invalid($"'{badKey}' does not match any of the regexes: '^[0-9a-fA-F-]{{36}}$'", "additionalProperties");
         }
 
         var writes = body.EnumerateObject().Select(entry => ConsumerWrite.Parse(
@@ -116,7 +129,8 @@ public static class AllocationApi
     private static async Task<IResult> ProviderAllocationsAsync(HttpContext http, PlacementDb db, string uuid,
         CancellationToken cancellationToken)
     {
-        var provider = await db.ProviderAsync(uuid, cancellationToken);
+        var provider = await db.Providers.FirstOrDefaultAsync(p => p.Uuid == uuid, cancellationToken)
+            ?? throw PlacementException.NotFound($"Resource provider '{uuid}' not found: No resource provider with uuid {uuid} found");
         var rows = await db.Allocations.AsNoTracking().Where(a => a.ProviderUuid == uuid).ToListAsync(cancellationToken);
         var consumerUuids = rows.Select(r => r.ConsumerUuid).Distinct().ToList();
         var generations = await db.Consumers.AsNoTracking().Where(c => consumerUuids.Contains(c.Uuid))
@@ -137,4 +151,8 @@ public static class AllocationApi
             })),
         });
     }
+
+    /// <summary>The consumer keys of a <c>POST /allocations</c> body, as Placement's schema has them.</summary>
+    [GeneratedRegex("^[0-9a-fA-F-]{36}$")]
+    private static partial Regex ConsumerKeyPattern();
 }

@@ -9,22 +9,27 @@ public static partial class Body
 {
     public const int MaxInt = int.MaxValue;
 
-    /// <summary>The body as an object with only <paramref name="allowed"/> keys and all <paramref name="required"/> ones.</summary>
+    /// <summary>The body as an object with only <paramref name="allowed"/> keys and all <paramref name="required"/> ones.
+    /// A missing key is reported before an unexpected one, as jsonschema does for schemas listing "required" first.</summary>
     public static JsonElement Object(JsonElement element, string what, IReadOnlyCollection<string> allowed,
-        params string[] required)
+        params string[] required) => Object(element, what, allowed, required, extrasFirst: false);
+
+    /// <summary><see cref="Object(JsonElement, string, IReadOnlyCollection{string}, string[])"/> for schemas listing
+    /// "additionalProperties" before "required" (the dict-form allocation bodies).</summary>
+    public static JsonElement ObjectExtrasFirst(JsonElement element, string what, IReadOnlyCollection<string> allowed,
+        params string[] required) => Object(element, what, allowed, required, extrasFirst: true);
+
+    private static JsonElement Object(JsonElement element, string what, IReadOnlyCollection<string> allowed,
+        string[] required, bool extrasFirst)
     {
         if (element.ValueKind != JsonValueKind.Object)
         {
-            throw Invalid($"{what} must be an object, got {element}", "type");
+            throw Invalid($"{Repr(element)} is not of type 'object' ({what})", "type");
         }
 
-        foreach (var property in element.EnumerateObject())
+        if (extrasFirst)
         {
-            if (!allowed.Contains(property.Name))
-            {
-                throw Invalid($"Additional properties are not allowed ('{property.Name}' was unexpected in {what}; " +
-                    $"allowed: {string.Join(", ", allowed)})", "additionalProperties");
-            }
+            CheckExtras(element, what, allowed);
         }
 
         foreach (var name in required)
@@ -35,20 +40,32 @@ public static partial class Body
             }
         }
 
+        CheckExtras(element, what, allowed);
         return element;
+    }
+
+    /// <summary>jsonschema's wording: every unexpected key, sorted.</summary>
+    private static void CheckExtras(JsonElement element, string what, IReadOnlyCollection<string> allowed)
+    {
+        var extras = element.EnumerateObject().Select(p => p.Name).Where(name => !allowed.Contains(name)).Order(StringComparer.Ordinal).ToList();
+        if (extras.Count > 0)
+        {
+            throw Invalid($"Additional properties are not allowed ({string.Join(", ", extras.Select(e => $"'{e}'"))} " +
+                $"{(extras.Count == 1 ? "was" : "were")} unexpected); {what} allows: {string.Join(", ", allowed)}", "additionalProperties");
+        }
     }
 
     public static string String(JsonElement owner, string name, int minLength = 1, int maxLength = 255)
     {
         var value = owner.GetProperty(name);
-        if (value.ValueKind != JsonValueKind.String || value.GetString() is not { } text
-            || text.Length < minLength || text.Length > maxLength)
+        if (value.ValueKind != JsonValueKind.String || value.GetString() is not { } text)
         {
-            throw Invalid($"'{name}' must be a string of {minLength} to {maxLength} characters, got {value}",
-                value.ValueKind != JsonValueKind.String ? "type" : value.GetString()!.Length > maxLength ? "maxLength" : "minLength");
+            throw Invalid($"{Repr(value)} is not of type 'string' ('{name}')", "type");
         }
 
-        return text;
+        return text.Length < minLength ? throw Invalid($"{Repr(value)} is too short ('{name}')", "minLength")
+            : text.Length > maxLength ? throw Invalid($"{Repr(value)} is too long ('{name}')", "maxLength")
+            : text;
     }
 
     /// <summary>An integer property in [<paramref name="min"/>, <paramref name="max"/>]; the error is jsonschema's,
@@ -56,15 +73,34 @@ public static partial class Body
     public static int Int(JsonElement owner, string name, int min, int max = MaxInt, string schemaPath = "")
     {
         var value = owner.GetProperty(name);
-        if (value.ValueKind != JsonValueKind.Number || !value.TryGetInt64(out var number))
+        // jsonschema counts a float with no fraction (2.0, 3.5e+38) as an integer
+        if (value.ValueKind != JsonValueKind.Number || !TryGetInteger(value, out var number))
         {
             throw Invalid($"{Repr(value)} is not of type 'integer' ('{name}')", "type", schemaPath);
         }
 
-        return number < min ? throw Invalid($"{number} is less than the minimum of {min} ('{name}')", "minimum", schemaPath)
-            : number > max ? throw Invalid($"{number} is greater than the maximum of {max} ('{name}')", "maximum", schemaPath)
+        var text = value.GetRawText();
+        return number < min ? throw Invalid($"{text} is less than the minimum of {min} ('{name}')", "minimum", schemaPath)
+            : number > max ? throw Invalid($"{text} is greater than the maximum of {max} ('{name}')", "maximum", schemaPath)
             : (int)number;
     }
+
+    /// <summary>The number as an integer when it has no fraction, clamped to the long range.</summary>
+    private static bool TryGetInteger(JsonElement value, out long number)
+    {
+        if (value.TryGetInt64(out number))
+        {
+            return true;
+        }
+
+        var real = value.GetDouble();
+        number = Math.Abs(real) < long.MaxValue ? (long)real : real < 0 ? long.MinValue : long.MaxValue;
+        return double.IsInteger(real);
+    }
+
+    /// <summary>A provider or consumer generation: Placement's schema only asks for an integer, so a negative one is
+    /// a generation conflict rather than a 400.</summary>
+    public static int Generation(JsonElement owner, string name) => Int(owner, name, int.MinValue);
 
     public static int IntOr(JsonElement owner, string name, int fallback, int min, int max = MaxInt, string schemaPath = "") =>
         owner.TryGetProperty(name, out _) ? Int(owner, name, min, max, schemaPath) : fallback;
@@ -76,7 +112,7 @@ public static partial class Body
     public static string Uuid(JsonElement owner, string name) =>
         owner.GetProperty(name) is { ValueKind: JsonValueKind.String } value && NormalizeUuid(value.GetString()!) is { } uuid
             ? uuid
-            : throw Invalid($"'{name}' must be a UUID, got {owner.GetProperty(name)}", "format");
+            : throw Invalid($"{Repr(owner.GetProperty(name))} is not a 'uuid' ('{name}')", "format");
 
     /// <summary>A UUID or JSON null.</summary>
     public static string? NullableUuid(JsonElement owner, string name) =>
@@ -87,6 +123,10 @@ public static partial class Body
     {
         JsonValueKind.String => $"'{value.GetString()}'",
         JsonValueKind.Array => $"[{string.Join(", ", value.EnumerateArray().Select(Repr))}]",
+        JsonValueKind.True => "True",
+        JsonValueKind.False => "False",
+        JsonValueKind.Null => "None",
+        JsonValueKind.Object => $"{{{string.Join(", ", value.EnumerateObject().Select(p => $"'{p.Name}': {Repr(p.Value)}"))}}}",
         _ => value.GetRawText(),
     };
 

@@ -44,7 +44,10 @@ public sealed partial record ConsumerWrite(
             required.Add("consumer_type");
         }
 
-        var body = Body.Object(element, "allocations request", allowed, [.. required]);
+        // from 1.12 Placement's schema lists "additionalProperties" before "required"
+        var body = version.AtLeast(12)
+            ? Body.ObjectExtrasFirst(element, "allocations request", allowed, [.. required])
+            : Body.Object(element, "allocations request", allowed, [.. required]);
         var allocations = version.AtLeast(12) ? DictionaryForm(body.GetProperty("allocations")) : ListForm(body.GetProperty("allocations"));
         if (allocations.Count == 0 && !(allowEmpty || version.AtLeast(28)))
         {
@@ -60,17 +63,16 @@ public sealed partial record ConsumerWrite(
         int? generation = null;
         if (version.AtLeast(28) && body.GetProperty("consumer_generation").ValueKind != JsonValueKind.Null)
         {
-            generation = Body.Int(body, "consumer_generation", 0);
+            generation = Body.Generation(body, "consumer_generation");
         }
 
         string? consumerType = null;
         if (version.AtLeast(38))
         {
-            consumerType = Body.String(body, "consumer_type");
+            consumerType = Body.String(body, "consumer_type", 0);
             if (!ConsumerTypePattern().IsMatch(consumerType))
             {
-                throw PlacementException.BadRequest(
-                    $"JSON does not validate: consumer_type '{consumerType}' does not match '^[A-Z0-9_]+$'");
+                throw Body.Invalid($"'{consumerType}' does not match '^[A-Z0-9_]+$' ('consumer_type')", "pattern");
             }
         }
 

@@ -58,7 +58,7 @@ public static class InventoryApi
     {
         var provider = await db.ProviderAsync(uuid, cancellationToken);
         var inventories = await db.Inventories.Where(i => i.ProviderUuid == uuid).ToListAsync(cancellationToken);
-        return PlacementHttp.Json(RenderAll(provider, inventories));
+        return PlacementHttp.Json(RenderAll(provider, inventories), lastModified: inventories.Count > 0);
     }
 
     private static async Task<IResult> ShowAsync(PlacementDb db, string uuid, string resourceClass, CancellationToken cancellationToken)
@@ -74,8 +74,9 @@ public static class InventoryApi
     private static async Task<IResult> CreateAsync(HttpContext http, PlacementDb db, string uuid, CancellationToken cancellationToken)
     {
         var provider = await db.ProviderAsync(uuid, cancellationToken);
-        var body = Body.Object(await http.ReadJsonAsync(cancellationToken), "inventory", [.. Fields, "resource_class"],
-            "resource_class", "total");
+        // the schema allows (and the handler ignores) a generation; the capacity is checked before the class exists
+        var body = Body.Object(await http.ReadJsonAsync(cancellationToken), "inventory",
+            [.. Fields, "resource_class", "resource_provider_generation"], "resource_class", "total");
         var resourceClass = Body.String(body, "resource_class");
         if (!Body.IsResourceClassName(resourceClass))
         {
@@ -83,8 +84,18 @@ public static class InventoryApi
                 $"JSON does not validate: resource_class '{resourceClass}' does not match '^[A-Z0-9_]+$'");
         }
 
-        await db.RequireResourceClassAsync(resourceClass, cancellationToken);
+        if (body.TryGetProperty("resource_provider_generation", out _))
+        {
+            Body.Generation(body, "resource_provider_generation");
+        }
+
         var inventory = Parse(body, provider.Uuid, resourceClass, http.Version(), "create");
+        if (!await db.ResourceClassExistsAsync(resourceClass, cancellationToken))
+        {
+            throw PlacementException.BadRequest(
+                $"Unable to create inventory for resource provider {uuid}: No such resource class {resourceClass}.");
+        }
+
         if (await db.Inventories.AnyAsync(i => i.ProviderUuid == uuid && i.ResourceClass == resourceClass, cancellationToken))
         {
             throw PlacementException.Conflict(
@@ -108,9 +119,11 @@ public static class InventoryApi
         var inventoriesElement = body.GetProperty("inventories");
         Body.Object(inventoriesElement, "inventories", [.. inventoriesElement.EnumerateObject().Select(p => p.Name)]);
         // as Placement: the whole body's schema first, then the generation, then classes and capacities
-        var wanted = inventoriesElement.EnumerateObject().Select(entry => ParseFields(
-            Body.Object(entry.Value, $"inventory {entry.Name}", Fields, "total"), uuid, entry.Name, ReplaceAllSchema)).ToList();
-        provider.CheckGeneration(Body.Int(body, "resource_provider_generation", 0));
+        // every record's keys (shallower, so jsonschema reports them first) before any record's values
+        var records = inventoriesElement.EnumerateObject()
+            .Select(entry => (entry.Name, Value: Body.Object(entry.Value, $"inventory {entry.Name}", Fields, "total"))).ToList();
+        var wanted = records.Select(record => ParseFields(record.Value, uuid, record.Name, ReplaceAllSchema)).ToList();
+        provider.CheckGeneration(Body.Generation(body, "resource_provider_generation"));
         foreach (var inventory in wanted)
         {
             if (!await db.ResourceClassExistsAsync(inventory.ResourceClass, cancellationToken))
@@ -122,30 +135,29 @@ public static class InventoryApi
             CheckCapacity(inventory, http.Version(), "update");
         }
 
-        await ReplaceAsync(db, provider, wanted, cancellationToken);
-        return PlacementHttp.Json(RenderAll(provider, wanted));
+        await ReplaceAsync(db, provider, wanted, UpdateConflict, cancellationToken);
+        return PlacementHttp.Json(RenderAll(provider, wanted), lastModified: wanted.Count > 0);
     }
 
     private static async Task<IResult> DeleteAllAsync(PlacementDb db, string uuid, CancellationToken cancellationToken)
     {
         var provider = await db.ProviderAsync(uuid, cancellationToken);
-        await ReplaceAsync(db, provider, [], cancellationToken);
+        await ReplaceAsync(db, provider, [], "", cancellationToken);
         return Results.NoContent();
     }
 
     /// <summary>The one place inventories are replaced wholesale (PUT all, DELETE all).</summary>
-    private static async Task ReplaceAsync(PlacementDb db, ProviderRow provider, List<InventoryRow> wanted, CancellationToken cancellationToken)
+    private static async Task ReplaceAsync(PlacementDb db, ProviderRow provider, List<InventoryRow> wanted, string inUseContext,
+        CancellationToken cancellationToken)
     {
         var current = await db.Inventories.Where(i => i.ProviderUuid == provider.Uuid).ToListAsync(cancellationToken);
         var usages = await db.UsagesAsync(provider.Uuid, cancellationToken);
         var removed = current.Where(c => wanted.All(w => w.ResourceClass != c.ResourceClass)).ToList();
-        // Placement names every allocated class it would remove, in class id order (standard classes first)
-        var inUse = removed.Select(r => r.ResourceClass).Where(c => usages.GetValueOrDefault(c) > 0)
-            .OrderBy(c => _standardOrder.IndexOf(c) is >= 0 and var index ? index : int.MaxValue)
-            .ThenBy(c => c, StringComparer.Ordinal).ToList();
+        // Placement names every allocated class it would remove
+        var inUse = InClassIdOrder(removed.Select(r => r.ResourceClass).Where(c => usages.GetValueOrDefault(c) > 0)).ToList();
         if (inUse.Count > 0)
         {
-            throw InUse(string.Join(", ", inUse), provider.Uuid, ErrorCodes.InventoryInUse);
+            throw InUse(string.Join(", ", inUse), provider.Uuid, ErrorCodes.InventoryInUse, inUseContext);
         }
 
         db.Inventories.RemoveRange(removed);
@@ -174,13 +186,18 @@ public static class InventoryApi
         var body = Body.Object(await http.ReadJsonAsync(cancellationToken), "inventory",
             [.. Fields, "resource_provider_generation"], "resource_provider_generation", "total");
         var updated = ParseFields(body, uuid, resourceClass);
-        provider.CheckGeneration(Body.Int(body, "resource_provider_generation", 0));
-        await db.RequireResourceClassAsync(resourceClass, cancellationToken);
+        provider.CheckGeneration(Body.Generation(body, "resource_provider_generation"));
         CheckCapacity(updated, http.Version(), "update");
+        if (!await db.ResourceClassExistsAsync(resourceClass, cancellationToken))
+        {
+            // Placement's lookup of the class in the path fails as a 404 here, not the 400 of a class in a body
+            throw PlacementException.NotFound($"No such resource class {resourceClass}.");
+        }
+
         var existing = await db.Inventories.FirstOrDefaultAsync(
                 i => i.ProviderUuid == uuid && i.ResourceClass == resourceClass, cancellationToken)
             ?? throw PlacementException.BadRequest(
-                $"No inventory record with resource class for resource provider {uuid}: {resourceClass}");
+                $"No inventory record with resource class for resource provider {uuid}: No inventory of class {resourceClass} found.");
         db.Entry(existing).CurrentValues.SetValues(updated);
         Bump(provider);
         await db.SaveProviderWriteAsync(provider, cancellationToken);
@@ -193,10 +210,13 @@ public static class InventoryApi
         var provider = await db.ProviderAsync(uuid, cancellationToken);
         var existing = await db.Inventories.FirstOrDefaultAsync(
                 i => i.ProviderUuid == uuid && i.ResourceClass == resourceClass, cancellationToken)
-            ?? throw PlacementException.NotFound($"No inventory of class {resourceClass} found for delete");
+            ?? throw PlacementException.NotFound($"No inventory of class {resourceClass} found for delete: " +
+                (await db.ResourceClassExistsAsync(resourceClass, cancellationToken)
+                    ? $"No inventory of class {resourceClass} found for delete"
+                    : $"No such resource class {resourceClass}."));
         if (await db.Allocations.AnyAsync(a => a.ProviderUuid == uuid && a.ResourceClass == resourceClass, cancellationToken))
         {
-            throw InUse(resourceClass, uuid, ErrorCodes.ConcurrentUpdate);
+            throw InUse(resourceClass, uuid, ErrorCodes.ConcurrentUpdate, $"Unable to delete inventory of class {resourceClass}: ");
         }
 
         db.Inventories.Remove(existing);
@@ -205,8 +225,16 @@ public static class InventoryApi
         return Results.NoContent();
     }
 
-    internal static PlacementException InUse(string resourceClass, string uuid, string code) => PlacementException.Conflict(
-        $"Inventory for '{resourceClass}' on resource provider '{uuid}' in use.", code);
+    /// <summary>Classes as Placement lists them: by class id, so standard classes first.</summary>
+    internal static IEnumerable<string> InClassIdOrder(IEnumerable<string> classes) =>
+        classes.OrderBy(c => _standardOrder.IndexOf(c) is >= 0 and var index ? index : int.MaxValue).ThenBy(c => c, StringComparer.Ordinal);
+
+    /// <summary>PA-16's wording after the <paramref name="context"/> Placement's handler puts first.</summary>
+    internal static PlacementException InUse(string resourceClass, string uuid, string code, string context) => PlacementException.Conflict(
+        $"{context}Inventory for '{resourceClass}' on resource provider '{uuid}' in use.", code);
+
+    /// <summary>What Placement's PUT and reshaper put before an in-use detail.</summary>
+    internal const string UpdateConflict = "update conflict: ";
 
     private static void Bump(ProviderRow provider)
     {

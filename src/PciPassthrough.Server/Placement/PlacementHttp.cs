@@ -42,9 +42,11 @@ public static class PlacementHttp
     public static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>A JSON answer; from 1.15 with <c>Last-Modified</c> and <c>Cache-Control: no-cache</c> (PA-7).
-    /// <paramref name="location"/>, like every href, is relative to the mount point.</summary>
-    public static IResult Json(JsonNode body, int status = StatusCodes.Status200OK, string? location = null) =>
-        new JsonResult(body, status, location, CacheHeaders: true);
+    /// <paramref name="location"/>, like every href, is relative to the mount point. Without
+    /// <paramref name="lastModified"/> only <c>Cache-Control</c> is sent: Placement has no time for an empty
+    /// inventory list.</summary>
+    public static IResult Json(JsonNode body, int status = StatusCodes.Status200OK, string? location = null, bool lastModified = true) =>
+        new JsonResult(body, status, location, CacheHeaders: true, lastModified);
 
     /// <summary>201 with <c>Location</c> and no body (the pre-1.20 provider create, resource class and trait PUTs).</summary>
     public static IResult Created(string location) => new JsonResult(null, StatusCodes.Status201Created, location, CacheHeaders: false);
@@ -55,7 +57,7 @@ public static class PlacementHttp
     /// <summary>A bodiless answer that still carries the cache headers from 1.15, as Placement's trait GET and PUT do.</summary>
     public static IResult Empty(int status, string? location = null) => new JsonResult(null, status, location, CacheHeaders: true);
 
-    private sealed record JsonResult(JsonNode? Body, int Status, string? Location, bool CacheHeaders) : IResult
+    private sealed record JsonResult(JsonNode? Body, int Status, string? Location, bool CacheHeaders, bool LastModified = true) : IResult
     {
         public async Task ExecuteAsync(HttpContext httpContext)
         {
@@ -71,7 +73,11 @@ public static class PlacementHttp
 
             if (CacheHeaders && httpContext.Version().AtLeast(15))
             {
-                response.Headers.LastModified = DateTimeOffset.UtcNow.ToString("r", CultureInfo.InvariantCulture);
+                if (LastModified)
+                {
+                    response.Headers.LastModified = DateTimeOffset.UtcNow.ToString("r", CultureInfo.InvariantCulture);
+                }
+
                 response.Headers.CacheControl = "no-cache";
             }
 

@@ -20,37 +20,28 @@ public sealed record ProviderFilter(
             "required" => version.AtLeast(18),
             _ => false,
         });
-        string? uuid = null;
-        if (query.TryGetValue("uuid", out var uuidText))
-        {
-            uuid = Body.NormalizeUuid(uuidText.ToString())
-                ?? throw PlacementException.BadRequest($"Invalid query string parameters: uuid '{uuidText}' is not a UUID");
-        }
-
-        var inTree = query.TryGetValue("in_tree", out var tree)
-            ? Body.NormalizeUuid(tree.ToString()) ?? throw PlacementException.BadRequest(
-                $"Invalid query string parameters: in_tree '{tree}' is not a UUID")
-            : null;
-        var resources = query.TryGetValue("resources", out var text)
-            ? QueryParser.Resources(text.ToString())
-            : new Dictionary<string, int>();
-        return new ProviderFilter(query["name"].FirstOrDefault(), uuid, QueryParser.MemberOf(query["member_of"], version, "member_of"),
-            resources, inTree, QueryParser.ParseRequired(query["required"], version, "required"));
+        // single-valued keys: the last one wins when repeated, as in Placement
+        var uuidText = QueryParser.Last(query, "uuid");
+        var uuid = uuidText is null ? null : Body.NormalizeUuid(uuidText)
+            ?? throw QueryParser.SchemaError($"'{uuidText}' is not a 'uuid'", "format", "uuid");
+        var tree = QueryParser.Last(query, "in_tree");
+        var inTree = tree is null ? null : Body.NormalizeUuid(tree)
+            ?? throw QueryParser.SchemaError($"'{tree}' is not a 'uuid'", "format", "in_tree");
+        // as Placement's handler: member_of, then required, then the resources amounts
+        var memberOf = QueryParser.MemberOf(query["member_of"], version, "member_of");
+        var required = QueryParser.ParseRequired(query["required"], version, "required");
+        var text = QueryParser.Last(query, "resources");
+        var resources = text is null ? new Dictionary<string, int>() : QueryParser.Resources(text);
+        // an empty name filters nothing, as in Placement
+        var name = QueryParser.Last(query, "name") is { Length: > 0 } given ? given : null;
+        return new ProviderFilter(name, uuid, memberOf, resources, inTree, required);
     }
 
+    /// <summary>Placement's order, including its early exits: an unknown <c>in_tree</c>, required traits no provider
+    /// has, or wanted aggregates no provider is in answer <c>[]</c> before later filters are validated (so an unknown
+    /// forbidden trait or resource class is only a 400 when the earlier filters still match something).</summary>
     public async Task<List<ProviderRow>> ApplyAsync(PlacementDb db, CancellationToken cancellationToken)
     {
-        foreach (var resourceClass in Resources.Keys)
-        {
-            await db.RequireRequestedClassAsync(resourceClass, cancellationToken);
-        }
-
-        var unknown = await db.UnknownTraitsAsync(Required.Names, cancellationToken);
-        if (unknown.Count > 0)
-        {
-            throw PlacementException.BadRequest($"No such trait(s): {string.Join(", ", unknown)}.");
-        }
-
         IQueryable<ProviderRow> providers = db.Providers.AsNoTracking();
         if (Name is not null)
         {
@@ -65,19 +56,45 @@ public sealed record ProviderFilter(
         if (InTree is not null)
         {
             var root = await db.Providers.Where(p => p.Uuid == InTree).Select(p => p.RootUuid).FirstOrDefaultAsync(cancellationToken);
+            if (root is null)
+            {
+                return [];
+            }
+
             providers = providers.Where(p => p.RootUuid == root);
         }
 
-        var found = await providers.OrderBy(p => p.Name).ToListAsync(cancellationToken);
-        if (!MemberOf.IsEmpty)
+        var traits = Required.IsEmpty ? null : await LinksAsync(db.ProviderTraits, cancellationToken);
+        if (Required.AnyOf.Count > 0)
         {
-            var aggregates = await LinksAsync(db.ProviderAggregates, cancellationToken);
+            await CheckTraitsExistAsync(db, Required.AnyOf.SelectMany(set => set), cancellationToken);
+            if (!await AnyProviderAsync(db, p => Required.MeetsRequired(traits![p].ToHashSet(StringComparer.Ordinal)), cancellationToken))
+            {
+                return [];
+            }
+        }
+
+        await CheckTraitsExistAsync(db, Required.Forbidden, cancellationToken);
+        var aggregates = MemberOf.IsEmpty ? null : await LinksAsync(db.ProviderAggregates, cancellationToken);
+        if (MemberOf.AnyOf.Count > 0
+            && !await AnyProviderAsync(db, p => MemberOf.AnyOf.All(set => set.Overlaps(aggregates![p])), cancellationToken))
+        {
+            return [];
+        }
+
+        foreach (var resourceClass in Resources.Keys)
+        {
+            await db.RequireRequestedClassAsync(resourceClass, cancellationToken);
+        }
+
+        var found = await providers.OrderBy(p => p.Name).ToListAsync(cancellationToken);
+        if (aggregates is not null)
+        {
             found = [.. found.Where(p => MemberOf.Matches(aggregates[p.Uuid].ToHashSet(StringComparer.Ordinal)))];
         }
 
-        if (!Required.IsEmpty)
+        if (traits is not null)
         {
-            var traits = await LinksAsync(db.ProviderTraits, cancellationToken);
             found = [.. found.Where(p => Required.Matches(traits[p.Uuid].ToHashSet(StringComparer.Ordinal)))];
         }
 
@@ -89,6 +106,18 @@ public sealed record ProviderFilter(
 
         return found;
     }
+
+    private static async Task CheckTraitsExistAsync(PlacementDb db, IEnumerable<string> names, CancellationToken cancellationToken)
+    {
+        var unknown = await db.UnknownTraitsAsync(names, cancellationToken);
+        if (unknown.Count > 0)
+        {
+            throw PlacementException.BadRequest($"Invalid trait(s) in \"required\" parameter: No such trait(s): {string.Join(", ", unknown)}.");
+        }
+    }
+
+    private static async Task<bool> AnyProviderAsync(PlacementDb db, Func<string, bool> matches, CancellationToken cancellationToken) =>
+        (await db.Providers.AsNoTracking().Select(p => p.Uuid).ToListAsync(cancellationToken)).Any(matches);
 
     private static async Task<ILookup<string, string>> LinksAsync(DbSet<ProviderLinkRow> links, CancellationToken cancellationToken) =>
         (await links.AsNoTracking().ToListAsync(cancellationToken)).ToLookup(l => l.ProviderUuid, l => l.Value, StringComparer.Ordinal);

@@ -28,6 +28,10 @@ public static class QueryParser
         throw PlacementException.BadRequest($"Invalid query string parameters: {reason}\n\nFailed validating 'additionalProperties' in schema");
     }
 
+    /// <summary>A key's value as Placement reads a single-valued key: the last one when repeated; null when absent.</summary>
+    public static string? Last(IQueryCollection query, string key) =>
+        query.TryGetValue(key, out var values) && values.Count > 0 ? values[^1] : null;
+
     /// <summary><c>RC:N,RC:N</c> with N ≥ 1; a class given twice keeps its last amount, as in Placement.</summary>
     public static Dictionary<string, int> Resources(string text)
     {
@@ -89,7 +93,7 @@ public static class QueryParser
                 if (!version.AtLeast(32))
                 {
                     throw PlacementException.BadRequest(
-                        $"Invalid query string parameters: Forbidden member_of parameters are not supported in the specified microversion ({key}={text} needs 1.32)");
+                        $"Forbidden {key} parameters are not supported in the specified microversion ({key}={text} needs 1.32)");
                 }
 
                 text = text[1..];

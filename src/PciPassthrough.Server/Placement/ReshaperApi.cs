@@ -40,12 +40,11 @@ public static class ReshaperApi
             var wanted = new List<InventoryRow>();
             foreach (var inventory in classes.EnumerateObject())
             {
-                await db.RequireResourceClassAsync(inventory.Name, cancellationToken);
                 wanted.Add(InventoryApi.Parse(Body.Object(inventory.Value, $"inventory {inventory.Name}", InventoryApi.Fields, "total"),
                     entry.Name, inventory.Name, version));
             }
 
-            reshapes.Add(new ProviderReshape(entry.Name, Body.Int(item, "resource_provider_generation", 0), wanted));
+            reshapes.Add(new ProviderReshape(entry.Name, Body.Generation(item, "resource_provider_generation"), wanted));
         }
 
         var allocations = body.GetProperty("allocations");
@@ -63,14 +62,34 @@ public static class ReshaperApi
         return Results.NoContent();
     }
 
+    /// <summary>As Placement: every listed provider must exist at its generation before any class is looked up.</summary>
     private static async Task WidenAsync(PlacementDb db, List<ProviderReshape> reshapes, CancellationToken cancellationToken)
     {
+        var providers = new List<ProviderRow>();
         foreach (var reshape in reshapes)
         {
             var provider = await db.Providers.FirstOrDefaultAsync(p => p.Uuid == reshape.Uuid, cancellationToken)
-                ?? throw PlacementException.BadRequest($"Resource provider {reshape.Uuid} in the reshaper request not found",
-                    ErrorCodes.ProviderNotFound);
-            provider.CheckGeneration(reshape.Generation);
+                ?? throw PlacementException.BadRequest($"Resource provider {reshape.Uuid} in inventories not found: " +
+                    $"No resource provider with uuid {reshape.Uuid} found", ErrorCodes.ProviderNotFound);
+            if (provider.Generation != reshape.Generation)
+            {
+                throw PlacementException.Conflict($"resource provider generation conflict for provider {reshape.Uuid}: " +
+                    $"actual: {provider.Generation}, given: {reshape.Generation}", ErrorCodes.ConcurrentUpdate);
+            }
+
+            providers.Add(provider);
+        }
+
+        foreach (var (reshape, provider) in reshapes.Zip(providers))
+        {
+            foreach (var inventory in reshape.Inventories)
+            {
+                if (!await db.ResourceClassExistsAsync(inventory.ResourceClass, cancellationToken))
+                {
+                    throw PlacementException.BadRequest($"malformed reshaper data: No such resource class {inventory.ResourceClass}.");
+                }
+            }
+
             var current = await db.Inventories.Where(i => i.ProviderUuid == reshape.Uuid).ToListAsync(cancellationToken);
             var changed = false;
             foreach (var inventory in reshape.Inventories)
@@ -105,16 +124,17 @@ public static class ReshaperApi
             var wanted = reshape.Inventories.Select(i => i.ResourceClass).ToList();
             var removed = await db.Inventories.Where(i => i.ProviderUuid == reshape.Uuid && !wanted.Contains(i.ResourceClass))
                 .ToListAsync(cancellationToken);
-            foreach (var inventory in removed)
+            var removedClasses = removed.Select(i => i.ResourceClass).ToList();
+            var inUse = await db.Allocations.Where(a => a.ProviderUuid == reshape.Uuid && removedClasses.Contains(a.ResourceClass))
+                .Select(a => a.ResourceClass).Distinct().ToListAsync(cancellationToken);
+            if (inUse.Count > 0)
             {
-                if (await db.Allocations.AnyAsync(a => a.ProviderUuid == reshape.Uuid && a.ResourceClass == inventory.ResourceClass,
-                        cancellationToken))
-                {
-                    throw InventoryApi.InUse(inventory.ResourceClass, reshape.Uuid, ErrorCodes.InventoryInUse);
-                }
-
-                db.Inventories.Remove(inventory);
+                // Placement names every allocated class the reshape would remove
+                throw InventoryApi.InUse(string.Join(", ", InventoryApi.InClassIdOrder(inUse)), reshape.Uuid, ErrorCodes.InventoryInUse,
+                    InventoryApi.UpdateConflict);
             }
+
+            db.Inventories.RemoveRange(removed);
         }
 
         await db.SaveChangesAsync(cancellationToken);

@@ -96,7 +96,7 @@ public static class ResourceClassApi
     {
         if (StandardNames.ResourceClasses.Contains(name))
         {
-            throw PlacementException.BadRequest($"Cannot delete standard resource class {name}: only CUSTOM_ classes can be deleted.");
+            throw PlacementException.BadRequest($"Error in delete resource class: Cannot delete standard resource class {name}.");
         }
 
         var existing = await db.CustomResourceClasses.FirstOrDefaultAsync(c => c.Name == name, cancellationToken)

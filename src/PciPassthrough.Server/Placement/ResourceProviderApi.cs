@@ -74,24 +74,32 @@ public static class ResourceProviderApi
         var version = http.Version();
         var body = Body.Object(await http.ReadJsonAsync(cancellationToken), "resource provider",
             version.AtLeast(14) ? ["name", "uuid", "parent_provider_uuid"] : ["name", "uuid"], "name");
-        var name = Body.String(body, "name", 1, 200);
+        // the schema only bounds the length; an empty name, a bad parent and then a taken name or uuid fail in
+        // this order, worded as Placement's object layer words them
+        var name = Body.String(body, "name", 0, 200);
         var uuid = body.TryGetProperty("uuid", out _) ? Body.Uuid(body, "uuid") : Guid.NewGuid().ToString();
         var parentUuid = body.TryGetProperty("parent_provider_uuid", out _) ? Body.NullableUuid(body, "parent_provider_uuid") : null;
-        await CheckUniqueAsync(db, name, uuid, null, cancellationToken);
+        PlacementException CannotCreate(string reason) =>
+            PlacementException.BadRequest($"Unable to create resource provider \"{name}\", {uuid}: Object action create failed because: {reason}");
+        if (name.Length == 0)
+        {
+            throw CannotCreate("name is required.");
+        }
 
         var rootUuid = uuid;
         if (parentUuid is not null)
         {
             if (parentUuid == uuid)
             {
-                throw PlacementException.BadRequest($"Unable to create resource provider \"{name}\", {uuid}: parent provider UUID " +
-                    "cannot be same as UUID. Please modify the request.");
+                throw CannotCreate("parent provider UUID cannot be same as UUID. Please set parent provider UUID to None if there is no parent.");
             }
 
             var parent = await db.Providers.FirstOrDefaultAsync(p => p.Uuid == parentUuid, cancellationToken)
-                ?? throw PlacementException.BadRequest($"parent provider UUID does not exist: {parentUuid}");
+                ?? throw CannotCreate("parent provider UUID does not exist.");
             rootUuid = parent.RootUuid;
         }
+
+        await CheckUniqueAsync(db, name, uuid, cancellationToken);
 
         var provider = new ProviderRow
         {
@@ -102,7 +110,7 @@ public static class ResourceProviderApi
             UpdatedAt = DateTime.UtcNow,
         };
         db.Providers.Add(provider);
-        await SaveUniqueAsync(db, name, cancellationToken);
+        await SaveUniqueAsync(db, DuplicateName(name), cancellationToken);
 
         var location = $"/resource_providers/{uuid}";
         return version.AtLeast(20)
@@ -118,13 +126,9 @@ public static class ResourceProviderApi
         var provider = await db.ProviderAsync(uuid, cancellationToken);
         var body = Body.Object(await http.ReadJsonAsync(cancellationToken), "resource provider",
             version.AtLeast(14) ? ["name", "parent_provider_uuid"] : ["name"], "name");
-        var name = Body.String(body, "name", 1, 200);
-        if (name != provider.Name)
-        {
-            await CheckUniqueAsync(db, name, null, uuid, cancellationToken);
-            provider.Name = name;
-        }
-
+        // Placement's schema has no minimum length here (only POST refuses an empty name); the parent is checked
+        // before the name is found taken
+        var name = Body.String(body, "name", 0, 200);
         if (body.TryGetProperty("parent_provider_uuid", out _))
         {
             var parentUuid = Body.NullableUuid(body, "parent_provider_uuid");
@@ -134,37 +138,53 @@ public static class ResourceProviderApi
             }
         }
 
+        if (name != provider.Name)
+        {
+            if (await db.Providers.AnyAsync(p => p.Name == name && p.Uuid != uuid, cancellationToken))
+            {
+                throw RenameConflict(name);
+            }
+
+            provider.Name = name;
+        }
+
         provider.UpdatedAt = DateTime.UtcNow;
-        await SaveUniqueAsync(db, name, cancellationToken);
+        await SaveUniqueAsync(db, RenameConflict(name), cancellationToken);
         return PlacementHttp.Json(Render(provider, version));
     }
 
+    /// <summary>Placement's order: the new parent exists, re-parenting is allowed, no loop; un-parenting is allowed.</summary>
     private static async Task ReparentAsync(PlacementDb db, ProviderRow provider, string? parentUuid, Microversion version,
         CancellationToken cancellationToken)
     {
-        if (provider.ParentUuid is not null && !version.AtLeast(37))
-        {
-            throw PlacementException.BadRequest(
-                $"{(parentUuid is null ? "un-parenting" : "re-parenting")} a provider is not currently allowed (needs microversion 1.37).");
-        }
-
+        PlacementException CannotSave(string action, string reason) => PlacementException.BadRequest(
+            $"Unable to save resource provider {provider.Uuid}: Object action {action} failed because: {reason}");
         var tree = await db.Providers.Where(p => p.RootUuid == provider.RootUuid).ToListAsync(cancellationToken);
         var subtree = Subtree(tree, provider.Uuid);
         string newRoot;
         if (parentUuid is null)
         {
+            if (!version.AtLeast(37))
+            {
+                throw CannotSave("update", "un-parenting a provider is not currently allowed.");
+            }
+
             newRoot = provider.Uuid;
         }
         else
         {
-            if (subtree.Any(p => p.Uuid == parentUuid))
+            var parent = await db.Providers.FirstOrDefaultAsync(p => p.Uuid == parentUuid, cancellationToken)
+                ?? throw CannotSave("create", "parent provider UUID does not exist.");
+            if (provider.ParentUuid is not null && !version.AtLeast(37))
             {
-                throw PlacementException.BadRequest(
-                    $"creating loop in the provider tree is not allowed. {parentUuid} is {provider.Uuid} or below it.");
+                throw CannotSave("update", "re-parenting a provider is not currently allowed.");
             }
 
-            var parent = await db.Providers.FirstOrDefaultAsync(p => p.Uuid == parentUuid, cancellationToken)
-                ?? throw PlacementException.BadRequest($"parent provider UUID does not exist: {parentUuid}");
+            if (subtree.Any(p => p.Uuid == parentUuid))
+            {
+                throw CannotSave("update", "creating loop in the provider tree is not allowed.");
+            }
+
             newRoot = parent.RootUuid;
         }
 
@@ -220,15 +240,14 @@ public static class ResourceProviderApi
         return Results.NoContent();
     }
 
-    private static async Task CheckUniqueAsync(PlacementDb db, string name, string? newUuid, string? self,
-        CancellationToken cancellationToken)
+    private static async Task CheckUniqueAsync(PlacementDb db, string name, string newUuid, CancellationToken cancellationToken)
     {
-        if (await db.Providers.AnyAsync(p => p.Name == name && p.Uuid != self, cancellationToken))
+        if (await db.Providers.AnyAsync(p => p.Name == name, cancellationToken))
         {
             throw DuplicateName(name);
         }
 
-        if (newUuid is not null && await db.Providers.AnyAsync(p => p.Uuid == newUuid, cancellationToken))
+        if (await db.Providers.AnyAsync(p => p.Uuid == newUuid, cancellationToken))
         {
             throw PlacementException.Conflict($"Conflicting resource provider uuid: {newUuid} already exists.",
                 ErrorCodes.DuplicateName);
@@ -238,8 +257,12 @@ public static class ResourceProviderApi
     private static PlacementException DuplicateName(string name) => PlacementException.Conflict(
         $"Conflicting resource provider name: {name} already exists.", ErrorCodes.DuplicateName);
 
-    /// <summary>A concurrent create of the same name or uuid loses on the unique index: still a 409.</summary>
-    private static async Task SaveUniqueAsync(PlacementDb db, string name, CancellationToken cancellationToken)
+    /// <summary>A rename onto a taken name, worded as Placement's update words it (no "name:").</summary>
+    private static PlacementException RenameConflict(string name) => PlacementException.Conflict(
+        $"Conflicting resource provider {name} already exists.", ErrorCodes.DuplicateName);
+
+    /// <summary>A concurrent create or rename onto the same name or uuid loses on the unique index: still a 409.</summary>
+    private static async Task SaveUniqueAsync(PlacementDb db, PlacementException conflict, CancellationToken cancellationToken)
     {
         try
         {
@@ -247,7 +270,7 @@ public static class ResourceProviderApi
         }
         catch (DbUpdateException e) when (e is not DbUpdateConcurrencyException)
         {
-            throw DuplicateName(name);
+            throw conflict;
         }
     }
 

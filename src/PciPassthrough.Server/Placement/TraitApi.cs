@@ -25,9 +25,8 @@ public static class TraitApi
         var query = http.Request.Query;
         QueryParser.CheckKeys(query, key => key is "name" or "associated");
         var names = Store.StandardTraits.Concat(await db.CustomTraits.Select(t => t.Name).ToListAsync(cancellationToken));
-        if (query.TryGetValue("name", out var nameFilter))
+        if (QueryParser.Last(query, "name") is { } text)
         {
-            var text = nameFilter.ToString();
             var colon = text.IndexOf(':', StringComparison.Ordinal);
             if (colon < 0)
             {
@@ -47,14 +46,14 @@ public static class TraitApi
             }
         }
 
-        if (query.TryGetValue("associated", out var associatedText))
+        if (QueryParser.Last(query, "associated") is { } associatedText)
         {
-            var associated = associatedText.ToString() switch
+            var associated = associatedText.ToLowerInvariant() switch
             {
                 "true" => true,
                 "false" => false,
-                var other => throw PlacementException.BadRequest(
-                    $"The query parameter \"associated\" only accepts \"true\" or \"false\", got \"{other}\""),
+                _ => throw PlacementException.BadRequest(
+                    $"The query parameter \"associated\" only accepts \"true\" or \"false\", got \"{associatedText}\""),
             };
             var used = (await db.ProviderTraits.Select(t => t.Value).Distinct().ToListAsync(cancellationToken))
                 .ToHashSet(StringComparer.Ordinal);
@@ -135,23 +134,39 @@ public static class TraitApi
     private static async Task<IResult> SetProviderTraitsAsync(HttpContext http, PlacementDb db, string uuid,
         CancellationToken cancellationToken)
     {
-        var provider = await db.ProviderAsync(uuid, cancellationToken);
+        // unlike the other provider writes, Placement checks this body before it looks the provider up
         var body = Body.Object(await http.ReadJsonAsync(cancellationToken), "traits",
             ["traits", "resource_provider_generation"], "traits", "resource_provider_generation");
-        var generation = Body.Int(body, "resource_provider_generation", 0);
+        var generation = Body.Generation(body, "resource_provider_generation");
         var traitsElement = body.GetProperty("traits");
-        if (traitsElement.ValueKind != JsonValueKind.Array
-            || traitsElement.EnumerateArray().Any(t => t.ValueKind != JsonValueKind.String))
+        if (traitsElement.ValueKind != JsonValueKind.Array)
         {
-            throw Body.Invalid($"{Body.Repr(traitsElement)} is not of type 'array' of strings", "type");
+            throw Body.Invalid($"{Body.Repr(traitsElement)} is not of type 'array'", "type");
+        }
+
+        // each name: a string of 1 to 255 characters, as the schema checks before any name is looked up
+        const string ItemPath = "['properties']['traits']['items']";
+        foreach (var trait in traitsElement.EnumerateArray())
+        {
+            if (trait.ValueKind != JsonValueKind.String)
+            {
+                throw Body.Invalid($"{Body.Repr(trait)} is not of type 'string'", "type", ItemPath);
+            }
+
+            if (trait.GetString()!.Length is 0 or > 255)
+            {
+                var tooShort = trait.GetString()!.Length == 0;
+                throw Body.Invalid($"{Body.Repr(trait)} is too {(tooShort ? "short" : "long")}", tooShort ? "minLength" : "maxLength", ItemPath);
+            }
         }
 
         var wanted = traitsElement.EnumerateArray().Select(t => t.GetString()!).ToHashSet(StringComparer.Ordinal);
+        var provider = await db.ProviderAsync(uuid, cancellationToken);
         provider.CheckGeneration(generation);
         var unknown = await db.UnknownTraitsAsync(wanted, cancellationToken);
         if (unknown.Count > 0)
         {
-            throw PlacementException.BadRequest($"No such trait(s): {string.Join(", ", unknown)}.");
+            throw PlacementException.BadRequest($"No such trait {string.Join(", ", unknown)}");
         }
 
         var current = await db.ProviderTraits.Where(t => t.ProviderUuid == uuid).ToListAsync(cancellationToken);

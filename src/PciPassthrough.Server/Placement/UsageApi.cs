@@ -1,11 +1,12 @@
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using PciPassthrough.Server.Persistence;
 
 namespace PciPassthrough.Server.Placement;
 
 /// <summary><c>/resource_providers/{uuid}/usages</c> and <c>/usages</c> (08 §10, PA-39, PA-40).</summary>
-public static class UsageApi
+public static partial class UsageApi
 {
     public static void Map(RouteGroupBuilder placement)
     {
@@ -32,12 +33,13 @@ public static class UsageApi
     {
         var version = http.Version();
         var query = http.Request.Query;
-        QueryParser.CheckKeys(query, key => key is "project_id" or "user_id" || (key == "consumer_type" && version.AtLeast(38)));
-        var projectId = query["project_id"].FirstOrDefault()
+        // the schema lists "required" before "additionalProperties"
+        var projectId = QueryParser.Last(query, "project_id")
             ?? throw QueryParser.SchemaError("'project_id' is a required property", "required", "project_id");
+        QueryParser.CheckKeys(query, key => key is "project_id" or "user_id" || (key == "consumer_type" && version.AtLeast(38)));
         CheckIdLength(projectId, "project_id");
         var consumers = db.Consumers.AsNoTracking().Where(c => c.ProjectId == projectId);
-        if (query["user_id"].FirstOrDefault() is { } userId)
+        if (QueryParser.Last(query, "user_id") is { } userId)
         {
             CheckIdLength(userId, "user_id");
             consumers = consumers.Where(c => c.UserId == userId);
@@ -52,7 +54,12 @@ public static class UsageApi
             return PlacementHttp.Json(new JsonObject { ["usages"] = Sum(rows.Select(r => (r.ResourceClass, r.Used))) });
         }
 
-        var wantedType = query["consumer_type"].FirstOrDefault();
+        var wantedType = QueryParser.Last(query, "consumer_type");
+        if (wantedType is not null && !ConsumerTypeQueryPattern().IsMatch(wantedType))
+        {
+            throw QueryParser.SchemaError($"'{wantedType}' does not match '{ConsumerTypeQueryPattern()}'", "pattern", "consumer_type");
+        }
+
         var groups = rows.GroupBy(r => wantedType == "all" ? "all" : r.ConsumerType ?? AllocationApi.UnknownConsumerType)
             .Where(g => wantedType is null or "all" || g.Key == wantedType);
         return PlacementHttp.Json(new JsonObject
@@ -65,6 +72,10 @@ public static class UsageApi
             })),
         });
     }
+
+    /// <summary>Placement's schema for the <c>consumer_type</c> query key (<c>^all</c> is unanchored there too).</summary>
+    [GeneratedRegex("^[A-Z0-9_]+$|^all|^unknown$")]
+    private static partial Regex ConsumerTypeQueryPattern();
 
     private static void CheckIdLength(string id, string key)
     {

@@ -40,6 +40,7 @@ public sealed class AggregateTests(PlacementServerFixture server) : IClassFixtur
     [InlineData("""["11111111-1111-1111-1111-111111111111", "11111111-1111-1111-1111-111111111111"]""",
         "['11111111-1111-1111-1111-111111111111', '11111111-1111-1111-1111-111111111111'] has non-unique elements",
         "'uniqueItems' in schema")]
+    [InlineData("""["abc", "abc"]""", "['abc', 'abc'] has non-unique elements", "'uniqueItems' in schema")] // differential finding
     public async Task PA32_BadItems_Are400_InJsonschemasWords(string aggregates, string message, string failed)
     {
         using var client = server.Client("1.18");

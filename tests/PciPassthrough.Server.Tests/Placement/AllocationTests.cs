@@ -81,6 +81,42 @@ public sealed class AllocationTests(PlacementServerFixture server) : IClassFixtu
         providerUsages["MEMORY_MB"]!.GetValue<int>().ShouldBe(2048);
     }
 
+    [Fact] // differential findings: a negative consumer generation is a conflict; extra keys are named before missing ones
+    public async Task PA35_NegativeGeneration_IsAConflict_ExtraKeysReportedFirst()
+    {
+        using var client = server.Client();
+        var cn = await client.CreateProviderAsync("alloc-negative");
+        await client.SetInventoryAsync(cn, ("VCPU", 4));
+        var negative = await client.PutAsync($"allocations/{PlacementSetup.NewUuid()}", PlacementSetup.Allocation(-1, (cn, "VCPU", 1)));
+        negative.Status.ShouldBe(HttpStatusCode.Conflict);
+        negative.ErrorDetail.ShouldContain("consumer generation conflict - expected null but got -1");
+        var extra = await client.PutAsync($"allocations/{PlacementSetup.NewUuid()}",
+            new JsonObject { ["allocations"] = new JsonObject(), ["bogus"] = 1, ["other"] = true });
+        extra.ErrorDetail.ShouldContain("Additional properties are not allowed ('bogus', 'other' were unexpected)");
+        var flag = PlacementSetup.Allocation(null, (cn, "VCPU", 1));
+        flag["allocations"]![cn]!["resources"]!["VCPU"] = true;
+        (await client.PutAsync($"allocations/{PlacementSetup.NewUuid()}", flag)).ErrorDetail.ShouldContain("True is not of type 'integer'");
+    }
+
+    [Fact] // differential findings: jsonschema reports the shallowest error first, and sorts unexpected keys
+    public async Task PA33_BodyErrors_ShallowestFirst_ExtraKeysSorted()
+    {
+        using var client = server.Client();
+        (await client.PostAsync("allocations", new JsonObject())).ErrorDetail.ShouldContain("{} does not have enough properties");
+        (await client.PostAsync("allocations", new JsonObject
+        {
+            [PlacementSetup.NewUuid()] = new JsonObject { ["allocations"] = new JsonObject() },
+            ["not-a-uuid"] = new JsonObject(),
+        })).ErrorDetail.ShouldContain("'not-a-uuid' does not match any of the regexes: '^[0-9a-fA-F-]{36}$'");
+        using var old = server.Client("1.6");
+        (await old.PutAsync($"allocations/{PlacementSetup.NewUuid()}", new JsonObject
+        {
+            ["allocations"] = new JsonArray(),
+            ["zeta"] = 1,
+            ["alpha"] = 1,
+        })).ErrorDetail.ShouldContain("Additional properties are not allowed ('alpha', 'zeta' were unexpected)");
+    }
+
     [Fact]
     public async Task PA35_GenerationForAConsumerThatDoesNotExist_ExpectedNull()
     {

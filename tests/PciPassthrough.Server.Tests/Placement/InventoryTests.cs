@@ -36,6 +36,76 @@ public sealed class InventoryTests(PlacementServerFixture server) : IClassFixtur
         stale.ErrorDetail.ShouldContain("resource provider generation conflict");
     }
 
+    [Fact] // differential finding: Placement has no time to send for an empty inventory list
+    public async Task PA7_EmptyInventories_NoLastModifiedButNoCache()
+    {
+        using var client = server.Client();
+        var cn = await client.CreateProviderAsync("inv-empty-lm");
+        using var empty = await client.Http.GetAsync($"resource_providers/{cn}/inventories", TestContext.Current.CancellationToken);
+        empty.Content.Headers.LastModified.ShouldBeNull();
+        empty.Headers.CacheControl!.NoCache.ShouldBeTrue();
+        await client.SetInventoryAsync(cn, ("VCPU", 4));
+        using var full = await client.Http.GetAsync($"resource_providers/{cn}/inventories", TestContext.Current.CancellationToken);
+        full.Content.Headers.LastModified.ShouldNotBeNull();
+    }
+
+    [Fact] // differential findings: a class in the path that does not exist is a 404; POST ignores a generation
+    public async Task PA25_PutOneOfUnknownClassIs404_PostIgnoresAGeneration()
+    {
+        using var client = server.Client();
+        var cn = await client.CreateProviderAsync("inv-unknown-class");
+        var generation = await client.SetInventoryAsync(cn, ("VCPU", 4));
+        var unknown = await client.PutAsync($"resource_providers/{cn}/inventories/CUSTOM_INV_NOPE",
+            new JsonObject { ["resource_provider_generation"] = generation, ["total"] = 4 });
+        unknown.Status.ShouldBe(HttpStatusCode.NotFound);
+        unknown.ErrorDetail.ShouldContain("No such resource class CUSTOM_INV_NOPE.");
+        var absent = await client.PutAsync($"resource_providers/{cn}/inventories/DISK_GB",
+            new JsonObject { ["resource_provider_generation"] = generation, ["total"] = 4 });
+        absent.ErrorDetail.ShouldContain($"No inventory record with resource class for resource provider {cn}: No inventory of class DISK_GB found.");
+        var posted = await client.PostAsync($"resource_providers/{cn}/inventories",
+            new JsonObject { ["resource_class"] = "DISK_GB", ["total"] = 10.0, ["reserved"] = 0.0, ["resource_provider_generation"] = 99 });
+        posted.Status.ShouldBe(HttpStatusCode.Created);
+        posted.Json["resource_provider_generation"]!.GetValue<int>().ShouldBe(generation + 1);
+        (await client.PostAsync($"resource_providers/{cn}/inventories",
+                new JsonObject { ["resource_class"] = "MEMORY_MB", ["total"] = 10, ["max_unit"] = 3.5e38 }))
+            .ErrorDetail.ShouldContain("3.5E+38 is greater than the maximum of 2147483647");
+        var unknownPost = await client.PostAsync($"resource_providers/{cn}/inventories",
+            new JsonObject { ["resource_class"] = "CUSTOM_INV_NOPE", ["total"] = 1 });
+        unknownPost.ErrorDetail.ShouldContain($"Unable to create inventory for resource provider {cn}: No such resource class CUSTOM_INV_NOPE.");
+    }
+
+    [Theory] // differential finding: Placement's schemas only ask generations to be integers
+    [InlineData("inventories", "{\"resource_provider_generation\": -1, \"inventories\": {}}")]
+    [InlineData("traits", "{\"resource_provider_generation\": -1, \"traits\": []}")]
+    [InlineData("aggregates", "{\"resource_provider_generation\": -1, \"aggregates\": []}")]
+    [InlineData("inventories/VCPU", "{\"resource_provider_generation\": -1, \"total\": 4}")]
+    public async Task PA51_NegativeGeneration_IsAConflictNotA400(string path, string body)
+    {
+        using var client = server.Client();
+        var cn = await client.CreateProviderAsync($"inv-negative-{path.Replace('/', '-')}");
+        await client.SetInventoryAsync(cn, ("VCPU", 4));
+        var response = await client.PutAsync($"resource_providers/{cn}/{path}", JsonNode.Parse(body));
+        response.Status.ShouldBe(HttpStatusCode.Conflict);
+        response.ErrorCode.ShouldBe("placement.concurrent_update");
+    }
+
+    [Fact] // differential finding: a record missing "total" is reported before another record's bad value
+    public async Task PA24_MissingKeyBeforeBadValue()
+    {
+        using var client = server.Client();
+        var cn = await client.CreateProviderAsync("inv-shallow-first");
+        var response = await client.PutAsync($"resource_providers/{cn}/inventories", new JsonObject
+        {
+            ["resource_provider_generation"] = 0,
+            ["inventories"] = new JsonObject
+            {
+                ["VCPU"] = new JsonObject { ["total"] = 4, ["min_unit"] = 2147483648L },
+                ["DISK_GB"] = new JsonObject { ["reserved"] = 1 },
+            },
+        });
+        response.ErrorDetail.ShouldContain("'total' is a required property");
+    }
+
     [Fact]
     public async Task PA26_IdenticalPutAndEmptyDeleteAll_StillBump()
     {

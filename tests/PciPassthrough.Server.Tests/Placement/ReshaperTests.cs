@@ -100,6 +100,55 @@ public sealed class ReshaperTests(PlacementServerFixture server) : IClassFixture
         (await client.GetAsync($"resource_providers/{child}")).Json["generation"]!.GetValue<int>().ShouldBe(2);
     }
 
+    [Fact] // differential finding: the in-use detail names every allocated class the reshape would remove
+    public async Task PA50_InUse_NamesEveryAllocatedClassRemoved()
+    {
+        using var client = server.Client();
+        var cn = await client.CreateProviderAsync("reshape-inuse");
+        var generation = await client.SetInventoryAsync(cn, ("VCPU", 8), ("VGPU", 2), ("SRIOV_NET_VF", 4));
+        (await client.PutAsync($"allocations/{PlacementSetup.NewUuid()}",
+            PlacementSetup.Allocation(null, (cn, "VGPU", 1), (cn, "SRIOV_NET_VF", 1)))).Status.ShouldBe(HttpStatusCode.NoContent);
+        var response = await client.PostAsync("reshaper", new JsonObject
+        {
+            ["inventories"] = new JsonObject { [cn] = Inventories(generation + 1, ("VCPU", 8)) },
+            ["allocations"] = new JsonObject(),
+        });
+        response.ErrorCode.ShouldBe("placement.inventory.inuse");
+        response.ErrorDetail.ShouldContain($"update conflict: Inventory for 'SRIOV_NET_VF, VGPU' on resource provider '{cn}' in use.");
+    }
+
+    [Fact] // differential finding: every provider is found at its generation before any class is looked up
+    public async Task PA50_UnknownProviderBeforeUnknownClass_PlacementsWording()
+    {
+        using var client = server.Client();
+        var cn = await client.CreateProviderAsync("reshape-order");
+        var generation = await client.SetInventoryAsync(cn, ("VCPU", 8));
+        var missing = PlacementSetup.NewUuid();
+        var unknownProvider = await client.PostAsync("reshaper", new JsonObject
+        {
+            ["inventories"] = new JsonObject
+            {
+                [cn] = Inventories(generation, ("CUSTOM_RESHAPE_NOPE", 1)),
+                [missing] = Inventories(0),
+            },
+            ["allocations"] = new JsonObject(),
+        });
+        unknownProvider.ErrorCode.ShouldBe("placement.resource_provider.not_found");
+        unknownProvider.ErrorDetail.ShouldContain($"Resource provider {missing} in inventories not found");
+        var unknownClass = await client.PostAsync("reshaper", new JsonObject
+        {
+            ["inventories"] = new JsonObject { [cn] = Inventories(generation, ("CUSTOM_RESHAPE_NOPE", 1)) },
+            ["allocations"] = new JsonObject(),
+        });
+        unknownClass.ErrorDetail.ShouldContain("malformed reshaper data: No such resource class CUSTOM_RESHAPE_NOPE.");
+        var stale = await client.PostAsync("reshaper", new JsonObject
+        {
+            ["inventories"] = new JsonObject { [cn] = Inventories(generation - 1, ("VCPU", 8)) },
+            ["allocations"] = new JsonObject(),
+        });
+        stale.ErrorDetail.ShouldContain($"resource provider generation conflict for provider {cn}: actual: {generation}, given: {generation - 1}");
+    }
+
     [Fact]
     public async Task PA50_Before130_Is404()
     {

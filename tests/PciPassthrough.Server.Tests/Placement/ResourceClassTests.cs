@@ -28,7 +28,9 @@ public sealed class ResourceClassTests(PlacementServerFixture server) : IClassFi
         (await client.PostAsync("resource_classes", new JsonObject { ["name"] = "CUSTOM_RC" })).Status.ShouldBe(HttpStatusCode.Conflict);
         (await client.GetAsync("resource_classes/CUSTOM_RC")).Json["name"]!.GetValue<string>().ShouldBe("CUSTOM_RC");
         (await client.GetAsync("resource_classes/CUSTOM_NONE")).Status.ShouldBe(HttpStatusCode.NotFound);
-        (await client.DeleteAsync("resource_classes/VCPU")).Status.ShouldBe(HttpStatusCode.BadRequest);
+        var standard = await client.DeleteAsync("resource_classes/VCPU");
+        standard.Status.ShouldBe(HttpStatusCode.BadRequest);
+        standard.ErrorDetail.ShouldBe("Error in delete resource class: Cannot delete standard resource class VCPU.");
         (await client.DeleteAsync("resource_classes/CUSTOM_RC")).Status.ShouldBe(HttpStatusCode.NoContent);
         (await client.DeleteAsync("resource_classes/CUSTOM_RC")).Status.ShouldBe(HttpStatusCode.NotFound);
     }

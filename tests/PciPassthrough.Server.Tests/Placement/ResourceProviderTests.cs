@@ -40,6 +40,80 @@ public sealed class ResourceProviderTests(PlacementServerFixture server) : IClas
         response.ErrorDetail.ShouldContain("Conflicting resource provider name: ex4 already exists.");
     }
 
+    [Fact] // differential finding: single-valued filters keep their last value when repeated, as Placement reads them
+    public async Task PA20_RepeatedFilterLastValueWins_EmptyNameFiltersNothing()
+    {
+        using var client = server.Client();
+        var root = await client.CreateProviderAsync("repeat-root");
+        var other = await client.CreateProviderAsync("repeat-other");
+        string[] Uuids(PlacementResponse response) =>
+            [.. response.Json["resource_providers"]!.AsArray().Select(p => p!["uuid"]!.GetValue<string>())];
+        Uuids(await client.GetAsync($"resource_providers?name=repeat-other&name=repeat-root")).ShouldBe([root]);
+        Uuids(await client.GetAsync($"resource_providers?name=&uuid={other}")).ShouldBe([other]);
+        Uuids(await client.GetAsync($"resource_providers?uuid={other}&uuid={root}")).ShouldBe([root]);
+        Uuids(await client.GetAsync($"resource_providers?in_tree=abc&in_tree={other}")).ShouldBe([other]);
+        var bad = await client.GetAsync($"resource_providers?uuid={root}&uuid=abc");
+        bad.Status.ShouldBe(HttpStatusCode.BadRequest);
+        bad.ErrorDetail.ShouldContain("'abc' is not a 'uuid'");
+    }
+
+    [Fact] // differential findings: PUT's schema has no minimum name length; the parent is checked before the name
+    public async Task PA19_PutEmptyName_IsAccepted_LoopIsFoundBeforeANameClash()
+    {
+        using var client = server.Client("1.19");
+        var taken = await client.CreateProviderAsync("put-taken");
+        var rp = await client.CreateProviderAsync("put-self");
+        var loop = await client.PutAsync($"resource_providers/{rp}", new JsonObject { ["name"] = "put-taken", ["parent_provider_uuid"] = rp });
+        loop.Status.ShouldBe(HttpStatusCode.BadRequest);
+        loop.ErrorDetail.ShouldContain($"Unable to save resource provider {rp}: Object action update failed because: creating loop");
+        var clash = await client.PutAsync($"resource_providers/{rp}", new JsonObject { ["name"] = "put-taken" });
+        clash.Status.ShouldBe(HttpStatusCode.Conflict);
+        clash.ErrorDetail.ShouldContain("Conflicting resource provider put-taken already exists.");
+        var empty = await client.PutAsync($"resource_providers/{rp}", new JsonObject { ["name"] = "" });
+        empty.Status.ShouldBe(HttpStatusCode.OK);
+        empty.Json["name"]!.GetValue<string>().ShouldBeEmpty();
+        var created = await client.PostAsync("resource_providers", new JsonObject { ["name"] = "" });
+        created.Status.ShouldBe(HttpStatusCode.BadRequest);
+        created.ErrorDetail.ShouldContain("Object action create failed because: name is required.");
+        taken.ShouldNotBe(rp);
+    }
+
+    [Fact] // differential finding: Placement stops at the first filter nothing matches, before validating later ones
+    public async Task PA20_FilterMatchingNothing_AnswersEmptyBeforeLaterFiltersAreValidated()
+    {
+        using var client = server.Client();
+        await client.CreateTraitAsync("CUSTOM_LAZY_UNUSED");
+        await client.CreateTraitAsync("CUSTOM_LAZY_USED");
+        var rp = await client.CreateProviderAsync("lazy-filters");
+        await client.SetTraitsAsync(rp, "CUSTOM_LAZY_USED");
+        (await client.GetAsync("resource_providers?required=CUSTOM_LAZY_UNUSED&required=!CUSTOM_LAZY_NOPE"))
+            .Json["resource_providers"]!.AsArray().ShouldBeEmpty();
+        (await client.GetAsync($"resource_providers?in_tree={PlacementSetup.NewUuid()}&resources=CUSTOM_LAZY_NOPE:1"))
+            .Json["resource_providers"]!.AsArray().ShouldBeEmpty();
+        (await client.GetAsync($"resource_providers?member_of={PlacementSetup.NewUuid()}&resources=CUSTOM_LAZY_NOPE:1"))
+            .Json["resource_providers"]!.AsArray().ShouldBeEmpty();
+        var forbidden = await client.GetAsync("resource_providers?required=CUSTOM_LAZY_USED&required=!CUSTOM_LAZY_NOPE");
+        forbidden.Status.ShouldBe(HttpStatusCode.BadRequest);
+        forbidden.ErrorDetail.ShouldContain("Invalid trait(s) in \"required\" parameter: No such trait(s): CUSTOM_LAZY_NOPE.");
+        (await client.GetAsync("resource_providers?required=CUSTOM_LAZY_USED&resources=CUSTOM_LAZY_NOPE:1"))
+            .Status.ShouldBe(HttpStatusCode.BadRequest);
+    }
+
+    [Fact] // differential findings: jsonschema's words for strings and uuids; a missing key before an extra one
+    public async Task PA17_BadBodies_InJsonSchemaWords()
+    {
+        using var client = server.Client();
+        (await client.PostAsync("resource_providers", new JsonObject { ["name"] = new string('x', 201) }))
+            .ErrorDetail.ShouldContain($"'{new string('x', 201)}' is too long");
+        (await client.PostAsync("resource_providers", new JsonObject { ["name"] = 5 })).ErrorDetail.ShouldContain("5 is not of type 'string'");
+        (await client.PostAsync("resource_providers", new JsonObject { ["name"] = "bad-uuid", ["uuid"] = "abc" }))
+            .ErrorDetail.ShouldContain("'abc' is not a 'uuid'");
+        (await client.PostAsync("resource_providers", new JsonObject { ["bogus"] = 1 })).ErrorDetail.ShouldContain("'name' is a required property");
+        var missing = await client.GetAsync($"resource_providers/{PlacementSetup.NewUuid()}/allocations");
+        missing.Status.ShouldBe(HttpStatusCode.NotFound);
+        missing.ErrorDetail.ShouldStartWith("Resource provider '");
+    }
+
     [Fact]
     public async Task PA6_DashlessUuid_IsNormalised()
     {

@@ -73,6 +73,32 @@ public sealed class TraitTests(PlacementServerFixture server) : IClassFixture<Pl
             .ShouldContain("The query parameter \"associated\" only accepts \"true\" or \"false\"");
     }
 
+    [Fact] // differential finding: Placement lower-cases "associated"; a repeated name keeps its last value
+    public async Task PA29_AssociatedIgnoresCase_RepeatedNameLastWins()
+    {
+        using var client = server.Client();
+        await client.CreateTraitAsync("CUSTOM_CASED");
+        var pf = await client.CreateProviderAsync("trait-cased");
+        await client.SetTraitsAsync(pf, "CUSTOM_CASED");
+        Names(await client.GetAsync("traits?name=in:CUSTOM_CASED&associated=True")).ShouldBe(["CUSTOM_CASED"]);
+        Names(await client.GetAsync("traits?name=in:CUSTOM_CASED&associated=FALSE")).ShouldBeEmpty();
+        Names(await client.GetAsync("traits?name=in:COMPUTE_NODE&name=in:CUSTOM_CASED")).ShouldBe(["CUSTOM_CASED"]);
+    }
+
+    [Fact] // differential findings: the body is checked before the provider is looked up; Placement's wording
+    public async Task PA30_BodyCheckedBeforeTheProvider_UnknownTraitWording()
+    {
+        using var client = server.Client();
+        var longName = await client.PutAsync($"resource_providers/{PlacementSetup.NewUuid()}/traits",
+            new JsonObject { ["resource_provider_generation"] = 0, ["traits"] = new JsonArray(new string('A', 256)) });
+        longName.Status.ShouldBe(HttpStatusCode.BadRequest);
+        longName.ErrorDetail.ShouldContain("is too long");
+        var rp = await client.CreateProviderAsync("trait-wording");
+        var unknown = await client.PutAsync($"resource_providers/{rp}/traits",
+            new JsonObject { ["resource_provider_generation"] = 0, ["traits"] = new JsonArray("CUSTOM_WORDING_NOPE") });
+        unknown.ErrorDetail.ShouldBe("No such trait CUSTOM_WORDING_NOPE");
+    }
+
     [Fact]
     public async Task PA7_TraitGetAndPut_CarryCacheHeadersFrom115()
     {

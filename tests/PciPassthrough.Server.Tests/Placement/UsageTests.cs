@@ -74,6 +74,31 @@ public sealed class UsageTests(PlacementServerFixture server) : IClassFixture<Pl
         (await tooOld.GetAsync("usages?project_id=p40")).Status.ShouldBe(HttpStatusCode.NotFound);
     }
 
+    [Theory] // differential findings: the schema's pattern for consumer_type; a repeated key keeps its last value
+    [InlineData("project_id=p&consumer_type=instance", HttpStatusCode.BadRequest)]
+    [InlineData("project_id=p&consumer_type=", HttpStatusCode.BadRequest)]
+    [InlineData("project_id=p&consumer_type=unknown", HttpStatusCode.OK)]
+    [InlineData("project_id=&project_id=p", HttpStatusCode.OK)]
+    public async Task PA40_ConsumerTypeQuery_FollowsThePattern_LastRepeatWins(string query, HttpStatusCode expected)
+    {
+        using var client = server.Client();
+        var response = await client.GetAsync($"usages?{query}");
+        response.Status.ShouldBe(expected);
+        if (expected == HttpStatusCode.BadRequest)
+        {
+            response.ErrorDetail.ShouldContain("does not match '^[A-Z0-9_]+$|^all|^unknown$'");
+        }
+    }
+
+    [Fact] // differential findings: a missing project before an unknown key; member_of before resources on the list
+    public async Task PA40_MissingProjectBeforeUnknownKey()
+    {
+        using var client = server.Client("1.21");
+        (await client.GetAsync("usages?consumer_type=unknown")).ErrorDetail.ShouldContain("'project_id' is a required property");
+        (await client.GetAsync($"resource_providers?member_of=!{PlacementSetup.NewUuid()}&resources=VCPU:"))
+            .ErrorDetail.ShouldStartWith("Forbidden member_of parameters are not supported");
+    }
+
     [Theory]
     [InlineData("project_id=", "Failed validating 'minLength'")]
     [InlineData("project_id=p&user_id=", "Failed validating 'minLength'")]
