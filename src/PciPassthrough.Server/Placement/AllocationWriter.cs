@@ -224,7 +224,7 @@ public static class AllocationWriter
         foreach (var missing in wanted.Select(a => a.ProviderUuid).Where(uuid => !stored.ProviderGenerations.ContainsKey(uuid)))
         {
             throw PlacementException.BadRequest(
-                $"Unable to allocate inventory: Allocation for resource provider '{missing}' that does not exist.");
+                $"Allocation for resource provider '{missing}' that does not exist.");
         }
 
         // A class with an inventory exists (a class in use cannot be deleted): only the others cost a query, so a

@@ -180,8 +180,9 @@ public sealed class AllocationTests(PlacementServerFixture server) : IClassFixtu
         ninth.ErrorDetail.ShouldContain("The requested amount would exceed the capacity");
         (await client.PutAsync($"allocations/{PlacementSetup.NewUuid()}", PlacementSetup.Allocation(null, (cn, "DISK_GB", 1))))
             .Status.ShouldBe(HttpStatusCode.Conflict);
-        (await client.PutAsync($"allocations/{PlacementSetup.NewUuid()}", PlacementSetup.Allocation(null, (PlacementSetup.NewUuid(), "VCPU", 1))))
-            .ErrorDetail.ShouldContain("that does not exist");
+        var missing = PlacementSetup.NewUuid();
+        (await client.PutAsync($"allocations/{PlacementSetup.NewUuid()}", PlacementSetup.Allocation(null, (missing, "VCPU", 1))))
+            .ErrorDetail.ShouldBe($"Allocation for resource provider '{missing}' that does not exist.");
         (await client.PutAsync("allocations/not-a-uuid", PlacementSetup.Allocation(null, (cn, "VCPU", 1))))
             .ErrorDetail.ShouldContain("Malformed consumer_uuid");
     }
