@@ -1,4 +1,4 @@
-using System.Globalization;
+using System.Text.RegularExpressions;
 
 namespace PciPassthrough.Core.Flavors;
 
@@ -7,7 +7,7 @@ namespace PciPassthrough.Core.Flavors;
 /// <c>str.isdigit()</c> and oslo's <c>bool_from_string</c>. Nova's answers depend on these exact rules
 /// (<c>" +1_0 "</c> is the integer 10, <c>"01"</c> is not "int-like").
 /// </summary>
-internal static class PythonText
+internal static partial class PythonText
 {
     private static readonly string[] _trueWords = ["1", "t", "true", "on", "y", "yes"];
     private static readonly string[] _falseWords = ["0", "f", "false", "off", "n", "no"];
@@ -72,9 +72,9 @@ internal static class PythonText
         return true;
     }
 
-    /// <summary>oslo's <c>is_int_like</c>: <c>str(int(x)) == x</c>, i.e. canonical base-10 text.</summary>
-    public static bool IsIntLike(string text) =>
-        TryParseInt(text, out var value) && value.ToString(CultureInfo.InvariantCulture) == text;
+    /// <summary>oslo's <c>is_int_like</c>: <c>str(int(x)) == x</c>, i.e. canonical base-10 text of any length
+    /// (Python's integers have no limit, so the test must not go through a 64-bit value).</summary>
+    public static bool IsIntLike(string text) => CanonicalInteger().IsMatch(text);
 
     /// <summary>Python's <c>str.isdigit()</c> for the scripts .NET knows: non-empty and every character a decimal digit.</summary>
     public static bool IsDigits(string text) => text.Length > 0 && text.All(char.IsDigit);
@@ -91,4 +91,7 @@ internal static class PythonText
 
     /// <summary>The accepted boolean words, for error messages.</summary>
     public static string BoolWords => string.Join(", ", _trueWords.Concat(_falseWords).Order(StringComparer.Ordinal));
+
+    [GeneratedRegex(@"^(0|-?[1-9][0-9]*)\z", RegexOptions.CultureInvariant)]
+    private static partial Regex CanonicalInteger();
 }

@@ -18,8 +18,8 @@ public static class CpuSpec
     public static IReadOnlyList<int> Parse(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var included = new SortedSet<int>();
-        var excluded = new HashSet<int>();
+        var included = new SortedSet<long>();
+        var excluded = new HashSet<long>();
         foreach (var part in text.Split(','))
         {
             var rule = PythonText.Strip(part);
@@ -34,12 +34,12 @@ public static class CpuSpec
                 var reject = rule.StartsWith('^');
                 var start = Cpu(rule[(reject ? 1 : 0)..dash], rule, "range");
                 var end = Cpu(rule[(dash + 1)..], rule, "range");
-                if (start > end || (long)end - start >= MaxRangeLength)
+                if (start > end || end - start >= MaxRangeLength)
                 {
                     throw Invalid(rule, "range", $"a range must run upwards and name at most {MaxRangeLength} CPUs");
                 }
 
-                var cpus = Enumerable.Range(start, end - start + 1);
+                var cpus = Enumerable.Range(0, (int)(end - start + 1)).Select(offset => start + offset);
                 if (reject)
                 {
                     excluded.UnionWith(cpus);
@@ -60,7 +60,9 @@ public static class CpuSpec
         }
 
         included.ExceptWith(excluded);
-        return [.. included];
+
+        // Python reads any length; beyond 32 bits a CPU is past every guest's last one, which the clamped value still is.
+        return [.. included.Select(cpu => (int)Math.Clamp(cpu, int.MinValue, int.MaxValue)).Distinct()];
     }
 
     /// <summary>The CPUs as Nova writes them back: ascending, runs as ranges (<c>0-3,5</c>).</summary>
@@ -92,17 +94,8 @@ public static class CpuSpec
         }
     }
 
-    private static int Cpu(string text, string rule, string kind)
-    {
-        if (!PythonText.TryParseInt(text, out var value))
-        {
-            throw Invalid(rule, kind, "expected CPU numbers such as 0-3,^2,5");
-        }
-
-        return value is >= int.MinValue and <= int.MaxValue
-            ? (int)value
-            : throw Invalid(rule, kind, "CPU numbers must fit in 32 bits");
-    }
+    private static long Cpu(string text, string rule, string kind) =>
+        PythonText.TryParseInt(text, out var value) ? value : throw Invalid(rule, kind, "expected CPU numbers such as 0-3,^2,5");
 
     private static PciException Invalid(string rule, string kind, string hint) =>
         new(FlavorErrorKinds.Invalid, $"Invalid {kind} expression '{rule}': {hint}.");

@@ -348,7 +348,12 @@ public static class GuestNumaConstraints
                 $"hw:numa_mem.N adds up to {totalMemory} MB, but the flavor has {flavor.MemoryMb} MB."));
     }
 
-    private static long PythonModulo(long value, long divisor) => ((value % divisor) + divisor) % divisor;
+    /// <summary>Python's <c>%</c> (the result takes the divisor's sign), without overflow for a saturated divisor.</summary>
+    private static long PythonModulo(long value, long divisor)
+    {
+        var remainder = value % divisor;
+        return remainder != 0 && (remainder < 0) != (divisor < 0) ? remainder + divisor : remainder;
+    }
 
     private static PciException InvalidRequest(string message) => new(FlavorErrorKinds.InvalidRequest, message);
 }

@@ -210,10 +210,24 @@ internal sealed class SimulatedHost
         Instances = [.. _servers.Keys.Order(StringComparer.Ordinal)],
         Devices = Started ? DeviceReports(_startup, _tracker!) : null,
         Pools = Started ? PoolReports(_startup, _tracker!) : null,
-        Placement = Started && _startup.Placement is not null
-            ? PlacementReport(Name, _startup.PlacementView(_tracker!), withUsage: true)
-            : null,
+        Placement = Started && _startup.Placement is { } startView ? FinalPlacement(startView) : null,
     };
+
+    /// <summary>
+    /// SIM-51 at the end: the view rebuilt from the devices as they are now. Nova refuses a view before it touches the
+    /// provider tree, so a refusal leaves the start-up providers, without allocations, and names the error.
+    /// </summary>
+    private PlacementReport FinalPlacement(PciPlacementView startView)
+    {
+        try
+        {
+            return PlacementReport(Name, _startup.PlacementView(_tracker!), withUsage: true);
+        }
+        catch (PciException refusal)
+        {
+            return PlacementReport(Name, startView, withUsage: false) with { Error = refusal.Error };
+        }
+    }
 
     /// <summary>
     /// SIM-51: providers sorted by name, <c>total</c> = <c>max_unit</c> = device count; right after start-up every

@@ -15,6 +15,8 @@ public sealed class CpuSpecTests
     [InlineData("0-5,^2-3", new[] { 0, 1, 4, 5 })]
     [InlineData("+1_0", new[] { 10 })] // Python int(): sign and underscore
     [InlineData("", new int[0])]
+    [InlineData("5000000000,4999999999,^5000000000", new[] { int.MaxValue })] // NF-4: beyond 32 bits, past every guest CPU
+    [InlineData("99999999999999999999", new[] { int.MaxValue })]
     public void Parse_ValidText_ReturnsAscendingCpus(string text, int[] expected) =>
         CpuSpec.Parse(text).ShouldBe(expected);
 

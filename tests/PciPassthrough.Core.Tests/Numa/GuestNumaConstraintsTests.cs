@@ -33,6 +33,29 @@ public sealed class GuestNumaConstraintsTests
         Error(specs, memory: memory).Kind.ShouldBe(FlavorErrorKinds.ImageNUMATopologyAsymmetric);
 
     [Theory]
+    [InlineData("99999999999999999999", FlavorErrorKinds.ImageNUMATopologyAsymmetric)] // a valid count: Python ints have no limit
+    [InlineData("-99999999999999999999", FlavorErrorKinds.InvalidNUMANodesNumber)]
+    [InlineData("099999999999999999999", FlavorErrorKinds.InvalidNUMANodesNumber)] // not canonical base 10
+    public void NF3_NodeCountBeyond64Bits_IsReadAsPythonInt(string nodes, string kind) =>
+        Error($"hw:numa_nodes={nodes}").Kind.ShouldBe(kind);
+
+    [Theory]
+    [InlineData("\"99999999999999999999\"")]
+    [InlineData("99999999999999999999")]
+    [InlineData("9223372036854775807")]
+    public void NF3_ImageNodeCountBeyond64Bits_IsAsymmetric(string nodes) =>
+        Error("", image: $"{{\"hw_numa_nodes\": {nodes}}}").Kind.ShouldBe(FlavorErrorKinds.ImageNUMATopologyAsymmetric);
+
+    [Theory]
+    [InlineData("hw:numa_nodes=2;hw:numa_cpus.0=0;hw:numa_cpus.1=99999999999999999999;hw:numa_mem.0=1024;hw:numa_mem.1=1024",
+        FlavorErrorKinds.ImageNUMATopologyCPUOutOfRange)] // NF-6
+    [InlineData("hw:cpu_policy=mixed;hw:cpu_dedicated_mask=99999999999999999999", FlavorErrorKinds.InvalidMixedInstanceDedicatedMask)]
+    [InlineData("hw:cpu_policy=dedicated;hw:cpu_realtime=yes;hw:cpu_realtime_mask=^99999999999999999999",
+        FlavorErrorKinds.RealtimeMaskNotFoundOrInvalid)]
+    public void NF4_CpuNumberBeyond32Bits_IsPastTheLastGuestCpu(string specs, string kind) =>
+        Error(specs).Kind.ShouldBe(kind);
+
+    [Theory]
     [InlineData("0")]
     [InlineData("x")]
     [InlineData("-1")]

@@ -61,6 +61,33 @@ public sealed class ScenarioRunnerPlacementTests
         host["error"]!["type"]!.GetValue<string>().ShouldBe("PlacementPciException");
     }
 
+    [Fact]
+    public void SIM44_SIM51_FinalViewRefused_KeepsTheStartUpProvidersAndNamesTheError()
+    {
+        // The first boot's remote-managed VF loses its serial when the second boot evaluates the host (the reference
+        // simulator's copy); freed, it matches the CUSTOM_X spec while its sibling keeps the default class.
+        var scenario = ScenarioReader.Read(Encoding.UTF8.GetBytes("""
+            {"config": {"report_in_placement": true, "device_spec": [
+                "{\"vendor_id\": \"15b3\", \"product_id\": \"101e\", \"remote_managed\": \"true\"}",
+                "{\"vendor_id\": \"15b3\", \"product_id\": \"101e\", \"resource_class\": \"CUSTOM_X\"}"]},
+             "hosts": [{"name": "h", "numa_cells": [{"id": 0, "cpus": [0, 1], "memory_mb": 4096}], "pci_devices": [
+                {"address": "0000:81:00.0", "vendor_id": "15b3", "product_id": "101d", "dev_type": "type-PF", "numa_node": 0},
+                {"address": "0000:81:00.2", "vendor_id": "15b3", "product_id": "101e", "dev_type": "type-VF", "parent_addr": "0000:81:00.0",
+                 "numa_node": 0, "capabilities": {"vpd": {"card_serial_number": "MT1"}}},
+                {"address": "0000:81:00.3", "vendor_id": "15b3", "product_id": "101e", "dev_type": "type-VF", "parent_addr": "0000:81:00.0",
+                 "numa_node": 0, "capabilities": {"vpd": {"card_serial_number": "MT1"}}}]}],
+             "requests": [{"name": "vm", "flavor": {"vcpus": 1, "memory_mb": 512}, "ports": [{"vnic_type": "remote-managed"}]},
+                          {"name": "other", "flavor": {"vcpus": 1, "memory_mb": 512}},
+                          {"delete": "vm"}]}
+            """));
+        var result = JsonNode.Parse(ScenarioResultWriter.ToUtf8Bytes(ScenarioRunner.Run(scenario)))!;
+
+        var end = result["final_state"]!["h"]!["placement"]!;
+        end["error"]!["type"]!.GetValue<string>().ShouldBe("PlacementPciMixedResourceClassException");
+        end["providers"]!.ToJsonString().ShouldBe(result["hosts"]!["h"]!["placement"]!["providers"]!.ToJsonString());
+        end["providers"]![0]!["inventories"]!.ToJsonString().ShouldBe("""{"CUSTOM_PCI_15B3_101E":{"total":2,"max_unit":2,"used":0}}""");
+    }
+
     private static List<string> Names(JsonNode placement) =>
         [.. placement["providers"]!.AsArray().Select(p => p!["name"]!.GetValue<string>())];
 
