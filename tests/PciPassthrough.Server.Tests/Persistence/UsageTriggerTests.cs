@@ -1,0 +1,175 @@
+using System.Data.Common;
+using System.Net;
+using System.Text.Json.Nodes;
+using Npgsql;
+
+namespace PciPassthrough.Server.Tests.Persistence;
+
+/// <summary>The Usages table is kept by triggers on the allocations table: whichever API writes allocations (PUT new,
+/// replacing or emptying, before and from 1.28; POST of several consumers; DELETE; the reshaper's move), after each
+/// write it holds exactly the allocations summed per provider and class, and the usages API agrees. The sequence is
+/// random; its seed is in every failure message.</summary>
+public sealed class UsageTriggerTests
+{
+    private const int Steps = 160, Total = 12;
+    private static readonly string[] _classes = ["VCPU", "MEMORY_MB", "DISK_GB"];
+    private static readonly string[] _operations = ["put", "put 1.27", "put empty", "post", "delete", "reshape"];
+
+    [Fact]
+    public async Task Sqlite_RandomAllocationWrites_KeepUsagesTheSumOfAllocations()
+    {
+        using var database = new SqliteTestDatabase();
+        await RandomWritesKeepUsagesAsync(database.ConnectionString, database.Connect);
+    }
+
+    [Fact]
+    public async Task Postgres_RandomAllocationWrites_KeepUsagesTheSumOfAllocations()
+    {
+        await using var database = await PostgresTestDatabase.CreateAsync();
+        await RandomWritesKeepUsagesAsync(database.ConnectionString, () => new NpgsqlConnection(database.ConnectionString));
+    }
+
+    private static async Task RandomWritesKeepUsagesAsync(string database, Func<DbConnection> connect)
+    {
+        var seed = Random.Shared.Next();
+        await using var server = await PlacementServerFixture.StartAsync(database);
+        using var client = server.Client();
+        using var before128 = server.Client("1.27");
+        var providers = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            var provider = await client.CreateProviderAsync($"usages-pf{i}");
+            await client.SetInventoryAsync(provider, [.. _classes.Select(c => (c, Total))]);
+            providers.Add(provider);
+        }
+
+        await using var connection = connect();
+        await connection.OpenAsync(TestContext.Current.CancellationToken);
+        var run = new RandomWrites(client, before128, new Random(seed), providers, [.. Enumerable.Range(0, 8).Select(_ => PlacementSetup.NewUuid())]);
+        var stored = new HashSet<string>(StringComparer.Ordinal);
+        for (var step = 0; step < Steps; step++)
+        {
+            var (operation, response) = await run.StepAsync();
+            var context = $"seed {seed}, step {step}: {operation} answered {(int)response.Status} {response.Text}";
+            response.Status.ShouldBeOneOf([HttpStatusCode.NoContent, HttpStatusCode.Conflict, HttpStatusCode.NotFound], context);
+            if (response.Status == HttpStatusCode.Conflict)
+            {
+                response.ErrorDetail.ShouldContain("would exceed the capacity", Case.Sensitive, context);
+            }
+            else if (response.Status == HttpStatusCode.NotFound)
+            {
+                operation.ShouldBe("delete", context);
+            }
+            else
+            {
+                stored.Add(operation);
+            }
+
+            await UsageTable.ShouldMatchAllocationsAsync(connection, context);
+            if (step % 4 == 3)
+            {
+                (await ApiUsagesAsync(client, providers)).ShouldBe(await UsageTable.SummedAsync(connection), context);
+            }
+        }
+
+        stored.Order(StringComparer.Ordinal).ShouldBe(_operations.Order(StringComparer.Ordinal), $"seed {seed}: each kind of write stored at least once");
+    }
+
+    /// <summary>GET /resource_providers/{u}/usages of each provider, as <see cref="UsageTable"/> rows.</summary>
+    private static async Task<List<string>> ApiUsagesAsync(PlacementClient client, IEnumerable<string> providers)
+    {
+        var rows = new List<string>();
+        foreach (var provider in providers)
+        {
+            var usages = (await client.GetAsync($"resource_providers/{provider}/usages")).Json["usages"]!.AsObject();
+            rows.AddRange(usages.Where(u => u.Value!.GetValue<long>() != 0).Select(u => $"{provider} {u.Key} {u.Value}"));
+        }
+
+        rows.Sort(StringComparer.Ordinal);
+        return rows;
+    }
+
+    /// <summary>One random allocation write per step, each consumer's generation read just before, so a 409 can only
+    /// be capacity.</summary>
+    private sealed class RandomWrites(PlacementClient client, PlacementClient before128, Random random, List<string> providers, List<string> consumers)
+    {
+        public async Task<(string Operation, PlacementResponse Response)> StepAsync()
+        {
+            var consumer = consumers[random.Next(consumers.Count)];
+            var operation = _operations[random.Next(_operations.Length)];
+            return operation switch
+            {
+                "put" => (operation, await client.PutAsync($"allocations/{consumer}",
+                    PlacementSetup.Allocation(await GenerationAsync(consumer), Amounts()))),
+                "put 1.27" => (operation, await before128.PutAsync($"allocations/{consumer}", Before128(Amounts()))),
+                "put empty" => (operation, await client.PutAsync($"allocations/{consumer}",
+                    PlacementSetup.Allocation(await GenerationAsync(consumer)))),
+                "post" => (operation, await client.PostAsync("allocations", await SeveralAsync())),
+                "delete" => (operation, await client.DeleteAsync($"allocations/{consumer}")),
+                _ => await ReshapeAsync(),
+            };
+        }
+
+        /// <summary>1 to 3 distinct (provider, class) pairs, 1 to 6 each.</summary>
+        private (string Provider, string Class, int Amount)[] Amounts() =>
+        [
+            .. providers.SelectMany(p => _classes.Select(c => (Provider: p, Class: c))).OrderBy(_ => random.Next())
+                .Take(random.Next(1, 4)).Select(pair => (pair.Provider, pair.Class, random.Next(1, 7))),
+        ];
+
+        private async Task<int?> GenerationAsync(string consumer) =>
+            (await client.GetAsync($"allocations/{consumer}")).Json["consumer_generation"]?.GetValue<int>();
+
+        private static JsonObject Before128((string Provider, string Class, int Amount)[] amounts)
+        {
+            var body = PlacementSetup.Allocation(null, amounts);
+            body.Remove("consumer_generation");
+            body.Remove("consumer_type");
+            return body;
+        }
+
+        /// <summary>2 or 3 consumers, each emptied (one in three) or given new allocations.</summary>
+        private async Task<JsonObject> SeveralAsync()
+        {
+            var body = new JsonObject();
+            foreach (var consumer in consumers.OrderBy(_ => random.Next()).Take(random.Next(2, 4)).ToList())
+            {
+                body[consumer] = PlacementSetup.Allocation(await GenerationAsync(consumer), random.Next(3) == 0 ? [] : Amounts());
+            }
+
+            return body;
+        }
+
+        /// <summary>Moves every allocation of a consumer that has some onto one provider, whose inventory the request
+        /// restates unchanged; a plain PUT when no consumer has allocations.</summary>
+        private async Task<(string, PlacementResponse)> ReshapeAsync()
+        {
+            foreach (var consumer in consumers.OrderBy(_ => random.Next()).ToList())
+            {
+                var current = (await client.GetAsync($"allocations/{consumer}")).Json;
+                var allocations = current["allocations"]!.AsObject();
+                if (allocations.Count == 0)
+                {
+                    continue;
+                }
+
+                var target = providers[random.Next(providers.Count)];
+                var moved = allocations.SelectMany(p => p.Value!["resources"]!.AsObject())
+                    .GroupBy(r => r.Key, StringComparer.Ordinal)
+                    .Select(g => (target, g.Key, g.Sum(r => r.Value!.GetValue<int>()))).ToArray();
+                var inventories = (await client.GetAsync($"resource_providers/{target}/inventories")).Json;
+                return ("reshape", await client.PostAsync("reshaper", new JsonObject
+                {
+                    ["inventories"] = new JsonObject { [target] = inventories.DeepClone() },
+                    ["allocations"] = new JsonObject
+                    {
+                        [consumer] = PlacementSetup.Allocation(current["consumer_generation"]!.GetValue<int>(), moved),
+                    },
+                }));
+            }
+
+            var fresh = consumers[random.Next(consumers.Count)];
+            return ("put", await client.PutAsync($"allocations/{fresh}", PlacementSetup.Allocation(null, Amounts())));
+        }
+    }
+}
