@@ -6,14 +6,15 @@ using Npgsql;
 namespace PciPassthrough.Server.Tests.Persistence;
 
 /// <summary>The Usages table is kept by triggers on the allocations table: whichever API writes allocations (PUT new,
-/// replacing or emptying, before and from 1.28; POST of several consumers; DELETE; the reshaper's move), after each
-/// write it holds exactly the allocations summed per provider and class, and the usages API agrees. The sequence is
-/// random; its seed is in every failure message.</summary>
+/// replacing or emptying, before and from 1.28; POST of several consumers; DELETE; the reshaper's move; a custom
+/// class renamed under its allocations), after each write it holds exactly the allocations summed per provider and
+/// class, and the usages API agrees. The sequence is random; its seed is in every failure message, and
+/// <see cref="SeedVariable"/> replays one.</summary>
 public sealed class UsageTriggerTests
 {
     private const int Steps = 160, Total = 12;
-    private static readonly string[] _classes = ["VCPU", "MEMORY_MB", "DISK_GB"];
-    private static readonly string[] _operations = ["put", "put 1.27", "put empty", "post", "delete", "reshape"];
+    private const string SeedVariable = "PCIPASSTHROUGH_TEST_USAGE_SEED";
+    private static readonly string[] _operations = ["put", "put 1.27", "put empty", "post", "delete", "reshape", "rename class"];
 
     [Fact]
     public async Task Sqlite_RandomAllocationWrites_KeepUsagesTheSumOfAllocations()
@@ -31,27 +32,29 @@ public sealed class UsageTriggerTests
 
     private static async Task RandomWritesKeepUsagesAsync(string database, Func<DbConnection> connect)
     {
-        var seed = Random.Shared.Next();
+        var seed = int.TryParse(Environment.GetEnvironmentVariable(SeedVariable), out var given) ? given : Random.Shared.Next();
         await using var server = await PlacementServerFixture.StartAsync(database);
         using var client = server.Client();
-        using var before128 = server.Client("1.27");
+        string[] classes = ["VCPU", "MEMORY_MB", "CUSTOM_USAGE_0"];
+        await client.CreateResourceClassAsync(classes[2]);
         var providers = new List<string>();
         for (var i = 0; i < 3; i++)
         {
             var provider = await client.CreateProviderAsync($"usages-pf{i}");
-            await client.SetInventoryAsync(provider, [.. _classes.Select(c => (c, Total))]);
+            await client.SetInventoryAsync(provider, [.. classes.Select(c => (c, Total))]);
             providers.Add(provider);
         }
 
         await using var connection = connect();
         await connection.OpenAsync(TestContext.Current.CancellationToken);
-        var run = new RandomWrites(client, before128, new Random(seed), providers, [.. Enumerable.Range(0, 8).Select(_ => PlacementSetup.NewUuid())]);
+        using var run = new RandomWrites(server, new Random(seed), providers, classes, [.. Enumerable.Range(0, 8).Select(_ => PlacementSetup.NewUuid())]);
         var stored = new HashSet<string>(StringComparer.Ordinal);
         for (var step = 0; step < Steps; step++)
         {
             var (operation, response) = await run.StepAsync();
-            var context = $"seed {seed}, step {step}: {operation} answered {(int)response.Status} {response.Text}";
-            response.Status.ShouldBeOneOf([HttpStatusCode.NoContent, HttpStatusCode.Conflict, HttpStatusCode.NotFound], context);
+            var context = $"seed {seed} ({SeedVariable}), step {step}: {operation} answered {(int)response.Status} {response.Text}";
+            var success = operation == "rename class" ? HttpStatusCode.OK : HttpStatusCode.NoContent;
+            response.Status.ShouldBeOneOf([success, HttpStatusCode.Conflict, HttpStatusCode.NotFound], context);
             if (response.Status == HttpStatusCode.Conflict)
             {
                 response.ErrorDetail.ShouldContain("would exceed the capacity", Case.Sensitive, context);
@@ -90,35 +93,58 @@ public sealed class UsageTriggerTests
     }
 
     /// <summary>One random allocation write per step, each consumer's generation read just before, so a 409 can only
-    /// be capacity.</summary>
-    private sealed class RandomWrites(PlacementClient client, PlacementClient before128, Random random, List<string> providers, List<string> consumers)
+    /// be capacity. <paramref name="classes"/>' last one is the custom class, renamed in place.</summary>
+    private sealed class RandomWrites(PlacementServerFixture server, Random random, List<string> providers, string[] classes, List<string> consumers)
+        : IDisposable
     {
+        private readonly PlacementClient _client = server.Client();
+        private readonly PlacementClient _before128 = server.Client("1.27");
+        private readonly PlacementClient _before17 = server.Client("1.6");
+        private int _renames;
+
+        public void Dispose()
+        {
+            _client.Dispose();
+            _before128.Dispose();
+            _before17.Dispose();
+        }
+
         public async Task<(string Operation, PlacementResponse Response)> StepAsync()
         {
             var consumer = consumers[random.Next(consumers.Count)];
             var operation = _operations[random.Next(_operations.Length)];
             return operation switch
             {
-                "put" => (operation, await client.PutAsync($"allocations/{consumer}",
+                "put" => (operation, await _client.PutAsync($"allocations/{consumer}",
                     PlacementSetup.Allocation(await GenerationAsync(consumer), Amounts()))),
-                "put 1.27" => (operation, await before128.PutAsync($"allocations/{consumer}", Before128(Amounts()))),
-                "put empty" => (operation, await client.PutAsync($"allocations/{consumer}",
+                "put 1.27" => (operation, await _before128.PutAsync($"allocations/{consumer}", Before128(Amounts()))),
+                "put empty" => (operation, await _client.PutAsync($"allocations/{consumer}",
                     PlacementSetup.Allocation(await GenerationAsync(consumer)))),
-                "post" => (operation, await client.PostAsync("allocations", await SeveralAsync())),
-                "delete" => (operation, await client.DeleteAsync($"allocations/{consumer}")),
-                _ => await ReshapeAsync(),
+                "post" => (operation, await _client.PostAsync("allocations", await SeveralAsync())),
+                "delete" => (operation, await _client.DeleteAsync($"allocations/{consumer}")),
+                "reshape" => await ReshapeAsync(),
+                _ => (operation, await RenameAsync()),
             };
+        }
+
+        /// <summary>1.2–1.6: the custom class gets a new name, under its inventories and allocations.</summary>
+        private async Task<PlacementResponse> RenameAsync()
+        {
+            var renamed = $"CUSTOM_USAGE_{++_renames}";
+            var response = await _before17.PutAsync($"resource_classes/{classes[^1]}", new JsonObject { ["name"] = renamed });
+            classes[^1] = renamed;
+            return response;
         }
 
         /// <summary>1 to 3 distinct (provider, class) pairs, 1 to 6 each.</summary>
         private (string Provider, string Class, int Amount)[] Amounts() =>
         [
-            .. providers.SelectMany(p => _classes.Select(c => (Provider: p, Class: c))).OrderBy(_ => random.Next())
+            .. providers.SelectMany(p => classes.Select(c => (Provider: p, Class: c))).OrderBy(_ => random.Next())
                 .Take(random.Next(1, 4)).Select(pair => (pair.Provider, pair.Class, random.Next(1, 7))),
         ];
 
         private async Task<int?> GenerationAsync(string consumer) =>
-            (await client.GetAsync($"allocations/{consumer}")).Json["consumer_generation"]?.GetValue<int>();
+            (await _client.GetAsync($"allocations/{consumer}")).Json["consumer_generation"]?.GetValue<int>();
 
         private static JsonObject Before128((string Provider, string Class, int Amount)[] amounts)
         {
@@ -146,7 +172,7 @@ public sealed class UsageTriggerTests
         {
             foreach (var consumer in consumers.OrderBy(_ => random.Next()).ToList())
             {
-                var current = (await client.GetAsync($"allocations/{consumer}")).Json;
+                var current = (await _client.GetAsync($"allocations/{consumer}")).Json;
                 var allocations = current["allocations"]!.AsObject();
                 if (allocations.Count == 0)
                 {
@@ -157,8 +183,8 @@ public sealed class UsageTriggerTests
                 var moved = allocations.SelectMany(p => p.Value!["resources"]!.AsObject())
                     .GroupBy(r => r.Key, StringComparer.Ordinal)
                     .Select(g => (target, g.Key, g.Sum(r => r.Value!.GetValue<int>()))).ToArray();
-                var inventories = (await client.GetAsync($"resource_providers/{target}/inventories")).Json;
-                return ("reshape", await client.PostAsync("reshaper", new JsonObject
+                var inventories = (await _client.GetAsync($"resource_providers/{target}/inventories")).Json;
+                return ("reshape", await _client.PostAsync("reshaper", new JsonObject
                 {
                     ["inventories"] = new JsonObject { [target] = inventories.DeepClone() },
                     ["allocations"] = new JsonObject
@@ -169,7 +195,7 @@ public sealed class UsageTriggerTests
             }
 
             var fresh = consumers[random.Next(consumers.Count)];
-            return ("put", await client.PutAsync($"allocations/{fresh}", PlacementSetup.Allocation(null, Amounts())));
+            return ("put", await _client.PutAsync($"allocations/{fresh}", PlacementSetup.Allocation(null, Amounts())));
         }
     }
 }
