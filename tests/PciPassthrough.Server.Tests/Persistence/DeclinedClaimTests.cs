@@ -13,12 +13,12 @@ public sealed class DeclinedClaimTests
     private static readonly (string Version, (string Provider, string Class, int Amount)[] Amounts)[] _claims =
     [
         ("latest", [(Steps, "SRIOV_NET_VF", 1)]),
-        ("latest", [(Steps, "VCPU", 1)]),
-        ("latest", [(Steps, "VCPU", 8)]),
-        ("latest", [(Steps, "VCPU", 3)]),
+        ("latest", [(Steps, "VCPU", 2)]),
+        ("latest", [(Steps, "VCPU", 10)]),
+        ("latest", [(Steps, "VCPU", 5)]),
         ("latest", [(Ratio, "VCPU", 8)]),
         ("latest", [(Ratio, "SRIOV_NET_VF", 16)]),
-        ("latest", [(Steps, "VCPU", 2), (Ratio, "SRIOV_NET_VF", 16)]),
+        ("latest", [(Steps, "VCPU", 4), (Ratio, "SRIOV_NET_VF", 16)]),
         ("1.27", [(Ratio, "VCPU", 8)]),
     ];
 
@@ -35,9 +35,9 @@ public sealed class DeclinedClaimTests
         const string Constraints = "The requested amount would violate inventory constraints:";
         onSqlite.ShouldBe([
             $"{Prefix}Inventory for 'SRIOV_NET_VF' on resource provider '{Steps}' invalid.",
-            $"{Prefix}Unable to create allocation for 'VCPU' on resource provider '{Steps}'. {Constraints} 1 is not between min_unit 2 and max_unit 6 in steps of 2.",
-            $"{Prefix}Unable to create allocation for 'VCPU' on resource provider '{Steps}'. {Constraints} 8 is not between min_unit 2 and max_unit 6 in steps of 2.",
-            $"{Prefix}Unable to create allocation for 'VCPU' on resource provider '{Steps}'. {Constraints} 3 is not between min_unit 2 and max_unit 6 in steps of 2.",
+            $"{Prefix}Unable to create allocation for 'VCPU' on resource provider '{Steps}'. {Constraints} 2 is not between min_unit 4 and max_unit 8 in steps of 2.",
+            $"{Prefix}Unable to create allocation for 'VCPU' on resource provider '{Steps}'. {Constraints} 10 is not between min_unit 4 and max_unit 8 in steps of 2.",
+            $"{Prefix}Unable to create allocation for 'VCPU' on resource provider '{Steps}'. {Constraints} 5 is not between min_unit 4 and max_unit 8 in steps of 2.",
             $"{Prefix}Unable to create allocation for 'VCPU' on resource provider '{Ratio}'. The requested amount would exceed the capacity: 8 requested, 5 used of 12.",
             $"{Prefix}Unable to create allocation for 'SRIOV_NET_VF' on resource provider '{Ratio}'. The requested amount would exceed the capacity: 16 requested, 0 used of 15.",
             $"{Prefix}Unable to create allocation for 'SRIOV_NET_VF' on resource provider '{Ratio}'. The requested amount would exceed the capacity: 16 requested, 0 used of 15.",
@@ -66,7 +66,7 @@ public sealed class DeclinedClaimTests
             }
 
             var response = await versioned.PutAsync($"allocations/{PlacementSetup.NewUuid()}", body);
-            answers.Add($"{(int)response.Status} {response.ErrorDetail}");
+            answers.Add($"{(int)response.Status} {(response.Status == HttpStatusCode.NoContent ? "" : response.ErrorDetail)}");
         }
 
         (await GenerationsAsync(client)).ShouldBe(generations);
@@ -79,7 +79,7 @@ public sealed class DeclinedClaimTests
         (await client.GetAsync($"resource_providers/{Ratio}")).Json["generation"]!.GetValue<int>(),
     ];
 
-    /// <summary>Provider <paramref name="steps"/>: VCPU 16, 2 to 6 in steps of 2. Provider <paramref name="ratio"/>: VCPU
+    /// <summary>Provider <paramref name="steps"/>: VCPU 16, 4 to 8 in steps of 2. Provider <paramref name="ratio"/>: VCPU
     /// 10, 2 reserved, ratio 1.55 (capacity (10 − 2) × 1.55 = 12.4 → 12), 5 used by <paramref name="consumer"/>;
     /// SRIOV_NET_VF 10, ratio 1.55 (15.5 → 15), up to 20 at once.</summary>
     internal static async Task CreateStepsAndRatioAsync(PlacementClient client, string steps, string ratio, string consumer)
@@ -90,7 +90,7 @@ public sealed class DeclinedClaimTests
                 .Status.ShouldBeOneOf(HttpStatusCode.OK, HttpStatusCode.Created);
         }
 
-        await client.SetNewInventoriesAsync(steps, ("VCPU", PlacementSetup.Inventory(16, min: 2, max: 6, step: 2)));
+        await client.SetNewInventoriesAsync(steps, ("VCPU", PlacementSetup.Inventory(16, min: 4, max: 8, step: 2)));
         await client.SetNewInventoriesAsync(ratio, ("VCPU", PlacementSetup.Inventory(10, reserved: 2, ratio: 1.55)),
             ("SRIOV_NET_VF", PlacementSetup.Inventory(10, max: 20, ratio: 1.55)));
         (await client.PutAsync($"allocations/{consumer}", PlacementSetup.Allocation(null, (ratio, "VCPU", 5))))

@@ -47,12 +47,12 @@ public sealed class PostgresClaimTests
         (string Case, (string, string, int)[] Amounts)[] declined =
         [
             ("inventory of the class missing", [(steps, "SRIOV_NET_VF", 1)]),
-            ("below min_unit", [(steps, "VCPU", 1)]),
-            ("above max_unit", [(steps, "VCPU", 8)]),
-            ("off step_size", [(steps, "VCPU", 3)]),
+            ("below min_unit, on step", [(steps, "VCPU", 2)]),
+            ("above max_unit, on step", [(steps, "VCPU", 10)]),
+            ("off step_size, within min and max", [(steps, "VCPU", 5)]),
             ("capacity with reserved and ratio: 5 used + 8 > 12", [(ratio, "VCPU", 8)]),
             ("capacity with a fractional ratio: 16 > 15", [(ratio, "SRIOV_NET_VF", 16)]),
-            ("one of two providers over capacity", [(steps, "VCPU", 2), (ratio, "SRIOV_NET_VF", 16)]),
+            ("one of two providers over capacity", [(steps, "VCPU", 4), (ratio, "SRIOV_NET_VF", 16)]),
         ];
         var state = await setup.StateAsync();
         foreach (var (name, amounts) in declined)
@@ -61,15 +61,15 @@ public sealed class PostgresClaimTests
             (await setup.StateAsync()).ShouldBe(state, name);
         }
 
-        (await setup.TryAsync(Claim(existing, (steps, "VCPU", 2)))).ShouldBeFalse("consumer exists");
+        (await setup.TryAsync(Claim(existing, (steps, "VCPU", 4)))).ShouldBeFalse("consumer exists");
         (await setup.StateAsync()).ShouldBe(state, "consumer exists");
 
         // the same classes at the limits fit
-        (await setup.TryAsync(Claim(PlacementSetup.NewUuid(), (steps, "VCPU", 6), (ratio, "VCPU", 7)))).ShouldBeTrue();
+        (await setup.TryAsync(Claim(PlacementSetup.NewUuid(), (steps, "VCPU", 8), (ratio, "VCPU", 7)))).ShouldBeTrue();
         (await setup.TryAsync(Claim(PlacementSetup.NewUuid(), (ratio, "SRIOV_NET_VF", 15)))).ShouldBeTrue();
-        (await setup.TryAsync(Claim(PlacementSetup.NewUuid(), (steps, "VCPU", 2)))).ShouldBeTrue();
+        (await setup.TryAsync(Claim(PlacementSetup.NewUuid(), (steps, "VCPU", 4)))).ShouldBeTrue();
         (await UsageTable.StoredAsync(setup.Connection)).ShouldBe(
-            [.. new[] { $"{steps} VCPU 8", $"{ratio} SRIOV_NET_VF 15", $"{ratio} VCPU 12" }.Order(StringComparer.Ordinal)]);
+            [.. new[] { $"{steps} VCPU 12", $"{ratio} SRIOV_NET_VF 15", $"{ratio} VCPU 12" }.Order(StringComparer.Ordinal)]);
     }
 
     [Fact]
