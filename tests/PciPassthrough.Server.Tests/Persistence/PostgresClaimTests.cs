@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
@@ -105,7 +104,7 @@ public sealed class PostgresClaimTests
             $"""UPDATE "Providers" SET "Generation" = "Generation" + 1 WHERE "Uuid" = '{providers[blockedIndex]}'""");
 
         var claim = setup.TryAsync(Claim(consumer, [.. providers.Select(p => (p, "SRIOV_NET_VF", 1))]));
-        await setup.WaitForALockWaitAsync();
+        await UsageTable.WaitForALockWaitAsync(setup.Connection);
         claim.IsCompleted.ShouldBeFalse();
         if (commit)
         {
@@ -196,18 +195,6 @@ public sealed class PostgresClaimTests
                     UNION ALL SELECT concat_ws(' ', 'usage', "ProviderUuid", "ResourceClass", "Used") FROM "Usages") AS state
                 """, Connection);
             return (string)(await command.ExecuteScalarAsync(Cancellation))!;
-        }
-
-        /// <summary>Until another session of this database waits for a lock (bounded).</summary>
-        public async Task WaitForALockWaitAsync()
-        {
-            var stopwatch = Stopwatch.StartNew();
-            while (await UsageTable.ScalarAsync(Connection,
-                       "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'") == 0)
-            {
-                stopwatch.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(10), "the claim never waited for the blocked provider row");
-                await Task.Delay(20, Cancellation);
-            }
         }
 
         public async ValueTask DisposeAsync()

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Diagnostics;
 using System.Globalization;
 
 namespace PciPassthrough.Server.Tests.Persistence;
@@ -28,6 +29,18 @@ public static class UsageTable
         await using var command = connection.CreateCommand();
         command.CommandText = sql;
         await command.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
+    }
+
+    /// <summary>PostgreSQL: until another session of this database waits for a lock (bounded).</summary>
+    public static async Task WaitForALockWaitAsync(DbConnection connection)
+    {
+        var stopwatch = Stopwatch.StartNew();
+        while (await ScalarAsync(connection,
+                   "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'") == 0)
+        {
+            stopwatch.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(10), "no session ever waited for a lock");
+            await Task.Delay(20, TestContext.Current.CancellationToken);
+        }
     }
 
     private static async Task<List<string>> RowsAsync(DbConnection connection, string sql)
