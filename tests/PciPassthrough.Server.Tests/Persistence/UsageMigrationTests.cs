@@ -8,19 +8,11 @@ using PciPassthrough.Server.Persistence;
 
 namespace PciPassthrough.Server.Tests.Persistence;
 
-/// <summary>Migration AllocationUsages on a database that already holds allocations: the Usages table starts as their
-/// sums per provider and class, its triggers keep it so through later inserts, updates and deletes, and a claim
-/// counts the backfilled usage against capacity.</summary>
+/// <summary>PostgreSQL's migration AllocationUsages (SQLite has no Usages table) on a database that already holds
+/// allocations: the Usages table starts as their sums per provider and class, its triggers keep it so through later
+/// inserts, updates and deletes, and a claim counts the backfilled usage against capacity.</summary>
 public sealed class UsageMigrationTests
 {
-    [Fact]
-    public async Task Sqlite_AllocationUsages_BackfillsTheSumsAndTheTriggersKeepThem()
-    {
-        using var database = new SqliteTestDatabase();
-        await using var db = new SqlitePlacementDb(new DbContextOptionsBuilder<SqlitePlacementDb>().UseSqlite(database.ConnectionString).Options);
-        await BackfillAsync(db, database.ConnectionString, database.Connect);
-    }
-
     [Fact]
     public async Task Postgres_AllocationUsages_BackfillsTheSumsAndTheTriggersKeepThem()
     {

@@ -5,11 +5,11 @@ using Npgsql;
 
 namespace PciPassthrough.Server.Tests.Persistence;
 
-/// <summary>The Usages table is kept by triggers on the allocations table: whichever API writes allocations (PUT new,
+/// <summary>PostgreSQL's Usages table is kept by triggers on the allocations table: whichever API writes allocations (PUT new,
 /// replacing or emptying, before and from 1.28; POST of several consumers; DELETE; the reshaper's move; a custom
 /// class renamed under its allocations), after each write it holds exactly the allocations summed per provider and
-/// class, and the usages API agrees. The sequence is random; its seed is in every failure message, and
-/// <see cref="SeedVariable"/> replays one.</summary>
+/// class, and the usages API agrees. SQLite has no such table (it sums the allocations): there the API alone is
+/// checked. The sequence is random; its seed is in every failure message, and <see cref="SeedVariable"/> replays one.</summary>
 public sealed class UsageTriggerTests
 {
     private const int Steps = 160, Total = 12;
@@ -17,20 +17,20 @@ public sealed class UsageTriggerTests
     private static readonly string[] _operations = ["put", "put 1.27", "put empty", "post", "delete", "reshape", "rename class"];
 
     [Fact]
-    public async Task Sqlite_RandomAllocationWrites_KeepUsagesTheSumOfAllocations()
+    public async Task Sqlite_RandomAllocationWrites_UsagesApiIsTheSumOfAllocations()
     {
         using var database = new SqliteTestDatabase();
-        await RandomWritesKeepUsagesAsync(database.ConnectionString, database.Connect);
+        await RandomWritesKeepUsagesAsync(database.ConnectionString, database.Connect, usagesTable: false);
     }
 
     [Fact]
     public async Task Postgres_RandomAllocationWrites_KeepUsagesTheSumOfAllocations()
     {
         await using var database = await PostgresTestDatabase.CreateAsync();
-        await RandomWritesKeepUsagesAsync(database.ConnectionString, () => new NpgsqlConnection(database.ConnectionString));
+        await RandomWritesKeepUsagesAsync(database.ConnectionString, () => new NpgsqlConnection(database.ConnectionString), usagesTable: true);
     }
 
-    private static async Task RandomWritesKeepUsagesAsync(string database, Func<DbConnection> connect)
+    private static async Task RandomWritesKeepUsagesAsync(string database, Func<DbConnection> connect, bool usagesTable)
     {
         var seed = int.TryParse(Environment.GetEnvironmentVariable(SeedVariable), out var given) ? given : Random.Shared.Next();
         await using var server = await PlacementServerFixture.StartAsync(database);
@@ -68,11 +68,12 @@ public sealed class UsageTriggerTests
                 stored.Add(operation);
             }
 
-            await UsageTable.ShouldMatchAllocationsAsync(connection, context);
-            if (step % 4 == 3)
+            if (usagesTable)
             {
-                (await ApiUsagesAsync(client, providers)).ShouldBe(await UsageTable.SummedAsync(connection), context);
+                await UsageTable.ShouldMatchAllocationsAsync(connection, context);
             }
+
+            (await ApiUsagesAsync(client, providers)).ShouldBe(await UsageTable.SummedAsync(connection), context);
         }
 
         stored.Order(StringComparer.Ordinal).ShouldBe(_operations.Order(StringComparer.Ordinal), $"seed {seed}: each kind of write stored at least once");
