@@ -106,7 +106,8 @@ public static class AllocationApi
                 await transaction.CommitAsync(cancellationToken);
                 return Results.NoContent();
             }
-            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.DeadlockDetected && attempt < AllocationWriter.ConflictRetries)
+            catch (Exception e) when ((e as PostgresException ?? e.InnerException as PostgresException)?.SqlState == PostgresErrorCodes.DeadlockDetected
+                                       && attempt < AllocationWriter.ConflictRetries)
             {
             }
         }
