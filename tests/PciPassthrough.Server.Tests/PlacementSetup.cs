@@ -31,6 +31,29 @@ public static class PlacementSetup
         return response.Json["resource_provider_generation"]!.GetValue<int>();
     }
 
+    /// <summary>One inventory record with every field (PUT …/inventories).</summary>
+    public static JsonObject Inventory(int total, int reserved = 0, int min = 1, int max = 1000, int step = 1, double ratio = 1.0) => new()
+    {
+        ["total"] = total,
+        ["reserved"] = reserved,
+        ["min_unit"] = min,
+        ["max_unit"] = max,
+        ["step_size"] = step,
+        ["allocation_ratio"] = ratio,
+    };
+
+    /// <summary>Sets the first inventories of a new provider (generation 0).</summary>
+    public static async Task SetNewInventoriesAsync(this PlacementClient client, string provider,
+        params (string Class, JsonObject Inventory)[] inventories)
+    {
+        var response = await client.PutAsync($"resource_providers/{provider}/inventories", new JsonObject
+        {
+            ["resource_provider_generation"] = 0,
+            ["inventories"] = new JsonObject(inventories.Select(i => KeyValuePair.Create(i.Class, (JsonNode?)i.Inventory))),
+        });
+        response.Status.ShouldBe(HttpStatusCode.OK, response.Text);
+    }
+
     public static async Task CreateResourceClassAsync(this PlacementClient client, string name) =>
         (await client.PutAsync($"resource_classes/{name}", null)).Status.ShouldBeOneOf(HttpStatusCode.Created, HttpStatusCode.NoContent);
 
