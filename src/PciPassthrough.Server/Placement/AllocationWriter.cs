@@ -28,9 +28,10 @@ public static class AllocationWriter
     public static async Task WriteAsync(PlacementDb db, IReadOnlyList<ConsumerWrite> writes, Func<Task>? before, Func<Task>? after,
         CancellationToken cancellationToken)
     {
-        // PostgreSQL: no explicit transaction, so a claim is 2 round trips (the reads, then the guarded writes in one
-        // batch, which PostgreSQL runs and commits as one implicit transaction: a failing guard undoes the whole batch),
-        // not 4 (BEGIN with the reads, the writes, COMMIT). Nothing needs the reads and writes in one transaction:
+        // PostgreSQL: a new consumer's claim is first tried as one statement (PostgresClaim). Otherwise no explicit
+        // transaction, so a write is 2 round trips (the reads, then the guarded writes in one batch, which PostgreSQL
+        // runs and commits as one implicit transaction: a failing guard undoes the whole batch), not 4 (BEGIN with the
+        // reads, the writes, COMMIT). Nothing needs the reads and writes in one transaction:
         // the generation guards reject a write whose reads went stale. SQLite has no round trips to save (and its
         // guards are checked after the batch, inside the transaction); the reshaper's own steps need the transaction.
         var efSteps = before is not null || after is not null;
@@ -54,8 +55,7 @@ public static class AllocationWriter
                 db.ChangeTracker.Clear();
                 try
                 {
-                    await using var transaction = await Attempt.BeginAsync(db, inTransaction, before is not null || after is not null,
-                        cancellationToken);
+                    await using var transaction = await Attempt.BeginAsync(db, inTransaction, efSteps, cancellationToken);
                     if (before is not null)
                     {
                         await before();
@@ -73,6 +73,7 @@ public static class AllocationWriter
                 }
                 catch (Exception e) when (LostRace(e) && attempt < ConflictRetries)
                 {
+                    // the first retry goes at once: a guard fails only once the winner has committed
                     if (attempt > 1)
                     {
                         await Task.Delay(Random.Shared.Next(1, 5 * attempt), cancellationToken);
@@ -133,7 +134,7 @@ public static class AllocationWriter
     /// <summary>Another writer committed first: a provider or consumer generation moved (ours — on PostgreSQL a
     /// guard's division by zero, see <see cref="GuardedWrites"/> — or EF Core's concurrency token in the reshaper's
     /// steps), or on PostgreSQL it created the same consumer or took row locks in the other order.</summary>
-    private static bool LostRace(Exception e) => e is RaceLostException or DbUpdateException
+    public static bool LostRace(Exception e) => e is RaceLostException or DbUpdateException
         || PostgresPlacementDb.ErrorOf(e)?.SqlState is PostgresErrorCodes.DivisionByZero or PostgresErrorCodes.UniqueViolation
             or PostgresErrorCodes.DeadlockDetected;
 

@@ -1,4 +1,3 @@
-using Npgsql;
 using PciPassthrough.Server.Persistence;
 
 namespace PciPassthrough.Server.Placement;
@@ -68,8 +67,7 @@ public static class PostgresClaim
             await using var reader = await command.ReadAsync(cancellationToken);
             return await reader.ReadAsync(cancellationToken) && reader.GetInt64(0) == 1;
         }
-        catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.DivisionByZero or PostgresErrorCodes.UniqueViolation
-                                              or PostgresErrorCodes.DeadlockDetected)
+        catch (Exception e) when (AllocationWriter.LostRace(e))
         {
             return false;
         }

@@ -39,7 +39,8 @@ public sealed record ProviderFilter(
 
     /// <summary>Placement's order, including its early exits: an unknown <c>in_tree</c>, required traits no provider
     /// has, or wanted aggregates no provider is in answer <c>[]</c> before later filters are validated (so an unknown
-    /// forbidden trait or resource class is only a 400 when the earlier filters still match something).</summary>
+    /// forbidden trait or resource class is only a 400 when the earlier filters still match something). A provider
+    /// without links cannot meet a non-empty any-of, so the links alone tell whether any provider does.</summary>
     public async Task<List<ProviderRow>> ApplyAsync(PlacementDb db, CancellationToken cancellationToken)
     {
         IQueryable<ProviderRow> providers = db.Providers.AsNoTracking();
@@ -68,7 +69,7 @@ public sealed record ProviderFilter(
         if (Required.AnyOf.Count > 0)
         {
             await CheckTraitsExistAsync(db, Required.AnyOf.SelectMany(set => set), cancellationToken);
-            if (!await AnyProviderAsync(db, p => Required.MeetsRequired(traits![p].ToHashSet(StringComparer.Ordinal)), cancellationToken))
+            if (!traits!.Any(links => Required.MeetsRequired(links.ToHashSet(StringComparer.Ordinal))))
             {
                 return [];
             }
@@ -76,8 +77,7 @@ public sealed record ProviderFilter(
 
         await CheckTraitsExistAsync(db, Required.Forbidden, cancellationToken);
         var aggregates = MemberOf.IsEmpty ? null : await LinksAsync(db.ProviderAggregates, cancellationToken);
-        if (MemberOf.AnyOf.Count > 0
-            && !await AnyProviderAsync(db, p => MemberOf.AnyOf.All(set => set.Overlaps(aggregates![p])), cancellationToken))
+        if (MemberOf.AnyOf.Count > 0 && !aggregates!.Any(links => MemberOf.AnyOf.All(set => set.Overlaps(links))))
         {
             return [];
         }
@@ -115,9 +115,6 @@ public sealed record ProviderFilter(
             throw PlacementException.BadRequest($"Invalid trait(s) in \"required\" parameter: No such trait(s): {string.Join(", ", unknown)}.");
         }
     }
-
-    private static async Task<bool> AnyProviderAsync(PlacementDb db, Func<string, bool> matches, CancellationToken cancellationToken) =>
-        (await db.Providers.AsNoTracking().Select(p => p.Uuid).ToListAsync(cancellationToken)).Any(matches);
 
     private static async Task<ILookup<string, string>> LinksAsync(DbSet<ProviderLinkRow> links, CancellationToken cancellationToken) =>
         (await links.AsNoTracking().ToListAsync(cancellationToken)).ToLookup(l => l.ProviderUuid, l => l.Value, StringComparer.Ordinal);
