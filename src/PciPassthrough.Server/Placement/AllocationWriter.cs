@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
@@ -20,6 +21,10 @@ public static class AllocationWriter
 {
     public const int ConflictRetries = 10;
 
+    /// <summary>PostgreSQL: how often a new consumer's claim is tried as one statement after losing races, before
+    /// the general path (which has its own <see cref="ConflictRetries"/>) takes over.</summary>
+    private const int ClaimStatementTries = 3;
+
     public static Task WriteAsync(PlacementDb db, IReadOnlyList<ConsumerWrite> writes, CancellationToken cancellationToken) =>
         WriteAsync(db, writes, null, null, cancellationToken);
 
@@ -39,9 +44,30 @@ public static class AllocationWriter
         await db.Database.OpenConnectionAsync(cancellationToken);
         try
         {
-            if (!efSteps && PostgresClaim.Applies(db, writes) && await PostgresClaim.TryAsync(db, writes[0], cancellationToken))
+            if (!efSteps && PostgresClaim.Applies(db, writes))
             {
-                return;
+                for (var attempt = 1; attempt <= ClaimStatementTries; attempt++)
+                {
+                    var claim = await PostgresClaim.TryAsync(db, writes[0], cancellationToken);
+                    if (claim.Result == PostgresClaim.Result.Stored)
+                    {
+                        return;
+                    }
+
+                    // a refusal throws here; checks that pass on the claim's snapshot (SQL and C# disagreeing) leave
+                    // the write to the general path, as a consumer that exists does
+                    if (claim.Result == PostgresClaim.Result.Declined)
+                    {
+                        await CheckAsync(db, writes, Wanted(writes), claim.Snapshot!, cancellationToken);
+                    }
+
+                    if (claim.Result != PostgresClaim.Result.Raced)
+                    {
+                        break;
+                    }
+
+                    await AfterLostRaceAsync(attempt, cancellationToken);
+                }
             }
 
             if (db is SqlitePlacementDb && !efSteps && await TryOptimisticAsync(db, writes, cancellationToken))
@@ -73,11 +99,7 @@ public static class AllocationWriter
                 }
                 catch (Exception e) when (LostRace(e) && attempt < ConflictRetries)
                 {
-                    // the first retry goes at once: a guard fails only once the winner has committed
-                    if (attempt > 1)
-                    {
-                        await Task.Delay(Random.Shared.Next(1, 5 * attempt), cancellationToken);
-                    }
+                    await AfterLostRaceAsync(attempt, cancellationToken);
                 }
                 catch (Exception e) when (LostRace(e))
                 {
@@ -92,6 +114,11 @@ public static class AllocationWriter
             await db.Database.CloseConnectionAsync();
         }
     }
+
+    /// <summary>The first retry goes at once: a guard fails only once the winner has committed. Later ones wait a
+    /// little, more each time, so writers that keep colliding spread out.</summary>
+    private static Task AfterLostRaceAsync(int attempt, CancellationToken cancellationToken) =>
+        attempt > 1 ? Task.Delay(Random.Shared.Next(1, 5 * attempt), cancellationToken) : Task.CompletedTask;
 
     /// <summary>SQLite's first attempt: the reads run before this process's write gate (each statement sees what
     /// committed before it, as on PostgreSQL), so the gate holds only the guarded writes and the other writer's reads
@@ -204,14 +231,42 @@ public static class AllocationWriter
             return;
         }
 
-        var wanted = writes.SelectMany(w => w.Allocations.SelectMany(p => p.Value.Select(r => new AllocationRow
+        var wanted = Wanted(writes);
+        var stored = await StoredState.ReadAsync(db, writes, wanted, cancellationToken);
+        await CheckAsync(db, writes, wanted, stored, cancellationToken);
+        if (beforeWrites is not null)
+        {
+            await beforeWrites();
+        }
+
+        // One command (one round trip on PostgreSQL); each statement must change exactly the rows it names, else a
+        // writer committed since our read.
+        await using var command = new RawCommand(db);
+        var batch = new GuardedWrites(command, db is PostgresPlacementDb);
+        BumpProviders(batch, writes, stored);
+        foreach (var write in writes)
+        {
+            WriteConsumer(batch, stored.Consumers, write);
+        }
+
+        ReplaceAllocations(batch, writes, wanted, stored.Previous.Count);
+        await batch.ExecuteAsync(cancellationToken);
+    }
+
+    private static List<AllocationRow> Wanted(IReadOnlyList<ConsumerWrite> writes) =>
+        writes.SelectMany(w => w.Allocations.SelectMany(p => p.Value.Select(r => new AllocationRow
         {
             ConsumerUuid = w.ConsumerUuid,
             ProviderUuid = p.Key,
             ResourceClass = r.Key,
             Used = r.Value,
         }))).ToList();
-        var stored = await StoredState.ReadAsync(db, writes, wanted, cancellationToken);
+
+    /// <summary>Throws the error a write gets when <paramref name="stored"/> refuses it: a consumer generation
+    /// mismatch, an unknown provider or class, then PA-34's inventory checks.</summary>
+    private static async Task CheckAsync(PlacementDb db, IReadOnlyList<ConsumerWrite> writes, List<AllocationRow> wanted,
+        StoredState stored, CancellationToken cancellationToken)
+    {
         foreach (var write in writes.Where(w => w.ChecksGeneration))
         {
             var generation = stored.Consumers.GetValueOrDefault(write.ConsumerUuid)?.Generation;
@@ -237,23 +292,6 @@ public static class AllocationWriter
         }
 
         CheckCapacity(wanted, stored);
-        if (beforeWrites is not null)
-        {
-            await beforeWrites();
-        }
-
-        // One command (one round trip on PostgreSQL); each statement must change exactly the rows it names, else a
-        // writer committed since our read.
-        await using var command = new RawCommand(db);
-        var batch = new GuardedWrites(command, db is PostgresPlacementDb);
-        BumpProviders(batch, writes, stored);
-        foreach (var write in writes)
-        {
-            WriteConsumer(batch, stored.Consumers, write);
-        }
-
-        ReplaceAllocations(batch, writes, wanted, stored.Previous.Count);
-        await batch.ExecuteAsync(cancellationToken);
     }
 
     /// <summary>Write statements that must each change a known number of rows. SQLite: the batch's total row count
@@ -290,8 +328,9 @@ public static class AllocationWriter
     }
 
     /// <summary>What the write depends on, read in one batch. Providers (and so their generations) come before
-    /// inventories and usage: whatever commits after that read fails our generation bump.</summary>
-    private sealed record StoredState(
+    /// inventories and usage: whatever commits after that read fails our generation bump. Inventories map to the
+    /// usage by consumers other than the writes'.</summary>
+    internal sealed record StoredState(
         Dictionary<string, ConsumerRow> Consumers,
         List<AllocationRow> Previous,
         Dictionary<string, int> ProviderGenerations,
@@ -366,22 +405,26 @@ public static class AllocationWriter
             var inventories = new Dictionary<(string, string), (InventoryRow, long)>();
             while (await reader.ReadAsync(cancellationToken))
             {
-                var inventory = new InventoryRow
-                {
-                    ProviderUuid = reader.GetString(0),
-                    ResourceClass = reader.GetString(1),
-                    Total = reader.GetInt32(2),
-                    Reserved = reader.GetInt32(3),
-                    MinUnit = reader.GetInt32(4),
-                    MaxUnit = reader.GetInt32(5),
-                    StepSize = reader.GetInt32(6),
-                    AllocationRatio = reader.GetDouble(7),
-                };
-                inventories[(inventory.ProviderUuid, inventory.ResourceClass)] = (inventory, reader.GetInt64(8));
+                var (inventory, used) = ReadInventory(reader, 0);
+                inventories[(inventory.ProviderUuid, inventory.ResourceClass)] = (inventory, used);
             }
 
             return new StoredState(consumers, previous, generations, inventories);
         }
+
+        /// <summary>Provider, class, total, reserved, min, max, step, ratio and the others' usage, from column
+        /// <paramref name="first"/> on.</summary>
+        internal static (InventoryRow Inventory, long OthersUsed) ReadInventory(DbDataReader reader, int first) => (new InventoryRow
+        {
+            ProviderUuid = reader.GetString(first),
+            ResourceClass = reader.GetString(first + 1),
+            Total = reader.GetInt32(first + 2),
+            Reserved = reader.GetInt32(first + 3),
+            MinUnit = reader.GetInt32(first + 4),
+            MaxUnit = reader.GetInt32(first + 5),
+            StepSize = reader.GetInt32(first + 6),
+            AllocationRatio = reader.GetDouble(first + 7),
+        }, reader.GetInt64(first + 8));
     }
 
     /// <summary>PA-34: per (provider, class) the inventory exists, each amount respects min/max/step, and the other

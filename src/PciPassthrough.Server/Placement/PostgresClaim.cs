@@ -7,8 +7,9 @@ namespace PciPassthrough.Server.Placement;
 /// schedules a server, a PCI claim). The statement checks what <see cref="AllocationWriter"/> checks for a new
 /// consumer (no consumer row and no allocations yet, PA-34's inventory, min/max/step and capacity per provider and
 /// class) and, only if all hold, bumps each provider's generation, creates the consumer at generation 1 and inserts
-/// the allocations. It answers false, having written nothing, when a check fails or another writer got there first;
-/// the caller then takes the general path, which reads, reports the exact error or retries.
+/// the allocations. Otherwise it writes nothing and says why (<see cref="Result"/>): a failed check comes back with
+/// the rows it failed on, so the caller reports the general path's exact error without reading again; a lost race
+/// is worth another try; a consumer that exists is the general path's.
 /// <para>Why it cannot double-book: every read of the statement sees one snapshot, and each provider's update is
 /// guarded by the generation in that snapshot. A writer that committed after the snapshot, or holds the row and
 /// commits while we wait for it, has bumped that generation (all allocation writes do, PA-51); PostgreSQL re-checks
@@ -24,8 +25,27 @@ public static class PostgresClaim
     public static bool Applies(PlacementDb db, IReadOnlyList<ConsumerWrite> writes) =>
         db is PostgresPlacementDb && writes is [{ Allocations.Count: > 0 } write] && (!write.ChecksGeneration || write.ConsumerGeneration is null);
 
-    /// <summary>True when the claim is stored; false when nothing was written (see the type's summary).</summary>
-    public static async Task<bool> TryAsync(PlacementDb db, ConsumerWrite write, CancellationToken cancellationToken)
+    internal enum Result
+    {
+        /// <summary>The claim is in.</summary>
+        Stored,
+
+        /// <summary>A check failed for a consumer that did not exist (the usual refusal: a full provider):
+        /// <see cref="Outcome.Snapshot"/> holds what the statement read, to be checked as the general path checks
+        /// its own read, without a second round trip.</summary>
+        Declined,
+
+        /// <summary>Every check passed but another writer got there first: trying again will see its write.</summary>
+        Raced,
+
+        /// <summary>The consumer exists: the general path replaces its allocations.</summary>
+        NotNew,
+    }
+
+    /// <summary>What <see cref="TryAsync"/> did; nothing was written unless <see cref="Result.Stored"/>.</summary>
+    internal readonly record struct Outcome(Result Result, AllocationWriter.StoredState? Snapshot = null);
+
+    internal static async Task<Outcome> TryAsync(PlacementDb db, ConsumerWrite write, CancellationToken cancellationToken)
     {
         // In (provider, class) order, as every writer inserts: the usage rows' triggers then lock them in one order.
         var wanted = write.Allocations.SelectMany(p => p.Value.Select(r => (Provider: p.Key, Class: r.Key, Amount: r.Value)))
@@ -38,20 +58,26 @@ public static class PostgresClaim
                 .Param(wanted[i].Amount).Sql(")");
         }
 
-        command.Sql("""), fits AS (SELECT NOT EXISTS (SELECT 1 FROM "Consumers" WHERE "Uuid" = """).Param(write.ConsumerUuid)
+        // state: what the checks and the generation guards read, once; also the answer when a check fails.
+        command.Sql("""), state AS MATERIALIZED (SELECT w."Provider", w."Class", w."Amount", p."Generation", i."Total", """)
+            .Sql("""i."Reserved", i."MinUnit", i."MaxUnit", i."StepSize", i."AllocationRatio", COALESCE(u."Used", 0) AS "Used" """)
+            .Sql("""FROM wanted w LEFT JOIN "Providers" p ON p."Uuid" = w."Provider" LEFT JOIN "Inventories" i """)
+            .Sql("""ON i."ProviderUuid" = w."Provider" AND i."ResourceClass" = w."Class" LEFT JOIN "Usages" u """)
+            .Sql("""ON u."ProviderUuid" = w."Provider" AND u."ResourceClass" = w."Class")""")
+            .Sql(""", fresh AS (SELECT NOT EXISTS (SELECT 1 FROM "Consumers" WHERE "Uuid" = """).Param(write.ConsumerUuid)
             .Sql(""") AND NOT EXISTS (SELECT 1 FROM "Allocations" WHERE "ConsumerUuid" = """).Param(write.ConsumerUuid)
-            .Sql(""") AND (SELECT count(*) FROM wanted w JOIN "Inventories" i ON i."ProviderUuid" = w."Provider" """)
-            .Sql("""AND i."ResourceClass" = w."Class" LEFT JOIN "Usages" u ON u."ProviderUuid" = w."Provider" AND u."ResourceClass" = w."Class" """)
-            .Sql("""WHERE w."Amount" BETWEEN i."MinUnit" AND i."MaxUnit" AND CASE WHEN i."StepSize" > 0 THEN w."Amount" % i."StepSize" = 0 END """)
-            .Sql("""AND COALESCE(u."Used", 0) + w."Amount" <= trunc((i."Total" - i."Reserved"::bigint) * i."AllocationRatio")) = """)
+            .Sql(""") AS yes), fits AS (SELECT (SELECT yes FROM fresh) AND (SELECT count(*) FROM state """)
+            .Sql("""WHERE "Generation" IS NOT NULL AND "Amount" BETWEEN "MinUnit" AND "MaxUnit" """)
+            .Sql("""AND CASE WHEN "StepSize" > 0 THEN "Amount" % "StepSize" = 0 END """)
+            .Sql("""AND "Used" + "Amount" <= trunc(("Total" - "Reserved"::bigint) * "AllocationRatio")) = """)
             .Param(wanted.Count).Sql(" AS ok)");
         var now = DateTime.UtcNow;
         for (var i = 0; i < providers.Count; i++)
         {
             command.Sql($", bump{i} AS (").Sql("""UPDATE "Providers" SET "Generation" = "Generation" + 1, "UpdatedAt" = """).Param(now)
                 .Sql(""" WHERE "Uuid" = """).Param(providers[i])
-                .Sql(""" AND "Generation" = (SELECT "Generation" FROM "Providers" WHERE "Uuid" = """).Param(providers[i])
-                .Sql(i == 0 ? ") AND (SELECT ok FROM fits)" : $") AND EXISTS (SELECT 1 FROM bump{i - 1})").Sql(" RETURNING 1)");
+                .Sql(""" AND "Generation" = (SELECT "Generation" FROM state WHERE "Provider" = """).Param(providers[i])
+                .Sql(i == 0 ? " LIMIT 1) AND (SELECT ok FROM fits)" : $" LIMIT 1) AND EXISTS (SELECT 1 FROM bump{i - 1})").Sql(" RETURNING 1)");
         }
 
         var last = $"bump{providers.Count - 1}";
@@ -60,16 +86,44 @@ public static class PostgresClaim
             .Sql($", 1 WHERE EXISTS (SELECT 1 FROM {last}) RETURNING 1)")
             .Sql(""", allocated AS (INSERT INTO "Allocations" ("ConsumerUuid", "ProviderUuid", "ResourceClass", "Used") SELECT """)
             .Param(write.ConsumerUuid).Sql($""", "Provider", "Class", "Amount" FROM wanted WHERE EXISTS (SELECT 1 FROM {last}) RETURNING 1)""")
-            .Sql(" SELECT (SELECT count(*) FROM consumer),")
-            .Sql($" 1 / (1 + (SELECT count(*) FROM {last}) - (SELECT count(*) FROM bump0))");
+            .Sql(" SELECT (SELECT count(*) FROM consumer), NULL, NULL, (SELECT ok FROM fits)::int, NULL::int, NULL::int, NULL::int,")
+            .Sql(" NULL::int, NULL::float8, NULL::bigint,")
+            .Sql($" (1 / (1 + (SELECT count(*) FROM {last}) - (SELECT count(*) FROM bump0)))::int")
+            .Sql(""" UNION ALL SELECT 0, "Provider", "Class", "Total", "Reserved", "MinUnit", "MaxUnit", "StepSize", "AllocationRatio", """)
+            .Sql(""" "Used", "Generation" FROM state WHERE (SELECT yes FROM fresh) AND NOT (SELECT ok FROM fits)""");
         try
         {
             await using var reader = await command.ReadAsync(cancellationToken);
-            return await reader.ReadAsync(cancellationToken) && reader.GetInt64(0) == 1;
+            var generations = new Dictionary<string, int>(StringComparer.Ordinal);
+            var inventories = new Dictionary<(string Provider, string Class), (InventoryRow Inventory, long OthersUsed)>();
+            var status = Result.NotNew;
+            var declined = false;
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                if (reader.IsDBNull(1))
+                {
+                    status = reader.GetInt64(0) == 1 ? Result.Stored : reader.GetInt32(3) == 1 ? Result.Raced : Result.NotNew;
+                    continue;
+                }
+
+                declined = true;
+                if (!reader.IsDBNull(10))
+                {
+                    generations[reader.GetString(1)] = reader.GetInt32(10);
+                }
+
+                if (!reader.IsDBNull(3))
+                {
+                    var (inventory, used) = AllocationWriter.StoredState.ReadInventory(reader, 1);
+                    inventories[(inventory.ProviderUuid, inventory.ResourceClass)] = (inventory, used);
+                }
+            }
+
+            return declined ? new Outcome(Result.Declined, new AllocationWriter.StoredState([], [], generations, inventories)) : new Outcome(status);
         }
         catch (Exception e) when (AllocationWriter.LostRace(e))
         {
-            return false;
+            return new Outcome(Result.Raced);
         }
     }
 }

@@ -7,9 +7,9 @@ using PciPassthrough.Server.Placement;
 namespace PciPassthrough.Server.Tests.Persistence;
 
 /// <summary>PostgreSQL's one-statement claim of a new consumer, called directly on a migrated database: it stores a
-/// claim that fits exactly as the general path would (one bump per provider, consumer at generation 1), and for
-/// every check that fails, and for a provider another writer changed while the statement waited for its row, it
-/// answers false having written nothing.</summary>
+/// claim that fits exactly as the general path would (one bump per provider, consumer at generation 1); for every
+/// check that fails it writes nothing and answers Declined with the rows it read; for a provider another writer
+/// changed while the statement waited for its row it writes nothing and answers Raced.</summary>
 public sealed class PostgresClaimTests
 {
     private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
@@ -23,7 +23,7 @@ public sealed class PostgresClaimTests
         var before = await setup.GenerationsAsync();
         var consumer = PlacementSetup.NewUuid();
 
-        (await setup.TryAsync(Claim(consumer, (a, "VCPU", 2), (b, "SRIOV_NET_VF", 1), (b, "VCPU", 3)))).ShouldBeTrue();
+        (await setup.StoresAsync(Claim(consumer, (a, "VCPU", 2), (b, "SRIOV_NET_VF", 1), (b, "VCPU", 3)))).ShouldBeTrue();
 
         (await setup.GenerationsAsync()).ShouldBe(before.ToDictionary(g => g.Key, g => g.Value + 1));
         var stored = (await setup.Client.GetAsync($"allocations/{consumer}")).Json;
@@ -54,19 +54,37 @@ public sealed class PostgresClaimTests
             ("one of two providers over capacity", [(steps, "VCPU", 4), (ratio, "SRIOV_NET_VF", 16)]),
         ];
         var state = await setup.StateAsync();
+        var generations = await setup.GenerationsAsync();
         foreach (var (name, amounts) in declined)
         {
-            (await setup.TryAsync(Claim(PlacementSetup.NewUuid(), amounts))).ShouldBeFalse(name);
+            var outcome = await setup.TryAsync(Claim(PlacementSetup.NewUuid(), amounts));
+            outcome.Result.ShouldBe(PostgresClaim.Result.Declined, name);
             (await setup.StateAsync()).ShouldBe(state, name);
+
+            // the rows the checks read come back: generations, inventories and the others' usage
+            var snapshot = outcome.Snapshot.ShouldNotBeNull(name);
+            snapshot.Consumers.ShouldBeEmpty(name);
+            snapshot.Previous.ShouldBeEmpty(name);
+            snapshot.ProviderGenerations.ShouldBe(
+                amounts.Select(a => a.Item1).Distinct().Select(p => KeyValuePair.Create(p, generations[p])), ignoreOrder: true, name);
+            snapshot.Inventories.Keys.ShouldBe(
+                amounts.Select(a => (a.Item1, a.Item2)).Where(k => (k.Item1, k.Item2) != (steps, "SRIOV_NET_VF")), ignoreOrder: true, name);
         }
 
-        (await setup.TryAsync(Claim(existing, (steps, "VCPU", 4)))).ShouldBeFalse("consumer exists");
+        var full = (await setup.TryAsync(Claim(PlacementSetup.NewUuid(), (ratio, "VCPU", 8)))).Snapshot!.Inventories[(ratio, "VCPU")];
+        (full.Inventory.Total, full.Inventory.Reserved, full.Inventory.AllocationRatio, full.OthersUsed).ShouldBe((10, 2, 1.55, 5L));
+
+        (await setup.TryAsync(Claim(PlacementSetup.NewUuid(), (PlacementSetup.NewUuid(), "VCPU", 1)))).ShouldSatisfyAllConditions(
+            o => o.Result.ShouldBe(PostgresClaim.Result.Declined, "unknown provider"),
+            o => o.Snapshot!.ProviderGenerations.ShouldBeEmpty("unknown provider"));
+
+        (await setup.TryAsync(Claim(existing, (steps, "VCPU", 4)))).ShouldBe(new PostgresClaim.Outcome(PostgresClaim.Result.NotNew), "consumer exists");
         (await setup.StateAsync()).ShouldBe(state, "consumer exists");
 
         // the same classes at the limits fit
-        (await setup.TryAsync(Claim(PlacementSetup.NewUuid(), (steps, "VCPU", 8), (ratio, "VCPU", 7)))).ShouldBeTrue();
-        (await setup.TryAsync(Claim(PlacementSetup.NewUuid(), (ratio, "SRIOV_NET_VF", 15)))).ShouldBeTrue();
-        (await setup.TryAsync(Claim(PlacementSetup.NewUuid(), (steps, "VCPU", 4)))).ShouldBeTrue();
+        (await setup.StoresAsync(Claim(PlacementSetup.NewUuid(), (steps, "VCPU", 8), (ratio, "VCPU", 7)))).ShouldBeTrue();
+        (await setup.StoresAsync(Claim(PlacementSetup.NewUuid(), (ratio, "SRIOV_NET_VF", 15)))).ShouldBeTrue();
+        (await setup.StoresAsync(Claim(PlacementSetup.NewUuid(), (steps, "VCPU", 4)))).ShouldBeTrue();
         (await UsageTable.StoredAsync(setup.Connection)).ShouldBe(
             [.. new[] { $"{steps} VCPU 12", $"{ratio} SRIOV_NET_VF 15", $"{ratio} VCPU 12" }.Order(StringComparer.Ordinal)]);
     }
@@ -115,7 +133,7 @@ public sealed class PostgresClaimTests
             await transaction.RollbackAsync(Cancellation);
         }
 
-        (await claim).ShouldBe(!commit);
+        (await claim).ShouldBe(new PostgresClaim.Outcome(commit ? PostgresClaim.Result.Raced : PostgresClaim.Result.Stored));
         var expected = before.ToDictionary(g => g.Key, g => g.Value + (commit ? (g.Key == providers[blockedIndex] ? 1 : 0) : 1));
         (await setup.GenerationsAsync()).ShouldBe(expected);
         (await UsageTable.ScalarAsync(setup.Connection, $"""SELECT count(*) FROM "Consumers" WHERE "Uuid" = '{consumer}'""")).ShouldBe(commit ? 0 : 1);
@@ -163,13 +181,15 @@ public sealed class PostgresClaimTests
         }
 
         /// <summary>The claim as AllocationWriter makes it: on its own context, connection open.</summary>
-        public async Task<bool> TryAsync(ConsumerWrite write)
+        public async Task<PostgresClaim.Outcome> TryAsync(ConsumerWrite write)
         {
             await using var db = new PostgresPlacementDb(new DbContextOptionsBuilder<PostgresPlacementDb>().UseNpgsql(Database.ConnectionString).Options);
             PostgresClaim.Applies(db, [write]).ShouldBeTrue();
             await db.Database.OpenConnectionAsync(Cancellation);
             return await PostgresClaim.TryAsync(db, write, Cancellation);
         }
+
+        public async Task<bool> StoresAsync(ConsumerWrite write) => (await TryAsync(write)).Result == PostgresClaim.Result.Stored;
 
         public async Task<Dictionary<string, int>> GenerationsAsync()
         {
