@@ -1,3 +1,8 @@
+using System.Collections.Concurrent;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using NpgsqlTypes;
 using PciPassthrough.Server.Persistence;
 
 namespace PciPassthrough.Server.Placement;
@@ -51,49 +56,29 @@ public static class PostgresClaim
         var wanted = write.Allocations.SelectMany(p => p.Value.Select(r => (Provider: p.Key, Class: r.Key, Amount: r.Value)))
             .OrderBy(w => w.Provider, StringComparer.Ordinal).ThenBy(w => w.Class, StringComparer.Ordinal).ToList();
         var providers = write.Allocations.Keys.Order(StringComparer.Ordinal).ToList();
-        await using var command = new RawCommand(db).Sql("""WITH wanted ("Provider", "Class", "Amount") AS (VALUES """);
-        for (var i = 0; i < wanted.Count; i++)
+        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+        await using var command = new NpgsqlCommand(_statements.GetOrAdd((wanted.Count, providers.Count), Statement), connection);
+        var parameters = command.Parameters;
+        foreach (var (provider, resourceClass, amount) in wanted)
         {
-            command.Sql(i == 0 ? "(" : ", (").Param(wanted[i].Provider).Sql(", ").Param(wanted[i].Class).Sql(", ")
-                .Param(wanted[i].Amount).Sql(")");
+            parameters.Add(new NpgsqlParameter<string> { TypedValue = provider });
+            parameters.Add(new NpgsqlParameter<string> { TypedValue = resourceClass });
+            parameters.Add(new NpgsqlParameter<int> { TypedValue = amount });
         }
 
-        // state: what the checks and the generation guards read, once; also the answer when a check fails.
-        command.Sql("""), state AS MATERIALIZED (SELECT w."Provider", w."Class", w."Amount", p."Generation", i."Total", """)
-            .Sql("""i."Reserved", i."MinUnit", i."MaxUnit", i."StepSize", i."AllocationRatio", COALESCE(u."Used", 0) AS "Used" """)
-            .Sql("""FROM wanted w LEFT JOIN "Providers" p ON p."Uuid" = w."Provider" LEFT JOIN "Inventories" i """)
-            .Sql("""ON i."ProviderUuid" = w."Provider" AND i."ResourceClass" = w."Class" LEFT JOIN "Usages" u """)
-            .Sql("""ON u."ProviderUuid" = w."Provider" AND u."ResourceClass" = w."Class")""")
-            .Sql(""", fresh AS (SELECT NOT EXISTS (SELECT 1 FROM "Consumers" WHERE "Uuid" = """).Param(write.ConsumerUuid)
-            .Sql(""") AND NOT EXISTS (SELECT 1 FROM "Allocations" WHERE "ConsumerUuid" = """).Param(write.ConsumerUuid)
-            .Sql(""") AS yes), fits AS (SELECT (SELECT yes FROM fresh) AND (SELECT count(*) FROM state """)
-            .Sql("""WHERE "Generation" IS NOT NULL AND "Amount" BETWEEN "MinUnit" AND "MaxUnit" """)
-            .Sql("""AND CASE WHEN "StepSize" > 0 THEN "Amount" % "StepSize" = 0 END """)
-            .Sql("""AND "Used" + "Amount" <= trunc(("Total" - "Reserved"::bigint) * "AllocationRatio")) = """)
-            .Param(wanted.Count).Sql(" AS ok)");
-        var now = DateTime.UtcNow;
-        for (var i = 0; i < providers.Count; i++)
+        parameters.Add(new NpgsqlParameter<string> { TypedValue = write.ConsumerUuid });
+        parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = DateTime.UtcNow });
+        parameters.Add(new NpgsqlParameter<string> { TypedValue = write.ProjectId });
+        parameters.Add(new NpgsqlParameter<string> { TypedValue = write.UserId });
+        parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)write.ConsumerType ?? DBNull.Value });
+        foreach (var provider in providers)
         {
-            command.Sql($", bump{i} AS (").Sql("""UPDATE "Providers" SET "Generation" = "Generation" + 1, "UpdatedAt" = """).Param(now)
-                .Sql(""" WHERE "Uuid" = """).Param(providers[i])
-                .Sql(""" AND "Generation" = (SELECT "Generation" FROM state WHERE "Provider" = """).Param(providers[i])
-                .Sql(i == 0 ? " LIMIT 1) AND (SELECT ok FROM fits)" : $" LIMIT 1) AND EXISTS (SELECT 1 FROM bump{i - 1})").Sql(" RETURNING 1)");
+            parameters.Add(new NpgsqlParameter<string> { TypedValue = provider });
         }
 
-        var last = $"bump{providers.Count - 1}";
-        command.Sql(""", consumer AS (INSERT INTO "Consumers" ("Uuid", "ProjectId", "UserId", "ConsumerType", "Generation") SELECT """)
-            .Param(write.ConsumerUuid).Sql(", ").Param(write.ProjectId).Sql(", ").Param(write.UserId).Sql(", ").Param(write.ConsumerType)
-            .Sql($", 1 WHERE EXISTS (SELECT 1 FROM {last}) RETURNING 1)")
-            .Sql(""", allocated AS (INSERT INTO "Allocations" ("ConsumerUuid", "ProviderUuid", "ResourceClass", "Used") SELECT """)
-            .Param(write.ConsumerUuid).Sql($""", "Provider", "Class", "Amount" FROM wanted WHERE EXISTS (SELECT 1 FROM {last}) RETURNING 1)""")
-            .Sql(" SELECT (SELECT count(*) FROM consumer), NULL, NULL, (SELECT ok FROM fits)::int, NULL::int, NULL::int, NULL::int,")
-            .Sql(" NULL::int, NULL::float8, NULL::bigint,")
-            .Sql($" (1 / (1 + (SELECT count(*) FROM {last}) - (SELECT count(*) FROM bump0)))::int")
-            .Sql(""" UNION ALL SELECT 0, "Provider", "Class", "Total", "Reserved", "MinUnit", "MaxUnit", "StepSize", "AllocationRatio", """)
-            .Sql(""" "Used", "Generation" FROM state WHERE (SELECT yes FROM fresh) AND NOT (SELECT ok FROM fits)""");
         try
         {
-            await using var reader = await command.ReadAsync(cancellationToken);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             var generations = new Dictionary<string, int>(StringComparer.Ordinal);
             var inventories = new Dictionary<(string Provider, string Class), (InventoryRow Inventory, long OthersUsed)>();
             var status = Result.NotNew;
@@ -125,5 +110,57 @@ public static class PostgresClaim
         {
             return new Outcome(Result.Raced);
         }
+    }
+
+    /// <summary>The statement's text for a claim of <c>Wanted</c> (provider, class) amounts on <c>Providers</c>
+    /// providers: the same for every such claim, so PostgreSQL runs one prepared statement, and positional parameters
+    /// ($n, each sent once however often it is used) spare Npgsql rewriting the text on every claim.</summary>
+    private static readonly ConcurrentDictionary<(int Wanted, int Providers), string> _statements = new();
+
+    /// <summary>Parameters: each wanted row's provider, class and amount; then the consumer, the time, project,
+    /// user and consumer type; then the providers in uuid order (see <see cref="TryAsync"/>).</summary>
+    private static string Statement((int Wanted, int Providers) shape)
+    {
+        var (wanted, providers) = shape;
+        int consumer = 3 * wanted + 1, now = consumer + 1, project = consumer + 2, user = consumer + 3, type = consumer + 4;
+        string Provider(int i) => $"${consumer + 5 + i}";
+
+        var sql = new StringBuilder("""WITH wanted ("Provider", "Class", "Amount") AS (VALUES """);
+        sql.AppendJoin(", ", Enumerable.Range(0, wanted).Select(i => $"(${3 * i + 1}, ${3 * i + 2}, ${3 * i + 3})"));
+
+        // state: what the checks and the generation guards read, once; also the answer when a check fails.
+        sql.Append($"""
+            ), state AS MATERIALIZED (SELECT w."Provider", w."Class", w."Amount", p."Generation", i."Total", i."Reserved",
+              i."MinUnit", i."MaxUnit", i."StepSize", i."AllocationRatio", COALESCE(u."Used", 0) AS "Used"
+              FROM wanted w LEFT JOIN "Providers" p ON p."Uuid" = w."Provider"
+              LEFT JOIN "Inventories" i ON i."ProviderUuid" = w."Provider" AND i."ResourceClass" = w."Class"
+              LEFT JOIN "Usages" u ON u."ProviderUuid" = w."Provider" AND u."ResourceClass" = w."Class"),
+            fresh AS (SELECT NOT EXISTS (SELECT 1 FROM "Consumers" WHERE "Uuid" = ${consumer})
+              AND NOT EXISTS (SELECT 1 FROM "Allocations" WHERE "ConsumerUuid" = ${consumer}) AS yes),
+            fits AS (SELECT (SELECT yes FROM fresh) AND (SELECT count(*) FROM state WHERE "Generation" IS NOT NULL
+              AND "Amount" BETWEEN "MinUnit" AND "MaxUnit" AND CASE WHEN "StepSize" > 0 THEN "Amount" % "StepSize" = 0 END
+              AND "Used" + "Amount" <= trunc(("Total" - "Reserved"::bigint) * "AllocationRatio")) = {wanted} AS ok)
+            """);
+        for (var i = 0; i < providers; i++)
+        {
+            sql.Append($"""
+                , bump{i} AS (UPDATE "Providers" SET "Generation" = "Generation" + 1, "UpdatedAt" = ${now}
+                  WHERE "Uuid" = {Provider(i)} AND "Generation" = (SELECT "Generation" FROM state WHERE "Provider" = {Provider(i)} LIMIT 1)
+                  AND {(i == 0 ? "(SELECT ok FROM fits)" : $"EXISTS (SELECT 1 FROM bump{i - 1})")} RETURNING 1)
+                """);
+        }
+
+        var last = $"bump{providers - 1}";
+        sql.Append($"""
+            , consumer AS (INSERT INTO "Consumers" ("Uuid", "ProjectId", "UserId", "ConsumerType", "Generation")
+              SELECT ${consumer}, ${project}, ${user}, ${type}, 1 WHERE EXISTS (SELECT 1 FROM {last}) RETURNING 1),
+            allocated AS (INSERT INTO "Allocations" ("ConsumerUuid", "ProviderUuid", "ResourceClass", "Used")
+              SELECT ${consumer}, "Provider", "Class", "Amount" FROM wanted WHERE EXISTS (SELECT 1 FROM {last}) RETURNING 1)
+            SELECT (SELECT count(*) FROM consumer), NULL, NULL, (SELECT ok FROM fits)::int, NULL::int, NULL::int, NULL::int,
+              NULL::int, NULL::float8, NULL::bigint, (1 / (1 + (SELECT count(*) FROM {last}) - (SELECT count(*) FROM bump0)))::int
+            UNION ALL SELECT 0, "Provider", "Class", "Total", "Reserved", "MinUnit", "MaxUnit", "StepSize", "AllocationRatio",
+              "Used", "Generation" FROM state WHERE (SELECT yes FROM fresh) AND NOT (SELECT ok FROM fits)
+            """);
+        return sql.ToString();
     }
 }
