@@ -150,14 +150,17 @@ public static class PostgresClaim
                 """);
         }
 
+        // Data-modifying CTEs run whether read or not: the consumer exists, and the allocations too, iff the last bump
+        // happened. A claim of several providers guards against a partial bump (the first bumped, a later one not).
         var last = $"bump{providers - 1}";
+        var guard = providers == 1 ? "1" : $"(1 / (1 + (SELECT count(*) FROM {last}) - (SELECT count(*) FROM bump0)))::int";
         sql.Append($"""
             , consumer AS (INSERT INTO "Consumers" ("Uuid", "ProjectId", "UserId", "ConsumerType", "Generation")
-              SELECT ${consumer}, ${project}, ${user}, ${type}, 1 WHERE EXISTS (SELECT 1 FROM {last}) RETURNING 1),
+              SELECT ${consumer}, ${project}, ${user}, ${type}, 1 WHERE EXISTS (SELECT 1 FROM {last})),
             allocated AS (INSERT INTO "Allocations" ("ConsumerUuid", "ProviderUuid", "ResourceClass", "Used")
-              SELECT ${consumer}, "Provider", "Class", "Amount" FROM wanted WHERE EXISTS (SELECT 1 FROM {last}) RETURNING 1)
-            SELECT (SELECT count(*) FROM consumer), NULL, NULL, (SELECT ok FROM fits)::int, NULL::int, NULL::int, NULL::int,
-              NULL::int, NULL::float8, NULL::bigint, (1 / (1 + (SELECT count(*) FROM {last}) - (SELECT count(*) FROM bump0)))::int
+              SELECT ${consumer}, "Provider", "Class", "Amount" FROM wanted WHERE EXISTS (SELECT 1 FROM {last}))
+            SELECT (SELECT count(*) FROM {last}), NULL, NULL, (SELECT ok FROM fits)::int, NULL::int, NULL::int, NULL::int,
+              NULL::int, NULL::float8, NULL::bigint, {guard}
             UNION ALL SELECT 0, "Provider", "Class", "Total", "Reserved", "MinUnit", "MaxUnit", "StepSize", "AllocationRatio",
               "Used", "Generation" FROM state WHERE (SELECT yes FROM fresh) AND NOT (SELECT ok FROM fits)
             """);
