@@ -2,7 +2,7 @@ namespace PciPassthrough.Core.Errors;
 
 /// <summary>
 /// The <see cref="PciError.Kind"/> values: Nova's exception class names, so logs and scenario results line up.
-/// The last four are the Python runtime errors Nova lets escape (<see cref="PciError.NovaException"/> false).
+/// The last five are the Python runtime errors Nova lets escape (<see cref="PciError.NovaException"/> false).
 /// </summary>
 public static class PciErrorKinds
 {
@@ -40,4 +40,5 @@ public static class PciErrorKinds
     public const string TypeError = nameof(TypeError);
     public const string AttributeError = nameof(AttributeError);
     public const string IndexError = nameof(IndexError);
+    public const string OverflowError = nameof(OverflowError);
 }

@@ -34,9 +34,15 @@ internal sealed class ExtraSpecRule
 
     public static ExtraSpecRule Text(string template) => new(template, null, _ => null);
 
-    /// <summary>A value matching <paramref name="regex"/>, the backtracking-safe form of Nova's <paramref name="pattern"/>.</summary>
-    public static ExtraSpecRule Pattern(string template, string pattern, Regex regex) =>
-        new(template, null, value => regex.IsMatch(value) ? null : $"'{value}' is not of the format '{pattern}'");
+    /// <summary>A value matching <paramref name="regex"/>, the backtracking-safe form of Nova's <paramref name="pattern"/>
+    /// (whose <c>\d</c> also matches digits outside the BMP).</summary>
+    public static ExtraSpecRule Pattern(string template, string pattern, Regex regex)
+    {
+        var unicodeDigits = pattern.Contains(@"\d", StringComparison.Ordinal);
+        return new(template, null, value => regex.IsMatch(unicodeDigits ? PythonText.WithBmpDigits(value) : value)
+            ? null
+            : $"'{value}' is not of the format '{pattern}'");
+    }
 
     public static ExtraSpecRule Enum(string template, params string[] values) =>
         new(template, null,

@@ -1,6 +1,8 @@
+using System.Numerics;
 using System.Text.RegularExpressions;
 using PciPassthrough.Core.Errors;
 using PciPassthrough.Core.Numa;
+using PciPassthrough.Core.Scheduling;
 
 namespace PciPassthrough.Core.Flavors;
 
@@ -14,7 +16,7 @@ public static partial class PlacementResources
 {
     /// <exception cref="PciException"><c>Invalid</c> for a bad vTPM or secure boot request, <c>NotImplementedError</c>
     /// when flavor and image disagree on one (the API checks those first here).</exception>
-    public static IReadOnlyDictionary<string, long> Compute(Flavor flavor, ImageProperties image)
+    public static IReadOnlyDictionary<string, BigInteger> Compute(Flavor flavor, ImageProperties image)
     {
         ArgumentNullException.ThrowIfNull(flavor);
         ArgumentNullException.ThrowIfNull(image);
@@ -42,7 +44,7 @@ public static partial class PlacementResources
 
         if (!merged.ContainsKey("DISK_GB"))
         {
-            var disk = flavor.EphemeralGb + (flavor.Swap == 0 ? 0 : (long)Math.Ceiling(flavor.Swap / 1024.0)) + flavor.RootGb;
+            var disk = (BigInteger)flavor.EphemeralGb + (flavor.Swap == 0 ? 0 : (long)Math.Ceiling(flavor.Swap / 1024.0)) + flavor.RootGb;
             if (disk != 0)
             {
                 groups.Add(null, "DISK_GB", disk);
@@ -145,23 +147,23 @@ public static partial class PlacementResources
     /// <summary>Placement request groups: the unsuffixed one (key null) and one per suffix, in first-seen order.</summary>
     private sealed class RequestGroups
     {
-        private readonly List<(string? Suffix, List<KeyValuePair<string, long>> Resources)> _groups = [];
+        private readonly List<(string? Suffix, List<KeyValuePair<string, BigInteger>> Resources)> _groups = [];
 
         /// <summary>Nova ignores unknown classes, non-integer and negative amounts, but still creates the group.</summary>
         public void Add(string? suffix, string resourceClass, string amount)
         {
             var group = Group(suffix);
-            if (PythonText.TryParseInt(amount, out var value))
+            if (IntegerText.TryParse(amount, out BigInteger value))
             {
                 Set(group, resourceClass, value);
             }
         }
 
-        public void Add(string? suffix, string resourceClass, long amount) => Set(Group(suffix), resourceClass, amount);
+        public void Add(string? suffix, string resourceClass, BigInteger amount) => Set(Group(suffix), resourceClass, amount);
 
-        public Dictionary<string, long> Merged()
+        public Dictionary<string, BigInteger> Merged()
         {
-            var merged = new Dictionary<string, long>(StringComparer.Ordinal);
+            var merged = new Dictionary<string, BigInteger>(StringComparer.Ordinal);
             foreach (var (_, resources) in _groups)
             {
                 foreach (var (resourceClass, amount) in resources)
@@ -173,7 +175,7 @@ public static partial class PlacementResources
             return merged;
         }
 
-        private static void Set(List<KeyValuePair<string, long>> group, string resourceClass, long amount)
+        private static void Set(List<KeyValuePair<string, BigInteger>> group, string resourceClass, BigInteger amount)
         {
             var known = resourceClass.StartsWith("CUSTOM_", StringComparison.Ordinal) || PlacementNames.ResourceClasses.Contains(resourceClass);
             if (!known || amount < 0)
@@ -192,7 +194,7 @@ public static partial class PlacementResources
             }
         }
 
-        private List<KeyValuePair<string, long>> Group(string? suffix)
+        private List<KeyValuePair<string, BigInteger>> Group(string? suffix)
         {
             var found = _groups.FindIndex(group => group.Suffix == suffix);
             if (found >= 0)

@@ -1,4 +1,7 @@
+using System.Globalization;
+using System.Text;
 using System.Text.RegularExpressions;
+using PciPassthrough.Core.Scheduling;
 
 namespace PciPassthrough.Core.Flavors;
 
@@ -32,52 +35,55 @@ internal static partial class PythonText
         return text[start..end];
     }
 
-    /// <summary>
-    /// Python's <c>int(text)</c> in base 10: surrounding whitespace, one optional sign, decimal digits (any
-    /// script) with single underscores between digits. Values beyond 64 bits saturate.
-    /// </summary>
-    public static bool TryParseInt(string text, out long value)
-    {
-        value = 0;
-        var body = Strip(text);
-        var negative = body.StartsWith('-');
-        if (body.StartsWith('-') || body.StartsWith('+'))
-        {
-            body = body[1..];
-        }
-
-        if (body.Length == 0 || body[0] == '_' || body[^1] == '_' || body.Contains("__", StringComparison.Ordinal))
-        {
-            return false;
-        }
-
-        var magnitude = 0L;
-        foreach (var c in body)
-        {
-            if (c == '_')
-            {
-                continue;
-            }
-
-            if (!char.IsDigit(c))
-            {
-                return false;
-            }
-
-            var digit = (long)char.GetNumericValue(c);
-            magnitude = magnitude > (long.MaxValue - digit) / 10 ? long.MaxValue : (magnitude * 10) + digit;
-        }
-
-        value = negative ? -magnitude : magnitude;
-        return true;
-    }
+    /// <summary>Python's <c>int(text)</c> in base 10 (<see cref="IntegerText"/>); values beyond 64 bits saturate.</summary>
+    public static bool TryParseInt(string text, out long value) => IntegerText.TryParseSaturated(text, out value);
 
     /// <summary>oslo's <c>is_int_like</c>: <c>str(int(x)) == x</c>, i.e. canonical base-10 text of any length
     /// (Python's integers have no limit, so the test must not go through a 64-bit value).</summary>
     public static bool IsIntLike(string text) => CanonicalInteger().IsMatch(text);
 
-    /// <summary>Python's <c>str.isdigit()</c> for the scripts .NET knows: non-empty and every character a decimal digit.</summary>
-    public static bool IsDigits(string text) => text.Length > 0 && text.All(char.IsDigit);
+    /// <summary>Python's <c>str.isdigit()</c>: non-empty and every character has a digit value — decimal digits of any
+    /// script (also outside the BMP) and digits such as <c>²</c> or <c>①</c>, which <c>int()</c> then refuses.</summary>
+    public static bool IsDigits(string text)
+    {
+        for (var i = 0; i < text.Length; i += char.IsSurrogatePair(text, i) ? 2 : 1)
+        {
+            if (CharUnicodeInfo.GetDigitValue(text, i) < 0)
+            {
+                return false;
+            }
+        }
+
+        return text.Length > 0;
+    }
+
+    /// <summary>
+    /// The text as a .NET regex must see it to answer like Python's <c>re</c> on a pattern with <c>\d</c>: Python
+    /// matches code points, .NET UTF-16 units, so a decimal digit outside the BMP (<c>𝟐</c>) is one <c>\d</c> for
+    /// Python and two unmatched surrogates for .NET. Such digits become the ASCII digit of the same value.
+    /// </summary>
+    public static string WithBmpDigits(string text)
+    {
+        if (!text.Any(char.IsSurrogate))
+        {
+            return text;
+        }
+
+        var mapped = new StringBuilder(text.Length);
+        foreach (var rune in text.EnumerateRunes())
+        {
+            if (!rune.IsBmp && Rune.IsDigit(rune))
+            {
+                mapped.Append((char)('0' + (int)Rune.GetNumericValue(rune)));
+            }
+            else
+            {
+                mapped.Append(rune.ToString());
+            }
+        }
+
+        return mapped.ToString();
+    }
 
     /// <summary>oslo's lenient <c>bool_from_string</c>: a true word, else false.</summary>
     public static bool IsTrueWord(string text) => _trueWords.Contains(Strip(text).ToLowerInvariant());

@@ -1,6 +1,8 @@
 using System.Globalization;
+using System.Numerics;
 using PciPassthrough.Core.Errors;
 using PciPassthrough.Core.Flavors;
+using PciPassthrough.Core.Scheduling;
 
 namespace PciPassthrough.Core.Numa;
 
@@ -76,7 +78,7 @@ public static class GuestNumaConstraints
         CheckLockedMemory(flavor, image);
 
         // NF-1: only these create a topology.
-        if (nodes is null or 0 && pageSize is null or 0.0 && persistentMemory.Count == 0
+        if (nodes is null or 0 && (pageSize is null || pageSize.Value.IsEqualTo(0)) && persistentMemory.Count == 0
             && cpuPolicy is not (CpuPolicy.Dedicated or CpuPolicy.Mixed))
         {
             return null;
@@ -104,11 +106,11 @@ public static class GuestNumaConstraints
             SharedCpus = [.. cell.Cpus.Where(cpu => !pinned.Contains(cpu)).Order()],
             DedicatedCpus = [.. cell.Cpus.Where(pinned.Contains).Order()],
             MemoryMb = cell.MemoryMb,
-            PageSizeKb = pageSize is { } size ? TruncatedKib(size) : null,
+            PageSizeKb = pageSize is { } size ? IntegerText.Saturated(size.Truncated()) : null,
             CpuPolicy = cpuPolicy,
             CpuThreadPolicy = thread,
         }).ToList();
-        return new GuestNumaTopology(cells, emulatorPolicy);
+        return new GuestNumaTopology(cells, emulatorPolicy) { PageSizeKb = pageSize?.Truncated() };
     }
 
     /// <summary>The dedicated guest CPUs a mixed guest gets (its mask, or else its realtime CPUs).</summary>
@@ -185,9 +187,10 @@ public static class GuestNumaConstraints
 
     /// <summary>
     /// <c>hw:mem_page_size</c>, which the image may only refine when the flavor says large or any. Kept as Python's
-    /// float: a fraction of a KiB (<c>512B</c>) still creates a topology, whose cells then hold the truncated size.
+    /// number: bare digits are an exact int, a size with a unit a float, and a fraction of a KiB (<c>512B</c>) still
+    /// creates a topology, whose cells then hold the truncated size.
     /// </summary>
-    private static double? PageSizeOf(Flavor flavor, ImageProperties image)
+    private static PythonNumber? PageSizeOf(Flavor flavor, ImageProperties image)
     {
         var flavorRequest = flavor.ExtraSpec("hw:mem_page_size");
         var imageRequest = image.MemPageSize;
@@ -202,7 +205,7 @@ public static class GuestNumaConstraints
             return pageSize;
         }
 
-        return pageSize is MemoryPageSize.Any or MemoryPageSize.Large
+        return pageSize.IsEqualTo(MemoryPageSize.Any) || pageSize.IsEqualTo(MemoryPageSize.Large)
             ? ParsePageSize(imageRequest)
             : throw PageSizeForbidden(imageRequest, flavorRequest);
 
@@ -215,21 +218,19 @@ public static class GuestNumaConstraints
     /// <c>512Kb</c> in bits) in KiB.
     /// </summary>
     /// <exception cref="PciException"><c>MemoryPageSizeInvalid</c>.</exception>
-    private static double ParsePageSize(string request) => request switch
+    private static PythonNumber ParsePageSize(string request) => request switch
     {
-        "any" => MemoryPageSize.Any,
-        "large" => MemoryPageSize.Large,
-        "small" => MemoryPageSize.Small,
-        _ when PythonText.IsDigits(request) => PythonText.TryParseInt(request, out var kib) ? kib : long.MaxValue,
+        "any" => PythonNumber.Of(MemoryPageSize.Any),
+        "large" => PythonNumber.Of(MemoryPageSize.Large),
+        "small" => PythonNumber.Of(MemoryPageSize.Small),
+        _ when PythonText.IsDigits(request) => IntegerText.TryParse(request, out BigInteger kib) ? PythonNumber.Of(kib)
+            : throw new PciException(FlavorErrorKinds.ValueError,
+                $"invalid literal for int() with base 10: '{request}' (hw:mem_page_size: digits such as ² are not decimal)", novaException: false),
         _ => IecSize.TryParseBytes(request) is { } bytes
-            ? Math.Ceiling(bytes) / 1024
+            ? PythonNumber.Of(Math.Ceiling(bytes) / 1024)
             : throw new PciException(FlavorErrorKinds.MemoryPageSizeInvalid,
                 $"hw:mem_page_size '{request}' is invalid; expected small, large, any, a size in KiB (2048) or with a unit (2MB, 1GB)."),
     };
-
-    /// <summary>Nova's integer field truncates the float page size toward zero.</summary>
-    private static long TruncatedKib(double pageSize) =>
-        pageSize >= long.MaxValue ? long.MaxValue : pageSize <= long.MinValue ? long.MinValue : (long)Math.Truncate(pageSize);
 
     private static IReadOnlyList<string> PersistentMemoryLabels(Flavor flavor) =>
         flavor.ExtraSpec("hw:pmem") is { Length: > 0 } labels

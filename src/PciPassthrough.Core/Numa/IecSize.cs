@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
+using PciPassthrough.Core.Flavors;
 
 namespace PciPassthrough.Core.Numa;
 
@@ -14,7 +15,7 @@ internal static partial class IecSize
     /// <summary>The size in bytes, rounded up to a whole byte; null when the text is not a size.</summary>
     public static double? TryParseBytes(string text)
     {
-        var match = SizePattern().Match(text);
+        var match = SizePattern().Match(PythonText.WithBmpDigits(text));
         if (!match.Success)
         {
             return null;

@@ -1,8 +1,10 @@
+using System.Numerics;
 using PciPassthrough.Core.Devices;
 using PciPassthrough.Core.Errors;
 using PciPassthrough.Core.Numa;
 using PciPassthrough.Core.Pci;
 using PciPassthrough.Core.Requests;
+using PciPassthrough.Core.Scheduling;
 
 namespace PciPassthrough.Core.Pools;
 
@@ -235,12 +237,13 @@ public sealed class DevicePools : IPciNumaView
         var pools = candidates[..kept].Select(c => (DevicePool)c.Pool).ToList();
         if (rpUuids.Count == 0)
         {
-            var needed = request.Count;
+            var needed = IntegerText.Saturated(request.Count);
             foreach (var pool in pools)
             {
+                // a negative count raises the pool (scenario-format §7 item 10), saturating at 64 bits
                 var count = pool.Count >= needed ? needed : pool.Count;
                 needed -= count;
-                pool.Count -= count;
+                pool.Count = IntegerText.Saturated((BigInteger)pool.Count - count);
                 Take(pool, count, request, index, taken);
                 if (needed == 0)
                 {

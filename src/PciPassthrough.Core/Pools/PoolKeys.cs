@@ -116,16 +116,22 @@ public sealed class PoolKeys
     }
 
     /// <summary>
-    /// The keys as the scheduler reads them (04 PL-7, SIM-35): <c>vendor_id</c>, <c>product_id</c> and <c>numa_node</c>
-    /// unchanged, every other value as Python's <c>str()</c>.
+    /// The keys as the scheduler reads them (04 PL-7, SIM-35): <c>vendor_id</c> and <c>product_id</c> unchanged,
+    /// <c>numa_node</c> as an integer, every other value as Python's <c>str()</c>.
     /// </summary>
-    /// <exception cref="Errors.PciException"><c>ValueError</c> when a tag is a list or an object.</exception>
+    /// <exception cref="Errors.PciException"><c>ValueError</c> when a tag is a list or an object, or when a <c>numa_node</c>
+    /// tag is no integer (<see cref="PoolValue.ToSchedulerInteger"/>).</exception>
     internal PoolKeys ToSchedulerKeys()
     {
         var values = new PoolValue[_values.Length];
         for (var i = 0; i < values.Length; i++)
         {
-            values[i] = _names[i] is VendorId or ProductId or NumaNode ? _values[i] : _values[i].ToSchedulerText(_names[i]);
+            values[i] = _names[i] switch
+            {
+                VendorId or ProductId => _values[i],
+                NumaNode => _values[i].ToSchedulerInteger(),
+                _ => _values[i].ToSchedulerText(_names[i]),
+            };
         }
 
         return new PoolKeys(_names, values);

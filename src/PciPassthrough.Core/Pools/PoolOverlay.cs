@@ -1,5 +1,7 @@
 using System.Buffers;
+using System.Numerics;
 using PciPassthrough.Core.Requests;
+using PciPassthrough.Core.Scheduling;
 
 namespace PciPassthrough.Core.Pools;
 
@@ -88,7 +90,7 @@ internal readonly struct PoolOverlay : IDisposable
 
         if (rpUuids.Count == 0)
         {
-            var needed = request.Count;
+            var needed = IntegerText.Saturated(request.Count);
             foreach (var candidate in candidates[..kept])
             {
                 needed = Decrease(candidate.Index, needed);
@@ -116,12 +118,13 @@ internal readonly struct PoolOverlay : IDisposable
         return null;
     }
 
-    /// <summary>Nova's <c>_decrease_pool_count</c>: take up to <paramref name="needed"/>; a pool taken whole is deleted.</summary>
+    /// <summary>Nova's <c>_decrease_pool_count</c>: take up to <paramref name="needed"/>; a pool taken whole is deleted.
+    /// A negative count raises the pool (scenario-format §7 item 10), which saturates at 64 bits.</summary>
     private long Decrease(int index, long needed)
     {
         if (_counts[index] > needed)
         {
-            _counts[index] -= needed;
+            _counts[index] = IntegerText.Saturated((BigInteger)_counts[index] - needed);
             return 0;
         }
 

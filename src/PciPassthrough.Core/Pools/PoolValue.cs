@@ -1,8 +1,10 @@
 using System.Globalization;
+using System.Numerics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using PciPassthrough.Core.Config;
 using PciPassthrough.Core.Errors;
+using PciPassthrough.Core.Scheduling;
 
 namespace PciPassthrough.Core.Pools;
 
@@ -127,6 +129,28 @@ public readonly struct PoolValue : IEquatable<PoolValue>
         _ => Of(_text),
     };
 
+    /// <summary>
+    /// The pool's <c>numa_node</c> as the scheduler's pool object holds it: an integer field, so a <c>numa_node</c> tag
+    /// that replaced the device's is read with Python's <c>int()</c> (<c>"1"</c> is 1, <c>1.5</c> is 1), while the
+    /// compute keeps comparing the raw value.
+    /// </summary>
+    /// <exception cref="PciException"><c>ValueError</c> for text that is no integer, <c>TypeError</c> for a list or an
+    /// object, <c>OverflowError</c> for an infinite number.</exception>
+    internal PoolValue ToSchedulerInteger() => Kind switch
+    {
+        PoolValueKind.Null or PoolValueKind.Integer => this,
+        PoolValueKind.Boolean => Integer(new BigInteger(_number)),
+        PoolValueKind.Float when double.IsInfinity(_number) => throw new PciException(PciErrorKinds.OverflowError,
+            "cannot convert float infinity to integer (device_spec tag 'numa_node')", novaException: false),
+        PoolValueKind.Float => Integer(new BigInteger(Math.Truncate(_number))),
+        PoolValueKind.String => IntegerText.TryParse(_text, out BigInteger value) ? Integer(value)
+            : throw new PciException(PciErrorKinds.ValueError,
+                $"invalid literal for int() with base 10: '{_text}' (device_spec tag 'numa_node')", novaException: false),
+        _ => throw new PciException(PciErrorKinds.TypeError,
+            $"int() argument must be a string, a bytes-like object or a real number, not {_node!.ToJsonString()} " +
+            "(device_spec tag 'numa_node')", novaException: false),
+    };
+
     /// <summary>The value as JSON, as the pool report shows it (raw tag values).</summary>
     public JsonNode? ToJson() => Kind switch
     {
@@ -145,6 +169,9 @@ public readonly struct PoolValue : IEquatable<PoolValue>
         PoolValueKind.Structured => _node!.ToJsonString(),
         _ => _text!,
     };
+
+    private static PoolValue Integer(BigInteger value) =>
+        new(PoolValueKind.Integer, value.ToString(CultureInfo.InvariantCulture), (double)value, null);
 
     private bool IsNumeric => Kind is PoolValueKind.Integer or PoolValueKind.Float or PoolValueKind.Boolean;
 

@@ -12,7 +12,7 @@ public static partial class PciAliasExtraSpec
     /// 03 RQ-14, the flavor-edit check: the whole value must be <c>name:count</c> items joined by commas. Alias
     /// existence is not checked here. Null when valid.
     /// </summary>
-    public static PciError? Validate(string value) => FlavorValue().IsMatch(value) ? null : new PciError(
+    public static PciError? Validate(string value) => FlavorValue().IsMatch(Flavors.PythonText.WithBmpDigits(value)) ? null : new PciError(
         PciErrorKinds.ValidationError,
         $"{Key} '{value}' is not valid; expected <alias name>:<count> items separated by commas, e.g. 'gpu:1, nic:2' " +
         "(a name has no ':', a count is digits only).");

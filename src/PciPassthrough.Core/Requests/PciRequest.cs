@@ -1,3 +1,4 @@
+using System.Numerics;
 using PciPassthrough.Core.Pools;
 
 namespace PciPassthrough.Core.Requests;
@@ -8,7 +9,9 @@ namespace PciPassthrough.Core.Requests;
 /// </summary>
 public sealed record PciRequest
 {
-    public required long Count { get; init; }
+    /// <summary>As the flavor wrote it: the reference's integers have no bound, and Zed accepts 0 and negative counts
+    /// (scenario-format §7 item 10).</summary>
+    public required BigInteger Count { get; init; }
 
     /// <summary>Alternative property maps (OR); values are strings or null, keys those of 03 RQ-3 (<c>vendor_id</c>,
     /// <c>dev_type</c>, <c>physical_network</c>, …).</summary>

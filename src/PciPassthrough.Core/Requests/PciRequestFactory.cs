@@ -1,3 +1,4 @@
+using System.Numerics;
 using PciPassthrough.Core.Config;
 using PciPassthrough.Core.Errors;
 using PciPassthrough.Core.Scheduling;
@@ -50,7 +51,7 @@ public static class PciRequestFactory
                     (aliases.Aliases.Count == 0 ? "none" : string.Join(", ", aliases.Aliases.Select(a => a.Name))) + ".");
             }
 
-            if (!IntegerText.TryParse(parts[1], out var count))
+            if (!IntegerText.TryParse(parts[1], out BigInteger count))
             {
                 throw release == NovaRelease.Zed
                     ? new PciException(PciErrorKinds.ValueError,

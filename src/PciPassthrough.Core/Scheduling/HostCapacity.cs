@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Numerics;
 
 namespace PciPassthrough.Core.Scheduling;
 
@@ -22,7 +23,7 @@ public sealed class HostCapacity
     public IReadOnlyList<ResourceInventory> Inventories => _inventories;
 
     /// <summary>SIM-45: totals from the host's cells; <c>max_unit</c> = total; a class with total 0 has no inventory.</summary>
-    public static HostCapacity Create(long sharedCpus, long dedicatedCpus, long memoryMb, double cpuAllocationRatio,
+    public static HostCapacity Create(long sharedCpus, long dedicatedCpus, BigInteger memoryMb, double cpuAllocationRatio,
         double ramAllocationRatio, long reservedHostMemoryMb)
     {
         ResourceInventory?[] all =
@@ -36,7 +37,7 @@ public sealed class HostCapacity
     }
 
     /// <summary>How much of each inventory class placed servers use.</summary>
-    public IReadOnlyDictionary<string, long> Used =>
+    public IReadOnlyDictionary<string, BigInteger> Used =>
         _slots.Select(slot => KeyValuePair.Create(slot.ResourceClass, slot.Used)).ToDictionary(StringComparer.Ordinal);
 
     public HostCapacity Clone() => new(_inventories, [.. _slots]);
@@ -52,7 +53,7 @@ public sealed class HostCapacity
             }
 
             var index = IndexOf(resourceClass);
-            if (index < 0 || amount > _slots[index].MaxUnit || _slots[index].Used + amount > _slots[index].Capacity)
+            if (index < 0 || amount > _slots[index].MaxUnit || _slots[index].Capacity.IsExceededBy(_slots[index].Used + amount))
             {
                 return false;
             }
@@ -65,7 +66,7 @@ public sealed class HostCapacity
     public CapacityVerdict Check(IReadOnlyDictionary<string, long> resources)
     {
         var reasons = new List<string>();
-        var free = new Dictionary<string, double>(StringComparer.Ordinal);
+        var free = new Dictionary<string, PythonNumber>(StringComparer.Ordinal);
         foreach (var (resourceClass, amount) in resources)
         {
             if (resourceClass == DiskGb)
@@ -80,17 +81,17 @@ public sealed class HostCapacity
                 continue;
             }
 
-            var (inventory, used) = (_inventories[index], _slots[index].Used);
-            free[resourceClass] = inventory.Capacity - used;
-            if (amount > inventory.MaxUnit)
+            var (capacity, maxUnit, used) = (_slots[index].Capacity, _slots[index].MaxUnit, _slots[index].Used);
+            free[resourceClass] = capacity.Minus(used);
+            if (amount > maxUnit)
             {
                 reasons.Add(string.Create(CultureInfo.InvariantCulture,
-                    $"{resourceClass}: needs {amount}, more than the largest allocation allowed (max_unit {inventory.MaxUnit})"));
+                    $"{resourceClass}: needs {amount}, more than the largest allocation allowed (max_unit {maxUnit})"));
             }
-            else if (used + amount > inventory.Capacity)
+            else if (capacity.IsExceededBy(used + amount))
             {
                 reasons.Add(string.Create(CultureInfo.InvariantCulture,
-                    $"{resourceClass}: needs {amount}, {inventory.Capacity - used:0.###} free of {inventory.Capacity:0.###} ({used} in use)"));
+                    $"{resourceClass}: needs {amount}, {free[resourceClass]} free of {capacity} ({used} in use)"));
             }
         }
 
@@ -123,11 +124,11 @@ public sealed class HostCapacity
     }
 
     /// <summary>One class: its limits (from the inventory) and its usage.</summary>
-    private struct Slot(string resourceClass, long maxUnit, double capacity, long used)
+    private struct Slot(string resourceClass, BigInteger maxUnit, PythonNumber capacity, BigInteger used)
     {
         public readonly string ResourceClass = resourceClass;
-        public readonly long MaxUnit = maxUnit;
-        public readonly double Capacity = capacity;
-        public long Used = used;
+        public readonly BigInteger MaxUnit = maxUnit;
+        public readonly PythonNumber Capacity = capacity;
+        public BigInteger Used = used;
     }
 }

@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Numerics;
 using System.Text;
 
 namespace PciPassthrough.Core.Scheduling;
@@ -5,31 +7,31 @@ namespace PciPassthrough.Core.Scheduling;
 /// <summary>
 /// "Integer text" as Python's <c>int(str)</c> reads it (scenario-format SIM-30): optional surrounding whitespace, an
 /// optional sign, decimal digits (any Unicode decimal digit) with single <c>_</c> allowed between two digits — <c>" +1_0 "</c> is 10.
+/// Python's integers have no bound, so neither has the exact form.
 /// </summary>
 public static class IntegerText
 {
-    /// <summary>Python's <c>str.strip()</c> set as far as it differs from .NET's white space.</summary>
-    private const string ExtraWhiteSpace = "\u001c\u001d\u001e\u001f";
-
-    public static bool TryParse(string? text, out long value)
+    public static bool TryParse(string? text, out BigInteger value)
     {
-        value = 0;
-        var span = text.AsSpan().Trim().Trim(ExtraWhiteSpace).Trim();
-        var negative = span is ['-', ..];
-        if (span is ['+' or '-', ..])
+        value = BigInteger.Zero;
+        // int() skips Unicode white space, but not the separators U+001C…U+001F that str.strip() and
+        // str.isspace() count: exactly .NET's white space
+        var body = text.AsSpan().Trim();
+        var negative = body is ['-', ..];
+        if (body is ['+' or '-', ..])
         {
-            span = span[1..];
+            body = body[1..];
         }
 
-        if (span.IsEmpty || span[0] == '_' || span[^1] == '_')
+        if (body.IsEmpty || body[0] == '_' || body[^1] == '_')
         {
             return false;
         }
 
         // Python's int() takes any Unicode decimal digit ("\u0663" is 3), also outside the BMP.
-        long magnitude = 0;
+        var digits = new StringBuilder(body.Length);
         var previousUnderscore = false;
-        foreach (var rune in span.EnumerateRunes())
+        foreach (var rune in body.EnumerateRunes())
         {
             if (rune.Value == '_')
             {
@@ -48,16 +50,24 @@ public static class IntegerText
                 return false;
             }
 
-            var digit = (long)Rune.GetNumericValue(rune);
-            if (magnitude > (long.MaxValue - digit) / 10)
-            {
-                return false;
-            }
-
-            magnitude = (magnitude * 10) + digit;
+            digits.Append((char)('0' + (int)Rune.GetNumericValue(rune)));
         }
 
+        var magnitude = BigInteger.Parse(digits.ToString(), NumberStyles.None, CultureInfo.InvariantCulture);
         value = negative ? -magnitude : magnitude;
         return true;
     }
+
+    /// <summary>The same, with magnitudes past <see cref="long.MaxValue"/> saturated (for values that are only compared
+    /// with 64-bit quantities, where any larger magnitude gives the same answer).</summary>
+    public static bool TryParseSaturated(string? text, out long value)
+    {
+        var parsed = TryParse(text, out BigInteger exact);
+        value = Saturated(exact);
+        return parsed;
+    }
+
+    /// <summary><paramref name="value"/> clamped to ±<see cref="long.MaxValue"/>.</summary>
+    public static long Saturated(BigInteger value) =>
+        value > long.MaxValue ? long.MaxValue : value < -long.MaxValue ? -long.MaxValue : (long)value;
 }

@@ -82,7 +82,7 @@ internal static class BootApi
             var server = new ServerRequest
             {
                 Name = boot.Name,
-                Resources = resources,
+                Resources = resources.ToDictionary(r => r.Key, r => IntegerText.Saturated(r.Value), StringComparer.Ordinal),
                 PciRequests = requests,
                 NumaTopology = topology,
                 Network = network,
@@ -122,7 +122,7 @@ internal static class BootApi
 
     private static GuestTopologyReport TopologyReport(GuestNumaTopology topology) => new(
         [.. topology.Cells.Select((cell, i) => new GuestCellReport(
-            i, cell.SharedCpus, cell.DedicatedCpus, cell.MemoryMb, cell.PageSizeKb,
+            i, cell.SharedCpus, cell.DedicatedCpus, cell.MemoryMb, topology.PageSizeKb,
             cell.CpuPolicy?.ToNovaName(), cell.CpuThreadPolicy?.ToNovaName()))],
         topology.EmulatorThreadsPolicy?.ToNovaName());
 

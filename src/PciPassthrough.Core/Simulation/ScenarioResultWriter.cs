@@ -162,10 +162,13 @@ public static class ScenarioResultWriter
         foreach (var inventory in host.PlacementInventory)
         {
             json.WriteStartObject(inventory.ResourceClass);
-            json.WriteNumber("total"u8, inventory.Total);
+            json.WritePropertyName("total"u8);
+            WriteNumberValue(json, PythonNumber.Of(inventory.Total));
             json.WriteNumber("reserved"u8, inventory.Reserved);
-            json.WriteNumber("allocation_ratio"u8, inventory.AllocationRatio);
-            json.WriteNumber("max_unit"u8, inventory.MaxUnit);
+            json.WritePropertyName("allocation_ratio"u8);
+            WriteNumberValue(json, PythonNumber.Of(inventory.AllocationRatio));
+            json.WritePropertyName("max_unit"u8);
+            WriteNumberValue(json, PythonNumber.Of(inventory.MaxUnit));
             json.WriteEndObject();
         }
 
@@ -373,7 +376,15 @@ public static class ScenarioResultWriter
                 WriteNumbers(json, "shared_cpus"u8, cell.SharedCpus);
                 WriteNumbers(json, "dedicated_cpus"u8, cell.DedicatedCpus);
                 json.WriteNumber("memory_mb"u8, cell.MemoryMb);
-                WriteNumberOrNull(json, "pagesize_kb"u8, cell.PagesizeKb);
+                json.WritePropertyName("pagesize_kb"u8);
+                if (cell.PagesizeKb is { } pageSize)
+                {
+                    WriteNumberValue(json, PythonNumber.Of(pageSize));
+                }
+                else
+                {
+                    json.WriteNullValue();
+                }
                 WriteStringOrNull(json, "cpu_policy"u8, cell.CpuPolicy);
                 WriteStringOrNull(json, "cpu_thread_policy"u8, cell.CpuThreadPolicy);
                 json.WriteEndObject();
@@ -397,7 +408,8 @@ public static class ScenarioResultWriter
             json.WriteString("source"u8, request.Source);
             WriteStringOrNull(json, "alias_name"u8, request.AliasName);
             WriteStringOrNull(json, "port"u8, request.Port);
-            json.WriteNumber("count"u8, request.Count);
+            json.WritePropertyName("count"u8);
+            WriteNumberValue(json, PythonNumber.Of(request.Count));
             WriteStringOrNull(json, "numa_policy"u8, request.NumaPolicy);
             json.WriteStartArray("spec"u8);
             foreach (var spec in request.Spec)
@@ -415,7 +427,8 @@ public static class ScenarioResultWriter
             json.WriteStartObject("resources"u8);
             foreach (var (resourceClass, amount) in resources)
             {
-                json.WriteNumber(resourceClass, amount);
+                json.WritePropertyName(resourceClass);
+                WriteNumberValue(json, PythonNumber.Of(amount));
             }
 
             json.WriteEndObject();
@@ -454,7 +467,8 @@ public static class ScenarioResultWriter
             json.WriteStartObject("free"u8);
             foreach (var (resourceClass, free) in placement.Free)
             {
-                json.WriteNumber(resourceClass, free);
+                json.WritePropertyName(resourceClass);
+                WriteNumberValue(json, free);
             }
 
             json.WriteEndObject();
@@ -616,7 +630,8 @@ public static class ScenarioResultWriter
         json.WriteStartObject("placement_usage"u8);
         foreach (var (resourceClass, used) in state.PlacementUsage)
         {
-            json.WriteNumber(resourceClass, used);
+            json.WritePropertyName(resourceClass);
+            WriteNumberValue(json, PythonNumber.Of(used));
         }
 
         json.WriteEndObject();
@@ -689,6 +704,31 @@ public static class ScenarioResultWriter
         else
         {
             json.WriteString(name, value);
+        }
+    }
+
+    /// <summary>A number as the reference's Python writes it: integers of any size, and its float literals
+    /// (<c>Infinity</c>, <c>NaN</c>) where JSON has no number.</summary>
+    private static void WriteNumberValue(Utf8JsonWriter json, PythonNumber value)
+    {
+        if (value.IsFloat && !double.IsInteger(value.Float))
+        {
+            if (double.IsFinite(value.Float))
+            {
+                json.WriteNumberValue(value.Float);
+            }
+            else
+            {
+                json.WriteRawValue(value.ToString(), skipInputValidation: true);
+            }
+        }
+        else if (value.Truncated() is var integer && integer >= long.MinValue && integer <= long.MaxValue)
+        {
+            json.WriteNumberValue((long)integer);
+        }
+        else
+        {
+            json.WriteRawValue(value.ToString());
         }
     }
 

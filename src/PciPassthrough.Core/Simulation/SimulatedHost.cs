@@ -1,3 +1,4 @@
+using System.Numerics;
 using PciPassthrough.Core.Devices;
 using PciPassthrough.Core.Errors;
 using PciPassthrough.Core.Libvirt;
@@ -49,7 +50,7 @@ internal sealed class SimulatedHost
     {
         var cells = host.NumaCells;
         var capacity = HostCapacity.Create(
-            cells.Sum(c => (long)c.Cpus.Count), cells.Sum(c => (long)c.Pcpus.Count), cells.Sum(c => c.MemoryMb),
+            cells.Sum(c => (long)c.Cpus.Count), cells.Sum(c => (long)c.Pcpus.Count), cells.Aggregate(BigInteger.Zero, (sum, c) => sum + c.MemoryMb),
             host.CpuAllocationRatio, host.RamAllocationRatio, host.ReservedHostMemoryMb);
         var numa = new HostNumaTopology([.. cells.Select(CellOf)]);
         var startup = HostStartup.Run(host, config, release);

@@ -35,6 +35,9 @@ public sealed class ExtraSpecValidatorTests
     [InlineData("capabilities:cpu_info:vendor", "Intel")]
     [InlineData("custom:anything", "x")] // namespace Nova does not own
     [InlineData("nonamespace", "x")]
+    [InlineData("pci_passthrough:alias", "a:\U0001D7CF")] // Python's \d: also digits outside the BMP
+    [InlineData("hw:cpu_dedicated_mask", "^\U0001D7CE")]
+    [InlineData("hw:mem_page_size", "\U0001D7D0MB")]
     public void SIM30_Accepts_ValidOrForeignKeys(string key, string value) =>
         ExtraSpecValidator.Validate(key, value).ShouldBeNull();
 
@@ -43,6 +46,8 @@ public sealed class ExtraSpecValidatorTests
     [InlineData("pci_passthrough:alias", "a1:x")]
     [InlineData("pci_passthrough:alias", "a1:-1")]
     [InlineData("hw:numa_nodes", "0")]
+    [InlineData("hw:numa_nodes", "\u001c2")] // int() does not skip U+001C…U+001F
+    [InlineData("hw:pmem", "\U0001D7CE")] // [0-9] is ASCII
     [InlineData("hw:numa_nodes", "x")]
     [InlineData("hw:numa_mem.0", "0")]
     [InlineData("hw:numa_cpus.0", "a")]

@@ -1,7 +1,10 @@
+using System.Globalization;
+using System.Numerics;
 using System.Text.Json;
 using PciPassthrough.Core.Errors;
 using PciPassthrough.Core.Flavors;
 using PciPassthrough.Core.Numa;
+using PciPassthrough.Core.Scheduling;
 
 namespace PciPassthrough.Core.Tests.Numa;
 
@@ -94,6 +97,29 @@ public sealed class GuestNumaConstraintsTests
     [InlineData("2M")] // a unit needs B or b
     public void NF1_BadPageSize_IsMemoryPageSizeInvalid(string size) =>
         Error($"hw:mem_page_size={size}").Kind.ShouldBe(FlavorErrorKinds.MemoryPageSizeInvalid);
+
+    [Theory]
+    [InlineData("99999999999999999999", "99999999999999999999")] // a bare number is Python's int: no bound
+    [InlineData("99999999999999999999GB", "104857600000000000000000000")] // a size with a unit: float arithmetic
+    [InlineData("\U0001D7D0\U0001D7CE\U0001D7D2\U0001D7D6", "2048")] // digits outside the BMP
+    [InlineData("\U0001D7D0MB", "2048")]
+    public void NF1_PageSize_ExactAsPythonComputesIt(string size, string expected)
+    {
+        var topology = Compute($"hw:mem_page_size={size}")!;
+
+        topology.PageSizeKb.ShouldBe(BigInteger.Parse(expected, CultureInfo.InvariantCulture));
+        topology.Cells.ShouldHaveSingleItem().PageSizeKb.ShouldBe(IntegerText.Saturated(topology.PageSizeKb!.Value));
+    }
+
+    [Theory]
+    [InlineData("\u00b2")] // str.isdigit() but not decimal: int() raises
+    [InlineData("\u2461")]
+    public void NF1_DigitsThatAreNotDecimal_EscapeAsValueError(string size)
+    {
+        var error = Error($"hw:mem_page_size={size}");
+
+        (error.Kind, error.NovaException).ShouldBe((FlavorErrorKinds.ValueError, false));
+    }
 
     [Fact]
     public void NF1_FractionOfAKibPage_StillCreatesATopologyWithSizeZero() =>

@@ -40,6 +40,42 @@ public sealed class PoolSummaryTests
         (error.Kind, error.NovaException).ShouldBe((PciErrorKinds.ValueError, false));
     }
 
+    [Theory]
+    [InlineData("\"0\"", 0)] // SIM-35: the pool object's numa_node is an integer field, read with Python's int()
+    [InlineData("\" 0\\n\"", 0)] // SIM-35: int() strips white space
+    [InlineData("\"1_0\"", 10)] // SIM-35: and takes underscores between digits
+    [InlineData("-0.5", 0)] // SIM-35: a float is truncated
+    [InlineData("false", 0)] // SIM-35
+    public void SIM35_NumaNodeTag_SchedulerReadsAnInteger(string tag, int cell)
+    {
+        var pools = ZedHost($"\"numa_node\": {tag}");
+
+        pools.SchedulerView().Pools.Single().Keys[PoolKeys.NumaNode].ShouldBe(PoolValue.Of(cell));
+        pools.SchedulerView().FreeCountOn(cell).ShouldBe(1);
+    }
+
+    [Fact]
+    public void SIM35_NumaNodeTagText_SchedulerYesComputeNo()
+    {
+        var pools = ZedHost("\"numa_node\": \"0\"");
+
+        pools.SchedulerView().FreeCountOn(0).ShouldBe(1);
+        pools.FreeCountOn(0).ShouldBe(0);
+    }
+
+    [Theory]
+    [InlineData("\"no\"", PciErrorKinds.ValueError)] // SIM-20 stage pools: int('no')
+    [InlineData("\"1.0\"", PciErrorKinds.ValueError)] // SIM-20: int('1.0')
+    [InlineData("[0]", PciErrorKinds.TypeError)] // SIM-20: int([0])
+    [InlineData("{\"a\": 0}", PciErrorKinds.TypeError)] // SIM-20: int({...})
+    [InlineData("1e999", PciErrorKinds.OverflowError)] // SIM-20: int(inf)
+    public void SIM35_NumaNodeTagNotAnInteger_PythonError(string tag, string kind)
+    {
+        var error = Should.Throw<PciException>(() => ZedHost($"\"numa_node\": {tag}").SchedulerView()).Error;
+
+        (error.Kind, error.NovaException).ShouldBe((kind, false));
+    }
+
     [Fact]
     public void PL7_BooleanTag_SchedulerYesComputeNo() // 04 §6, 01 DS-31 (Zed keeps the raw boolean)
     {

@@ -1,3 +1,4 @@
+using System.Numerics;
 using PciPassthrough.Core.Scheduling;
 
 namespace PciPassthrough.Core.Tests.Scheduling;
@@ -12,10 +13,22 @@ public sealed class IntegerTextTests
     [InlineData("\u0662", 2L)]
     [InlineData("\uff11_\u0660", 10L)]
     [InlineData("\U0001D7CF", 1L)]
+    [InlineData("\u3000\u00a01\u2028", 1L)] // any Unicode white space
     public void SIM30_TryParse_PythonIntForms(string text, long expected)
     {
-        IntegerText.TryParse(text, out var value).ShouldBeTrue();
+        IntegerText.TryParse(text, out BigInteger value).ShouldBeTrue();
         value.ShouldBe(expected);
+    }
+
+    [Theory] // SIM-30: Python's integers have no bound
+    [InlineData("99999999999999999999", "99999999999999999999", long.MaxValue)]
+    [InlineData(" -1_000000000000000000000 ", "-1000000000000000000000", -long.MaxValue)]
+    public void SIM30_TryParse_BeyondLong_ExactOrSaturated(string text, string exact, long saturated)
+    {
+        IntegerText.TryParse(text, out BigInteger value).ShouldBeTrue();
+        value.ShouldBe(BigInteger.Parse(exact, System.Globalization.CultureInfo.InvariantCulture));
+        IntegerText.TryParseSaturated(text, out var clamped).ShouldBeTrue();
+        clamped.ShouldBe(saturated);
     }
 
     [Theory]
@@ -29,6 +42,7 @@ public sealed class IntegerTextTests
     [InlineData("\u00b2")]
     [InlineData("\u2160")]
     [InlineData("+-1")]
-    [InlineData("99999999999999999999")]
-    public void SIM30_TryParse_OtherForms_AreRejected(string text) => IntegerText.TryParse(text, out _).ShouldBeFalse();
+    [InlineData("\u001c1")] // str.isspace() is true for U+001C…U+001F, but int() does not skip them
+    [InlineData("1\u001f")]
+    public void SIM30_TryParse_OtherForms_AreRejected(string text) => IntegerText.TryParse(text, out BigInteger _).ShouldBeFalse();
 }

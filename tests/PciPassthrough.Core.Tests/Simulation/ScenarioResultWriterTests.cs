@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -28,7 +29,7 @@ public sealed class ScenarioResultWriterTests
             }],
             final: [new FinalHostState
             {
-                Name = "h", Ok = false, NumaCells = [_cell], PlacementUsage = new Dictionary<string, long> { ["VCPU"] = 0 },
+                Name = "h", Ok = false, NumaCells = [_cell], PlacementUsage = new Dictionary<string, BigInteger> { ["VCPU"] = 0 },
                 Instances = [],
             }]));
 
@@ -46,7 +47,7 @@ public sealed class ScenarioResultWriterTests
         {
             Host = "h",
             RejectedBy = HostChecks.Placement,
-            PlacementCheck = new CapacityVerdict(["no PCPU inventory"], new Dictionary<string, double> { ["MEMORY_MB"] = 1.5 }),
+            PlacementCheck = new CapacityVerdict(["no PCPU inventory"], new Dictionary<string, PythonNumber> { ["MEMORY_MB"] = PythonNumber.Of(1.5) }),
             PciPassthroughFilterPassed = true,
             NumaTopologyFilterPassed = false,
             Rejections = [new Rejection(HostChecks.Placement, "no PCPU inventory")],
@@ -54,7 +55,7 @@ public sealed class ScenarioResultWriterTests
         var boot = new BootResult(0, "vm", BootResult.NoValidHost, null, new ApiReport
         {
             ExtraSpecErrors = [new ExtraSpecError("hw:x", new PciError("ValidationError", "unknown", NovaException: true))],
-            Resources = new Dictionary<string, long> { ["PCPU"] = 1 },
+            Resources = new Dictionary<string, BigInteger> { ["PCPU"] = 1 },
         }, [evaluation]);
 
         var json = Write(Result(requests: [boot, new DeleteResult(1, JsonDocument.Parse("\"vm\"").RootElement, null, [],

@@ -1,3 +1,4 @@
+using System.Numerics;
 using PciPassthrough.Core.Numa;
 using PciPassthrough.Core.Requests;
 
@@ -23,7 +24,7 @@ public sealed class FakePciNumaView(
     public long FreeCountOn(int hostCellId) => freePerCell.GetValueOrDefault(hostCellId);
 
     public long MatchingCountOn(PciRequest request, int hostCellId) =>
-        matchingPerCell is null ? Math.Max(request.Count, 0) : matchingPerCell.GetValueOrDefault(hostCellId);
+        matchingPerCell is null ? (long)BigInteger.Max(request.Count, 0) : matchingPerCell.GetValueOrDefault(hostCellId);
 
     public bool Supports(IReadOnlyList<PciRequest> requests, IReadOnlyList<int> hostCellIds)
     {

@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Numerics;
 using System.Text.Json;
 
 namespace PciPassthrough.Testing.Scenarios;
@@ -164,9 +166,11 @@ internal static class JsonComparer
     private static ResultDifference? AnyString(JsonElement expected, JsonElement actual, string path) =>
         actual.ValueKind == JsonValueKind.String ? null : Differ(path, "a string", Show(actual));
 
+    /// <summary>Integers exactly (Python's have no bound: 1e308 × 4 is an integer past the double range), anything
+    /// with a fraction or an exponent within a relative tolerance.</summary>
     private static bool SameNumber(JsonElement expected, JsonElement actual)
     {
-        if (expected.TryGetInt64(out var x) && actual.TryGetInt64(out var y))
+        if (IntegerOf(expected) is { } x && IntegerOf(actual) is { } y)
         {
             return x == y;
         }
@@ -178,4 +182,9 @@ internal static class JsonComparer
 
         return Math.Abs(e - a) <= RelativeTolerance * Math.Max(1, Math.Max(Math.Abs(e), Math.Abs(a)));
     }
+
+    private static BigInteger? IntegerOf(JsonElement number) =>
+        number.GetRawText() is var text && text.AsSpan().IndexOfAny('.', 'e', 'E') < 0
+            ? BigInteger.Parse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture)
+            : null;
 }

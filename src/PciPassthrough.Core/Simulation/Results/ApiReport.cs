@@ -1,3 +1,4 @@
+using System.Numerics;
 using PciPassthrough.Core.Errors;
 
 namespace PciPassthrough.Core.Simulation.Results;
@@ -15,6 +16,6 @@ public sealed record ApiReport
     public GuestTopologyReport? NumaTopology { get; init; }
     public string? PciNumaAffinityPolicy { get; init; }
     public IReadOnlyList<PciRequestReport> PciRequests { get; init; } = [];
-    public IReadOnlyDictionary<string, long>? Resources { get; init; }
+    public IReadOnlyDictionary<string, BigInteger>? Resources { get; init; }
     public NetworkMetadataReport? NetworkMetadata { get; init; }
 }

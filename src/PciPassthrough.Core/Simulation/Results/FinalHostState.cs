@@ -1,3 +1,5 @@
+using System.Numerics;
+
 namespace PciPassthrough.Core.Simulation.Results;
 
 /// <summary>
@@ -9,7 +11,7 @@ public sealed record FinalHostState
     public required string Name { get; init; }
     public required bool Ok { get; init; }
     public required IReadOnlyList<HostCellReport> NumaCells { get; init; }
-    public required IReadOnlyDictionary<string, long> PlacementUsage { get; init; }
+    public required IReadOnlyDictionary<string, BigInteger> PlacementUsage { get; init; }
     public required IReadOnlyList<string> Instances { get; init; }
     public IReadOnlyList<TrackedDeviceReport>? Devices { get; init; }
     public IReadOnlyList<PoolReport>? Pools { get; init; }

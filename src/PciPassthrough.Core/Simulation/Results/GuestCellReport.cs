@@ -1,3 +1,5 @@
+using System.Numerics;
+
 namespace PciPassthrough.Core.Simulation.Results;
 
 /// <summary>
@@ -8,6 +10,6 @@ public sealed record GuestCellReport(
     IReadOnlyList<int> SharedCpus,
     IReadOnlyList<int> DedicatedCpus,
     long MemoryMb,
-    long? PagesizeKb,
+    BigInteger? PagesizeKb,
     string? CpuPolicy,
     string? CpuThreadPolicy);

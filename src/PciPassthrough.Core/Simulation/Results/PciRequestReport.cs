@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Text.Json.Nodes;
 
 namespace PciPassthrough.Core.Simulation.Results;
@@ -8,6 +9,6 @@ public sealed record PciRequestReport(
     string Source,
     string? AliasName,
     string? Port,
-    long Count,
+    BigInteger Count,
     string? NumaPolicy,
     IReadOnlyList<JsonObject> Spec);
