@@ -446,7 +446,8 @@ public static class AllocationWriter
             {
                 throw PlacementException.Conflict(
                     $"Unable to allocate inventory: Unable to create allocation for '{resourceClass}' on resource provider " +
-                    $"'{provider}'. The requested amount would violate inventory constraints: {allocation.Used} is not " +
+                    $"'{provider}'. The requested amount would violate inventory constraints: " +
+                    $"{(allocation.Used == ConsumerWrite.AboveMaximum ? $"more than {int.MaxValue}" : allocation.Used)} is not " +
                     $"between min_unit {inventory.MinUnit} and max_unit {inventory.MaxUnit} in steps of {inventory.StepSize}.");
             }
 
@@ -569,6 +570,6 @@ public static class AllocationWriter
 
     /// <summary>Placement's wording: a consumer that does not exist is expected as "null", a client's missing
     /// generation is reported as Python's "None".</summary>
-    private static string Show(int? generation, string absent) =>
+    private static string Show(long? generation, string absent) =>
         generation?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? absent;
 }

@@ -16,16 +16,19 @@ public static class PlacementHttp
 
     internal static void SetVersion(this HttpContext http, Microversion version) => http.Items[_versionKey] = version;
 
+    /// <summary>PA-1: a route that takes a JSON body refuses another content type before anything else, as Placement
+    /// does (a provider that does not exist is then 415, not 404).</summary>
+    public static TBuilder RequiresJson<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
+        builder.AddEndpointFilter(async (context, next) =>
+        {
+            CheckContentType(context.HttpContext);
+            return await next(context);
+        });
+
     /// <summary>PA-1: the body must be JSON and say so; anything else is 415 (naming the type) or 400.</summary>
     public static async Task<JsonElement> ReadJsonAsync(this HttpContext http, CancellationToken cancellationToken)
     {
-        var contentType = http.Request.ContentType;
-        if (contentType is null || !contentType.StartsWith(MediaTypeNames.Application.Json, StringComparison.OrdinalIgnoreCase))
-        {
-            throw new PlacementException(StatusCodes.Status415UnsupportedMediaType,
-                $"The media type {contentType ?? "None"} is not supported, use application/json");
-        }
-
+        CheckContentType(http);
         try
         {
             using var document = await JsonDocument.ParseAsync(http.Request.Body, cancellationToken: cancellationToken);
@@ -34,6 +37,16 @@ public static class PlacementHttp
         catch (JsonException e)
         {
             throw PlacementException.BadRequest($"Malformed JSON: {e.Message}");
+        }
+    }
+
+    private static void CheckContentType(HttpContext http)
+    {
+        var contentType = http.Request.ContentType;
+        if (contentType is null || !contentType.StartsWith(MediaTypeNames.Application.Json, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new PlacementException(StatusCodes.Status415UnsupportedMediaType,
+                $"The media type {contentType ?? "None"} is not supported, use application/json");
         }
     }
 

@@ -11,7 +11,7 @@ public static class ResourceClassApi
     public static void Map(RouteGroupBuilder placement)
     {
         placement.MapGet("/resource_classes", ListAsync).MinVersion(2);
-        placement.MapPost("/resource_classes", CreateAsync).MinVersion(2);
+        placement.MapPost("/resource_classes", CreateAsync).MinVersion(2).RequiresJson();
         placement.MapGet("/resource_classes/{name}", ShowAsync).MinVersion(2);
         placement.MapPut("/resource_classes/{name}", PutAsync).MinVersion(2);
         placement.MapDelete("/resource_classes/{name}", DeleteAsync).MinVersion(2);

@@ -15,7 +15,7 @@ public static class TraitApi
         placement.MapPut("/traits/{name}", PutAsync).MinVersion(6);
         placement.MapDelete("/traits/{name}", DeleteAsync).MinVersion(6);
         placement.MapGet("/resource_providers/{uuid}/traits", ProviderTraitsAsync).MinVersion(6);
-        placement.MapPut("/resource_providers/{uuid}/traits", SetProviderTraitsAsync).MinVersion(6);
+        placement.MapPut("/resource_providers/{uuid}/traits", SetProviderTraitsAsync).MinVersion(6).RequiresJson();
         placement.MapDelete("/resource_providers/{uuid}/traits", DeleteProviderTraitsAsync).MinVersion(6);
     }
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 
 namespace PciPassthrough.Server.Tests.Placement;
@@ -112,6 +113,23 @@ public sealed class VersionTests(PlacementServerFixture server) : IClassFixture<
         using var client = server.Client();
         using var content = new StringContent("{\"name\":\"x\"}", System.Text.Encoding.UTF8, "text/plain");
         var response = await client.Http.PostAsync("resource_providers", content, TestContext.Current.CancellationToken);
+        response.StatusCode.ShouldBe(HttpStatusCode.UnsupportedMediaType);
+    }
+
+    [Theory] // differential finding: Placement checks the content type before it looks anything up
+    [InlineData("PUT", "resource_providers/{0}")]
+    [InlineData("PUT", "resource_providers/{0}/inventories")]
+    [InlineData("POST", "resource_providers/{0}/inventories")]
+    [InlineData("PUT", "resource_providers/{0}/inventories/VCPU")]
+    [InlineData("PUT", "resource_providers/{0}/aggregates")]
+    [InlineData("PUT", "allocations/not-a-uuid")]
+    public async Task PA1_WrongContentType_Is415BeforeAnUnknownProviderOrConsumer(string method, string path)
+    {
+        using var client = server.Client();
+        using var content = new StringContent("{}", System.Text.Encoding.UTF8, "text/plain");
+        var uri = string.Format(CultureInfo.InvariantCulture, path, PlacementSetup.NewUuid());
+        using var request = new HttpRequestMessage(new HttpMethod(method), uri) { Content = content };
+        var response = await client.Http.SendAsync(request, TestContext.Current.CancellationToken);
         response.StatusCode.ShouldBe(HttpStatusCode.UnsupportedMediaType);
     }
 
