@@ -428,16 +428,24 @@ public static class AllocationWriter
     }
 
     /// <summary>PA-34: per (provider, class) the inventory exists, each amount respects min/max/step, and the other
-    /// consumers' usage plus this write fits capacity (an over-capacity provider may be written if usage does not grow).</summary>
+    /// consumers' usage plus this write fits capacity (an over-capacity provider may be written if usage does not grow).
+    /// As Placement, providers with none of the request's classes are named first, with all those classes.</summary>
     private static void CheckCapacity(List<AllocationRow> wanted, StoredState stored)
     {
+        var classes = wanted.Select(a => a.ResourceClass).Distinct(StringComparer.Ordinal).ToList();
+        var bare = wanted.Select(a => a.ProviderUuid).Distinct(StringComparer.Ordinal)
+            .Where(provider => !classes.Any(c => stored.Inventories.ContainsKey((provider, c)))).ToList();
+        if (bare.Count > 0)
+        {
+            throw InvalidInventory(string.Join(", ", InventoryApi.InClassIdOrder(classes)), string.Join(", ", bare));
+        }
+
         foreach (var group in wanted.GroupBy(a => (a.ProviderUuid, a.ResourceClass)))
         {
             var (provider, resourceClass) = group.Key;
             if (!stored.Inventories.TryGetValue(group.Key, out var found))
             {
-                throw PlacementException.Conflict(
-                    $"Unable to allocate inventory: Inventory for '{resourceClass}' on resource provider '{provider}' invalid.");
+                throw InvalidInventory(resourceClass, provider);
             }
 
             var (inventory, used) = found;
@@ -463,6 +471,9 @@ public static class AllocationWriter
             }
         }
     }
+
+    private static PlacementException InvalidInventory(string classes, string providers) => PlacementException.Conflict(
+        $"Unable to allocate inventory: Inventory for '{classes}' on resource provider '{providers}' invalid.");
 
     /// <summary>+1 on every provider the request's writes allocate from (or, for an emptying write, allocated from),
     /// once however many of its consumers use it, as Placement bumps each provider it visited; guarded by the

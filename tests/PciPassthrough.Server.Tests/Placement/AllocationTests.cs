@@ -190,6 +190,17 @@ public sealed class AllocationTests(PlacementServerFixture server) : IClassFixtu
             .ErrorDetail.ShouldContain("Malformed consumer_uuid");
     }
 
+    [Fact] // differential finding: Placement first names the providers with none of the request's classes, with all of them
+    public async Task PA34_ProviderWithoutAnyRequestedClass_IsNamedBeforeCapacity_WithEveryClass()
+    {
+        var (client, cn, pf) = await HostAsync("alloc-bare");
+        using var owned = client;
+        var response = await client.PutAsync($"allocations/{PlacementSetup.NewUuid()}",
+            PlacementSetup.Allocation(null, (cn, "VCPU", 1000), (pf, "PCPU", 1), (pf, "DISK_GB", 1)));
+        response.Status.ShouldBe(HttpStatusCode.Conflict);
+        response.ErrorDetail.ShouldBe($"Unable to allocate inventory: Inventory for 'VCPU, DISK_GB, PCPU' on resource provider '{pf}' invalid.");
+    }
+
     [Fact] // differential finding: Placement's schema sets no maximum on amounts and generations
     public async Task PA34_AmountAboveTheIntRange_ViolatesTheConstraints_HugeGenerationsConflict()
     {
