@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net.Mime;
+using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -25,18 +26,31 @@ public static class PlacementHttp
             return await next(context);
         });
 
-    /// <summary>PA-1: the body must be JSON and say so; anything else is 415 (naming the type) or 400.</summary>
+    /// <summary>PA-1: the body must be JSON and say so; anything else is 415 (naming the type) or 400 (saying what
+    /// is wrong where, as Placement does).</summary>
     public static async Task<JsonElement> ReadJsonAsync(this HttpContext http, CancellationToken cancellationToken)
     {
         CheckContentType(http);
+        var reader = http.Request.BodyReader;
+        var read = await reader.ReadAsync(cancellationToken);
+        while (!read.IsCompleted)
+        {
+            reader.AdvanceTo(read.Buffer.Start, read.Buffer.End);
+            read = await reader.ReadAsync(cancellationToken);
+        }
+
         try
         {
-            using var document = await JsonDocument.ParseAsync(http.Request.Body, cancellationToken: cancellationToken);
+            using var document = JsonDocument.Parse(read.Buffer);
             return document.RootElement.Clone();
         }
         catch (JsonException e)
         {
-            throw PlacementException.BadRequest($"Malformed JSON: {e.Message}");
+            throw PlacementException.BadRequest($"Malformed JSON: {MalformedJson.Describe(Encoding.UTF8.GetString(read.Buffer)) ?? e.Message}");
+        }
+        finally
+        {
+            reader.AdvanceTo(read.Buffer.End);
         }
     }
 
