@@ -429,7 +429,8 @@ public static class AllocationWriter
 
     /// <summary>PA-34: per (provider, class) the inventory exists, each amount respects min/max/step, and the other
     /// consumers' usage plus this write fits capacity (an over-capacity provider may be written if usage does not grow).
-    /// As Placement, providers with none of the request's classes are named first, with all those classes.</summary>
+    /// In Placement's order: first the providers with none of the request's classes (named with all those classes),
+    /// then allocation by allocation as the request lists them, capacity against the sum so far.</summary>
     private static void CheckCapacity(List<AllocationRow> wanted, StoredState stored)
     {
         var classes = wanted.Select(a => a.ResourceClass).Distinct(StringComparer.Ordinal).ToList();
@@ -440,17 +441,17 @@ public static class AllocationWriter
             throw InvalidInventory(string.Join(", ", InventoryApi.InClassIdOrder(classes)), string.Join(", ", bare));
         }
 
-        foreach (var group in wanted.GroupBy(a => (a.ProviderUuid, a.ResourceClass)))
+        var sums = new Dictionary<(string Provider, string Class), long>();
+        foreach (var allocation in wanted)
         {
-            var (provider, resourceClass) = group.Key;
-            if (!stored.Inventories.TryGetValue(group.Key, out var found))
+            var (provider, resourceClass) = (allocation.ProviderUuid, allocation.ResourceClass);
+            if (!stored.Inventories.TryGetValue((provider, resourceClass), out var found))
             {
                 throw InvalidInventory(resourceClass, provider);
             }
 
             var (inventory, used) = found;
-            foreach (var allocation in group.Where(a =>
-                         a.Used < inventory.MinUnit || a.Used > inventory.MaxUnit || a.Used % inventory.StepSize != 0))
+            if (allocation.Used < inventory.MinUnit || allocation.Used > inventory.MaxUnit || allocation.Used % inventory.StepSize != 0)
             {
                 throw PlacementException.Conflict(
                     $"Unable to allocate inventory: Unable to create allocation for '{resourceClass}' on resource provider " +
@@ -459,10 +460,10 @@ public static class AllocationWriter
                     $"between min_unit {inventory.MinUnit} and max_unit {inventory.MaxUnit} in steps of {inventory.StepSize}.");
             }
 
-            var requested = group.Sum(a => (long)a.Used);
-            var before = used + stored.Previous.Where(a => a.ProviderUuid == provider && a.ResourceClass == resourceClass)
-                .Sum(a => (long)a.Used);
-            if (used + requested > inventory.Capacity && used + requested > before)
+            var requested = sums[(provider, resourceClass)] = sums.GetValueOrDefault((provider, resourceClass)) + allocation.Used;
+            // over capacity is allowed while these consumers' usage does not grow
+            if (used + requested > inventory.Capacity
+                && requested > stored.Previous.Where(a => a.ProviderUuid == provider && a.ResourceClass == resourceClass).Sum(a => (long)a.Used))
             {
                 throw PlacementException.Conflict(
                     $"Unable to allocate inventory: Unable to create allocation for '{resourceClass}' on resource provider " +

@@ -201,6 +201,20 @@ public sealed class AllocationTests(PlacementServerFixture server) : IClassFixtu
         response.ErrorDetail.ShouldBe($"Unable to allocate inventory: Inventory for 'VCPU, DISK_GB, PCPU' on resource provider '{pf}' invalid.");
     }
 
+    [Fact] // differential finding: Placement checks allocation by allocation, in the order the request lists them
+    public async Task PA33_SeveralConsumers_CheckedInRequestOrder_CapacityAgainstTheSumSoFar()
+    {
+        var (client, cn, _) = await HostAsync("alloc-order");
+        using var owned = client;
+        var response = await client.PostAsync("allocations", new JsonObject
+        {
+            [PlacementSetup.NewUuid()] = PlacementSetup.Allocation(null, (cn, "MEMORY_MB", 40000), (cn, "VCPU", 17)),
+            [PlacementSetup.NewUuid()] = PlacementSetup.Allocation(null, (cn, "MEMORY_MB", 30000)),
+        });
+        response.ErrorDetail.ShouldBe($"Unable to allocate inventory: Unable to create allocation for 'VCPU' on resource provider '{cn}'. " +
+            "The requested amount would violate inventory constraints: 17 is not between min_unit 1 and max_unit 16 in steps of 1.");
+    }
+
     [Fact] // differential finding: Placement's schema sets no maximum on amounts and generations
     public async Task PA34_AmountAboveTheIntRange_ViolatesTheConstraints_HugeGenerationsConflict()
     {
