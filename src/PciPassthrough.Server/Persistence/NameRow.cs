@@ -4,4 +4,7 @@ namespace PciPassthrough.Server.Persistence;
 public sealed class NameRow
 {
     public required string Name { get; set; }
+
+    /// <summary>Placement's integer id: assigned by the database in creation order, which lists follow.</summary>
+    public long CreationOrder { get; set; }
 }

@@ -36,6 +36,8 @@ public abstract class PlacementDb(DbContextOptions options) : DbContext(options)
             provider.HasIndex(p => p.ParentUuid);
             provider.HasIndex(p => p.RootUuid);
             provider.Property(p => p.Generation).IsConcurrencyToken();
+            provider.HasIndex(p => p.CreationOrder).IsUnique();
+            provider.Property(p => p.CreationOrder).ValueGeneratedOnAdd();
         });
         modelBuilder.Entity<InventoryRow>(inventory =>
         {
@@ -56,7 +58,12 @@ public abstract class PlacementDb(DbContextOptions options) : DbContext(options)
         });
         foreach (var name in new[] { "CustomResourceClass", "CustomTrait" })
         {
-            modelBuilder.SharedTypeEntity<NameRow>(name).HasKey(n => n.Name);
+            modelBuilder.SharedTypeEntity<NameRow>(name, n =>
+            {
+                n.HasKey(r => r.Name);
+                n.HasIndex(r => r.CreationOrder).IsUnique();
+                n.Property(r => r.CreationOrder).ValueGeneratedOnAdd();
+            });
         }
 
         foreach (var link in new[] { "ProviderTrait", "ProviderAggregate" })

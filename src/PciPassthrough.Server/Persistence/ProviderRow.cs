@@ -10,4 +10,7 @@ public sealed class ProviderRow
     public string? ParentUuid { get; set; }
     public required string RootUuid { get; set; }
     public DateTime UpdatedAt { get; set; }
+
+    /// <summary>Placement's integer id: assigned by the database in creation order, which lists follow.</summary>
+    public long CreationOrder { get; set; }
 }

@@ -11,7 +11,7 @@ public static class AggregateApi
     public static void Map(RouteGroupBuilder placement)
     {
         placement.MapGet("/resource_providers/{uuid}/aggregates", ShowAsync).MinVersion(1);
-        placement.MapPut("/resource_providers/{uuid}/aggregates", PutAsync).MinVersion(1);
+        placement.MapPut("/resource_providers/{uuid}/aggregates", PutAsync).MinVersion(1).RequiresJson();
     }
 
     private static JsonObject Render(ProviderRow provider, IEnumerable<string> aggregates, Microversion version)

@@ -16,9 +16,9 @@ public static partial class AllocationApi
     public static void Map(RouteGroupBuilder placement)
     {
         placement.MapGet("/allocations/{consumer}", ShowAsync);
-        placement.MapPut("/allocations/{consumer}", PutAsync);
+        placement.MapPut("/allocations/{consumer}", PutAsync).RequiresJson();
         placement.MapDelete("/allocations/{consumer}", DeleteAsync);
-        placement.MapPost("/allocations", PostAsync).MinVersion(13);
+        placement.MapPost("/allocations", PostAsync).MinVersion(13).RequiresJson();
         placement.MapGet("/resource_providers/{uuid}/allocations", ProviderAllocationsAsync);
     }
 
@@ -66,7 +66,15 @@ public static partial class AllocationApi
     {
         var uuid = Body.NormalizeUuid(consumer) ?? throw PlacementException.BadRequest($"Malformed consumer_uuid: {consumer}");
         var write = ConsumerWrite.Parse(uuid, await http.ReadJsonAsync(cancellationToken), http.Version(), allowEmpty: false);
-        await AllocationWriter.WriteAsync(db, [write], cancellationToken);
+        try
+        {
+            await AllocationWriter.WriteAsync(db, [write], cancellationToken);
+        }
+        catch (PlacementException e) when (e.UnknownResourceClass is { } name)
+        {
+            throw PlacementException.BadRequest($"Unable to allocate inventory for consumer {uuid}: No such resource class {name}.");
+        }
+
         return Results.NoContent();
     }
 
@@ -94,7 +102,15 @@ public static partial class AllocationApi
         var writes = body.EnumerateObject().Select(entry => ConsumerWrite.Parse(
             Body.NormalizeUuid(entry.Name) ?? throw PlacementException.BadRequest($"Malformed consumer_uuid: {entry.Name}"),
             entry.Value, http.Version(), allowEmpty: true)).ToList();
-        await AllocationWriter.WriteAsync(db, writes, cancellationToken);
+        try
+        {
+            await AllocationWriter.WriteAsync(db, writes, cancellationToken);
+        }
+        catch (PlacementException e) when (e.UnknownResourceClass is { } name)
+        {
+            throw PlacementException.BadRequest($"Unable to allocate inventory No such resource class {name}.");
+        }
+
         return Results.NoContent();
     }
 

@@ -428,32 +428,42 @@ public static class AllocationWriter
     }
 
     /// <summary>PA-34: per (provider, class) the inventory exists, each amount respects min/max/step, and the other
-    /// consumers' usage plus this write fits capacity (an over-capacity provider may be written if usage does not grow).</summary>
+    /// consumers' usage plus this write fits capacity (an over-capacity provider may be written if usage does not grow).
+    /// In Placement's order: first the providers with none of the request's classes (named with all those classes),
+    /// then allocation by allocation as the request lists them, capacity against the sum so far.</summary>
     private static void CheckCapacity(List<AllocationRow> wanted, StoredState stored)
     {
-        foreach (var group in wanted.GroupBy(a => (a.ProviderUuid, a.ResourceClass)))
+        var classes = wanted.Select(a => a.ResourceClass).Distinct(StringComparer.Ordinal).ToList();
+        var bare = wanted.Select(a => a.ProviderUuid).Distinct(StringComparer.Ordinal)
+            .Where(provider => !classes.Any(c => stored.Inventories.ContainsKey((provider, c)))).ToList();
+        if (bare.Count > 0)
         {
-            var (provider, resourceClass) = group.Key;
-            if (!stored.Inventories.TryGetValue(group.Key, out var found))
+            throw InvalidInventory(string.Join(", ", InventoryApi.InClassIdOrder(classes)), string.Join(", ", bare));
+        }
+
+        var sums = new Dictionary<(string Provider, string Class), long>();
+        foreach (var allocation in wanted)
+        {
+            var (provider, resourceClass) = (allocation.ProviderUuid, allocation.ResourceClass);
+            if (!stored.Inventories.TryGetValue((provider, resourceClass), out var found))
             {
-                throw PlacementException.Conflict(
-                    $"Unable to allocate inventory: Inventory for '{resourceClass}' on resource provider '{provider}' invalid.");
+                throw InvalidInventory(resourceClass, provider);
             }
 
             var (inventory, used) = found;
-            foreach (var allocation in group.Where(a =>
-                         a.Used < inventory.MinUnit || a.Used > inventory.MaxUnit || a.Used % inventory.StepSize != 0))
+            if (allocation.Used < inventory.MinUnit || allocation.Used > inventory.MaxUnit || allocation.Used % inventory.StepSize != 0)
             {
                 throw PlacementException.Conflict(
                     $"Unable to allocate inventory: Unable to create allocation for '{resourceClass}' on resource provider " +
-                    $"'{provider}'. The requested amount would violate inventory constraints: {allocation.Used} is not " +
+                    $"'{provider}'. The requested amount would violate inventory constraints: " +
+                    $"{(allocation.Used == ConsumerWrite.AboveMaximum ? $"more than {int.MaxValue}" : allocation.Used)} is not " +
                     $"between min_unit {inventory.MinUnit} and max_unit {inventory.MaxUnit} in steps of {inventory.StepSize}.");
             }
 
-            var requested = group.Sum(a => (long)a.Used);
-            var before = used + stored.Previous.Where(a => a.ProviderUuid == provider && a.ResourceClass == resourceClass)
-                .Sum(a => (long)a.Used);
-            if (used + requested > inventory.Capacity && used + requested > before)
+            var requested = sums[(provider, resourceClass)] = sums.GetValueOrDefault((provider, resourceClass)) + allocation.Used;
+            // over capacity is allowed while these consumers' usage does not grow
+            if (used + requested > inventory.Capacity
+                && requested > stored.Previous.Where(a => a.ProviderUuid == provider && a.ResourceClass == resourceClass).Sum(a => (long)a.Used))
             {
                 throw PlacementException.Conflict(
                     $"Unable to allocate inventory: Unable to create allocation for '{resourceClass}' on resource provider " +
@@ -462,6 +472,9 @@ public static class AllocationWriter
             }
         }
     }
+
+    private static PlacementException InvalidInventory(string classes, string providers) => PlacementException.Conflict(
+        $"Unable to allocate inventory: Inventory for '{classes}' on resource provider '{providers}' invalid.");
 
     /// <summary>+1 on every provider the request's writes allocate from (or, for an emptying write, allocated from),
     /// once however many of its consumers use it, as Placement bumps each provider it visited; guarded by the
@@ -569,6 +582,6 @@ public static class AllocationWriter
 
     /// <summary>Placement's wording: a consumer that does not exist is expected as "null", a client's missing
     /// generation is reported as Python's "None".</summary>
-    private static string Show(int? generation, string absent) =>
+    private static string Show(long? generation, string absent) =>
         generation?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? absent;
 }

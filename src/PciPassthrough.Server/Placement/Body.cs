@@ -70,7 +70,12 @@ public static partial class Body
 
     /// <summary>An integer property in [<paramref name="min"/>, <paramref name="max"/>]; the error is jsonschema's,
     /// naming <paramref name="schemaPath"/> (e.g. <c>['properties']['total']</c>) when given.</summary>
-    public static int Int(JsonElement owner, string name, int min, int max = MaxInt, string schemaPath = "")
+    public static int Int(JsonElement owner, string name, int min, int max = MaxInt, string schemaPath = "") =>
+        (int)Integer(owner, name, min, max, schemaPath);
+
+    /// <summary>As <see cref="Int"/>, for a schema whose integer has no maximum (values beyond the long range are
+    /// clamped to it).</summary>
+    public static long Integer(JsonElement owner, string name, long min, long max = long.MaxValue, string schemaPath = "")
     {
         var value = owner.GetProperty(name);
         // jsonschema counts a float with no fraction (2.0, 3.5e+38) as an integer
@@ -82,7 +87,7 @@ public static partial class Body
         var text = value.GetRawText();
         return number < min ? throw Invalid($"{text} is less than the minimum of {min} ('{name}')", "minimum", schemaPath)
             : number > max ? throw Invalid($"{text} is greater than the maximum of {max} ('{name}')", "maximum", schemaPath)
-            : (int)number;
+            : number;
     }
 
     /// <summary>The number as an integer when it has no fraction, clamped to the long range.</summary>
@@ -98,9 +103,9 @@ public static partial class Body
         return double.IsInteger(real);
     }
 
-    /// <summary>A provider or consumer generation: Placement's schema only asks for an integer, so a negative one is
-    /// a generation conflict rather than a 400.</summary>
-    public static int Generation(JsonElement owner, string name) => Int(owner, name, int.MinValue);
+    /// <summary>A provider or consumer generation: Placement's schema only asks for an integer, so a negative or huge
+    /// one is a generation conflict rather than a 400.</summary>
+    public static long Generation(JsonElement owner, string name) => Integer(owner, name, long.MinValue);
 
     public static int IntOr(JsonElement owner, string name, int fallback, int min, int max = MaxInt, string schemaPath = "") =>
         owner.TryGetProperty(name, out _) ? Int(owner, name, min, max, schemaPath) : fallback;

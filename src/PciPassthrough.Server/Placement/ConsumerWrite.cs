@@ -11,11 +11,16 @@ public sealed partial record ConsumerWrite(
     string ProjectId,
     string UserId,
     bool ChecksGeneration,
-    int? ConsumerGeneration,
+    long? ConsumerGeneration,
     string? ConsumerType)
 {
     /// <summary>The project and user of pre-1.8 writes (Placement's configured default).</summary>
     public const string DefaultId = "00000000-0000-0000-0000-000000000000";
+
+    /// <summary>Stands for an amount above 2147483647 in <see cref="Allocations"/>: Placement's schema sets no maximum,
+    /// and no inventory reaches it (max_unit ≤ 2147483647), so the write fails as violating the inventory constraints
+    /// (PA-34) where Placement's does, after the checks that come first.</summary>
+    public const int AboveMaximum = -1;
 
     public static ConsumerWrite Parse(string consumerUuid, JsonElement element, Microversion version, bool allowEmpty)
     {
@@ -60,7 +65,7 @@ public sealed partial record ConsumerWrite(
             CheckMappings(mappings);
         }
 
-        int? generation = null;
+        long? generation = null;
         if (version.AtLeast(28) && body.GetProperty("consumer_generation").ValueKind != JsonValueKind.Null)
         {
             generation = Body.Generation(body, "consumer_generation");
@@ -157,7 +162,8 @@ public sealed partial record ConsumerWrite(
                     "additionalProperties");
             }
 
-            amounts[entry.Name] = Body.Int(resources, entry.Name, 1);
+            var amount = Body.Integer(resources, entry.Name, 1);
+            amounts[entry.Name] = amount > int.MaxValue ? AboveMaximum : (int)amount;
         }
 
         if (amounts.Count == 0)

@@ -18,15 +18,15 @@ public static class InventoryApi
     {
         const string All = "/resource_providers/{uuid}/inventories", One = All + "/{resourceClass}";
         placement.MapGet(All, ListAsync);
-        placement.MapPost(All, CreateAsync);
-        placement.MapPut(All, ReplaceAllAsync);
+        placement.MapPost(All, CreateAsync).RequiresJson();
+        placement.MapPut(All, ReplaceAllAsync).RequiresJson();
         placement.MapDelete(All, DeleteAllAsync).AddEndpointFilter(async (context, next) =>
             context.HttpContext.Version().AtLeast(5)
                 ? await next(context)
                 : throw new PlacementException(StatusCodes.Status405MethodNotAllowed,
                     "The method specified is not allowed for this resource (DELETE needs microversion 1.5)."));
         placement.MapGet(One, ShowAsync);
-        placement.MapPut(One, UpdateAsync);
+        placement.MapPut(One, UpdateAsync).RequiresJson();
         placement.MapDelete(One, DeleteAsync);
     }
 

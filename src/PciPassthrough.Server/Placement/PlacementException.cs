@@ -8,6 +8,10 @@ public sealed class PlacementException(int status, string detail, string code = 
     public int Status { get; } = status;
     public string Code { get; } = code;
 
+    /// <summary>The class an allocation write named that does not exist, when that is the failure: Placement words
+    /// it differently per API (see <see cref="NoSuchResourceClass"/>).</summary>
+    public string? UnknownResourceClass { get; private init; }
+
     public static PlacementException BadRequest(string detail, string code = ErrorCodes.Undefined) =>
         new(StatusCodes.Status400BadRequest, detail, code);
 
@@ -15,6 +19,11 @@ public sealed class PlacementException(int status, string detail, string code = 
 
     public static PlacementException Conflict(string detail, string code = ErrorCodes.Undefined) =>
         new(StatusCodes.Status409Conflict, detail, code);
+
+    /// <summary>PA-34: an allocation names an unknown class; the API that took the request rewords it with
+    /// <see cref="UnknownResourceClass"/>.</summary>
+    public static PlacementException NoSuchResourceClass(string name) =>
+        new(StatusCodes.Status400BadRequest, $"No such resource class {name}.") { UnknownResourceClass = name };
 
     /// <summary>PA-16: clients match "resource provider generation conflict".</summary>
     public static PlacementException ProviderGenerationConflict(string uuid, string? generations = null) => Conflict(

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net.Mime;
+using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -16,24 +17,50 @@ public static class PlacementHttp
 
     internal static void SetVersion(this HttpContext http, Microversion version) => http.Items[_versionKey] = version;
 
-    /// <summary>PA-1: the body must be JSON and say so; anything else is 415 (naming the type) or 400.</summary>
+    /// <summary>PA-1: a route that takes a JSON body refuses another content type before anything else, as Placement
+    /// does (a provider that does not exist is then 415, not 404).</summary>
+    public static TBuilder RequiresJson<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
+        builder.AddEndpointFilter(async (context, next) =>
+        {
+            CheckContentType(context.HttpContext);
+            return await next(context);
+        });
+
+    /// <summary>PA-1: the body must be JSON and say so; anything else is 415 (naming the type) or 400 (saying what
+    /// is wrong where, as Placement does).</summary>
     public static async Task<JsonElement> ReadJsonAsync(this HttpContext http, CancellationToken cancellationToken)
+    {
+        CheckContentType(http);
+        var reader = http.Request.BodyReader;
+        var read = await reader.ReadAsync(cancellationToken);
+        while (!read.IsCompleted)
+        {
+            reader.AdvanceTo(read.Buffer.Start, read.Buffer.End);
+            read = await reader.ReadAsync(cancellationToken);
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(read.Buffer);
+            return document.RootElement.Clone();
+        }
+        catch (JsonException e)
+        {
+            throw PlacementException.BadRequest($"Malformed JSON: {MalformedJson.Describe(Encoding.UTF8.GetString(read.Buffer)) ?? e.Message}");
+        }
+        finally
+        {
+            reader.AdvanceTo(read.Buffer.End);
+        }
+    }
+
+    private static void CheckContentType(HttpContext http)
     {
         var contentType = http.Request.ContentType;
         if (contentType is null || !contentType.StartsWith(MediaTypeNames.Application.Json, StringComparison.OrdinalIgnoreCase))
         {
             throw new PlacementException(StatusCodes.Status415UnsupportedMediaType,
                 $"The media type {contentType ?? "None"} is not supported, use application/json");
-        }
-
-        try
-        {
-            using var document = await JsonDocument.ParseAsync(http.Request.Body, cancellationToken: cancellationToken);
-            return document.RootElement.Clone();
-        }
-        catch (JsonException e)
-        {
-            throw PlacementException.BadRequest($"Malformed JSON: {e.Message}");
         }
     }
 

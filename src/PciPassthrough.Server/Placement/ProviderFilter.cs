@@ -87,7 +87,7 @@ public sealed record ProviderFilter(
             await db.RequireRequestedClassAsync(resourceClass, cancellationToken);
         }
 
-        var found = await providers.OrderBy(p => p.Name).ToListAsync(cancellationToken);
+        var found = await providers.OrderBy(p => p.CreationOrder).ToListAsync(cancellationToken);
         if (aggregates is not null)
         {
             found = [.. found.Where(p => MemberOf.Matches(aggregates[p.Uuid].ToHashSet(StringComparer.Ordinal)))];

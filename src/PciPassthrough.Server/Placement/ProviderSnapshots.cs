@@ -9,7 +9,7 @@ public static class ProviderSnapshots
 {
     public static async Task<PlacementSnapshot> LoadAsync(PlacementDb db, CancellationToken cancellationToken)
     {
-        var providers = await db.Providers.AsNoTracking().OrderBy(p => p.Name).ToListAsync(cancellationToken);
+        var providers = await db.Providers.AsNoTracking().OrderBy(p => p.CreationOrder).ToListAsync(cancellationToken);
         var usages = await db.UsageTotals.AsNoTracking()
             .ToDictionaryAsync(u => (u.ProviderUuid, u.ResourceClass), u => u.Used, cancellationToken);
         var inventories = (await db.Inventories.AsNoTracking().ToListAsync(cancellationToken))

@@ -11,9 +11,9 @@ namespace PciPassthrough.Server.Placement;
 /// when it changes anything, +1 for the allocations, +1 for the final inventory.</summary>
 public static class ReshaperApi
 {
-    public static void Map(RouteGroupBuilder placement) => placement.MapPost("/reshaper", ReshapeAsync).MinVersion(30);
+    public static void Map(RouteGroupBuilder placement) => placement.MapPost("/reshaper", ReshapeAsync).MinVersion(30).RequiresJson();
 
-    private sealed record ProviderReshape(string Uuid, int Generation, List<InventoryRow> Inventories);
+    private sealed record ProviderReshape(string Uuid, long Generation, List<InventoryRow> Inventories);
 
     private static async Task<IResult> ReshapeAsync(HttpContext http, PlacementDb db, CancellationToken cancellationToken)
     {
@@ -57,8 +57,16 @@ public static class ReshaperApi
             Body.NormalizeUuid(entry.Name) ?? throw PlacementException.BadRequest($"Malformed consumer_uuid: {entry.Name}"),
             entry.Value, version, allowEmpty: true)).ToList();
 
-        await AllocationWriter.WriteAsync(db, writes,
-            () => WidenAsync(db, reshapes, cancellationToken), () => NarrowAsync(db, reshapes, cancellationToken), cancellationToken);
+        try
+        {
+            await AllocationWriter.WriteAsync(db, writes,
+                () => WidenAsync(db, reshapes, cancellationToken), () => NarrowAsync(db, reshapes, cancellationToken), cancellationToken);
+        }
+        catch (PlacementException e) when (e.UnknownResourceClass is { } name)
+        {
+            throw PlacementException.BadRequest($"malformed reshaper data: No such resource class {name}.");
+        }
+
         return Results.NoContent();
     }
 

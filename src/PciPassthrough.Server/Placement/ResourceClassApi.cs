@@ -11,7 +11,7 @@ public static class ResourceClassApi
     public static void Map(RouteGroupBuilder placement)
     {
         placement.MapGet("/resource_classes", ListAsync).MinVersion(2);
-        placement.MapPost("/resource_classes", CreateAsync).MinVersion(2);
+        placement.MapPost("/resource_classes", CreateAsync).MinVersion(2).RequiresJson();
         placement.MapGet("/resource_classes/{name}", ShowAsync).MinVersion(2);
         placement.MapPut("/resource_classes/{name}", PutAsync).MinVersion(2);
         placement.MapDelete("/resource_classes/{name}", DeleteAsync).MinVersion(2);
@@ -25,8 +25,8 @@ public static class ResourceClassApi
 
     private static async Task<IResult> ListAsync(PlacementDb db, CancellationToken cancellationToken)
     {
-        var custom = await db.CustomResourceClasses.Select(c => c.Name).ToListAsync(cancellationToken);
-        var names = StandardNames.ResourceClasses.Concat(custom.Order(StringComparer.Ordinal));
+        var custom = await db.CustomResourceClasses.OrderBy(c => c.CreationOrder).Select(c => c.Name).ToListAsync(cancellationToken);
+        var names = StandardNames.ResourceClasses.Concat(custom);
         return PlacementHttp.Json(new JsonObject { ["resource_classes"] = new JsonArray([.. names.Select(n => (JsonNode)Render(n))]) });
     }
 
@@ -73,17 +73,20 @@ public static class ResourceClassApi
         }
 
         RequireCustom(name);
-        var existing = await db.CustomResourceClasses.FirstOrDefaultAsync(c => c.Name == name, cancellationToken)
-            ?? throw PlacementException.NotFound($"No such resource class {name}.");
+        if (!await db.CustomResourceClasses.AnyAsync(c => c.Name == name, cancellationToken))
+        {
+            throw PlacementException.NotFound($"No such resource class {name}.");
+        }
+
         if (await db.ResourceClassExistsAsync(newName, cancellationToken))
         {
             throw PlacementException.Conflict($"Resource class already exists: {newName}");
         }
 
+        // renamed in place: the class keeps its place in the list
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        db.CustomResourceClasses.Remove(existing);
-        db.CustomResourceClasses.Add(new NameRow { Name = newName });
-        await db.SaveChangesAsync(cancellationToken);
+        await db.CustomResourceClasses.Where(c => c.Name == name)
+            .ExecuteUpdateAsync(s => s.SetProperty(c => c.Name, newName), cancellationToken);
         await db.Inventories.Where(i => i.ResourceClass == name)
             .ExecuteUpdateAsync(s => s.SetProperty(i => i.ResourceClass, newName), cancellationToken);
         await db.Allocations.Where(a => a.ResourceClass == name)

@@ -10,9 +10,9 @@ public static class ResourceProviderApi
     public static void Map(RouteGroupBuilder placement)
     {
         placement.MapGet("/resource_providers", ListAsync);
-        placement.MapPost("/resource_providers", CreateAsync);
+        placement.MapPost("/resource_providers", CreateAsync).RequiresJson();
         placement.MapGet("/resource_providers/{uuid}", ShowAsync);
-        placement.MapPut("/resource_providers/{uuid}", UpdateAsync);
+        placement.MapPut("/resource_providers/{uuid}", UpdateAsync).RequiresJson();
         placement.MapDelete("/resource_providers/{uuid}", DeleteAsync);
     }
 

@@ -17,7 +17,7 @@ public static class Store
         ?? throw PlacementException.NotFound($"No resource provider with uuid {uuid} found{purpose}");
 
     /// <summary>PA-51: the provider's generation must be <paramref name="expected"/>; the caller then bumps it.</summary>
-    public static void CheckGeneration(this ProviderRow provider, int expected)
+    public static void CheckGeneration(this ProviderRow provider, long expected)
     {
         if (provider.Generation != expected)
         {
@@ -48,7 +48,7 @@ public static class Store
     {
         if (!await db.ResourceClassExistsAsync(name, cancellationToken))
         {
-            throw PlacementException.BadRequest($"No such resource class {name}");
+            throw PlacementException.NoSuchResourceClass(name);
         }
     }
 

@@ -15,7 +15,7 @@ public static class TraitApi
         placement.MapPut("/traits/{name}", PutAsync).MinVersion(6);
         placement.MapDelete("/traits/{name}", DeleteAsync).MinVersion(6);
         placement.MapGet("/resource_providers/{uuid}/traits", ProviderTraitsAsync).MinVersion(6);
-        placement.MapPut("/resource_providers/{uuid}/traits", SetProviderTraitsAsync).MinVersion(6);
+        placement.MapPut("/resource_providers/{uuid}/traits", SetProviderTraitsAsync).MinVersion(6).RequiresJson();
         placement.MapDelete("/resource_providers/{uuid}/traits", DeleteProviderTraitsAsync).MinVersion(6);
     }
 
@@ -24,7 +24,9 @@ public static class TraitApi
     {
         var query = http.Request.Query;
         QueryParser.CheckKeys(query, key => key is "name" or "associated");
-        var names = Store.StandardTraits.Concat(await db.CustomTraits.Select(t => t.Name).ToListAsync(cancellationToken));
+        // standard traits first, then custom ones in creation order, as Placement numbers them
+        var names = Store.StandardTraits.Order(StringComparer.Ordinal)
+            .Concat(await db.CustomTraits.OrderBy(t => t.CreationOrder).Select(t => t.Name).ToListAsync(cancellationToken));
         if (QueryParser.Last(query, "name") is { } text)
         {
             var colon = text.IndexOf(':', StringComparison.Ordinal);
@@ -62,7 +64,7 @@ public static class TraitApi
 
         return PlacementHttp.Json(new JsonObject
         {
-            ["traits"] = new JsonArray([.. names.Order(StringComparer.Ordinal).Select(n => (JsonNode)n)]),
+            ["traits"] = new JsonArray([.. names.Select(n => (JsonNode)n)]),
         });
     }
 

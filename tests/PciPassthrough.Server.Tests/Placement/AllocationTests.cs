@@ -34,8 +34,11 @@ public sealed class AllocationTests(PlacementServerFixture server) : IClassFixtu
         var vfs = await client.CreateProviderAsync("alloc-classes_vfs");
         await client.SetInventoryAsync(vfs, ("CUSTOM_PCI_8086_154C", 2));
 
-        (await client.PutAsync($"allocations/{PlacementSetup.NewUuid()}", PlacementSetup.Allocation(null, (pf, "CUSTOM_NOPE", 1))))
-            .ErrorDetail.ShouldContain("No such resource class CUSTOM_NOPE");
+        var consumer = PlacementSetup.NewUuid();
+        (await client.PutAsync($"allocations/{consumer}", PlacementSetup.Allocation(null, (pf, "CUSTOM_NOPE", 1))))
+            .ErrorDetail.ShouldBe($"Unable to allocate inventory for consumer {consumer}: No such resource class CUSTOM_NOPE.");
+        (await client.PostAsync("allocations", new JsonObject { [consumer] = PlacementSetup.Allocation(null, (pf, "CUSTOM_NOPE", 1)) }))
+            .ErrorDetail.ShouldBe("Unable to allocate inventory No such resource class CUSTOM_NOPE.");
         var noInventory = await client.PutAsync($"allocations/{PlacementSetup.NewUuid()}",
             PlacementSetup.Allocation(null, (pf, "CUSTOM_PCI_8086_154C", 1)));
         noInventory.Status.ShouldBe(HttpStatusCode.Conflict);
@@ -185,6 +188,65 @@ public sealed class AllocationTests(PlacementServerFixture server) : IClassFixtu
             .ErrorDetail.ShouldBe($"Allocation for resource provider '{missing}' that does not exist.");
         (await client.PutAsync("allocations/not-a-uuid", PlacementSetup.Allocation(null, (cn, "VCPU", 1))))
             .ErrorDetail.ShouldContain("Malformed consumer_uuid");
+    }
+
+    [Fact] // differential finding: Placement first names the providers with none of the request's classes, with all of them
+    public async Task PA34_ProviderWithoutAnyRequestedClass_IsNamedBeforeCapacity_WithEveryClass()
+    {
+        var (client, cn, pf) = await HostAsync("alloc-bare");
+        using var owned = client;
+        var response = await client.PutAsync($"allocations/{PlacementSetup.NewUuid()}",
+            PlacementSetup.Allocation(null, (cn, "VCPU", 1000), (pf, "PCPU", 1), (pf, "DISK_GB", 1)));
+        response.Status.ShouldBe(HttpStatusCode.Conflict);
+        response.ErrorDetail.ShouldBe($"Unable to allocate inventory: Inventory for 'VCPU, DISK_GB, PCPU' on resource provider '{pf}' invalid.");
+    }
+
+    [Fact] // differential finding: Placement checks allocation by allocation, in the order the request lists them
+    public async Task PA33_SeveralConsumers_CheckedInRequestOrder_CapacityAgainstTheSumSoFar()
+    {
+        var (client, cn, _) = await HostAsync("alloc-order");
+        using var owned = client;
+        var response = await client.PostAsync("allocations", new JsonObject
+        {
+            [PlacementSetup.NewUuid()] = PlacementSetup.Allocation(null, (cn, "MEMORY_MB", 40000), (cn, "VCPU", 17)),
+            [PlacementSetup.NewUuid()] = PlacementSetup.Allocation(null, (cn, "MEMORY_MB", 30000)),
+        });
+        response.ErrorDetail.ShouldBe($"Unable to allocate inventory: Unable to create allocation for 'VCPU' on resource provider '{cn}'. " +
+            "The requested amount would violate inventory constraints: 17 is not between min_unit 1 and max_unit 16 in steps of 1.");
+    }
+
+    [Fact] // differential finding: Placement's schema sets no maximum on amounts and generations
+    public async Task PA34_AmountAboveTheIntRange_ViolatesTheConstraints_HugeGenerationsConflict()
+    {
+        var (client, cn, pf) = await HostAsync("alloc-huge");
+        using var owned = client;
+        var huge = PlacementSetup.Allocation(null, (cn, "VCPU", 1), (pf, "SRIOV_NET_VF", 1));
+        huge["allocations"]![cn]!["resources"]!["VCPU"] = 2147483648L;
+        var put = await client.PutAsync($"allocations/{PlacementSetup.NewUuid()}", huge.DeepClone());
+        var post = await client.PostAsync("allocations", new JsonObject { [PlacementSetup.NewUuid()] = huge.DeepClone() });
+        foreach (var response in new[] { put, post })
+        {
+            response.Status.ShouldBe(HttpStatusCode.Conflict);
+            response.ErrorDetail.ShouldBe($"Unable to allocate inventory: Unable to create allocation for 'VCPU' on resource provider '{cn}'. " +
+                "The requested amount would violate inventory constraints: more than 2147483647 is not between min_unit 1 and " +
+                "max_unit 16 in steps of 1.");
+        }
+
+        var lacking = PlacementSetup.Allocation(null, (cn, "VCPU", 1), (pf, "SRIOV_NET_VF", 1));
+        lacking["allocations"]![pf]!["resources"]!["DISK_GB"] = 99999999999999999999m;
+        (await client.PutAsync($"allocations/{PlacementSetup.NewUuid()}", lacking)).ErrorDetail
+            .ShouldBe($"Unable to allocate inventory: Inventory for 'DISK_GB' on resource provider '{pf}' invalid.");
+
+        var generation = PlacementSetup.Allocation(null, (cn, "VCPU", 1));
+        generation["consumer_generation"] = 2147483648L;
+        var consumer = PlacementSetup.NewUuid();
+        var conflict = await client.PutAsync($"allocations/{consumer}", generation);
+        conflict.ErrorCode.ShouldBe("placement.concurrent_update");
+        conflict.ErrorDetail.ShouldBe($"consumer generation conflict - expected null but got 2147483648 (consumer {consumer})");
+        var inventories = await client.PutAsync($"resource_providers/{pf}/inventories",
+            new JsonObject { ["resource_provider_generation"] = 2147483648L, ["inventories"] = new JsonObject() });
+        inventories.Status.ShouldBe(HttpStatusCode.Conflict);
+        inventories.ErrorCode.ShouldBe("placement.concurrent_update");
     }
 
     [Fact] // example 20

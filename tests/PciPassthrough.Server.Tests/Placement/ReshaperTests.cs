@@ -141,6 +141,12 @@ public sealed class ReshaperTests(PlacementServerFixture server) : IClassFixture
             ["allocations"] = new JsonObject(),
         });
         unknownClass.ErrorDetail.ShouldContain("malformed reshaper data: No such resource class CUSTOM_RESHAPE_NOPE.");
+        var unknownAllocatedClass = await client.PostAsync("reshaper", new JsonObject
+        {
+            ["inventories"] = new JsonObject { [cn] = Inventories(generation, ("VCPU", 8)) },
+            ["allocations"] = new JsonObject { [PlacementSetup.NewUuid()] = PlacementSetup.Allocation(null, (cn, "CUSTOM_RESHAPE_NOPE", 1)) },
+        });
+        unknownAllocatedClass.ErrorDetail.ShouldBe("malformed reshaper data: No such resource class CUSTOM_RESHAPE_NOPE.");
         var stale = await client.PostAsync("reshaper", new JsonObject
         {
             ["inventories"] = new JsonObject { [cn] = Inventories(generation - 1, ("VCPU", 8)) },

@@ -19,6 +19,22 @@ public sealed class ResourceClassTests(PlacementServerFixture server) : IClassFi
         names.Skip(21).ShouldContain("CUSTOM_COUNTED");
     }
 
+    [Fact] // differential finding: Placement lists custom classes by id, i.e. in creation order
+    public async Task PA27_CustomClassesListedInCreationOrder_RenameKeepsThePlace()
+    {
+        using var client = server.Client();
+        foreach (var name in new[] { "CUSTOM_ORDER_Z", "CUSTOM_ORDER_A", "CUSTOM_ORDER_M" })
+        {
+            await client.CreateResourceClassAsync(name);
+        }
+
+        using var old = server.Client("1.6");
+        (await old.PutAsync("resource_classes/CUSTOM_ORDER_Z", new JsonObject { ["name"] = "CUSTOM_ORDER_B" })).Status.ShouldBe(HttpStatusCode.OK);
+        var names = (await client.GetAsync("resource_classes")).Json["resource_classes"]!.AsArray()
+            .Select(c => c!["name"]!.GetValue<string>());
+        names.Where(n => n.StartsWith("CUSTOM_ORDER_", StringComparison.Ordinal)).ShouldBe(["CUSTOM_ORDER_B", "CUSTOM_ORDER_A", "CUSTOM_ORDER_M"]);
+    }
+
     [Fact]
     public async Task PA28_CreateShowDelete()
     {

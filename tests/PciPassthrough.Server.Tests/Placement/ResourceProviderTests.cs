@@ -29,6 +29,25 @@ public sealed class ResourceProviderTests(PlacementServerFixture server) : IClas
         response.Headers.Location.ShouldNotBeNull();
     }
 
+    [Fact] // differential finding: Placement lists providers by its integer id, i.e. in creation order
+    public async Task PA20_ListIsInCreationOrder_RenameKeepsThePlace()
+    {
+        using var client = server.Client();
+        string[] created = [await client.CreateProviderAsync("order-z"), await client.CreateProviderAsync("order-a"),
+            await client.CreateProviderAsync("order-m")];
+        (await client.PutAsync($"resource_providers/{created[0]}", new JsonObject { ["name"] = "order-b" })).Status.ShouldBe(HttpStatusCode.OK);
+        for (var index = 0; index < created.Length; index++)
+        {
+            await client.SetInventoryAsync(created[index], ("DISK_GB", 10 + index));
+        }
+
+        foreach (var query in new[] { "resource_providers", "resource_providers?resources=DISK_GB:10" })
+        {
+            var listed = (await client.GetAsync(query)).Json["resource_providers"]!.AsArray().Select(p => p!["uuid"]!.GetValue<string>());
+            listed.Where(created.Contains).ShouldBe(created, query);
+        }
+    }
+
     [Fact] // example 4
     public async Task PA18_DuplicateName_Is409DuplicateName()
     {

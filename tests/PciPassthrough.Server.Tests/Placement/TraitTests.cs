@@ -57,6 +57,18 @@ public sealed class TraitTests(PlacementServerFixture server) : IClassFixture<Pl
         (await client.DeleteAsync("traits/CUSTOM_LISTED_TWO")).Status.ShouldBe(HttpStatusCode.NotFound);
     }
 
+    [Fact] // differential finding: Placement lists traits by id: the standard ones, then custom ones as created
+    public async Task PA29_CustomTraitsListedAfterTheStandardOnes_InCreationOrder()
+    {
+        using var client = server.Client();
+        await client.CreateTraitAsync("CUSTOM_ORDER_Z");
+        await client.CreateTraitAsync("CUSTOM_ORDER_A");
+
+        Names(await client.GetAsync("traits?name=startswith:CUSTOM_ORDER_")).ShouldBe(["CUSTOM_ORDER_Z", "CUSTOM_ORDER_A"]);
+        var all = Names(await client.GetAsync("traits"));
+        all.IndexOf("CUSTOM_ORDER_Z").ShouldBeGreaterThan(all.IndexOf("HW_CPU_X86_AVX2"));
+    }
+
     [Fact]
     public async Task PA29_InvalidName_ExplainsTheRule_ExistingPutIs204WithLocation()
     {

@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Net;
+using System.Text.Json.Nodes;
 
 namespace PciPassthrough.Server.Tests.Placement;
 
@@ -113,6 +115,50 @@ public sealed class VersionTests(PlacementServerFixture server) : IClassFixture<
         using var content = new StringContent("{\"name\":\"x\"}", System.Text.Encoding.UTF8, "text/plain");
         var response = await client.Http.PostAsync("resource_providers", content, TestContext.Current.CancellationToken);
         response.StatusCode.ShouldBe(HttpStatusCode.UnsupportedMediaType);
+    }
+
+    [Theory] // differential finding: Placement checks the content type before it looks anything up
+    [InlineData("PUT", "resource_providers/{0}")]
+    [InlineData("PUT", "resource_providers/{0}/inventories")]
+    [InlineData("POST", "resource_providers/{0}/inventories")]
+    [InlineData("PUT", "resource_providers/{0}/inventories/VCPU")]
+    [InlineData("PUT", "resource_providers/{0}/aggregates")]
+    [InlineData("PUT", "allocations/not-a-uuid")]
+    public async Task PA1_WrongContentType_Is415BeforeAnUnknownProviderOrConsumer(string method, string path)
+    {
+        using var client = server.Client();
+        using var content = new StringContent("{}", System.Text.Encoding.UTF8, "text/plain");
+        var uri = string.Format(CultureInfo.InvariantCulture, path, PlacementSetup.NewUuid());
+        using var request = new HttpRequestMessage(new HttpMethod(method), uri) { Content = content };
+        var response = await client.Http.SendAsync(request, TestContext.Current.CancellationToken);
+        response.StatusCode.ShouldBe(HttpStatusCode.UnsupportedMediaType);
+    }
+
+    [Theory] // differential finding: Placement quotes Python's json module, which clients may show or match
+    [InlineData("{\"traits\": [\"A\" \"B\"]}", "Expecting ',' delimiter: line 1 column 17 (char 16)")]
+    [InlineData("{\"traits\": ", "Expecting value: line 1 column 12 (char 11)")]
+    [InlineData("{traits: 1}", "Expecting property name enclosed in double quotes: line 1 column 2 (char 1)")]
+    [InlineData("[1,]", "Expecting value: line 1 column 4 (char 3)")]
+    [InlineData("{\"a\":1}x", "Extra data: line 1 column 8 (char 7)")]
+    [InlineData("{\"a\":1,}", "Expecting property name enclosed in double quotes: line 1 column 8 (char 7)")]
+    [InlineData("{\"a\" 1}", "Expecting ':' delimiter: line 1 column 6 (char 5)")]
+    [InlineData("{\"a\":\"x\\u00zz\"}", "Invalid \\uXXXX escape: line 1 column 9 (char 8)")]
+    [InlineData("{\"a\":\"\\q\"}", "Invalid \\escape: line 1 column 7 (char 6)")]
+    [InlineData("{\"a\":\"tab\there\"}", "Invalid control character at: line 1 column 10 (char 9)")]
+    [InlineData("\"open", "Unterminated string starting at: line 1 column 1 (char 0)")]
+    [InlineData("{\n  \"a\": 01\n}", "Expecting ',' delimiter: line 2 column 9 (char 10)")]
+    [InlineData("[1e, -]", "Expecting ',' delimiter: line 1 column 3 (char 2)")]
+    [InlineData("", "Expecting value: line 1 column 1 (char 0)")]
+    [InlineData("{\"a\": NaN,}", "Expecting property name enclosed in double quotes: line 1 column 11 (char 10)")]
+    public async Task PA1_MalformedJson_SaysWhatAndWhereAsPlacementsParser(string body, string message)
+    {
+        using var client = server.Client();
+        using var content = new StringContent(body, System.Text.Encoding.UTF8, "application/json");
+        var response = await client.Http.PutAsync($"resource_providers/{PlacementSetup.NewUuid()}/traits", content,
+            TestContext.Current.CancellationToken);
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        var error = JsonNode.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken))!["errors"]![0]!;
+        error["detail"]!.GetValue<string>().ShouldEndWith($"Malformed JSON: {message}");
     }
 
     [Fact]

@@ -28,7 +28,16 @@ namespace PciPassthrough.Server.Migrations.Postgres
                         .HasColumnType("text")
                         .UseCollation("C");
 
+                    b.Property<long>("CreationOrder")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("CreationOrder"));
+
                     b.HasKey("Name");
+
+                    b.HasIndex("CreationOrder")
+                        .IsUnique();
 
                     b.ToTable("CustomResourceClass");
                 });
@@ -39,7 +48,16 @@ namespace PciPassthrough.Server.Migrations.Postgres
                         .HasColumnType("text")
                         .UseCollation("C");
 
+                    b.Property<long>("CreationOrder")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("CreationOrder"));
+
                     b.HasKey("Name");
+
+                    b.HasIndex("CreationOrder")
+                        .IsUnique();
 
                     b.ToTable("CustomTrait");
                 });
@@ -149,6 +167,12 @@ namespace PciPassthrough.Server.Migrations.Postgres
                         .HasColumnType("text")
                         .UseCollation("C");
 
+                    b.Property<long>("CreationOrder")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("CreationOrder"));
+
                     b.Property<int>("Generation")
                         .IsConcurrencyToken()
                         .HasColumnType("integer");
@@ -171,6 +195,9 @@ namespace PciPassthrough.Server.Migrations.Postgres
                         .HasColumnType("timestamp with time zone");
 
                     b.HasKey("Uuid");
+
+                    b.HasIndex("CreationOrder")
+                        .IsUnique();
 
                     b.HasIndex("Name")
                         .IsUnique();
@@ -197,7 +224,7 @@ namespace PciPassthrough.Server.Migrations.Postgres
 
                     b.HasKey("ProviderUuid", "ResourceClass");
 
-                    b.ToTable("Usages");
+                    b.ToTable("Usages", (string)null);
                 });
 
             modelBuilder.Entity("ProviderAggregate", b =>

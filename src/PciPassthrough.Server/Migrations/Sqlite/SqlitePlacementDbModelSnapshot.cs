@@ -22,9 +22,16 @@ namespace PciPassthrough.Server.Migrations.Sqlite
                     b.Property<string>("Name")
                         .HasColumnType("TEXT");
 
+                    b.Property<long>("CreationOrder")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
                     b.HasKey("Name");
 
-                    b.ToTable("CustomResourceClass", (string)null);
+                    b.HasIndex("CreationOrder")
+                        .IsUnique();
+
+                    b.ToTable("CustomResourceClass");
                 });
 
             modelBuilder.Entity("CustomTrait", b =>
@@ -32,9 +39,16 @@ namespace PciPassthrough.Server.Migrations.Sqlite
                     b.Property<string>("Name")
                         .HasColumnType("TEXT");
 
+                    b.Property<long>("CreationOrder")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
                     b.HasKey("Name");
 
-                    b.ToTable("CustomTrait", (string)null);
+                    b.HasIndex("CreationOrder")
+                        .IsUnique();
+
+                    b.ToTable("CustomTrait");
                 });
 
             modelBuilder.Entity("PciPassthrough.Server.Persistence.AllocationRow", b =>
@@ -64,7 +78,7 @@ namespace PciPassthrough.Server.Migrations.Sqlite
 
                     b.HasIndex("ProviderUuid", "ResourceClass", "ConsumerUuid", "Used");
 
-                    b.ToTable("Allocations", (string)null);
+                    b.ToTable("Allocations");
                 });
 
             modelBuilder.Entity("PciPassthrough.Server.Persistence.ConsumerRow", b =>
@@ -91,7 +105,7 @@ namespace PciPassthrough.Server.Migrations.Sqlite
 
                     b.HasIndex("ProjectId");
 
-                    b.ToTable("Consumers", (string)null);
+                    b.ToTable("Consumers");
                 });
 
             modelBuilder.Entity("PciPassthrough.Server.Persistence.InventoryRow", b =>
@@ -122,13 +136,17 @@ namespace PciPassthrough.Server.Migrations.Sqlite
 
                     b.HasKey("ProviderUuid", "ResourceClass");
 
-                    b.ToTable("Inventories", (string)null);
+                    b.ToTable("Inventories");
                 });
 
             modelBuilder.Entity("PciPassthrough.Server.Persistence.ProviderRow", b =>
                 {
                     b.Property<string>("Uuid")
                         .HasColumnType("TEXT");
+
+                    b.Property<long>("CreationOrder")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
 
                     b.Property<int>("Generation")
                         .IsConcurrencyToken()
@@ -150,6 +168,9 @@ namespace PciPassthrough.Server.Migrations.Sqlite
 
                     b.HasKey("Uuid");
 
+                    b.HasIndex("CreationOrder")
+                        .IsUnique();
+
                     b.HasIndex("Name")
                         .IsUnique();
 
@@ -157,7 +178,7 @@ namespace PciPassthrough.Server.Migrations.Sqlite
 
                     b.HasIndex("RootUuid");
 
-                    b.ToTable("Providers", (string)null);
+                    b.ToTable("Providers");
                 });
 
             modelBuilder.Entity("ProviderAggregate", b =>
@@ -172,7 +193,7 @@ namespace PciPassthrough.Server.Migrations.Sqlite
 
                     b.HasIndex("Value");
 
-                    b.ToTable("ProviderAggregate", (string)null);
+                    b.ToTable("ProviderAggregate");
                 });
 
             modelBuilder.Entity("ProviderTrait", b =>
@@ -187,7 +208,7 @@ namespace PciPassthrough.Server.Migrations.Sqlite
 
                     b.HasIndex("Value");
 
-                    b.ToTable("ProviderTrait", (string)null);
+                    b.ToTable("ProviderTrait");
                 });
 #pragma warning restore 612, 618
         }
