@@ -80,8 +80,8 @@ public static class InventoryApi
         var resourceClass = Body.String(body, "resource_class");
         if (!Body.IsResourceClassName(resourceClass))
         {
-            throw PlacementException.BadRequest(
-                $"JSON does not validate: resource_class '{resourceClass}' does not match '^[A-Z0-9_]+$'");
+            throw Body.Invalid($"'{resourceClass}' does not match '^[A-Z0-9_]+$' ('resource_class')", "pattern",
+                "['properties']['resource_class']");
         }
 
         if (body.TryGetProperty("resource_provider_generation", out _))

@@ -229,6 +229,9 @@ public sealed class InventoryTests(PlacementServerFixture server) : IClassFixtur
         var cn = await client.CreateProviderAsync("inv-post");
         (await client.PostAsync($"resource_providers/{cn}/inventories", new JsonObject { ["resource_class"] = "CUSTOM_NOPE", ["total"] = 1 }))
             .ErrorDetail.ShouldContain("No such resource class CUSTOM_NOPE");
+        // differential finding: jsonschema's words, as for every other field
+        (await client.PostAsync($"resource_providers/{cn}/inventories", new JsonObject { ["resource_class"] = "vcpu", ["total"] = 1 }))
+            .ErrorDetail.ShouldStartWith("JSON does not validate: 'vcpu' does not match '^[A-Z0-9_]+$'");
         (await client.PostAsync($"resource_providers/{cn}/inventories", new JsonObject { ["resource_class"] = "VCPU", ["total"] = 1 }))
             .Status.ShouldBe(HttpStatusCode.Created);
         (await client.PostAsync($"resource_providers/{cn}/inventories", new JsonObject { ["resource_class"] = "VCPU", ["total"] = 1 }))
