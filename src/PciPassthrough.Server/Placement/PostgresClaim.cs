@@ -35,16 +35,18 @@ public static class PostgresClaim
         /// <summary>The claim is in.</summary>
         Stored,
 
-        /// <summary>A check failed for a consumer that did not exist (the usual refusal: a full provider):
-        /// <see cref="Outcome.Snapshot"/> holds what the statement read, to be checked as the general path checks
-        /// its own read, without a second round trip.</summary>
+        /// <summary>A check failed for a consumer that did not exist, every wanted inventory being there (the usual
+        /// refusal: a full provider): <see cref="Outcome.Snapshot"/> holds what the statement read, to be checked as
+        /// the general path checks its own read, without a second round trip.</summary>
         Declined,
 
         /// <summary>Every check passed but another writer got there first: trying again will see its write.</summary>
         Raced,
 
-        /// <summary>The consumer exists: the general path replaces its allocations.</summary>
-        NotNew,
+        /// <summary>For the general path: the consumer exists (its allocations are replaced), or a wanted provider or
+        /// inventory is missing (the error names what the provider has of the request's other classes, which the
+        /// statement does not read).</summary>
+        General,
     }
 
     /// <summary>What <see cref="TryAsync"/> did; nothing was written unless <see cref="Result.Stored"/>.</summary>
@@ -81,13 +83,13 @@ public static class PostgresClaim
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             var generations = new Dictionary<string, int>(StringComparer.Ordinal);
             var inventories = new Dictionary<(string Provider, string Class), (InventoryRow Inventory, long OthersUsed)>();
-            var status = Result.NotNew;
+            var status = Result.General;
             var declined = false;
             while (await reader.ReadAsync(cancellationToken))
             {
                 if (reader.IsDBNull(1))
                 {
-                    status = reader.GetInt64(0) == 1 ? Result.Stored : reader.GetInt32(3) == 1 ? Result.Raced : Result.NotNew;
+                    status = reader.GetInt64(0) == 1 ? Result.Stored : reader.GetInt32(3) == 1 ? Result.Raced : Result.General;
                     continue;
                 }
 
@@ -104,7 +106,7 @@ public static class PostgresClaim
                 }
             }
 
-            return declined ? new Outcome(Result.Declined, new AllocationWriter.StoredState([], [], generations, inventories)) : new Outcome(status);
+            return declined && inventories.Count == wanted.Count ? new Outcome(Result.Declined, new AllocationWriter.StoredState([], [], generations, inventories)) : new Outcome(status);
         }
         catch (Exception e) when (AllocationWriter.LostRace(e))
         {

@@ -20,6 +20,9 @@ public sealed class DeclinedClaimTests
         ("latest", [(Ratio, "SRIOV_NET_VF", 16)]),
         ("latest", [(Steps, "VCPU", 4), (Ratio, "SRIOV_NET_VF", 16)]),
         ("1.27", [(Ratio, "VCPU", 8)]),
+
+        // Steps lacks SRIOV_NET_VF but has VCPU, which the request wants only of Ratio: only the missing class is named
+        ("latest", [(Steps, "SRIOV_NET_VF", 1), (Ratio, "VCPU", 1)]),
     ];
 
     [Fact]
@@ -42,6 +45,7 @@ public sealed class DeclinedClaimTests
             $"{Prefix}Unable to create allocation for 'SRIOV_NET_VF' on resource provider '{Ratio}'. The requested amount would exceed the capacity: 16 requested, 0 used of 15.",
             $"{Prefix}Unable to create allocation for 'SRIOV_NET_VF' on resource provider '{Ratio}'. The requested amount would exceed the capacity: 16 requested, 0 used of 15.",
             $"{Prefix}Unable to create allocation for 'VCPU' on resource provider '{Ratio}'. The requested amount would exceed the capacity: 8 requested, 5 used of 12.",
+            $"{Prefix}Inventory for 'SRIOV_NET_VF' on resource provider '{Steps}' invalid.",
         ]);
     }
 
