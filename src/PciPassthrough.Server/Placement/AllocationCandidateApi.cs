@@ -219,6 +219,13 @@ public static partial class AllocationCandidateApi
         var suffixPattern = version.AtLeast(33) ? Suffix133() : SuffixNumeric();
         var groupKeys = _groupKeys.Zip(_groupKeySince).Where(k => version.AtLeast(k.Second)).Select(k => k.First).ToList();
         var suffixes = new SortedSet<string>(StringComparer.Ordinal);
+        if (!version.AtLeast(25) && !query.ContainsKey("resources"))
+        {
+            // the schema before granular groups requires the key, and Placement reports that before unknown keys
+            throw PlacementException.BadRequest(
+                "Invalid query string parameters: 'resources' is a required property\n\nFailed validating 'required' in schema");
+        }
+
         QueryParser.CheckKeys(query, key =>
         {
             var since = key switch
@@ -282,7 +289,7 @@ public static partial class AllocationCandidateApi
                 resources = QueryParser.Resources(text ?? "");
             }
 
-            var required = QueryParser.ParseRequired(query["required" + suffix], version, "required" + suffix);
+            var required = QueryParser.ParseRequired(query["required" + suffix], version);
             string? inTreeUuid = null;
             foreach (var text in query["in_tree" + suffix])
             {
@@ -296,13 +303,11 @@ public static partial class AllocationCandidateApi
 
         if (version.AtLeast(36))
         {
-            CheckSameSubtrees(groups, sameSubtrees);
+            CheckSameSubtrees(groups, sameSubtrees, query.Keys);
         }
         else if (groups.Count == 0)
         {
-            throw PlacementException.BadRequest(version.AtLeast(25)
-                ? "At least one request group (`resources` or `resources{$S}`) is required."
-                : "'resources' is a required property");
+            throw PlacementException.BadRequest("At least one request group (`resources` or `resources{$S}`) is required.");
         }
 
         var conflicts = groups.SelectMany(g => QueryParser.Conflicts(g.Required, "required" + g.Suffix)).ToList();
@@ -402,9 +407,13 @@ public static partial class AllocationCandidateApi
     }
 
     /// <summary>PA-41 from 1.36: some group has resources (<c>missing_value</c>), every resourceless group is in a
-    /// <c>same_subtree</c> set and every suffix there names a group (<c>bad_value</c>).</summary>
-    private static void CheckSameSubtrees(List<RequestGroup> groups, List<IReadOnlySet<string>> sameSubtrees)
+    /// <c>same_subtree</c> set and every suffix there names a group (<c>bad_value</c>). Groups are listed in the order
+    /// the query first mentions them, as Placement lists them.</summary>
+    private static void CheckSameSubtrees(List<RequestGroup> groups, List<IReadOnlySet<string>> sameSubtrees, ICollection<string> keys)
     {
+        var mentioned = keys.Select(key => _groupKeys.FirstOrDefault(p => key.StartsWith(p, StringComparison.Ordinal)) is { } prefix
+            ? key[prefix.Length..] : null).OfType<string>().Distinct().ToList();
+        groups = [.. groups.OrderBy(g => mentioned.IndexOf(g.Suffix))];
         if (groups.All(g => g.Resources.Count == 0))
         {
             throw PlacementException.BadRequest("There must be at least one resources or resources[$S] parameter.",

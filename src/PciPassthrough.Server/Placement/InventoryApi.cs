@@ -76,7 +76,7 @@ public static class InventoryApi
         var provider = await db.ProviderAsync(uuid, cancellationToken);
         // the schema allows (and the handler ignores) a generation; the capacity is checked before the class exists
         var body = Body.Object(await http.ReadJsonAsync(cancellationToken), "inventory",
-            [.. Fields, "resource_class", "resource_provider_generation"], "resource_class", "total");
+            [.. Fields, "resource_class", "resource_provider_generation"], "total", "resource_class");
         var resourceClass = Body.String(body, "resource_class");
         if (!Body.IsResourceClassName(resourceClass))
         {
@@ -184,7 +184,7 @@ public static class InventoryApi
     {
         var provider = await db.ProviderAsync(uuid, cancellationToken);
         var body = Body.Object(await http.ReadJsonAsync(cancellationToken), "inventory",
-            [.. Fields, "resource_provider_generation"], "resource_provider_generation", "total");
+            [.. Fields, "resource_provider_generation"], "total", "resource_provider_generation");
         var updated = ParseFields(body, uuid, resourceClass);
         provider.CheckGeneration(Body.Generation(body, "resource_provider_generation"));
         CheckCapacity(updated, http.Version(), "update");

@@ -7,7 +7,8 @@ namespace PciPassthrough.Server.Placement;
 /// headers) only for an allowed origin, a permitted method and headers that are simple or listed in
 /// <c>[cors] allow_headers</c>; any other request from an allowed origin gets <c>Access-Control-Allow-Origin</c>.
 /// A request from another origin gets no CORS header at all. Credentials are allowed and preflights cached for an
-/// hour, oslo.middleware's defaults.
+/// hour, oslo.middleware's defaults; actual responses expose the headers Placement's defaults list (so a page can read
+/// the request id and the microversion).
 /// </summary>
 public sealed class PlacementCors(IReadOnlyList<string> allowedOrigins, IReadOnlyList<string> allowHeaders)
 {
@@ -17,6 +18,8 @@ public sealed class PlacementCors(IReadOnlyList<string> allowedOrigins, IReadOnl
     private static readonly string[] _allowMethods = ["OPTIONS", "GET", "HEAD", "POST", "PUT", "DELETE", "TRACE", "PATCH"];
 
     private const string MaxAgeSeconds = "3600";
+
+    private const string ExposeHeaders = "X-Auth-Token,X-Openstack-Request-Id,X-Subject-Token,X-Service-Token,OpenStack-API-Version";
 
     public bool Enabled => allowedOrigins.Count > 0;
 
@@ -62,6 +65,7 @@ public sealed class PlacementCors(IReadOnlyList<string> allowedOrigins, IReadOnl
             var headers = http.Response.Headers;
             headers.Vary = headers.Vary.Count > 0 ? $"{headers.Vary},Origin" : "Origin";
             Grant(headers, origin);
+            headers.AccessControlExposeHeaders = ExposeHeaders;
             return Task.CompletedTask;
         });
     }

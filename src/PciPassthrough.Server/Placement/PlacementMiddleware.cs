@@ -92,12 +92,12 @@ public sealed class PlacementMiddleware(RequestDelegate next, PlacementServerOpt
     {
         var version = Microversion.FromHeader(http.Request.Headers[Microversion.Header].ToString())
             ?? throw PlacementException.BadRequest(
-                $"invalid version string: {Microversion.Requested(http.Request.Headers[Microversion.Header].ToString())}; expected 'placement X.Y'");
+                $"Invalid microversion: invalid version string: {Microversion.Requested(http.Request.Headers[Microversion.Header].ToString())}; expected 'placement X.Y'");
         if (version < Microversion.Min || version > Microversion.Max)
         {
             http.Items[_unsupportedVersionKey] = true;
             throw new PlacementException(StatusCodes.Status406NotAcceptable,
-                $"Unacceptable version header: {version}; this server supports {Microversion.Min} to {Microversion.Max}");
+                $"Invalid microversion: Unacceptable version header: {version}; this server supports {Microversion.Min} to {Microversion.Max}");
         }
 
         http.SetVersion(version);
@@ -146,7 +146,7 @@ public sealed class PlacementMiddleware(RequestDelegate next, PlacementServerOpt
         // PA-2: a client that does not take JSON gets the error as HTML or plain text, as Placement's WSGI stack does.
         var status = $"{error.Status} {ReasonPhrases.GetReasonPhrase(error.Status)}";
         var html = accept.Contains(MediaTypeNames.Text.Html, StringComparison.OrdinalIgnoreCase);
-        response.ContentType = html ? MediaTypeNames.Text.Html : MediaTypeNames.Text.Plain;
+        response.ContentType = $"{(html ? MediaTypeNames.Text.Html : MediaTypeNames.Text.Plain)}; charset=UTF-8";
         await response.WriteAsync(html
             ? $"<html>\n <head>\n  <title>{status}</title>\n </head>\n <body>\n  <h1>{status}</h1>\n  " +
               $"{WebUtility.HtmlEncode(error.Message)}<br /><br />\n\n </body>\n</html>"

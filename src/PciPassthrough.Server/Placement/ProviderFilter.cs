@@ -29,7 +29,7 @@ public sealed record ProviderFilter(
             ?? throw QueryParser.SchemaError($"'{tree}' is not a 'uuid'", "format", "in_tree");
         // as Placement's handler: member_of, then required, then the resources amounts
         var memberOf = QueryParser.MemberOf(query["member_of"], version, "member_of");
-        var required = QueryParser.ParseRequired(query["required"], version, "required");
+        var required = QueryParser.ParseRequired(query["required"], version);
         var text = QueryParser.Last(query, "resources");
         var resources = text is null ? new Dictionary<string, int>() : QueryParser.Resources(text);
         // an empty name filters nothing, as in Placement

@@ -130,7 +130,7 @@ public static class QueryParser
     /// <summary><see cref="ParseRequired"/>, refused when a trait (or a whole any-of set) is also forbidden.</summary>
     public static TraitFilter Required(StringValues values, Microversion version, string key)
     {
-        var filter = ParseRequired(values, version, key);
+        var filter = ParseRequired(values, version);
         var conflicts = Conflicts(filter, key).ToList();
         if (conflicts.Count > 0)
         {
@@ -158,7 +158,7 @@ public static class QueryParser
 
     /// <summary><c>T,!F</c> (<c>!</c> from 1.22), ≥1.39 also <c>in:A,B</c> and repeats ANDed (before, the last
     /// one wins).</summary>
-    public static TraitFilter ParseRequired(StringValues values, Microversion version, string key)
+    public static TraitFilter ParseRequired(StringValues values, Microversion version)
     {
         if (values.Count == 0)
         {
@@ -177,12 +177,20 @@ public static class QueryParser
                 continue;
             }
 
+            // Placement names the key 'required' whichever (suffixed, root_required) it is; an empty trait is worded
+            // apart from a forbidden one before 1.22.
             var items = text.Split(',').Select(item => item.Trim()).ToList();
             var allowForbidden = version.AtLeast(22);
-            if (items.Any(item => item.TrimStart('!').Length == 0 || (!allowForbidden && item.StartsWith('!'))))
+            if (items.Any(item => item.TrimStart('!').Length == 0))
             {
-                throw PlacementException.BadRequest($"Invalid query string parameters: Expected '{key}' parameter value of the form: " +
-                    $"{(allowForbidden ? "HW_CPU_X86_VMX,!CUSTOM_MAGIC" : "HW_CPU_X86_VMX,CUSTOM_MAGIC")}. Got: {text}");
+                throw PlacementException.BadRequest("Invalid query string parameters: Expected 'required' parameter value of the form: " +
+                    $"{(allowForbidden ? "HW_CPU_X86_VMX,!CUSTOM_MAGIC" : "HW_CPU_X86_VMX,CUSTOM_MAGIC")}. Got an empty trait in: {text}");
+            }
+
+            if (!allowForbidden && items.Any(item => item.StartsWith('!')))
+            {
+                throw PlacementException.BadRequest("Invalid query string parameters: Expected 'required' parameter value of the form: " +
+                    $"HW_CPU_X86_VMX,CUSTOM_MAGIC. Got: {text}");
             }
 
             foreach (var item in items)
@@ -214,7 +222,7 @@ public static class QueryParser
         if (set.Contains(""))
         {
             throw PlacementException.BadRequest("Invalid query string parameters: Expected 'required' parameter value of the form: " +
-                $"in:HW_CPU_X86_VMX,CUSTOM_MAGIC. Got: {text}");
+                $"in:HW_CPU_X86_VMX,CUSTOM_MAGIC. Got an empty trait in: {text}");
         }
 
         return set.Any(trait => trait.StartsWith('!'))

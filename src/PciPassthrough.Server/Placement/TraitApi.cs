@@ -71,7 +71,7 @@ public static class TraitApi
     private static async Task<IResult> ShowAsync(PlacementDb db, string name, CancellationToken cancellationToken) =>
         (await db.UnknownTraitsAsync([name], cancellationToken)).Count == 0
             ? PlacementHttp.Empty(StatusCodes.Status204NoContent)
-            : throw PlacementException.NotFound($"No such trait(s): {name}");
+            : throw PlacementException.NotFound($"No such trait(s): {name}.");
 
     private static async Task<IResult> PutAsync(PlacementDb db, string name, CancellationToken cancellationToken)
     {
@@ -108,7 +108,7 @@ public static class TraitApi
         }
 
         var existing = await db.CustomTraits.FirstOrDefaultAsync(t => t.Name == name, cancellationToken)
-            ?? throw PlacementException.NotFound($"No such trait(s): {name}");
+            ?? throw PlacementException.NotFound($"No such trait(s): {name}.");
         if (await db.ProviderTraits.AnyAsync(t => t.Value == name, cancellationToken))
         {
             throw PlacementException.Conflict($"The trait {name} is in use by a resource provider.");

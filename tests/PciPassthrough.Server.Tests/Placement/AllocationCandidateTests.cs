@@ -205,6 +205,19 @@ public sealed class AllocationCandidateTests(CandidateHostFixture host) : IClass
         "&group_policy=none", "traits keys: required_C: (HW_NIC_SRIOV)")]
     [InlineData("1.39", "resources1=CUSTOM_NOPE:1&resources2=VCPU:1", "The \"group_policy\" parameter is required")]
     [InlineData("1.39", "resources=CUSTOM_NOPE:1&root_required=CUSTOM_NOPE2", "No such trait(s): CUSTOM_NOPE2.")]
+    // found by running Placement's gabbits against both: an empty trait is worded apart from a forbidden one before
+    // 1.22, and the key is always called 'required' (suffixed or root_required); before 1.25 a missing resources key
+    // is a schema error, reported before unknown keys
+    [InlineData("1.17", "resources=VCPU:1&required=,,", "HW_CPU_X86_VMX,CUSTOM_MAGIC. Got an empty trait in: ,,")]
+    [InlineData("1.17", "resources=VCPU:1&required=!CUSTOM_MAGIC", "HW_CPU_X86_VMX,CUSTOM_MAGIC. Got: !CUSTOM_MAGIC")]
+    [InlineData("1.25", "resources1=VCPU:1&required1=CUSTOM_MAGIC,!",
+        "Expected 'required' parameter value of the form: HW_CPU_X86_VMX,!CUSTOM_MAGIC. Got an empty trait in: CUSTOM_MAGIC,!")]
+    [InlineData("1.39", "resources=VCPU:1&root_required=,",
+        "Expected 'required' parameter value of the form: HW_CPU_X86_VMX,!CUSTOM_MAGIC. Got an empty trait in: ,")]
+    [InlineData("1.39", "resources=VCPU:1&required=in:HW_CPU_X86_SSE,",
+        "Expected 'required' parameter value of the form: in:HW_CPU_X86_VMX,CUSTOM_MAGIC. Got an empty trait in: in:HW_CPU_X86_SSE,")]
+    [InlineData("1.10", "", "Invalid query string parameters: 'resources' is a required property")]
+    [InlineData("1.24", "resources1=VCPU:1", "Invalid query string parameters: 'resources' is a required property")]
     public async Task PA8_PA41_QueryErrors_WordedAsPlacement(string version, string query, string detail)
     {
         using var client = _server.Client(version);

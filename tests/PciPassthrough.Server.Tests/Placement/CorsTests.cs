@@ -77,6 +77,9 @@ public sealed class CorsTests(CorsServerFixture server) : IClassFixture<CorsServ
         response.Status.ShouldBe(status);
         response.Header("Access-Control-Allow-Origin").ShouldBe(CorsServerFixture.Origin);
         response.Header("Vary")!.Split(',').ShouldContain("Origin");
+        // Placement's default [cors] expose_headers: without them a page could not read these response headers
+        response.Header("Access-Control-Expose-Headers")
+            .ShouldBe("X-Auth-Token,X-Openstack-Request-Id,X-Subject-Token,X-Service-Token,OpenStack-API-Version");
     }
 
     [Fact]

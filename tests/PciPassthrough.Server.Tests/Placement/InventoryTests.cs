@@ -89,6 +89,23 @@ public sealed class InventoryTests(PlacementServerFixture server) : IClassFixtur
         response.ErrorCode.ShouldBe("placement.concurrent_update");
     }
 
+    [Theory] // found by running Placement's gabbits against both: jsonschema names the first missing key of the
+    // schema's list, and Placement lists total first
+    [InlineData("POST", "inventories", "{}", "'total' is a required property")]
+    [InlineData("POST", "inventories", "{\"total\": 1}", "'resource_class' is a required property")]
+    [InlineData("PUT", "inventories/VCPU", "{\"house\": \"red\"}", "'total' is a required property")]
+    [InlineData("PUT", "inventories/VCPU", "{\"total\": 1}", "'resource_provider_generation' is a required property")]
+    public async Task PA23_PA25_MissingKeys_ReportedInPlacementsOrder(string method, string path, string body, string detail)
+    {
+        using var client = server.Client("1.20");
+        var cn = await client.CreateProviderAsync($"inv-missing-{method}-{path.Replace('/', '-')}-{body.Length}");
+        var response = method == "POST"
+            ? await client.PostAsync($"resource_providers/{cn}/{path}", JsonNode.Parse(body))
+            : await client.PutAsync($"resource_providers/{cn}/{path}", JsonNode.Parse(body));
+        response.Status.ShouldBe(HttpStatusCode.BadRequest);
+        response.ErrorDetail.ShouldContain(detail);
+    }
+
     [Fact] // differential finding: a record missing "total" is reported before another record's bad value
     public async Task PA24_MissingKeyBeforeBadValue()
     {

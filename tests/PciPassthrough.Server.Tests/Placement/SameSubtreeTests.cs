@@ -167,6 +167,11 @@ public sealed class SameSubtreeTests(ShallowNumaNetworkFixture layout) : IClassF
     [InlineData("limit=1", "placement.query.missing_value", "There must be at least one resources or resources[$S] parameter.")]
     [InlineData("resources_COMPUTE=VCPU:1&resources_ACCEL=CUSTOM_FPGA:1&same_subtree=COMPUTE,_ACCEL&group_policy=none",
         "placement.query.bad_value", "Real suffixes should be specified in `same_subtree`: ['COMPUTE'] not found in")]
+    // groups listed in the order the query first mentions them (checked against Placement 8.0.0)
+    [InlineData("resources_Z=VCPU:1&resources=VCPU:1&required_A=CUSTOM_FOO&resources_A=VCPU:1&same_subtree=_Y&group_policy=none",
+        "placement.query.bad_value", "Real suffixes should be specified in `same_subtree`: ['_Y'] not found in ['_Z', '', '_A'].")]
+    [InlineData("resources_Z=VCPU:1&required_B=CUSTOM_FOO&required_A=CUSTOM_FOO&group_policy=none",
+        "placement.query.bad_value", "bad group(s) - ['_B', '_A'].")]
     [InlineData("resources_COMPUTE=VCPU:1&resources_ACCEL=CUSTOM_FPGA:1&same_subtree=_COMPUTE,,_ACCEL&group_policy=none",
         "placement.query.bad_value", "Empty string (unsuffixed group) can not be specified in `same_subtree`")]
     public async Task PA41_SameSubtreeMisuse_Is400WithCode(string query, string code, string detail)

@@ -54,7 +54,10 @@ public sealed class TraitTests(PlacementServerFixture server) : IClassFixture<Pl
         (await client.DeleteAsync("traits/COMPUTE_NODE")).Status.ShouldBe(HttpStatusCode.BadRequest);
         (await client.DeleteAsync("traits/CUSTOM_LISTED_ONE")).Status.ShouldBe(HttpStatusCode.Conflict);
         (await client.DeleteAsync("traits/CUSTOM_LISTED_TWO")).Status.ShouldBe(HttpStatusCode.NoContent);
-        (await client.DeleteAsync("traits/CUSTOM_LISTED_TWO")).Status.ShouldBe(HttpStatusCode.NotFound);
+        var gone = await client.DeleteAsync("traits/CUSTOM_LISTED_TWO");
+        gone.Status.ShouldBe(HttpStatusCode.NotFound);
+        gone.ErrorDetail.ShouldBe("No such trait(s): CUSTOM_LISTED_TWO."); // Placement's wording, full stop included
+        (await client.GetAsync("traits/CUSTOM_NEVER_MADE")).ErrorDetail.ShouldBe("No such trait(s): CUSTOM_NEVER_MADE.");
     }
 
     [Fact] // differential finding: Placement lists traits by id: the standard ones, then custom ones as created

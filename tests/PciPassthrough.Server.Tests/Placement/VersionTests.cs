@@ -60,8 +60,9 @@ public sealed class VersionTests(PlacementServerFixture server) : IClassFixture<
     }
 
     [Theory]
-    [InlineData("placement pony.horse", "invalid version string: pony.horse")]
-    [InlineData("placement 1.2.3", "invalid version string: 1.2.3")]
+    [InlineData("placement pony.horse", "Invalid microversion: invalid version string: pony.horse")]
+    [InlineData("placement 1.2.3", "Invalid microversion: invalid version string: 1.2.3")]
+    [InlineData("placement 1.40", "Invalid microversion: Unacceptable version header: 1.40")]
     public async Task PA11_UnparsableVersion_NamesOnlyTheVersion(string header, string expected)
     {
         using var client = server.Client();
@@ -212,6 +213,7 @@ public sealed class VersionTests(PlacementServerFixture server) : IClassFixture<
         using var response = await SendAsync(HttpMethod.Get, "", "text/html", "placement 0.5");
         response.StatusCode.ShouldBe(HttpStatusCode.NotAcceptable);
         response.Content.Headers.ContentType!.MediaType.ShouldBe("text/html");
+        response.Content.Headers.ContentType.CharSet.ShouldBe("UTF-8"); // as webob labels its error pages
         (await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)).ShouldContain("Unacceptable version header: 0.5");
     }
 

@@ -33,7 +33,7 @@ public sealed class WireFormatTests(PlacementServerFixture server) : IClassFixtu
         response.Text.ShouldContain($"Unable to create resource provider \\\"self-parent\\\", {uuid}: Object action create failed because: " +
             "parent provider UUID cannot be same as UUID");
         var required = await client.GetAsync("resource_providers?required=");
-        required.Text.ShouldContain("Expected 'required' parameter value of the form: HW_CPU_X86_VMX,!CUSTOM_MAGIC. Got: ");
+        required.Text.ShouldContain("Expected 'required' parameter value of the form: HW_CPU_X86_VMX,!CUSTOM_MAGIC. Got an empty trait in: ");
     }
 
     [Fact]
