@@ -18,13 +18,18 @@ public static class PlacementHttp
     internal static void SetVersion(this HttpContext http, Microversion version) => http.Items[_versionKey] = version;
 
     /// <summary>PA-1: a route that takes a JSON body refuses another content type before anything else, as Placement
-    /// does (a provider that does not exist is then 415, not 404).</summary>
+    /// does (a provider that does not exist is then 415, not 404); <see cref="PlacementMiddleware"/> checks it.</summary>
     public static TBuilder RequiresJson<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
-        builder.AddEndpointFilter(async (context, next) =>
+        builder.WithMetadata(JsonBody.Instance);
+
+    public sealed class JsonBody
+    {
+        public static readonly JsonBody Instance = new();
+
+        private JsonBody()
         {
-            CheckContentType(context.HttpContext);
-            return await next(context);
-        });
+        }
+    }
 
     /// <summary>PA-1: the body must be JSON and say so; anything else is 415 (naming the type) or 400 (saying what
     /// is wrong where, as Placement does).</summary>
@@ -54,7 +59,7 @@ public static class PlacementHttp
         }
     }
 
-    private static void CheckContentType(HttpContext http)
+    internal static void CheckContentType(HttpContext http)
     {
         var contentType = http.Request.ContentType;
         if (contentType is null || !contentType.StartsWith(MediaTypeNames.Application.Json, StringComparison.OrdinalIgnoreCase))

@@ -62,6 +62,20 @@ public sealed class PlacementMiddleware(RequestDelegate next, PlacementServerOpt
                 throw new PlacementException(StatusCodes.Status403Forbidden, $"Policy does not allow {rule} to be performed.");
             }
 
+            if (http.GetEndpoint() is RouteEndpoint routed)
+            {
+                // in this order, as the route's own checks: newer than the client's version, then the body's type
+                if (routed.Metadata.GetMetadata<Since.MinimumVersion>() is { } since && !http.Version().AtLeast(since.Minor))
+                {
+                    throw PlacementException.NotFound("The resource could not be found.");
+                }
+
+                if (routed.Metadata.GetMetadata<PlacementHttp.JsonBody>() is not null)
+                {
+                    PlacementHttp.CheckContentType(http);
+                }
+            }
+
             await next(http);
             if (http.Response.StatusCode >= 400 && !http.Response.HasStarted && http.Response.ContentLength is null)
             {
