@@ -95,11 +95,13 @@ public static class PlacementServerBench
     private static async Task<(double Rate, bool Correct)> TimedClaimsAsync(WebApplication app, HttpClient setup, List<string> pfs, string resourceClass, string label)
     {
         var jit = (Count: JitInfo.GetCompiledMethodCount(), Time: JitInfo.GetCompilationTime());
+        var (allocated, collections) = (GC.GetTotalAllocatedBytes(precise: true), GC.CollectionCount(0));
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var stopwatch = Stopwatch.StartNew();
         var statuses = await RaceAsync(app, pfs, resourceClass, ClaimsPerWriter);
         var elapsed = stopwatch.Elapsed;
         cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
+        (allocated, collections) = (GC.GetTotalAllocatedBytes(precise: true) - allocated, GC.CollectionCount(0) - collections);
         jit = (JitInfo.GetCompiledMethodCount() - jit.Count, JitInfo.GetCompilationTime() - jit.Time);
 
         var granted = statuses.Count(s => s == HttpStatusCode.NoContent);
@@ -119,7 +121,8 @@ public static class PlacementServerBench
             $"claims of {resourceClass} on {label}: {statuses.Count} tried by {Writers} writers in {elapsed.TotalSeconds:F2} s, " +
             $"{granted} granted ({rate:F0}/s), {refused} refused with 409, " +
             $"{statuses.Count - granted - refused} other; stored: {used} VFs used by {consumers} consumers of {capacity}; " +
-            $"{cpu.TotalMilliseconds / statuses.Count:F2} ms of this process's CPU per try " +
+            $"{cpu.TotalMilliseconds / statuses.Count:F2} ms of this process's CPU and {allocated / 1024.0 / statuses.Count:F1} KB allocated per try " +
+            $"({collections} gen-0 collections) " +
             $"(JIT meanwhile: {jit.Count} methods, {jit.Time.TotalSeconds:F2} s)"));
         return (rate, granted == capacity && used == capacity && consumers == capacity && granted + refused == statuses.Count);
     }
