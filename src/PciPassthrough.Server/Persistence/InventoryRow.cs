@@ -1,3 +1,5 @@
+using PciPassthrough.Core.PlacementApi;
+
 namespace PciPassthrough.Server.Persistence;
 
 /// <summary>One inventory record of a provider (PA-22 fields).</summary>
@@ -12,6 +14,6 @@ public sealed class InventoryRow
     public int StepSize { get; set; }
     public double AllocationRatio { get; set; }
 
-    /// <summary>PA-22: <c>int((total − reserved) × allocation_ratio)</c>, truncated.</summary>
-    public long Capacity => (long)((Total - (long)Reserved) * AllocationRatio);
+    /// <summary>PA-22: <c>int((total − reserved) × allocation_ratio)</c>, truncated (saturated to 64 bits).</summary>
+    public long Capacity => InventoryState.CapacityOf(Total, Reserved, AllocationRatio);
 }

@@ -182,7 +182,15 @@ public static partial class AllocationCandidateApi
             if (version.AtLeast(27) || requested.Contains(resourceClass))
             {
                 writer.WriteStartObject(resourceClass);
-                writer.WriteNumber("capacity", inventory.Capacity);
+                if (inventory.Capacity is > long.MinValue and < long.MaxValue)
+                {
+                    writer.WriteNumber("capacity", inventory.Capacity);
+                }
+                else
+                {
+                    writer.WritePropertyName("capacity");
+                    writer.WriteRawValue(inventory.ExactCapacity.ToString(CultureInfo.InvariantCulture));
+                }
                 writer.WriteNumber("used", inventory.Used);
                 writer.WriteEndObject();
             }

@@ -44,6 +44,10 @@ public static partial class Body
         return element;
     }
 
+    /// <summary>A JSON object whatever its keys: a map the caller checks entry by entry.</summary>
+    public static JsonElement Map(JsonElement element, string what) =>
+        element.ValueKind == JsonValueKind.Object ? element : throw Invalid($"{Repr(element)} is not of type 'object' ({what})", "type");
+
     /// <summary>jsonschema's wording: every unexpected key, sorted.</summary>
     private static void CheckExtras(JsonElement element, string what, IReadOnlyCollection<string> allowed)
     {

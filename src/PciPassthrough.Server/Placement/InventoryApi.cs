@@ -116,8 +116,7 @@ public static class InventoryApi
         var provider = await db.ProviderAsync(uuid, cancellationToken);
         var body = Body.Object(await http.ReadJsonAsync(cancellationToken), "inventories",
             ["resource_provider_generation", "inventories"], "resource_provider_generation", "inventories");
-        var inventoriesElement = body.GetProperty("inventories");
-        Body.Object(inventoriesElement, "inventories", [.. inventoriesElement.EnumerateObject().Select(p => p.Name)]);
+        var inventoriesElement = Body.Map(body.GetProperty("inventories"), "inventories");
         // as Placement: the whole body's schema first, then the generation, then classes and capacities
         // every record's keys (shallower, so jsonschema reports them first) before any record's values
         var records = inventoriesElement.EnumerateObject()

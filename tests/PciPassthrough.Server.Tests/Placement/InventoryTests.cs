@@ -215,6 +215,45 @@ public sealed class InventoryTests(PlacementServerFixture server) : IClassFixtur
             .ShouldStartWith($"Unable to update inventory for resource provider {cn}: Invalid inventory for 'DISK_GB'");
     }
 
+    [Fact] // fuzzing finding: the capacity overflowed 64 bits, a 500 on the write and on every candidate query after it
+    public async Task PA22_RatioNearTheMaximum_CapacityPast64Bits_IsPlacementsExactInteger()
+    {
+        using var client = server.Client();
+        var cn = await client.CreateProviderAsync($"inv-huge-ratio-{Guid.NewGuid():N}");
+        var stored = await client.PutAsync($"resource_providers/{cn}/inventories", new JsonObject
+        {
+            ["resource_provider_generation"] = 0,
+            ["inventories"] = new JsonObject
+            {
+                ["VCPU"] = new JsonObject { ["total"] = 3, ["allocation_ratio"] = long.MaxValue },
+                ["DISK_GB"] = new JsonObject { ["total"] = 5, ["reserved"] = 1, ["allocation_ratio"] = 3.4e38 },
+            },
+        });
+        stored.Status.ShouldBe(HttpStatusCode.OK, stored.Text);
+
+        var candidates = await client.GetAsync($"allocation_candidates?resources=VCPU:1,DISK_GB:1&in_tree={cn}");
+
+        candidates.Status.ShouldBe(HttpStatusCode.OK, candidates.Text);
+        // Placement's Python: int(3 * 9.223372036854775807e18) and int(4 * 3.4e38), exact
+        candidates.Text.ShouldContain("\"VCPU\":{\"capacity\":27670116110564327424,");
+        candidates.Text.ShouldContain("\"DISK_GB\":{\"capacity\":1359999999999999984495386344184927485952,");
+        (await client.PutAsync($"allocations/{PlacementSetup.NewUuid()}", PlacementSetup.Allocation(null, (cn, "VCPU", 1000))))
+            .Status.ShouldBe(HttpStatusCode.NoContent);
+    }
+
+    [Fact] // fuzzing finding: a number for the map of inventories was a 500
+    public async Task PA24_PutAll_InventoriesNotAnObject_IsJsonschemasTypeError()
+    {
+        using var client = server.Client("1.22");
+        var cn = await client.CreateProviderAsync($"inv-not-a-map-{Guid.NewGuid():N}");
+
+        var refused = await client.PutAsync($"resource_providers/{cn}/inventories",
+            new JsonObject { ["resource_provider_generation"] = 0, ["inventories"] = 2147483647 });
+
+        refused.Status.ShouldBe(HttpStatusCode.BadRequest);
+        refused.ErrorDetail.ShouldStartWith("JSON does not validate: 2147483647 is not of type 'object'");
+    }
+
     [Fact]
     public async Task PA24_PutAll_SchemaBeforeGeneration_ThenUnknownClass()
     {
