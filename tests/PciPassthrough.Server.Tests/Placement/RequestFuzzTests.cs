@@ -76,7 +76,18 @@ public sealed class RequestFuzzTests(PlacementServerFixture server) : IClassFixt
     }
 
     [Fact]
-    public async Task PA15_AnyMutatedBody_AnswersOrRefusesWithoutChangingAnything()
+    public Task PA15_AnyMutatedBody_AnswersOrRefusesWithoutChangingAnything() => MutatedBodiesAsync(server);
+
+    /// <summary>The same on PostgreSQL, whose claims take their own statement (<c>PostgresClaim</c>).</summary>
+    [Fact]
+    public async Task PA15_AnyMutatedBody_OnPostgreSql_AnswersOrRefusesWithoutChangingAnything()
+    {
+        await using var database = await PostgresTestDatabase.CreateAsync();
+        await using var replica = await PlacementServerFixture.StartAsync(database.ConnectionString);
+        await MutatedBodiesAsync(replica);
+    }
+
+    private static async Task MutatedBodiesAsync(PlacementServerFixture server)
     {
         var world = await World.CreateAsync(server);
         using var latest = server.Client();
