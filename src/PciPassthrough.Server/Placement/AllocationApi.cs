@@ -31,16 +31,22 @@ public static partial class AllocationApi
     {
         var version = http.Version();
         consumer = Body.NormalizeUuid(consumer) ?? consumer;
-        var rows = await db.Allocations.AsNoTracking().Where(a => a.ConsumerUuid == consumer).ToListAsync(cancellationToken);
-        var providerUuids = rows.Select(r => r.ProviderUuid).Distinct().ToList();
-        var generations = await db.Providers.AsNoTracking().Where(p => providerUuids.Contains(p.Uuid))
-            .ToDictionaryAsync(p => p.Uuid, p => p.Generation, cancellationToken);
+        // One statement, so one snapshot, as Placement reads them: with a writer of another replica deleting the consumer
+        // between separate reads, its allocations were shown without its generation.
+        var read = await (
+                from a in db.Allocations.AsNoTracking()
+                where a.ConsumerUuid == consumer
+                join p in db.Providers.AsNoTracking() on a.ProviderUuid equals p.Uuid
+                join c in db.Consumers.AsNoTracking() on a.ConsumerUuid equals c.Uuid into consumers
+                from c in consumers.DefaultIfEmpty()
+                select new { Allocation = a, ProviderGeneration = p.Generation, Consumer = c })
+            .ToListAsync(cancellationToken);
         var body = new JsonObject
         {
-            ["allocations"] = new JsonObject(rows.GroupBy(r => r.ProviderUuid).Select(g => KeyValuePair.Create(g.Key,
-                (JsonNode?)new JsonObject { ["resources"] = Resources(g), ["generation"] = generations[g.Key] }))),
+            ["allocations"] = new JsonObject(read.GroupBy(r => r.Allocation.ProviderUuid).Select(g => KeyValuePair.Create(g.Key,
+                (JsonNode?)new JsonObject { ["resources"] = Resources(g.Select(r => r.Allocation)), ["generation"] = g.First().ProviderGeneration }))),
         };
-        if (rows.Count > 0 && await db.Consumers.AsNoTracking().FirstOrDefaultAsync(c => c.Uuid == consumer, cancellationToken) is { } row)
+        if (read.FirstOrDefault()?.Consumer is { } row)
         {
             if (version.AtLeast(12))
             {

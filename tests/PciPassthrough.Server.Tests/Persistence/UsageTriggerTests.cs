@@ -79,6 +79,60 @@ public sealed class UsageTriggerTests
         stored.Order(StringComparer.Ordinal).ShouldBe(_operations.Order(StringComparer.Ordinal), $"seed {seed}: each kind of write stored at least once");
     }
 
+    /// <summary>Two replicas write at once, each its own random sequence on the same providers and consumers (every
+    /// kind of write but the rename, which would pull the class from under the other): whatever interleaving the
+    /// database chose, the Usages table is still the sum of the allocations, and no class of any provider is allocated
+    /// beyond its capacity.</summary>
+    [Fact]
+    public async Task Postgres_ConcurrentRandomWritesOnTwoReplicas_KeepUsagesTheSumAndWithinCapacity()
+    {
+        var seed = int.TryParse(Environment.GetEnvironmentVariable(SeedVariable), out var given) ? given : Random.Shared.Next();
+        await using var database = await PostgresTestDatabase.CreateAsync();
+        await using var first = await PlacementServerFixture.StartAsync(database.ConnectionString);
+        await using var second = await PlacementServerFixture.StartAsync(database.ConnectionString);
+        using var client = first.Client();
+        string[] classes = ["VCPU", "MEMORY_MB", "SRIOV_NET_VF"];
+        var providers = new List<string>();
+        for (var i = 0; i < 2; i++)
+        {
+            var provider = await client.CreateProviderAsync($"concurrent-pf{i}");
+            await client.SetInventoryAsync(provider, [.. classes.Select(c => (c, Total))]);
+            providers.Add(provider);
+        }
+
+        List<string> consumers = [.. Enumerable.Range(0, 6).Select(_ => PlacementSetup.NewUuid())];
+        string[] operations = [.. _operations.Where(o => o != "rename class")];
+        var stored = await Task.WhenAll(new[] { first, second }.Select((replica, index) => Task.Run(async () =>
+        {
+            using var run = new RandomWrites(replica, new Random(seed + index), providers, classes, consumers, operations);
+            var kinds = new HashSet<string>(StringComparer.Ordinal);
+            for (var step = 0; step < Steps; step++)
+            {
+                var (operation, response) = await run.StepAsync();
+                var context = $"seed {seed} ({SeedVariable}), replica {index}, step {step}: {operation} answered {(int)response.Status} {response.Text}";
+                response.Status.ShouldBeOneOf([HttpStatusCode.NoContent, HttpStatusCode.Conflict, HttpStatusCode.NotFound], context);
+                if (response.Status == HttpStatusCode.NotFound)
+                {
+                    operation.ShouldBe("delete", context);
+                }
+                else if (response.Status == HttpStatusCode.NoContent)
+                {
+                    kinds.Add(operation);
+                }
+            }
+
+            return kinds;
+        }, TestContext.Current.CancellationToken)));
+
+        await using var connection = new NpgsqlConnection(database.ConnectionString);
+        await connection.OpenAsync(TestContext.Current.CancellationToken);
+        await UsageTable.ShouldMatchAllocationsAsync(connection, $"seed {seed}");
+        var summed = await UsageTable.SummedAsync(connection);
+        summed.ShouldAllBe(row => long.Parse(row.Split(' ')[2], System.Globalization.CultureInfo.InvariantCulture) <= Total, $"seed {seed}");
+        (await ApiUsagesAsync(client, providers)).ShouldBe(summed, $"seed {seed}");
+        stored.SelectMany(k => k).Distinct().Count().ShouldBeGreaterThan(3, $"seed {seed}: most kinds of write stored at least once");
+    }
+
     /// <summary>GET /resource_providers/{u}/usages of each provider, as <see cref="UsageTable"/> rows.</summary>
     private static async Task<List<string>> ApiUsagesAsync(PlacementClient client, IEnumerable<string> providers)
     {
@@ -95,7 +149,8 @@ public sealed class UsageTriggerTests
 
     /// <summary>One random allocation write per step, each consumer's generation read just before, so a 409 can only
     /// be capacity. <paramref name="classes"/>' last one is the custom class, renamed in place.</summary>
-    private sealed class RandomWrites(PlacementServerFixture server, Random random, List<string> providers, string[] classes, List<string> consumers)
+    private sealed class RandomWrites(PlacementServerFixture server, Random random, List<string> providers, string[] classes, List<string> consumers,
+        string[]? operations = null)
         : IDisposable
     {
         private readonly PlacementClient _client = server.Client();
@@ -113,7 +168,8 @@ public sealed class UsageTriggerTests
         public async Task<(string Operation, PlacementResponse Response)> StepAsync()
         {
             var consumer = consumers[random.Next(consumers.Count)];
-            var operation = _operations[random.Next(_operations.Length)];
+            var kinds = operations ?? _operations;
+            var operation = kinds[random.Next(kinds.Length)];
             return operation switch
             {
                 "put" => (operation, await _client.PutAsync($"allocations/{consumer}",
