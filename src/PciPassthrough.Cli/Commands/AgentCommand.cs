@@ -45,19 +45,9 @@ public static class AgentCommand
             Description = "The hypervisor hostname naming the compute node provider (default: this host's name under --root).",
             HelpName = "NAME",
         };
-        var interval = new Option<int>("--interval")
-        {
-            Description = "Seconds between rounds (Nova's update_resources_interval).",
-            DefaultValueFactory = _ => 60,
-            HelpName = "SECONDS",
-        };
-        interval.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<int>() < 1)
-            {
-                result.AddError("--interval must be at least 1 second.");
-            }
-        });
+        var interval = WholeNumberOption.Create("--interval", "Seconds between rounds (Nova's update_resources_interval).", minimum: 1);
+        interval.DefaultValueFactory = _ => 60;
+        interval.HelpName = "SECONDS";
         var once = new Option<bool>("--once") { Description = "Run one round and exit (for cron jobs and checks)." };
         var authToken = new Option<string>("--auth-token")
         {

@@ -15,20 +15,8 @@ public static class CapacityCommand
     {
         var flavor = new Option<string>("--flavor") { Description = "The flavor's name.", Required = true, HelpName = "FLAVOR" };
         var image = new Option<string?>("--image") { Description = "The image's name (its properties count).", HelpName = "IMAGE" };
-        var count = new Option<int?>("--count")
-        {
-            Description = $"How many servers are wanted (1 to {MaxCount}); exit 1 unless that many fit. "
-                + "Without it: as many as fit, up to 1000.",
-            HelpName = "N",
-        };
-        count.Validators.Add(result =>
-        {
-            // a value that is no number at all is the parser's error already
-            if (result.Tokens is [var token] && int.TryParse(token.Value, out var n) && n is < 1 or > MaxCount)
-            {
-                result.AddError($"--count must be a whole number from 1 to {MaxCount}.");
-            }
-        });
+        var count = WholeNumberOption.Optional("--count", $"How many servers are wanted (1 to {MaxCount}); exit 1 unless that many fit. "
+            + "Without it: as many as fit, up to 1000.", minimum: 1, maximum: MaxCount);
         return ControllerVerb.Create("capacity", $"""
             Says how many more servers of a flavor (and image) the fleet can take, how many on each host, and for
             every host that cannot take (more) what stops it, with the scheduler's reasons:

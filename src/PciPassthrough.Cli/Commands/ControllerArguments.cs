@@ -52,18 +52,5 @@ internal static class ControllerArguments
         return json;
     }
 
-    public static Option<int> Count(string name, string description, bool required, int minimum)
-    {
-        var option = new Option<int>(name) { Description = description, Required = required, HelpName = "N" };
-        option.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<int>() < minimum)
-            {
-                result.AddError($"{name} must be at least {minimum}.");
-            }
-        });
-        return option;
-    }
-
     public static string Escape(string segment) => Uri.EscapeDataString(segment);
 }

@@ -22,11 +22,11 @@ public static class FlavorCommands
     private static Command Create()
     {
         var name = Name("flavor", "gpu.large");
-        var vcpus = Count("--vcpus", "Guest vCPUs.", required: true, minimum: 1);
-        var ram = Count("--ram", "Guest memory in MiB.", required: true, minimum: 1);
-        var disk = Count("--disk", "Root disk in GiB (default 0).", required: false, minimum: 0);
-        var ephemeral = Count("--ephemeral", "Ephemeral disk in GiB (default 0).", required: false, minimum: 0);
-        var swap = Count("--swap", "Swap in MiB (default 0).", required: false, minimum: 0);
+        var vcpus = WholeNumberOption.Create("--vcpus", "Guest vCPUs.", minimum: 1, required: true);
+        var ram = WholeNumberOption.Create("--ram", "Guest memory in MiB.", minimum: 1, required: true);
+        var disk = WholeNumberOption.Create("--disk", "Root disk in GiB (default 0).", minimum: 0);
+        var ephemeral = WholeNumberOption.Create("--ephemeral", "Ephemeral disk in GiB (default 0).", minimum: 0);
+        var swap = WholeNumberOption.Create("--swap", "Swap in MiB (default 0).", minimum: 0);
         var property = Properties("--property",
             "An extra spec, repeatable; checked by the controller as Nova's flavor API does (a bad one is refused naming the key).");
         return ControllerVerb.Create("create", """

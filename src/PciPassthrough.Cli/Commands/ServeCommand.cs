@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Data.Common;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Hosting;
 using PciPassthrough.Core.Simulation;
@@ -16,9 +17,18 @@ public static class ServeCommand
     {
         var listen = new Option<string>("--listen")
         {
-            Description = "host:port to listen on.",
+            Description = "HOST:PORT to listen on: an IP address (0.0.0.0 or [::] for every interface) or a host name, and a " +
+                "port (0 picks a free one).",
             DefaultValueFactory = _ => PlacementServerOptions.DefaultListen,
+            HelpName = "HOST:PORT",
         };
+        listen.Validators.Add(result =>
+        {
+            if (result.Tokens is [.., var token] && ListenAddress.Problem(token.Value) is { } problem)
+            {
+                result.AddError(problem);
+            }
+        });
         var dataDir = new Option<string>("--data-dir")
         {
             Description = $"Directory of the embedded SQLite database ({PlacementServerOptions.DatabaseFileName}).",
@@ -72,18 +82,10 @@ public static class ServeCommand
             Description = "A nova.conf whose [pci] alias, [compute] packing_host_numa_cells_allocation_strategy and " +
                 "[scheduler] image_metadata_prefilter the scheduler uses (the API's side of Nova); without it no alias is defined.",
         };
-        var heartbeat = new Option<int>("--heartbeat-interval")
-        {
-            Description = "Seconds between agent heartbeats; a host silent for three intervals is down and gets no new server.",
-            DefaultValueFactory = _ => 60,
-        };
-        heartbeat.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<int>() < 1)
-            {
-                result.AddError("--heartbeat-interval must be at least 1 second.");
-            }
-        });
+        var heartbeat = WholeNumberOption.Create("--heartbeat-interval",
+            "Seconds between agent heartbeats; a host silent for three intervals is down and gets no new server.", minimum: 1);
+        heartbeat.DefaultValueFactory = _ => 60;
+        heartbeat.HelpName = "SECONDS";
         var demo = new Option<bool>("--demo")
         {
             Description = "Also run in-process agents for a demo fleet (examples/fleet/ and this machine's /sys, with " +
@@ -110,7 +112,9 @@ public static class ServeCommand
               pcictl serve --policy-file /etc/placement/policy.yaml --enforce-new-defaults
               pcictl serve --cors-allowed-origin https://dashboard.example.com --cors-allow-headers openstack-api-version
 
-            Exit codes: 0 stopped by Ctrl+C or SIGTERM; 2 an unreadable or invalid --config or --policy-file.
+            Exit codes: 0 stopped by Ctrl+C or SIGTERM; 2 a bad option, an unreadable or invalid --config or
+            --policy-file, a --listen address already taken, or a --data-dir that cannot be created; 3 the database
+            could not be opened (the reason is printed).
             """)
         {
             listen, dataDir, database, authToken, randomize, policyFile, enforceScope, enforceNewDefaults, corsOrigin, corsHeaders,
@@ -143,6 +147,12 @@ public static class ServeCommand
                 CorsAllowedOrigins = ListValues(parse.GetValue(corsOrigin)),
                 CorsAllowHeaders = ListValues(parse.GetValue(corsHeaders)),
             };
+            if (StartProblem(options) is { } problem)
+            {
+                await parse.InvocationConfiguration.Error.WriteLineAsync($"pcictl serve: {problem}");
+                return ExitCodes.Usage;
+            }
+
             WebApplication built;
             try
             {
@@ -152,6 +162,12 @@ public static class ServeCommand
             {
                 await parse.InvocationConfiguration.Error.WriteLineAsync($"pcictl serve: {e.Message}");
                 return ExitCodes.Usage;
+            }
+            catch (Exception e) when (DatabaseFailure(e) is { } failure)
+            {
+                await parse.InvocationConfiguration.Error.WriteLineAsync(
+                    $"pcictl serve: cannot open the database ({options.DatabaseDescription}): {failure.Message}");
+                return options.UsesPostgres ? ExitCodes.Unreachable : ExitCodes.Usage;
             }
 
             await using var app = built;
@@ -190,6 +206,45 @@ public static class ServeCommand
             (options.CorsAllowedOrigins.Count > 0 ? $"; CORS for {string.Join(", ", options.CorsAllowedOrigins)}" : "; CORS off"));
         await output.WriteLineAsync(examples is null ? "pcictl serve: demo off" : $"pcictl serve: demo on, agents for {Path.Combine(examples, DemoFleet.FleetDirectory)}/ and this machine");
     }
+
+    /// <summary>What stops the start before anything is built: a database option that is no connection string, an
+    /// address that cannot be listened on, a data directory that cannot be created; null when none does.</summary>
+    private static string? StartProblem(PlacementServerOptions options)
+    {
+        try
+        {
+            _ = options.DatabaseDescription;
+        }
+        catch (ArgumentException e)
+        {
+            return $"--database: {e.Message} Expected Host=HOST;Database=NAME;Username=USER[;Password=…] for PostgreSQL.";
+        }
+
+        var unavailable = ListenAddress.Unavailable(options.Listen);
+        if (unavailable is not null || options.UsesPostgres)
+        {
+            return unavailable;
+        }
+
+        try
+        {
+            Directory.CreateDirectory(options.DataDirectory);
+            return null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return $"--data-dir {options.DataDirectory}: cannot create it ({e.Message}); give a directory this user may write.";
+        }
+    }
+
+    /// <summary>The database's own error when <paramref name="e"/> (or what it wraps, e.g. EF Core's retry strategy
+    /// giving up) is one, else null.</summary>
+    private static DbException? DatabaseFailure(Exception? e) => e switch
+    {
+        null => null,
+        DbException db => db,
+        _ => DatabaseFailure(e.InnerException),
+    };
 
     /// <summary>An oslo.config list option's values: each given value, split at commas.</summary>
     private static string[] ListValues(string[]? given) =>
