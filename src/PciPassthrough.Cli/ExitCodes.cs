@@ -13,6 +13,6 @@ public static class ExitCodes
     /// <summary>The input could not be read, or the command line itself is wrong.</summary>
     public const int Usage = 2;
 
-    /// <summary>The controller could not be reached, or failed (5xx).</summary>
+    /// <summary>The controller could not be reached, or failed (5xx); for <c>serve</c>, its PostgreSQL database.</summary>
     public const int Unreachable = 3;
 }

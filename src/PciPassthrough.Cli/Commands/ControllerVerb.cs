@@ -15,6 +15,10 @@ namespace PciPassthrough.Cli.Commands;
 /// </summary>
 internal static class ControllerVerb
 {
+    /// <summary>What a verb's help says when its own description does not say more.</summary>
+    private const string DefaultExitCodes = "Exit codes: 0 done, 1 refused by the controller (unknown name, not allowed), "
+        + "2 bad arguments, 3 no controller.";
+
     private static readonly JsonSerializerOptions _indented = new() { WriteIndented = true };
 
     public delegate Task<ControllerRequest> RequestFactory(ParseResult parse, ControllerLookup lookup, CancellationToken cancellationToken);
@@ -40,7 +44,9 @@ internal static class ControllerVerb
         string name, string description, IEnumerable<Symbol> symbols, RequestFactory request, TableWriter table, Verdict? verdict = null)
     {
         var options = new ControllerOptions();
-        var command = new Command(name, description);
+        var command = new Command(name, description.Contains("Exit codes:", StringComparison.Ordinal)
+            ? description
+            : $"{description}\n\n{DefaultExitCodes}");
         foreach (var symbol in symbols)
         {
             switch (symbol)

@@ -24,6 +24,7 @@ public static class SimulateCommand
         var outDir = new Option<string?>("--out-dir")
         {
             Description = "Write the result of path/X.json to DIR/X.out.json (DIR is created). Needed for several scenarios.",
+            HelpName = "DIR",
         };
         var explain = new Option<bool>("--explain")
         {
@@ -35,7 +36,23 @@ public static class SimulateCommand
             DefaultValueFactory = _ => "zed",
         };
         release.AcceptOnlyFromAmong("zed", "latest");
-        var command = new Command("simulate", "Replay PCI passthrough scenarios and report every placement decision.")
+        var command = new Command("simulate", """
+            Replays scenarios offline and reports every decision Nova would make: each scenario (JSON, see
+            ../shared/scenario-format.md) gives the [pci] options, the hosts with their NUMA cells and PCI devices, and
+            boots and deletes; each boot is checked as Nova's API does, every host is filtered (with the reason it was
+            rejected) and the first host that fits, in host name order, is chosen. The result is JSON: on stdout, or
+            DIR/X.out.json for each path/X.json with --out-dir. Nothing else is read (never this host's /sys).
+
+            Examples:
+              pcictl simulate tests/scenarios/public/policy-socket.json              the result on stdout
+              pcictl simulate tests/scenarios/public/*.json --out-dir /tmp/results   one X.out.json per scenario
+              pcictl simulate scenario.json --out-dir out --explain                  and a table of every decision
+              pcictl simulate scenario.json --release latest                         as a newer Nova would decide
+
+            Exit codes: 0 every scenario has a result (a request that fits nowhere is a result, not an error);
+            2 bad arguments, or a file that cannot be read, is not JSON or is no valid scenario (one line each on stderr,
+            FILE: JSON path: what is expected; the other files still run); 1 an internal failure.
+            """)
         {
             scenarios, outDir, explain, release,
         };
