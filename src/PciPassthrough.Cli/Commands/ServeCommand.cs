@@ -31,18 +31,22 @@ public static class ServeCommand
         });
         var dataDir = new Option<string>("--data-dir")
         {
-            Description = $"Directory of the embedded SQLite database ({PlacementServerOptions.DatabaseFileName}).",
+            Description = $"Directory of the embedded SQLite database ({PlacementServerOptions.DatabaseFileName}), created " +
+                "if missing; the current directory by default.",
+            HelpName = "DIR",
             DefaultValueFactory = _ => ".",
         };
         var database = new Option<string?>("--database")
         {
             Description = "PostgreSQL connection string (\"Host=…;Database=…;Username=…\") instead of the SQLite file.",
+            HelpName = "CONNECTION-STRING",
         };
         var authToken = new Option<string[]>("--auth-token")
         {
             Description = "An x-auth-token clients may send, as TOKEN[:ROLE,...][@PROJECT] (roles default to admin; " +
                 "admin and service may do everything, a reader may read its project's usages); repeatable. Without " +
                 "any, loopback clients are served in Placement's noauth2 test mode (x-auth-token: admin).",
+            HelpName = "TOKEN",
         };
         var randomize = new Option<bool>("--randomize-allocation-candidates")
         {
@@ -55,6 +59,7 @@ public static class ServeCommand
                 "\"placement:resource_providers:list\": \"role:admin or role:reader\" (Placement's [oslo_policy] policy_file). " +
                 "Checks: @, !, role:R, rule:NAME, project_id:%(project_id)s, user_id:…, combined with and, or, not and " +
                 "parentheses. A file that does not parse, or refers to an undefined rule, stops the start (exit 2).",
+            HelpName = "FILE",
         };
         var enforceScope = new Option<bool>("--enforce-scope")
         {
@@ -71,16 +76,19 @@ public static class ServeCommand
         {
             Description = "An origin (or *) whose browser pages may call the Placement API ([cors] allowed_origin); " +
                 "repeatable or comma-separated. Without any, no CORS headers are sent and OPTIONS is 405.",
+            HelpName = "ORIGIN",
         };
         var corsHeaders = new Option<string[]>("--cors-allow-headers")
         {
             Description = "A request header a CORS preflight may grant besides the simple ones, e.g. openstack-api-version " +
                 "([cors] allow_headers); repeatable or comma-separated.",
+            HelpName = "HEADER",
         };
         var config = new Option<FileInfo?>("--config")
         {
             Description = "A nova.conf whose [pci] alias, [compute] packing_host_numa_cells_allocation_strategy and " +
                 "[scheduler] image_metadata_prefilter the scheduler uses (the API's side of Nova); without it no alias is defined.",
+            HelpName = "FILE",
         };
         var heartbeat = WholeNumberOption.Create("--heartbeat-interval",
             "Seconds between agent heartbeats; a host silent for three intervals is down and gets no new server.", minimum: 1);
