@@ -80,7 +80,14 @@ public static class SimulateCommand
 
         if (options.OutDir is { } dir)
         {
-            Directory.CreateDirectory(dir);
+            try
+            {
+                Directory.CreateDirectory(dir);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                return Usage(stderr, $"--out-dir {dir}: cannot create it ({e.Message.TrimEnd('.')}); give a directory this user may write");
+            }
         }
 
         var status = Ok;

@@ -48,6 +48,20 @@ public sealed class SimulateCommandTests : IDisposable
         stderr.ShouldContain("--out-dir");
     }
 
+    [Fact]
+    public void SIM2_OutDirThatCannotBeCreated_IsAUsageErrorNamingIt()
+    {
+        var file = Scenario("a.json", Minimal);
+        var outDir = Path.Combine(file, "out");
+
+        var (status, stdout, stderr) = Invoke("simulate", file, "--out-dir", outDir);
+
+        status.ShouldBe(2);
+        stdout.ShouldBeEmpty();
+        stderr.ShouldStartWith($"pcictl simulate: --out-dir {outDir}: cannot create it (");
+        stderr.ShouldContain("); give a directory this user may write. Usage: pcictl simulate ", Case.Sensitive);
+    }
+
     [Theory]
     [InlineData("--release", "kilo")]
     [InlineData("--bogus")]
