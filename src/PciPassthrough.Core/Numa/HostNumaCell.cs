@@ -20,6 +20,9 @@ public sealed record HostNumaCell
     /// <summary>SMT sibling sets in host order, each ascending; every CPU alone without SMT.</summary>
     public IReadOnlyList<IReadOnlyList<int>> Siblings { get; init; } = [];
 
+    /// <summary>How Nova's sets iterate <see cref="Siblings"/> and <see cref="Pcpus"/> (SIM-39); null = ascending.</summary>
+    internal CpuSetOrder? SetOrder { get; init; }
+
     /// <summary>The 4 KiB pages first, then the huge pages in input order.</summary>
     public IReadOnlyList<NumaPages> Pages { get; init; } = [];
 

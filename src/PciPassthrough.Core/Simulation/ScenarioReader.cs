@@ -169,6 +169,7 @@ public static class ScenarioReader
         var cpus = IntList(cell, "cpus", path);
         var pcpus = IntList(cell, "pcpus", path);
         var socket = Get(cell, "socket");
+        var siblings = ReadSiblings(Get(cell, "siblings"), path);
         return new ScenarioNumaCell
         {
             Id = RequireInt32(cell, "id", path),
@@ -178,7 +179,10 @@ public static class ScenarioReader
             Cpus = [.. cpus.Order()],
             Pcpus = [.. pcpus.Order()],
             MemoryMb = RequireInteger(cell, "memory_mb", path),
-            Siblings = ReadSiblings(Get(cell, "siblings"), path, [.. cpus, .. pcpus]),
+            Siblings = siblings is null
+                ? CpuLists.Singletons(CpuLists.SortedDistinct([.. cpus, .. pcpus]))
+                : CpuLists.Within(siblings, [.. cpus, .. pcpus]),
+            SetOrder = siblings is null ? null : CpuSetOrder.Build(cpus, pcpus, siblings),
             HugePages = [.. OptionalList(cell, "hugepages", path).Select((pages, i) =>
                 ReadHugePages(pages, $"{path}.hugepages[{i}]"))],
             CpuUsage = OptionalTruncated(cell, "cpu_usage", path) ?? 0,
@@ -190,13 +194,13 @@ public static class ScenarioReader
         };
     }
 
-    /// <summary>Each set intersected with the cell's CPUs, empty sets dropped; default one set per CPU (§2.3.1).
+    /// <summary>The sibling sets as listed (only their integers), or null for the default of one set per CPU (§2.3.1).
     /// <paramref name="cellPath"/> is the cell's path.</summary>
-    private static IReadOnlyList<IReadOnlyList<int>> ReadSiblings(JsonElement? value, string cellPath, HashSet<int> cellCpus)
+    private static List<int[]>? ReadSiblings(JsonElement? value, string cellPath)
     {
         if (value is not { } element || !IsTruthy(element))
         {
-            return CpuLists.Singletons(CpuLists.SortedDistinct(cellCpus));
+            return null;
         }
 
         if (element.ValueKind != JsonValueKind.Array
@@ -205,7 +209,7 @@ public static class ScenarioReader
             throw new ScenarioFormatException($"{cellPath}.siblings", "a list of lists of CPU numbers", ScenarioFormatException.Describe(element));
         }
 
-        return CpuLists.Within(element.EnumerateArray().Select(set => set.EnumerateArray().Where(IsInt32).Select(cpu => cpu.GetInt32())), cellCpus);
+        return [.. element.EnumerateArray().Select(set => set.EnumerateArray().Where(IsInt32).Select(cpu => cpu.GetInt32()).ToArray())];
     }
 
     private static NumaPages ReadHugePages(JsonElement pages, string path)

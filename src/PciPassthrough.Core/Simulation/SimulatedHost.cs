@@ -121,6 +121,7 @@ internal sealed class SimulatedHost
 
         evaluation = evaluation with { SchedulerNumaCells = FittedReports(schedulerFit) };
         var scratch = Clone();
+        scratch._numa = NumaUsage.Reordered(_numa, order => order.DeepCopied());
         scratch._tracker!.ForgetExtraInfoOfAllocated(_startup.Specs!);
         if (scratch.Claim(state, request) is { } claimError)
         {
@@ -151,7 +152,8 @@ internal sealed class SimulatedHost
         ComputeClaim.Result claim;
         try
         {
-            claim = ComputeClaim.Claim(state, _tracker!, request);
+            // the compute reads its cells back from the compute node record's JSON
+            claim = ComputeClaim.Claim(state with { Numa = NumaUsage.Reordered(_numa, order => order.RoundTripped()) }, _tracker!, request);
         }
         catch (PciException e)
         {
@@ -290,6 +292,7 @@ internal sealed class SimulatedHost
             CpuUsage = cell.CpuUsage,
             MemoryUsageMb = cell.MemoryUsageMb,
             PinnedCpus = cell.PinnedCpus,
+            SetOrder = cell.SetOrder,
             Physnets = cell.Physnets,
             Tunneled = cell.Tunneled,
         };
