@@ -1,3 +1,5 @@
+using System.Numerics;
+
 namespace PciPassthrough.Core.Numa;
 
 /// <summary>
@@ -70,8 +72,8 @@ public sealed record HostNumaCell
         IEnumerable<NumaPages>? hugePages = null, IEnumerable<IEnumerable<int>>? siblings = null, int? socket = null)
     {
         List<NumaPages> huge = [.. hugePages ?? []];
-        var hugeKb = huge.Sum(pages => (decimal)pages.SizeKb * pages.Total);
-        var smallPages = Math.Max(0, Math.Floor(((decimal)memoryMb * 1024 - hugeKb) / NumaPages.SmallSizeKb));
+        var hugeKb = huge.Aggregate(BigInteger.Zero, (sum, pages) => sum + ((BigInteger)pages.SizeKb * pages.Total));
+        var smallPages = BigInteger.Max(0, (((BigInteger)memoryMb * 1024) - hugeKb) / NumaPages.SmallSizeKb);
         var shared = CpuLists.SortedDistinct(cpus);
         var dedicated = CpuLists.SortedDistinct(pcpus);
         var all = new HashSet<int>(shared);

@@ -467,10 +467,12 @@ public static class ScenarioReader
         var other => throw new ScenarioFormatException($"{path}.{key}", "a number", ScenarioFormatException.Describe(other)),
     };
 
-    /// <summary>A number field the reference converts with <c>int()</c>: fractions are truncated toward zero.</summary>
+    /// <summary>A number field the reference converts with <c>int()</c>: fractions are truncated toward zero, integers
+    /// kept exact (beyond 2^53 too).</summary>
     private static long? OptionalTruncated(JsonElement parent, string key, string path) =>
         OptionalNumber(parent, key, path) is { } number
-            ? Math.Abs(number) < 9.2e18 ? (long)Math.Truncate(number)
+            ? Get(parent, key)!.Value.TryGetInt64(out var exact) ? exact
+                : Math.Abs(number) < 9.2e18 ? (long)Math.Truncate(number)
                 : throw new ScenarioFormatException($"{path}.{key}", "a number below 2^63", ScenarioFormatException.Describe(Get(parent, key)))
             : null;
 
