@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using PciPassthrough.Core.Devices;
+using PciPassthrough.Core.Flavors;
 using PciPassthrough.Core.Libvirt;
 using PciPassthrough.Core.Numa;
 using PciPassthrough.Core.Pci;
@@ -266,17 +267,17 @@ public static class ScenarioReader
         var capabilities = Get(device, "capabilities");
         return new PciDeviceRecord
         {
-            Address = RequireString(device, "address", path).ToLowerInvariant(),
-            VendorId = RequireString(device, "vendor_id", path).ToLowerInvariant(),
-            ProductId = RequireString(device, "product_id", path).ToLowerInvariant(),
+            Address = PythonText.Lower(RequireString(device, "address", path)),
+            VendorId = PythonText.Lower(RequireString(device, "vendor_id", path)),
+            ProductId = PythonText.Lower(RequireString(device, "product_id", path)),
             DeviceType = type,
-            ParentAddress = NonEmptyString(parent)?.ToLowerInvariant(),
+            ParentAddress = NonEmptyString(parent) is { } parentAddress ? PythonText.Lower(parentAddress) : null,
             NumaNode = numa is null or { ValueKind: JsonValueKind.Null } ? null
                 : IsInt32(numa.Value) ? numa.Value.GetInt32()
                 : throw new ScenarioFormatException($"{path}.numa_node", "an integer or null", ScenarioFormatException.Describe(numa)),
             Netdev = NonEmptyString(Get(device, "netdev")),
             ParentIfname = NonEmptyString(Get(device, "parent_ifname")),
-            VfProductId = NonEmptyString(Get(device, "vf_product_id"))?.ToLowerInvariant(),
+            VfProductId = NonEmptyString(Get(device, "vf_product_id")) is { } vfProduct ? PythonText.Lower(vfProduct) : null,
             CardSerialNumber = capabilities is { ValueKind: JsonValueKind.Object } caps
                 && Get(caps, "vpd") is { ValueKind: JsonValueKind.Object } vpd
                 ? NonEmptyString(Get(vpd, "card_serial_number"))
