@@ -189,8 +189,7 @@ public static class ScenarioReader
             CpuUsage = OptionalTruncated(cell, "cpu_usage", path) ?? 0,
             MemoryUsageMb = OptionalTruncated(cell, "memory_usage_mb", path) ?? 0,
             PinnedCpus = [.. IntList(cell, "pinned_cpus", path).Distinct().Order()],
-            Physnets = [.. OptionalList(cell, "physnets", path)
-                .Select(p => p.ValueKind == JsonValueKind.String ? p.GetString()! : p.GetRawText())],
+            Physnets = [.. OptionalList(cell, "physnets", path).Select(PythonStr)],
             Tunneled = IsTruthy(Get(cell, "tunneled")),
         };
     }
@@ -347,7 +346,8 @@ public static class ScenarioReader
     private static ScenarioPort ReadPort(JsonElement port, string path, int position)
     {
         RequireObject(port, path, "a port object");
-        var physnet = Get(port, "physical_network") is { ValueKind: JsonValueKind.String } p ? p.GetString() : null;
+        // a falsy value is no physnet (nor a VLAN); any other becomes the text Nova's objects store
+        var physnet = Get(port, "physical_network") is { } p && (p.ValueKind == JsonValueKind.String || IsTruthy(p)) ? PythonStr(p) : null;
         var networkType = Get(port, "network_type") is { } type && IsTruthy(type)
             ? (type.ValueKind == JsonValueKind.String ? type.GetString()! : type.GetRawText())
             : physnet is { Length: > 0 } ? "vlan" : "vxlan";
@@ -366,6 +366,17 @@ public static class ScenarioReader
                 : null,
         };
     }
+
+    /// <summary>Python's <c>str()</c> of a JSON value, as oslo's string fields store it (<c>true</c> is <c>"True"</c>,
+    /// <c>1e20</c> is <c>"1e+20"</c>).</summary>
+    private static string PythonStr(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.String => value.GetString()!,
+        JsonValueKind.True => "True",
+        JsonValueKind.False => "False",
+        JsonValueKind.Number => PythonJsonText.Dumps(value),
+        _ => value.GetRawText(),
+    };
 
     // ---- JSON helpers: every check names the path and what would be valid ----
 

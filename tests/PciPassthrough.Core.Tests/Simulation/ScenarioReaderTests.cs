@@ -132,6 +132,21 @@ public sealed class ScenarioReaderTests
     }
 
     [Fact]
+    public void Read_NonStringPhysnets_BecomePythonText() // §2.5.1, §2.3.1: Nova's string fields store str() of the value
+    {
+        var scenario = Read("""
+            {"hosts": [{"name": "h", "numa_cells": [{"id": 0, "memory_mb": 1, "physnets": [true, 1e20, 0, "x"]}]}],
+             "requests": [{"flavor": {"vcpus": 1, "memory_mb": 1},
+              "ports": [{"physical_network": 1}, {"physical_network": true}, {"physical_network": 0}, {"physical_network": false}]}]}
+            """);
+
+        scenario.Hosts[0].NumaCells[0].Physnets.ShouldBe(["True", "1e+20", "0", "x"]);
+        var ports = ((ScenarioBoot)scenario.Requests[0]).Ports;
+        ports.Select(p => (p.PhysicalNetwork, p.NetworkType)).ShouldBe(
+            [("1", "vlan"), ("True", "vlan"), (null, "vxlan"), (null, "vxlan")]); // a falsy physnet is none
+    }
+
+    [Fact]
     public void Read_Delete_KeepsTheNameAsWritten()
     {
         var delete = Read("""{"requests": [{"delete": "vm1"}, {"delete": 5}]}""").Requests;
