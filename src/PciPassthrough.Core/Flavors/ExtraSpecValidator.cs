@@ -33,7 +33,7 @@ public static class ExtraSpecValidator
     public static IReadOnlyList<ExtraSpecRejection> ValidateAll(IReadOnlyDictionary<string, string> extraSpecs)
     {
         ArgumentNullException.ThrowIfNull(extraSpecs);
-        return [.. extraSpecs.OrderBy(spec => spec.Key, StringComparer.Ordinal)
+        return [.. extraSpecs.OrderBy(spec => spec.Key, CodePointComparer.Instance)
             .Select(spec => Validate(spec.Key, spec.Value) is { } error ? new ExtraSpecRejection(spec.Key, error) : null)
             .OfType<ExtraSpecRejection>()];
     }

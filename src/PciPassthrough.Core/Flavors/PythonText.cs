@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
@@ -86,6 +87,67 @@ internal static partial class PythonText
     }
 
     /// <summary>oslo's lenient <c>bool_from_string</c>: a true word, else false.</summary>
+    /// <summary>
+    /// Python's <c>str.lower()</c>: .NET's invariant lower-casing plus the two rules it lacks — <c>İ</c> (U+0130)
+    /// becomes <c>i̇</c> (two code points), and <c>Σ</c> ending a word becomes <c>ς</c>.
+    /// </summary>
+    public static string Lower(string text)
+    {
+        var lower = text.ToLowerInvariant();
+        if (Ascii.IsValid(lower))
+        {
+            return lower;
+        }
+
+        var result = new StringBuilder(lower.Length + 2);
+        for (var i = 0; i < text.Length; i++)
+        {
+            result.Append(text[i] switch
+            {
+                '\u0130' => "i\u0307",
+                '\u03A3' => IsFinalSigma(text, i) ? "\u03C2" : "\u03C3",
+                _ => lower[i].ToString(),
+            });
+        }
+
+        return result.ToString();
+    }
+
+    /// <summary>Unicode's Final_Sigma: a cased letter before (case-ignorable characters skipped), none after.</summary>
+    private static bool IsFinalSigma(string text, int i)
+    {
+        var before = text.AsSpan(0, i);
+        var rune = Rune.ReplacementChar;
+        while (Rune.DecodeLastFromUtf16(before, out rune, out var width) == OperationStatus.Done && IsCaseIgnorable(rune))
+        {
+            before = before[..^width];
+        }
+
+        if (before.IsEmpty || !IsCased(rune))
+        {
+            return false;
+        }
+
+        var after = text.AsSpan(i + 1);
+        while (Rune.DecodeFromUtf16(after, out rune, out var width) == OperationStatus.Done && IsCaseIgnorable(rune))
+        {
+            after = after[width..];
+        }
+
+        return after.IsEmpty || !IsCased(rune);
+    }
+
+    /// <summary>Unicode's Cased: has a case mapping or is a cased letter (ª and º are lower-case letters without one).</summary>
+    private static bool IsCased(Rune rune) =>
+        Rune.GetUnicodeCategory(rune) is UnicodeCategory.UppercaseLetter or UnicodeCategory.LowercaseLetter or UnicodeCategory.TitlecaseLetter
+        || Rune.ToUpperInvariant(rune) != rune || Rune.ToLowerInvariant(rune) != rune || rune.Value is 0xAA or 0xBA;
+
+    private static bool IsCaseIgnorable(Rune rune) =>
+        Rune.GetUnicodeCategory(rune) is UnicodeCategory.NonSpacingMark or UnicodeCategory.EnclosingMark or UnicodeCategory.Format
+            or UnicodeCategory.ModifierLetter or UnicodeCategory.ModifierSymbol
+        || rune.Value is '\'' or '.' or ':' or 0xB7 or 0x387 or 0x2018 or 0x2019 or 0x2024 or 0x2027 or 0xFE13 or 0xFE52 or 0xFE55
+            or 0xFF07 or 0xFF0E or 0xFF1A;
+
     public static bool IsTrueWord(string text) => _trueWords.Contains(Strip(text).ToLowerInvariant());
 
     /// <summary>oslo's <c>bool_from_string(strict=True)</c>: a true or false word, else no value.</summary>

@@ -14,8 +14,8 @@ internal static class CpuPinner
     public static Result? Pin(HostNumaCell host, int guestCpuCount, CpuThreadPolicy? policy, int reservedCount)
     {
         var pinned = host.PinnedCpus.ToHashSet();
-        List<int[]> freeSets = [.. host.Siblings
-            .Select(set => set.Where(cpu => !pinned.Contains(cpu) && host.Pcpus.Contains(cpu)).ToArray())
+        List<int[]> freeSets = [.. (host.SetOrder?.FreeSiblings(host.PinnedCpus) ?? host.Siblings
+            .Select(set => set.Where(cpu => !pinned.Contains(cpu) && host.Pcpus.Contains(cpu)).ToArray()))
             .Where(set => set.Length > 0)];
         var threadsPerCore = host.Siblings.Count == 0 ? 1 : Math.Max(1, host.Siblings.Max(set => set.Count));
         var mostFree = freeSets.Count == 0 ? 0 : freeSets.Max(set => set.Length);

@@ -1,3 +1,5 @@
+using System.Numerics;
+
 namespace PciPassthrough.Core.Numa;
 
 /// <summary>
@@ -19,6 +21,9 @@ public sealed record HostNumaCell
 
     /// <summary>SMT sibling sets in host order, each ascending; every CPU alone without SMT.</summary>
     public IReadOnlyList<IReadOnlyList<int>> Siblings { get; init; } = [];
+
+    /// <summary>How Nova's sets iterate <see cref="Siblings"/> and <see cref="Pcpus"/> (SIM-39); null = ascending.</summary>
+    internal CpuSetOrder? SetOrder { get; init; }
 
     /// <summary>The 4 KiB pages first, then the huge pages in input order.</summary>
     public IReadOnlyList<NumaPages> Pages { get; init; } = [];
@@ -67,8 +72,8 @@ public sealed record HostNumaCell
         IEnumerable<NumaPages>? hugePages = null, IEnumerable<IEnumerable<int>>? siblings = null, int? socket = null)
     {
         List<NumaPages> huge = [.. hugePages ?? []];
-        var hugeKb = huge.Sum(pages => (decimal)pages.SizeKb * pages.Total);
-        var smallPages = Math.Max(0, Math.Floor(((decimal)memoryMb * 1024 - hugeKb) / NumaPages.SmallSizeKb));
+        var hugeKb = huge.Aggregate(BigInteger.Zero, (sum, pages) => sum + ((BigInteger)pages.SizeKb * pages.Total));
+        var smallPages = BigInteger.Max(0, (((BigInteger)memoryMb * 1024) - hugeKb) / NumaPages.SmallSizeKb);
         var shared = CpuLists.SortedDistinct(cpus);
         var dedicated = CpuLists.SortedDistinct(pcpus);
         var all = new HashSet<int>(shared);

@@ -6,7 +6,8 @@ public sealed record NumaPages(long SizeKb, long Total, long Used = 0, long Rese
     /// <summary>The small pages every cell has.</summary>
     public const long SmallSizeKb = 4;
 
-    public long Free => Total - Used - Reserved;
-    public long FreeKb => Free * SizeKb;
-    public long TotalKb => Total * SizeKb;
+    // exact like Python's integers: counts and sizes from a scenario may each be close to 2^63
+    public Int128 Free => (Int128)Total - Used - Reserved;
+    public Int128 FreeKb => Free * SizeKb;
+    public Int128 TotalKb => (Int128)Total * SizeKb;
 }

@@ -17,9 +17,17 @@ public static class NumaUsage
     {
         ArgumentNullException.ThrowIfNull(host);
         ArgumentNullException.ThrowIfNull(guest);
-        return new HostNumaTopology([.. host.Cells.Select(cell =>
-            guest.Cells.Where(fitted => fitted.HostCellId == cell.Id).Aggregate(cell, (current, fitted) => Apply(current, fitted, sign)))]);
+        // Nova makes every host cell anew, which reorders their CPU sets (SIM-39)
+        return Reordered(new HostNumaTopology([.. host.Cells.Select(cell =>
+            guest.Cells.Where(fitted => fitted.HostCellId == cell.Id).Aggregate(cell, (current, fitted) => Apply(current, fitted, sign)))]),
+            order => order.Coerced());
     }
+
+    /// <summary>The host with the set order of each cell that tracks one changed by <paramref name="change"/>.</summary>
+    internal static HostNumaTopology Reordered(HostNumaTopology host, Func<CpuSetOrder, CpuSetOrder> change) =>
+        host.Cells.Any(cell => cell.SetOrder is not null)
+            ? new HostNumaTopology([.. host.Cells.Select(cell => cell.SetOrder is { } order ? cell with { SetOrder = change(order) } : cell)])
+            : host;
 
     private static HostNumaCell Apply(HostNumaCell cell, FittedNumaCell guest, int sign)
     {

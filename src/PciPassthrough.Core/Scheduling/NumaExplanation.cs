@@ -39,7 +39,7 @@ public static class NumaExplanation
 
         if (request.Network is { } network && (network.Physnets.Count > 0 || network.Tunneled))
         {
-            List<string> networks = [.. network.Physnets.Order(StringComparer.Ordinal)];
+            List<string> networks = [.. network.Physnets.Order(CodePointComparer.Instance)];
             if (network.Tunneled)
             {
                 networks.Add("tunnelled networks");

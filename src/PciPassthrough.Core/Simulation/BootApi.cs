@@ -101,7 +101,7 @@ internal static class BootApi
                 PciRequests = [.. requests.Select((r, i) => RequestReport(r, i, portOf.GetValueOrDefault(r)))],
                 Resources = resources,
                 NetworkMetadata = network is null ? null
-                    : new NetworkMetadataReport([.. network.Physnets.Order(StringComparer.Ordinal)], network.Tunneled),
+                    : new NetworkMetadataReport([.. network.Physnets.Order(CodePointComparer.Instance)], network.Tunneled),
             };
             return (report, server);
         }

@@ -25,7 +25,7 @@ public sealed class Fleet
     private readonly AliasOption _aliases;
 
     /// <summary>Hosts in host order: ascending ordinal name (SIM-11).</summary>
-    private readonly SortedList<string, SimulatedHost> _hosts = new(StringComparer.Ordinal);
+    private readonly SortedList<string, SimulatedHost> _hosts = new(CodePointComparer.Instance);
 
     private readonly Dictionary<string, FleetServer> _servers = new(StringComparer.Ordinal);
     private long _placements;

@@ -19,6 +19,9 @@ public sealed record ScenarioNumaCell
     /// <summary>SMT sibling sets, already intersected with <c>cpus ∪ pcpus</c>, empty sets dropped.</summary>
     public IReadOnlyList<IReadOnlyList<int>> Siblings { get; init; } = [];
 
+    /// <summary>How Nova's sets iterate the sibling sets and dedicated CPUs (SIM-39); null when it cannot matter.</summary>
+    internal CpuSetOrder? SetOrder { get; init; }
+
     /// <summary>Huge pages, in input order; the 4 KiB pages are implied (scenario-format §2.3.1).</summary>
     public IReadOnlyList<NumaPages> HugePages { get; init; } = [];
 

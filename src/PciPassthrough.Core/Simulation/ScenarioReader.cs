@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using PciPassthrough.Core.Devices;
+using PciPassthrough.Core.Flavors;
 using PciPassthrough.Core.Libvirt;
 using PciPassthrough.Core.Numa;
 using PciPassthrough.Core.Pci;
@@ -169,6 +170,7 @@ public static class ScenarioReader
         var cpus = IntList(cell, "cpus", path);
         var pcpus = IntList(cell, "pcpus", path);
         var socket = Get(cell, "socket");
+        var siblings = ReadSiblings(Get(cell, "siblings"), path);
         return new ScenarioNumaCell
         {
             Id = RequireInt32(cell, "id", path),
@@ -178,25 +180,27 @@ public static class ScenarioReader
             Cpus = [.. cpus.Order()],
             Pcpus = [.. pcpus.Order()],
             MemoryMb = RequireInteger(cell, "memory_mb", path),
-            Siblings = ReadSiblings(Get(cell, "siblings"), path, [.. cpus, .. pcpus]),
+            Siblings = siblings is null
+                ? CpuLists.Singletons(CpuLists.SortedDistinct([.. cpus, .. pcpus]))
+                : CpuLists.Within(siblings, [.. cpus, .. pcpus]),
+            SetOrder = siblings is null ? null : CpuSetOrder.Build(cpus, pcpus, siblings),
             HugePages = [.. OptionalList(cell, "hugepages", path).Select((pages, i) =>
                 ReadHugePages(pages, $"{path}.hugepages[{i}]"))],
             CpuUsage = OptionalTruncated(cell, "cpu_usage", path) ?? 0,
             MemoryUsageMb = OptionalTruncated(cell, "memory_usage_mb", path) ?? 0,
             PinnedCpus = [.. IntList(cell, "pinned_cpus", path).Distinct().Order()],
-            Physnets = [.. OptionalList(cell, "physnets", path)
-                .Select(p => p.ValueKind == JsonValueKind.String ? p.GetString()! : p.GetRawText())],
+            Physnets = [.. OptionalList(cell, "physnets", path).Select(PythonStr)],
             Tunneled = IsTruthy(Get(cell, "tunneled")),
         };
     }
 
-    /// <summary>Each set intersected with the cell's CPUs, empty sets dropped; default one set per CPU (§2.3.1).
+    /// <summary>The sibling sets as listed (only their integers), or null for the default of one set per CPU (§2.3.1).
     /// <paramref name="cellPath"/> is the cell's path.</summary>
-    private static IReadOnlyList<IReadOnlyList<int>> ReadSiblings(JsonElement? value, string cellPath, HashSet<int> cellCpus)
+    private static List<int[]>? ReadSiblings(JsonElement? value, string cellPath)
     {
         if (value is not { } element || !IsTruthy(element))
         {
-            return CpuLists.Singletons(CpuLists.SortedDistinct(cellCpus));
+            return null;
         }
 
         if (element.ValueKind != JsonValueKind.Array
@@ -205,7 +209,7 @@ public static class ScenarioReader
             throw new ScenarioFormatException($"{cellPath}.siblings", "a list of lists of CPU numbers", ScenarioFormatException.Describe(element));
         }
 
-        return CpuLists.Within(element.EnumerateArray().Select(set => set.EnumerateArray().Where(IsInt32).Select(cpu => cpu.GetInt32())), cellCpus);
+        return [.. element.EnumerateArray().Select(set => set.EnumerateArray().Where(IsInt32).Select(cpu => cpu.GetInt32()).ToArray())];
     }
 
     private static NumaPages ReadHugePages(JsonElement pages, string path)
@@ -262,17 +266,17 @@ public static class ScenarioReader
         var capabilities = Get(device, "capabilities");
         return new PciDeviceRecord
         {
-            Address = RequireString(device, "address", path).ToLowerInvariant(),
-            VendorId = RequireString(device, "vendor_id", path).ToLowerInvariant(),
-            ProductId = RequireString(device, "product_id", path).ToLowerInvariant(),
+            Address = PythonText.Lower(RequireString(device, "address", path)),
+            VendorId = PythonText.Lower(RequireString(device, "vendor_id", path)),
+            ProductId = PythonText.Lower(RequireString(device, "product_id", path)),
             DeviceType = type,
-            ParentAddress = NonEmptyString(parent)?.ToLowerInvariant(),
+            ParentAddress = NonEmptyString(parent) is { } parentAddress ? PythonText.Lower(parentAddress) : null,
             NumaNode = numa is null or { ValueKind: JsonValueKind.Null } ? null
                 : IsInt32(numa.Value) ? numa.Value.GetInt32()
                 : throw new ScenarioFormatException($"{path}.numa_node", "an integer or null", ScenarioFormatException.Describe(numa)),
             Netdev = NonEmptyString(Get(device, "netdev")),
             ParentIfname = NonEmptyString(Get(device, "parent_ifname")),
-            VfProductId = NonEmptyString(Get(device, "vf_product_id"))?.ToLowerInvariant(),
+            VfProductId = NonEmptyString(Get(device, "vf_product_id")) is { } vfProduct ? PythonText.Lower(vfProduct) : null,
             CardSerialNumber = capabilities is { ValueKind: JsonValueKind.Object } caps
                 && Get(caps, "vpd") is { ValueKind: JsonValueKind.Object } vpd
                 ? NonEmptyString(Get(vpd, "card_serial_number"))
@@ -342,7 +346,8 @@ public static class ScenarioReader
     private static ScenarioPort ReadPort(JsonElement port, string path, int position)
     {
         RequireObject(port, path, "a port object");
-        var physnet = Get(port, "physical_network") is { ValueKind: JsonValueKind.String } p ? p.GetString() : null;
+        // a falsy value is no physnet (nor a VLAN); any other becomes the text Nova's objects store
+        var physnet = Get(port, "physical_network") is { } p && (p.ValueKind == JsonValueKind.String || IsTruthy(p)) ? PythonStr(p) : null;
         var networkType = Get(port, "network_type") is { } type && IsTruthy(type)
             ? (type.ValueKind == JsonValueKind.String ? type.GetString()! : type.GetRawText())
             : physnet is { Length: > 0 } ? "vlan" : "vxlan";
@@ -361,6 +366,17 @@ public static class ScenarioReader
                 : null,
         };
     }
+
+    /// <summary>Python's <c>str()</c> of a JSON value, as oslo's string fields store it (<c>true</c> is <c>"True"</c>,
+    /// <c>1e20</c> is <c>"1e+20"</c>).</summary>
+    private static string PythonStr(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.String => value.GetString()!,
+        JsonValueKind.True => "True",
+        JsonValueKind.False => "False",
+        JsonValueKind.Number => PythonJsonText.Dumps(value),
+        _ => value.GetRawText(),
+    };
 
     // ---- JSON helpers: every check names the path and what would be valid ----
 
@@ -463,10 +479,12 @@ public static class ScenarioReader
         var other => throw new ScenarioFormatException($"{path}.{key}", "a number", ScenarioFormatException.Describe(other)),
     };
 
-    /// <summary>A number field the reference converts with <c>int()</c>: fractions are truncated toward zero.</summary>
+    /// <summary>A number field the reference converts with <c>int()</c>: fractions are truncated toward zero, integers
+    /// kept exact (beyond 2^53 too).</summary>
     private static long? OptionalTruncated(JsonElement parent, string key, string path) =>
         OptionalNumber(parent, key, path) is { } number
-            ? Math.Abs(number) < 9.2e18 ? (long)Math.Truncate(number)
+            ? Get(parent, key)!.Value.TryGetInt64(out var exact) ? exact
+                : Math.Abs(number) < 9.2e18 ? (long)Math.Truncate(number)
                 : throw new ScenarioFormatException($"{path}.{key}", "a number below 2^63", ScenarioFormatException.Describe(Get(parent, key)))
             : null;
 

@@ -32,7 +32,7 @@ public sealed class ScenarioRunner
 
     private ScenarioResult Run(NovaRelease release)
     {
-        var hostReports = _scenario.Hosts.OrderBy(h => h.Name, StringComparer.Ordinal)
+        var hostReports = _scenario.Hosts.OrderBy(h => h.Name, CodePointComparer.Instance)
             .Select(host => _fleet.UpsertHost(host).Report).ToList();
         var steps = _scenario.Requests.Select(step => step switch
         {

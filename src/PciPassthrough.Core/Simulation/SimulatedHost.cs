@@ -121,6 +121,7 @@ internal sealed class SimulatedHost
 
         evaluation = evaluation with { SchedulerNumaCells = FittedReports(schedulerFit) };
         var scratch = Clone();
+        scratch._numa = NumaUsage.Reordered(_numa, order => order.DeepCopied());
         scratch._tracker!.ForgetExtraInfoOfAllocated(_startup.Specs!);
         if (scratch.Claim(state, request) is { } claimError)
         {
@@ -151,7 +152,8 @@ internal sealed class SimulatedHost
         ComputeClaim.Result claim;
         try
         {
-            claim = ComputeClaim.Claim(state, _tracker!, request);
+            // the compute reads its cells back from the compute node record's JSON
+            claim = ComputeClaim.Claim(state with { Numa = NumaUsage.Reordered(_numa, order => order.RoundTripped()) }, _tracker!, request);
         }
         catch (PciException e)
         {
@@ -208,7 +210,7 @@ internal sealed class SimulatedHost
         Ok = Started,
         NumaCells = CellReports(_numa),
         PlacementUsage = _capacity.Used,
-        Instances = [.. _servers.Keys.Order(StringComparer.Ordinal)],
+        Instances = [.. _servers.Keys.Order(CodePointComparer.Instance)],
         Devices = Started ? DeviceReports(_startup, _tracker!) : null,
         Pools = Started ? PoolReports(_startup, _tracker!) : null,
         Placement = Started && _startup.Placement is { } startView ? FinalPlacement(startView) : null,
@@ -235,13 +237,13 @@ internal sealed class SimulatedHost
     /// <c>used</c> is 0 and no consumer is listed.
     /// </summary>
     private static PlacementReport PlacementReport(string hostName, PciPlacementView view, bool withUsage) => new(hostName,
-        [.. view.Providers.Where(p => p.ResourceClass is not null).OrderBy(p => p.Name, StringComparer.Ordinal).Select(provider =>
+        [.. view.Providers.Where(p => p.ResourceClass is not null).OrderBy(p => p.Name, CodePointComparer.Instance).Select(provider =>
         {
             var consumers = withUsage ? provider.Consumers : [];
             var count = provider.Devices.Count;
             return new ProviderReport(provider.Name, hostName,
                 [new ProviderInventoryReport(provider.ResourceClass!, count, count, consumers.Sum(c => c.Value))],
-                [.. provider.Traits!.Order(StringComparer.Ordinal)],
+                [.. provider.Traits!.Order(CodePointComparer.Instance)],
                 consumers);
         })],
         null);
@@ -290,6 +292,7 @@ internal sealed class SimulatedHost
             CpuUsage = cell.CpuUsage,
             MemoryUsageMb = cell.MemoryUsageMb,
             PinnedCpus = cell.PinnedCpus,
+            SetOrder = cell.SetOrder,
             Physnets = cell.Physnets,
             Tunneled = cell.Tunneled,
         };

@@ -70,6 +70,19 @@ public sealed class CpuPinningTests
     public void SIM39_DedicatedGuestCpus_GetTheHostCpusInAscendingOrder() =>
         Fit(HostCell(0, 10, 4), 3, null)!.CpuPinning.ShouldBe(new Dictionary<int, int> { [0] = 10, [1] = 11, [2] = 12 });
 
+    [Fact]
+    public void SIM39_PythonSetOrder_TakesTheCpusAsNovasSetsIterate()
+    {
+        int[] cpus = [.. Enumerable.Range(0, 16)];
+        int[][] pairs = [.. Enumerable.Range(0, 8).Select(n => new[] { n, n + 8 })];
+        var cell = HostNumaCell.Create(0, 8192, cpus, cpus, siblings: pairs) with
+        {
+            SetOrder = CpuSetOrder.Build(cpus, cpus, pairs)!.DeepCopied().RoundTripped(), // the compute's claim
+        };
+
+        PinnedHostCpus(cell, 4, CpuThreadPolicy.Isolate).ShouldBe([0, 1, 2, 11]); // {3, 11} iterates 11 first
+    }
+
     /// <summary>A cell whose shared and dedicated CPUs are the same SMT pairs [0,1] [2,3] ….</summary>
     private static HostNumaCell SmtCell(int cores = 2)
     {

@@ -195,6 +195,15 @@ public sealed class NumaFitterTests
     }
 
     [Fact]
+    public void NF13_PageCountsNear2To63_ComparedExactly()
+    {
+        var cell = HostNumaCell.Create(0, 4096, [0, 1], [], [new NumaPages(1L << 40, 1L << 40, Used: long.MinValue)]);
+
+        NumaFitter.Fit(new HostNumaTopology([cell]), Guest(1, 1, 1024, pageSizeKb: MemoryPageSize.Large), new NumaFitOptions())
+            .ShouldBeNull(); // room for the memory, but 1 GiB is not a multiple of the page size
+    }
+
+    [Fact]
     public void NF13_HugePagesInUse_AreNotFree()
     {
         var cell = HostNumaCell.Create(0, 4096, [0, 1], [], [new NumaPages(2048, 512, Used: 100, Reserved: 12)]);

@@ -1,5 +1,6 @@
 using System.Text;
 using CsCheck;
+using PciPassthrough.Core.Numa;
 using PciPassthrough.Core.Pci;
 using PciPassthrough.Core.Simulation;
 
@@ -48,6 +49,21 @@ public sealed class ScenarioReaderTests
 
         scenario.Hosts[0].DeviceSpec.ShouldBe(["{}"]);
         scenario.Hosts[1].DeviceSpec.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void Read_NumberFields_IntegersExactBeyond2To53_FractionsTruncated() // §2.3.1: the reference reads them with int()
+    {
+        var host = Read("""
+            {"hosts": [{"name": "h", "reserved_host_memory_mb": 9007199254740993,
+                        "numa_cells": [{"id": 0, "memory_mb": 1, "cpu_usage": 9223372036854775807, "memory_usage_mb": -3.5,
+                                        "hugepages": [{"size_kb": 2048.9, "total": 9007199254740995, "used": 1e3}]}]}]}
+            """).Hosts[0];
+
+        host.ReservedHostMemoryMb.ShouldBe(9007199254740993L);
+        var cell = host.NumaCells[0];
+        (cell.CpuUsage, cell.MemoryUsageMb).ShouldBe((long.MaxValue, -3L));
+        cell.HugePages.ShouldBe([new NumaPages(2048, 9007199254740995, Used: 1000)]);
     }
 
     [Fact]
@@ -113,6 +129,21 @@ public sealed class ScenarioReaderTests
         boot.Ports[1].VnicType.ShouldBe("normal");
         boot.Ports[1].NetworkType.ShouldBe("vxlan");
         boot.Ports[1].Trusted.ShouldBeNull();
+    }
+
+    [Fact]
+    public void Read_NonStringPhysnets_BecomePythonText() // §2.5.1, §2.3.1: Nova's string fields store str() of the value
+    {
+        var scenario = Read("""
+            {"hosts": [{"name": "h", "numa_cells": [{"id": 0, "memory_mb": 1, "physnets": [true, 1e20, 0, "x"]}]}],
+             "requests": [{"flavor": {"vcpus": 1, "memory_mb": 1},
+              "ports": [{"physical_network": 1}, {"physical_network": true}, {"physical_network": 0}, {"physical_network": false}]}]}
+            """);
+
+        scenario.Hosts[0].NumaCells[0].Physnets.ShouldBe(["True", "1e+20", "0", "x"]);
+        var ports = ((ScenarioBoot)scenario.Requests[0]).Ports;
+        ports.Select(p => (p.PhysicalNetwork, p.NetworkType)).ShouldBe(
+            [("1", "vlan"), ("True", "vlan"), (null, "vxlan"), (null, "vxlan")]); // a falsy physnet is none
     }
 
     [Fact]
