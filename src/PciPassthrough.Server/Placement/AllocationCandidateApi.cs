@@ -21,11 +21,17 @@ public static partial class AllocationCandidateApi
     private static async Task GetAsync(HttpContext http, PlacementDb db, PlacementServerOptions options, CancellationToken cancellationToken)
     {
         var version = http.Version();
-        var query = await ParseAsync(http.Request.Query, version, db, cancellationToken) with
+        var (query, mentioned) = Parse(http.Request.Query, version);
+        var snapshot = await ProviderSnapshots.LoadAsync(db, cancellationToken);
+        mentioned = [.. mentioned.Select(g => g.InTreeRoot is { } uuid
+            ? g with { InTreeRoot = snapshot.Providers.GetValueOrDefault(uuid)?.RootUuid ?? "" }
+            : g)];
+        query = query with
         {
+            Groups = [.. mentioned.OrderBy(g => g.Suffix, StringComparer.Ordinal)],
             Shuffle = options.RandomizeAllocationCandidates ? new Random() : null,
         };
-        var snapshot = await ProviderSnapshots.LoadAsync(db, cancellationToken);
+        var searched = await SearchReachesAllNamesAsync(db, snapshot, query, mentioned, cancellationToken);
         var requested = query.Groups.SelectMany(g => g.Resources.Keys).ToHashSet(StringComparer.Ordinal);
 
         var response = http.Response;
@@ -46,7 +52,7 @@ public static partial class AllocationCandidateApi
         var usedRoots = new HashSet<string>(StringComparer.Ordinal);
         writer.WriteStartObject();
         writer.WriteStartArray("allocation_requests");
-        foreach (var candidate in AllocationCandidateGenerator.Generate(snapshot, query))
+        foreach (var candidate in searched ? AllocationCandidateGenerator.Generate(snapshot, query) : [])
         {
             foreach (var uuid in candidate.Allocations.Keys)
             {
@@ -220,13 +226,12 @@ public static partial class AllocationCandidateApi
     }
 
     /// <summary>PA-41 and the 08 §11 parameter table: keys per microversion, suffix grammar, orphans,
-    /// <c>group_policy</c>, unknown classes and traits.</summary>
-    private static async Task<CandidateQuery> ParseAsync(IQueryCollection query, Microversion version, PlacementDb db,
-        CancellationToken cancellationToken)
+    /// <c>group_policy</c>. The groups come back in the order the query first mentions them, as Placement lists and
+    /// searches them; <c>in_tree</c> still holds the named provider (resolved against the snapshot).</summary>
+    private static (CandidateQuery Query, List<RequestGroup> Mentioned) Parse(IQueryCollection query, Microversion version)
     {
         var suffixPattern = version.AtLeast(33) ? Suffix133() : SuffixNumeric();
         var groupKeys = _groupKeys.Zip(_groupKeySince).Where(k => version.AtLeast(k.Second)).Select(k => k.First).ToList();
-        var suffixes = new SortedSet<string>(StringComparer.Ordinal);
         if (!version.AtLeast(25) && !query.ContainsKey("resources"))
         {
             // the schema before granular groups requires the key, and Placement reports that before unknown keys
@@ -249,120 +254,149 @@ public static partial class AllocationCandidateApi
                 return version.AtLeast(keyed);
             }
 
-            var prefix = groupKeys.FirstOrDefault(p => key.StartsWith(p, StringComparison.Ordinal));
-            var suffix = prefix is null ? null : key[prefix.Length..];
-            if (suffix is null || (suffix.Length > 0 && !(version.AtLeast(25) && suffixPattern.IsMatch(suffix))))
-            {
-                return false;
-            }
-
-            if (suffix.Length > 0)
-            {
-                suffixes.Add(suffix);
-            }
-
-            return true;
+            var suffix = GroupKey(key, groupKeys).Suffix;
+            return suffix is not null && (suffix.Length == 0 || (version.AtLeast(25) && suffixPattern.IsMatch(suffix)));
         }, version.AtLeast(25) ? [.. groupKeys.Select(p => $"^{p}({(version.AtLeast(33) ? "[a-zA-Z0-9_-]{1,64}" : "[1-9][0-9]*")})?$")] : null);
 
-        // In Placement's order: the query schema, the request-wide parameters, each group's syntax, the checks across
-        // groups, then (as its search meets them) unknown traits, classes and in_tree providers.
-        var policy = query["group_policy"].FirstOrDefault();
+        // In Placement's order: the query schema, the request-wide parameters, each group key as the query gives them,
+        // the checks across groups; unknown traits, classes and in_tree providers as its search meets them.
+        // A repeated key: Placement's schema sees the last value, which group_policy then uses; limit uses the first
+        // (Placement fails with a 500 on an invalid first one, refused here as the last one would be).
+        var policy = query["group_policy"].LastOrDefault();
         if (policy is not (null or "none" or "isolate"))
         {
             throw QueryParser.SchemaError($"'{policy}' is not one of ['none', 'isolate']", "enum", "group_policy");
         }
 
         int? limit = null;
-        if (query.TryGetValue("limit", out var limitText))
+        foreach (var text in query["limit"].Reverse())
         {
-            limit = int.TryParse(limitText[0], NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) && parsed >= 1
+            limit = int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) && parsed >= 1
                 ? parsed
-                : throw QueryParser.SchemaError($"'{limitText[0]}' does not match '^[1-9][0-9]*$'", "pattern", "limit");
+                : throw QueryParser.SchemaError($"'{text}' does not match '^[1-9][0-9]*$'", "pattern", "limit");
         }
 
         var rootRequired = RootRequired(query["root_required"]);
         var sameSubtrees = SameSubtrees(query["same_subtree"]);
-        if (!version.AtLeast(36))
+        var groups = new OrderedDictionary<string, RequestGroup>(StringComparer.Ordinal);
+        foreach (var (key, values) in query)
         {
-            CheckOrphans(query, suffixes);
-        }
-
-        var groups = new List<RequestGroup>();
-        foreach (var suffix in suffixes.Prepend("").Where(s => _groupKeys.Any(prefix => query.ContainsKey(prefix + s))))
-        {
-            // a repeated resources or in_tree key: Placement checks each value and keeps the last
-            Dictionary<string, int> resources = [];
-            foreach (var text in query["resources" + suffix])
+            var (prefix, suffix) = GroupKey(key, groupKeys);
+            if (suffix is null)
             {
-                resources = QueryParser.Resources(text ?? "");
+                continue;
             }
 
-            var required = QueryParser.ParseRequired(query["required" + suffix], version);
-            string? inTreeUuid = null;
-            foreach (var text in query["in_tree" + suffix])
+            var group = groups.GetValueOrDefault(suffix) ?? new RequestGroup(suffix, new Dictionary<string, int>(), TraitFilter.None,
+                AggregateFilter.None, null);
+            groups[suffix] = prefix switch
             {
-                inTreeUuid = Body.NormalizeUuid(text ?? "") ?? throw PlacementException.BadRequest(
-                    $"Invalid query string parameters: Expected 'in_tree' parameter to be a format of uuid. Got: {text}");
-            }
-
-            groups.Add(new RequestGroup(suffix, resources, required,
-                QueryParser.MemberOf(query["member_of" + suffix], version, "member_of" + suffix), inTreeUuid));
+                // a repeated resources or in_tree key: Placement checks each value (a list: Last() would skip the
+                // others) and keeps the last
+                "resources" => group with { Resources = values.Select(text => QueryParser.Resources(text ?? "")).ToList()[^1] },
+                "required" => group with { Required = QueryParser.ParseRequired(values, version) },
+                "member_of" => group with { MemberOf = QueryParser.MemberOf(values, version, key) },
+                _ => group with
+                {
+                    InTreeRoot = values.Select(text => Body.NormalizeUuid(text ?? "") ?? throw PlacementException.BadRequest(
+                        $"Invalid query string parameters: Expected 'in_tree' parameter to be a format of uuid. Got: {text}")).ToList()[^1],
+                },
+            };
         }
 
+        var mentioned = groups.Values.ToList();
         if (version.AtLeast(36))
         {
-            CheckSameSubtrees(groups, sameSubtrees, query.Keys);
+            CheckSameSubtrees(mentioned, sameSubtrees);
         }
-        else if (groups.Count == 0)
+        else
         {
-            throw PlacementException.BadRequest("At least one request group (`resources` or `resources{$S}`) is required.");
+            CheckOrphans(mentioned);
+            if (mentioned.Count == 0)
+            {
+                throw PlacementException.BadRequest("At least one request group (`resources` or `resources{$S}`) is required.");
+            }
         }
 
-        var conflicts = groups.SelectMany(g => QueryParser.Conflicts(g.Required, "required" + g.Suffix)).ToList();
+        var conflicts = mentioned.SelectMany(g => QueryParser.Conflicts(g.Required, "required" + g.Suffix)).ToList();
         if (conflicts.Count > 0)
         {
             throw QueryParser.ConflictError(conflicts);
         }
 
-        if (groups.Count(g => !g.IsUnsuffixed) > 1 && policy is null)
+        if (mentioned.Count(g => !g.IsUnsuffixed) > 1 && policy is null)
         {
             throw PlacementException.BadRequest(
                 "The \"group_policy\" parameter is required when specifying more than one \"resources{N}\" parameter.");
         }
 
-        await RequireTraitsAsync(db, rootRequired.Names, cancellationToken);
-        for (var i = 0; i < groups.Count; i++)
-        {
-            foreach (var resourceClass in groups[i].Resources.Keys)
-            {
-                await db.RequireRequestedClassAsync(resourceClass, cancellationToken);
-            }
-
-            await RequireTraitsAsync(db, groups[i].Required.Names, cancellationToken);
-            if (groups[i].InTreeRoot is { } uuid)
-            {
-                // an unknown provider is no error: the group matches nothing
-                groups[i] = groups[i] with
-                {
-                    InTreeRoot = await db.Providers.Where(p => p.Uuid == uuid).Select(p => p.RootUuid).FirstOrDefaultAsync(cancellationToken) ?? "",
-                };
-            }
-        }
-
-        return new CandidateQuery(groups, policy == "isolate", limit, version.AtLeast(29))
+        return (new CandidateQuery(mentioned, policy == "isolate", limit, version.AtLeast(29))
         {
             RootRequired = rootRequired,
             SameSubtrees = sameSubtrees,
-        };
+        }, mentioned);
     }
 
-    private static async Task RequireTraitsAsync(PlacementDb db, IEnumerable<string> names, CancellationToken cancellationToken)
+    /// <summary>The group key's prefix and suffix ("" unsuffixed), or a null suffix for a key that is no group key.</summary>
+    private static (string? Prefix, string? Suffix) GroupKey(string key, List<string> groupKeys)
+    {
+        var prefix = groupKeys.FirstOrDefault(p => key.StartsWith(p, StringComparison.Ordinal));
+        return (prefix, prefix is null ? null : key[prefix.Length..]);
+    }
+
+    /// <summary>Placement meets unknown names as its search goes: root_required's traits, then per group (in
+    /// <paramref name="mentioned"/> order) its classes and its traits. The search ends with no candidates, before
+    /// any further name is looked at, when no root has the root_required traits, when no provider is in a group's
+    /// <c>member_of</c> aggregates (checked before the group's traits) or when a group alone has no candidate. So an
+    /// unknown name is a 400 only if the search gets that far; false when it ends first.</summary>
+    private static async Task<bool> SearchReachesAllNamesAsync(PlacementDb db, PlacementSnapshot snapshot, CandidateQuery query,
+        List<RequestGroup> mentioned, CancellationToken cancellationToken)
+    {
+        var lookups = new List<Func<Task<PlacementException?>>> { () => UnknownTraitAsync(db, query.RootRequired.Names, cancellationToken) };
+        var ends = new List<Func<bool>> { () => !query.RootRequired.IsEmpty && !snapshot.Roots.Any(r => query.RootRequired.Matches(r.Traits)) };
+        foreach (var group in mentioned)
+        {
+            lookups.Add(() => UnknownClassAsync(db, group.Resources.Keys, cancellationToken));
+            ends.Add(() => group.MemberOf.AnyOf.Count > 0
+                && !snapshot.Providers.Values.Any(p => group.MemberOf.AnyOf.All(set => set.Overlaps(p.Aggregates))));
+            lookups.Add(() => UnknownTraitAsync(db, group.Required.Names, cancellationToken));
+            ends.Add(() => !AllocationCandidateGenerator.Generate(snapshot,
+                query with { Groups = [group], Isolate = false, Limit = 1, SameSubtrees = [], Shuffle = null }).Any());
+        }
+
+        for (var step = 0; step < lookups.Count; step++)
+        {
+            // the end checks run only when an unknown name is met: a search without one answers the same either way
+            if (await lookups[step]() is { } unknown)
+            {
+                return ends.Take(step).Any(end => end()) ? false : throw unknown;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Placement names the first unknown trait it looks up (query order; any-of sets and forbidden ones
+    /// after the required ones).</summary>
+    private static async Task<PlacementException?> UnknownTraitAsync(PlacementDb db, IEnumerable<string> names,
+        CancellationToken cancellationToken)
     {
         var unknown = await db.UnknownTraitsAsync(names, cancellationToken);
-        if (unknown.Count > 0)
+        return unknown.Count == 0 ? null : PlacementException.BadRequest($"No such trait(s): {names.First(unknown.Contains)}.");
+    }
+
+    private static async Task<PlacementException?> UnknownClassAsync(PlacementDb db, IEnumerable<string> classes,
+        CancellationToken cancellationToken)
+    {
+        foreach (var resourceClass in classes)
         {
-            throw PlacementException.BadRequest($"No such trait(s): {string.Join(", ", unknown)}.");
+            if (!await db.ResourceClassExistsAsync(resourceClass, cancellationToken))
+            {
+                return PlacementException.BadRequest($"Invalid resource class in resources parameter: No such resource class {resourceClass}.");
+            }
         }
+
+        return null;
     }
 
     private static readonly string[] _groupKeys = ["resources", "required", "member_of", "in_tree"];
@@ -370,26 +404,26 @@ public static partial class AllocationCandidateApi
     /// <summary>The microversion each of <see cref="_groupKeys"/> arrived in (08 §11 table).</summary>
     private static readonly int[] _groupKeySince = [10, 17, 21, 31];
 
-    /// <summary>PA-41 below 1.36: every group needs resources; Placement names the orphaned trait keys first, then
-    /// the member_of ones.</summary>
-    private static void CheckOrphans(IQueryCollection query, SortedSet<string> suffixes)
+    /// <summary>PA-41 below 1.36: every group needs resources. Placement names the groups with required (not only
+    /// forbidden) traits first, then those with member_of, else refuses any resourceless group.</summary>
+    private static void CheckOrphans(List<RequestGroup> groups)
     {
-        var resourceless = suffixes.Prepend("").Where(s => !query.ContainsKey("resources" + s)).ToList();
-        var orphanedTraits = resourceless.Where(s => query.ContainsKey("required" + s)).Select(s => "required" + s).ToList();
+        var resourceless = groups.Where(g => g.Resources.Count == 0).ToList();
+        var orphanedTraits = resourceless.Where(g => g.Required.AnyOf.Count > 0).Select(g => "required" + g.Suffix).ToList();
         if (orphanedTraits.Count > 0)
         {
             throw PlacementException.BadRequest("All traits parameters must be associated with resources.  " +
                 $"Found the following orphaned traits keys: {string.Join(", ", orphanedTraits)}");
         }
 
-        var orphanedAggregates = resourceless.Where(s => query.ContainsKey("member_of" + s)).Select(s => "member_of" + s).ToList();
+        var orphanedAggregates = resourceless.Where(g => !g.MemberOf.IsEmpty).Select(g => "member_of" + g.Suffix).ToList();
         if (orphanedAggregates.Count > 0)
         {
             throw PlacementException.BadRequest("All member_of parameters must be associated with resources. " +
                 $"Found the following orphaned member_of keys: {string.Join(", ", orphanedAggregates)}");
         }
 
-        if (resourceless.Any(s => query.ContainsKey("in_tree" + s)))
+        if (resourceless.Count > 0)
         {
             throw PlacementException.BadRequest("All request groups must specify resources.");
         }
@@ -415,13 +449,10 @@ public static partial class AllocationCandidateApi
     }
 
     /// <summary>PA-41 from 1.36: some group has resources (<c>missing_value</c>), every resourceless group is in a
-    /// <c>same_subtree</c> set and every suffix there names a group (<c>bad_value</c>). Groups are listed in the order
-    /// the query first mentions them, as Placement lists them.</summary>
-    private static void CheckSameSubtrees(List<RequestGroup> groups, List<IReadOnlySet<string>> sameSubtrees, ICollection<string> keys)
+    /// <c>same_subtree</c> set and every suffix there names a group (<c>bad_value</c>). <paramref name="groups"/> are
+    /// in the order the query first mentions them, as Placement lists them.</summary>
+    private static void CheckSameSubtrees(List<RequestGroup> groups, List<IReadOnlySet<string>> sameSubtrees)
     {
-        var mentioned = keys.Select(key => _groupKeys.FirstOrDefault(p => key.StartsWith(p, StringComparison.Ordinal)) is { } prefix
-            ? key[prefix.Length..] : null).OfType<string>().Distinct().ToList();
-        groups = [.. groups.OrderBy(g => mentioned.IndexOf(g.Suffix))];
         if (groups.All(g => g.Resources.Count == 0))
         {
             throw PlacementException.BadRequest("There must be at least one resources or resources[$S] parameter.",

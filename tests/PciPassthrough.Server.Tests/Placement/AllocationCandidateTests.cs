@@ -218,6 +218,15 @@ public sealed class AllocationCandidateTests(CandidateHostFixture host) : IClass
         "Expected 'required' parameter value of the form: in:HW_CPU_X86_VMX,CUSTOM_MAGIC. Got an empty trait in: in:HW_CPU_X86_SSE,")]
     [InlineData("1.10", "", "Invalid query string parameters: 'resources' is a required property")]
     [InlineData("1.24", "resources1=VCPU:1", "Invalid query string parameters: 'resources' is a required property")]
+    // found by the allocation-candidates differential against Placement 8.0.0 (session 9): a repeated key is checked
+    // as Placement's schema checks it (the last value; limit every value); a group with only forbidden traits is no
+    // orphaned traits key; the first malformed key in query order is reported; one unknown trait is named, the first
+    [InlineData("1.25", "resources=VCPU:1&group_policy=isolate&group_policy=bogus", "'bogus' is not one of ['none', 'isolate']")]
+    [InlineData("1.16", "resources=VCPU:1&limit=1&limit=cow", "'cow' does not match '^[1-9][0-9]*$'")]
+    [InlineData("1.25", "required=!CUSTOM_PHYSNET_A&resources1=VCPU:1", "All request groups must specify resources.")]
+    [InlineData("1.39", "resources_B=VCPU:x&resources_A=VCPU:y&group_policy=none", "Got: x.")]
+    [InlineData("1.39", "resources=VCPU:1&required=CUSTOM_NOPE_Y,CUSTOM_NOPE_X", "No such trait(s): CUSTOM_NOPE_Y.")]
+    [InlineData("1.39", "resources2=CUSTOM_NOPE:1&resources1=VCPU:99&group_policy=none", "No such resource class CUSTOM_NOPE.")]
     public async Task PA8_PA41_QueryErrors_WordedAsPlacement(string version, string query, string detail)
     {
         using var client = _server.Client(version);
@@ -250,6 +259,23 @@ public sealed class AllocationCandidateTests(CandidateHostFixture host) : IClass
         var response = await client.GetAsync($"allocation_candidates?resources=VCPU:1&in_tree=not-a-uuid&in_tree={_cn}");
         response.Status.ShouldBe(HttpStatusCode.BadRequest);
         response.ErrorDetail.ShouldBe("Invalid query string parameters: Expected 'in_tree' parameter to be a format of uuid. Got: not-a-uuid");
+    }
+
+    [Theory] // found by the allocation-candidates differential against Placement 8.0.0 (session 9)
+    [InlineData("resources=VCPU:1&resources1=SRIOV_NET_VF:1&resources2=SRIOV_NET_VF:1&group_policy=bogus&group_policy=none", 64)]
+    [InlineData("resources=VCPU:1&limit=1&limit=2", 1)]
+    public async Task PA41_RepeatedPolicyOrLimit_AsPlacementReadsThem(string query, int expected) =>
+        (await CandidatesAsync(query))["allocation_requests"]!.AsArray().Count.ShouldBe(expected);
+
+    [Theory] // found by the allocation-candidates differential against Placement 8.0.0 (session 9)
+    [InlineData("resources1=VCPU:99&resources2=CUSTOM_NOPE:1&group_policy=none")] // an earlier group has no candidate
+    [InlineData("resources=VCPU:1&member_of=5e08ea53-c4c6-448e-9334-ac4953de3cfa&required=CUSTOM_NOPE")] // no provider in it
+    [InlineData("resources=CUSTOM_NOPE:1&root_required=CUSTOM_PHYSNET_A")] // no root has it
+    public async Task PA41_UnknownNameAfterTheSearchEnded_IsNoError(string query)
+    {
+        var answer = await CandidatesAsync(query);
+        answer["allocation_requests"]!.AsArray().ShouldBeEmpty();
+        answer["provider_summaries"]!.AsObject().ShouldBeEmpty();
     }
 
     [Fact]
