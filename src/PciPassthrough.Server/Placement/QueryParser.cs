@@ -86,32 +86,30 @@ public static class QueryParser
         var forbidden = new HashSet<string>(StringComparer.Ordinal);
         foreach (var value in values)
         {
+            // Placement checks a value's form, then its uuids, then whether a forbidden one is allowed yet; the two
+            // form messages name the key without its suffix
             var text = value ?? "";
             var negated = text.StartsWith('!');
-            if (negated)
-            {
-                if (!version.AtLeast(32))
-                {
-                    throw PlacementException.BadRequest(
-                        $"Forbidden {key} parameters are not supported in the specified microversion ({key}={text} needs 1.32)");
-                }
-
-                text = text[1..];
-            }
-
-            var isList = text.StartsWith("in:", StringComparison.Ordinal);
-            var items = (isList ? text[3..] : text).Split(',');
+            var listed = text[(negated ? 1 : 0)..];
+            var isList = listed.StartsWith("in:", StringComparison.Ordinal);
+            var items = (isList ? listed[3..] : listed).Split(',');
             if (!isList && items.Length > 1)
             {
                 throw PlacementException.BadRequest(
-                    $"Multiple values for '{key}' must be prefixed with the 'in:' or '!in:' keyword using the valid microversion. Got: {value}");
+                    $"Multiple values for 'member_of' must be prefixed with the 'in:' or '!in:' keyword using the valid microversion. Got: {value}");
             }
 
             var uuids = new HashSet<string>(StringComparer.Ordinal);
             foreach (var item in items)
             {
                 uuids.Add(Body.NormalizeUuid(item) ?? throw PlacementException.BadRequest(
-                    $"Invalid query string parameters: Expected '{key}' parameter to contain valid UUID(s). Got: {item}"));
+                    $"Invalid query string parameters: Expected 'member_of' parameter to contain valid UUID(s). Got: {item}"));
+            }
+
+            if (negated && !version.AtLeast(32))
+            {
+                throw PlacementException.BadRequest(
+                    $"Forbidden {key} parameters are not supported in the specified microversion ({key}={text} needs 1.32)");
             }
 
             if (negated)
