@@ -107,12 +107,13 @@ public sealed record ProviderFilter(
         return found;
     }
 
+    /// <summary>Placement names the first unknown trait it looks up (in query order).</summary>
     private static async Task CheckTraitsExistAsync(PlacementDb db, IEnumerable<string> names, CancellationToken cancellationToken)
     {
         var unknown = await db.UnknownTraitsAsync(names, cancellationToken);
         if (unknown.Count > 0)
         {
-            throw PlacementException.BadRequest($"Invalid trait(s) in \"required\" parameter: No such trait(s): {string.Join(", ", unknown)}.");
+            throw PlacementException.BadRequest($"Invalid trait(s) in \"required\" parameter: No such trait(s): {names.First(unknown.Contains)}.");
         }
     }
 

@@ -118,6 +118,14 @@ public sealed class ResourceProviderTests(PlacementServerFixture server) : IClas
             .Status.ShouldBe(HttpStatusCode.BadRequest);
     }
 
+    [Fact] // found by differential testing against Placement 8.0.0 (session 9)
+    public async Task PA20_UnknownTraits_TheFirstIsNamed()
+    {
+        using var client = server.Client();
+        (await client.GetAsync("resource_providers?required=CUSTOM_FIRST_NOPE,CUSTOM_ANOTHER_NOPE")).ErrorDetail
+            .ShouldBe("Invalid trait(s) in \"required\" parameter: No such trait(s): CUSTOM_FIRST_NOPE.");
+    }
+
     [Fact] // differential findings: jsonschema's words for strings and uuids; a missing key before an extra one
     public async Task PA17_BadBodies_InJsonSchemaWords()
     {
