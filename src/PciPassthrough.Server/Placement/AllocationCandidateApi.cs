@@ -50,6 +50,7 @@ public static partial class AllocationCandidateApi
         var flushed = 0L;
         var usedProviders = new HashSet<string>(StringComparer.Ordinal);
         var usedRoots = new HashSet<string>(StringComparer.Ordinal);
+        var produced = 0;
         writer.WriteStartObject();
         writer.WriteStartArray("allocation_requests");
         foreach (var candidate in searched ? AllocationCandidateGenerator.Generate(snapshot, query) : [])
@@ -62,6 +63,7 @@ public static partial class AllocationCandidateApi
                 }
             }
 
+            produced++;
             WriteRequest(writer, candidate, version, names);
             if (writer.BytesCommitted + writer.BytesPending - flushed > FlushBytes)
             {
@@ -71,12 +73,23 @@ public static partial class AllocationCandidateApi
 
         writer.WriteEndArray();
         writer.WriteStartObject("provider_summaries");
-        var summarised = version.AtLeast(29)
-            ? snapshot.Roots.Where(r => usedRoots.Contains(r.Uuid)).SelectMany(r => snapshot.Trees[r.Uuid])
-            : snapshot.Providers.Values.Where(p => usedProviders.Contains(p.Uuid)).OrderBy(p => p.Order);
+        if (!version.AtLeast(29) && query.Limit == produced)
+        {
+            // PA-48: Placement cuts the summaries of all its candidates to the trees the kept ones use, so below 1.29
+            // they name every provider some candidate of those trees uses, kept or not
+            usedProviders.UnionWith(AllocationCandidateGenerator.Generate(snapshot, query with { Limit = null })
+                .SelectMany(c => c.Allocations.Keys).Where(uuid => usedRoots.Contains(snapshot.Providers[uuid].RootUuid)));
+        }
+
+        List<ProviderState> summarised = version.AtLeast(29)
+            ? [.. snapshot.Roots.Where(r => usedRoots.Contains(r.Uuid)).SelectMany(r => snapshot.Trees[r.Uuid])]
+            : [.. snapshot.Providers.Values.Where(p => usedProviders.Contains(p.Uuid)).OrderBy(p => p.Order)];
+        var customTraitOrder = version.AtLeast(17) && summarised.Any(p => p.Traits.Any(t => !Store.StandardTraits.Contains(t)))
+            ? await db.CustomTraits.AsNoTracking().ToDictionaryAsync(t => t.Name, t => t.CreationOrder, StringComparer.Ordinal, cancellationToken)
+            : null;
         foreach (var provider in summarised)
         {
-            WriteSummary(writer, provider, version, requested);
+            WriteSummary(writer, provider, version, requested, customTraitOrder);
             if (writer.BytesCommitted + writer.BytesPending - flushed > FlushBytes)
             {
                 flushed = await FlushAsync(writer, body, cancellationToken);
@@ -179,7 +192,8 @@ public static partial class AllocationCandidateApi
 
     /// <summary>PA-49: capacity and usage (every class from 1.27, else the requested ones), traits from 1.17,
     /// parent and root from 1.29.</summary>
-    private static void WriteSummary(Utf8JsonWriter writer, ProviderState provider, Microversion version, HashSet<string> requested)
+    private static void WriteSummary(Utf8JsonWriter writer, ProviderState provider, Microversion version, HashSet<string> requested,
+        Dictionary<string, long>? customTraitOrder)
     {
         writer.WriteStartObject(provider.Uuid);
         writer.WriteStartObject("resources");
@@ -205,10 +219,10 @@ public static partial class AllocationCandidateApi
         writer.WriteEndObject();
         if (version.AtLeast(17))
         {
-            // Placement lists a provider's traits in trait-id order: the standard ones (synced at start-up) before
-            // the custom ones (created later); gabbits compare these lists in order.
+            // Placement lists a provider's traits in trait-id order: the standard ones (synced at start-up, in no
+            // set order) before the custom ones, in the order they were created; gabbits compare these lists in order.
             writer.WriteStartArray("traits");
-            foreach (var trait in provider.Traits.OrderBy(t => !Store.StandardTraits.Contains(t)).ThenBy(t => t, StringComparer.Ordinal))
+            foreach (var trait in provider.Traits.OrderBy(t => customTraitOrder?.GetValueOrDefault(t, -1) ?? -1).ThenBy(t => t, StringComparer.Ordinal))
             {
                 writer.WriteStringValue(trait);
             }
