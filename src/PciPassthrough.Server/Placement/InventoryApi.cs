@@ -153,7 +153,8 @@ public static class InventoryApi
         var usages = await db.UsagesAsync(provider.Uuid, cancellationToken);
         var removed = current.Where(c => wanted.All(w => w.ResourceClass != c.ResourceClass)).ToList();
         // Placement names every allocated class it would remove
-        var inUse = InClassIdOrder(removed.Select(r => r.ResourceClass).Where(c => usages.GetValueOrDefault(c) > 0)).ToList();
+        var inUse = await InClassIdOrderAsync(db, removed.Select(r => r.ResourceClass).Where(c => usages.GetValueOrDefault(c) > 0),
+            cancellationToken);
         if (inUse.Count > 0)
         {
             throw InUse(string.Join(", ", inUse), provider.Uuid, ErrorCodes.InventoryInUse, inUseContext);
@@ -224,9 +225,24 @@ public static class InventoryApi
         return Results.NoContent();
     }
 
-    /// <summary>Classes as Placement lists them: by class id, so standard classes first.</summary>
-    internal static IEnumerable<string> InClassIdOrder(IEnumerable<string> classes) =>
-        classes.OrderBy(c => _standardOrder.IndexOf(c) is >= 0 and var index ? index : int.MaxValue).ThenBy(c => c, StringComparer.Ordinal);
+    /// <summary>Classes as Placement lists them: by class id, so standard classes first; custom ones in the order
+    /// they were created when <paramref name="created"/> says it, else by name.</summary>
+    internal static IEnumerable<string> InClassIdOrder(IEnumerable<string> classes, Dictionary<string, long>? created = null) =>
+        classes.OrderBy(c => _standardOrder.IndexOf(c) is >= 0 and var index ? index : int.MaxValue)
+            .ThenBy(c => created?.GetValueOrDefault(c)).ThenBy(c => c, StringComparer.Ordinal);
+
+    /// <summary><see cref="InClassIdOrder"/> with the creation order of the custom classes among them.</summary>
+    internal static async Task<List<string>> InClassIdOrderAsync(PlacementDb db, IEnumerable<string> classes,
+        CancellationToken cancellationToken)
+    {
+        var listed = classes.ToList();
+        var custom = listed.Where(c => !_standardOrder.Contains(c)).ToList();
+        var created = custom.Count == 0
+            ? null
+            : await db.CustomResourceClasses.Where(r => custom.Contains(r.Name))
+                .ToDictionaryAsync(r => r.Name, r => r.CreationOrder, StringComparer.Ordinal, cancellationToken);
+        return [.. InClassIdOrder(listed, created)];
+    }
 
     /// <summary>PA-16's wording after the <paramref name="context"/> Placement's handler puts first.</summary>
     internal static PlacementException InUse(string resourceClass, string uuid, string code, string context) => PlacementException.Conflict(

@@ -138,7 +138,8 @@ public static class ReshaperApi
             if (inUse.Count > 0)
             {
                 // Placement names every allocated class the reshape would remove
-                throw InventoryApi.InUse(string.Join(", ", InventoryApi.InClassIdOrder(inUse)), reshape.Uuid, ErrorCodes.InventoryInUse,
+                throw InventoryApi.InUse(string.Join(", ", await InventoryApi.InClassIdOrderAsync(db, inUse, cancellationToken)),
+                    reshape.Uuid, ErrorCodes.InventoryInUse,
                     InventoryApi.UpdateConflict);
             }
 

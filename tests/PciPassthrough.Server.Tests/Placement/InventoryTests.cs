@@ -333,6 +333,24 @@ public sealed class InventoryTests(PlacementServerFixture server) : IClassFixtur
         refused.ErrorDetail.ShouldBe($"Inventory for 'VCPU, DISK_GB' on resource provider '{cn}' in use.");
     }
 
+    [Fact] // found by differential testing against Placement 8.0.0 (session 9): class id order, custom ones as created
+    public async Task PA24_RemovingAllocatedCustomClasses_NamesThemInCreationOrder()
+    {
+        using var client = server.Client();
+        await client.CreateResourceClassAsync("CUSTOM_INUSE_ZZ_CREATED_FIRST");
+        await client.CreateResourceClassAsync("CUSTOM_INUSE_AA_CREATED_SECOND");
+        var cn = await client.CreateProviderAsync($"inv-inuse-custom-{Guid.NewGuid():N}");
+        await client.SetInventoryAsync(cn, ("CUSTOM_INUSE_AA_CREATED_SECOND", 4), ("CUSTOM_INUSE_ZZ_CREATED_FIRST", 4), ("VCPU", 8));
+        (await client.PutAsync($"allocations/{PlacementSetup.NewUuid()}", PlacementSetup.Allocation(null,
+            (cn, "CUSTOM_INUSE_AA_CREATED_SECOND", 1), (cn, "CUSTOM_INUSE_ZZ_CREATED_FIRST", 1), (cn, "VCPU", 2))))
+            .Status.ShouldBe(HttpStatusCode.NoContent);
+
+        var refused = await client.DeleteAsync($"resource_providers/{cn}/inventories");
+
+        refused.ErrorDetail.ShouldBe(
+            $"Inventory for 'VCPU, CUSTOM_INUSE_ZZ_CREATED_FIRST, CUSTOM_INUSE_AA_CREATED_SECOND' on resource provider '{cn}' in use.");
+    }
+
     [Fact]
     public async Task PA25_PutOne_NeedsExistingRecordAndGeneration()
     {
