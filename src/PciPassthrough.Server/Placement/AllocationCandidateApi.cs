@@ -274,12 +274,12 @@ public static partial class AllocationCandidateApi
 
         // In Placement's order: the query schema, the request-wide parameters, each group key as the query gives them,
         // the checks across groups; unknown traits, classes and in_tree providers as its search meets them.
-        // A repeated key: Placement's schema sees the last value, which group_policy then uses; limit uses the first
-        // (Placement fails with a 500 on an invalid first one, refused here as the last one would be).
-        var policy = query["group_policy"].LastOrDefault();
-        if (policy is not (null or "none" or "isolate"))
+        // A repeated key: Placement's schema sees the last value, the search the first one (only "isolate" isolates);
+        // an invalid first limit is a 500 in Placement, refused here as the last one would be.
+        var policy = query["group_policy"].FirstOrDefault();
+        if (query["group_policy"].LastOrDefault() is { } checkedPolicy and not ("none" or "isolate"))
         {
-            throw QueryParser.SchemaError($"'{policy}' is not one of ['none', 'isolate']", "enum", "group_policy");
+            throw QueryParser.SchemaError($"'{checkedPolicy}' is not one of ['none', 'isolate']", "enum", "group_policy");
         }
 
         int? limit = null;

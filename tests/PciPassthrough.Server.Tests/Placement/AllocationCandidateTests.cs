@@ -267,6 +267,7 @@ public sealed class AllocationCandidateTests(CandidateHostFixture host) : IClass
 
     [Theory] // found by the allocation-candidates differential against Placement 8.0.0 (session 9)
     [InlineData("resources=VCPU:1&resources1=SRIOV_NET_VF:1&resources2=SRIOV_NET_VF:1&group_policy=bogus&group_policy=none", 64)]
+    [InlineData("resources=VCPU:1&resources1=SRIOV_NET_VF:1&resources2=SRIOV_NET_VF:1&group_policy=isolate&group_policy=none", 56)]
     [InlineData("resources=VCPU:1&limit=1&limit=2", 1)]
     public async Task PA41_RepeatedPolicyOrLimit_AsPlacementReadsThem(string query, int expected) =>
         (await CandidatesAsync(query))["allocation_requests"]!.AsArray().Count.ShouldBe(expected);
