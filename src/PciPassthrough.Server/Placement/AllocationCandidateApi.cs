@@ -361,7 +361,8 @@ public static partial class AllocationCandidateApi
     /// <summary>Placement meets unknown names as its search goes: root_required's traits, then per group (in
     /// <paramref name="mentioned"/> order) its classes and its traits. The search ends with no candidates, before
     /// any further name is looked at, when no root has the root_required traits, when no provider is in a group's
-    /// <c>member_of</c> aggregates (checked before the group's traits) or when a group alone has no candidate. So an
+    /// <c>member_of</c> aggregates (checked before the group's traits) or when a group alone has no candidate (PA-47
+    /// comes later, on the combined ones). So an
     /// unknown name is a 400 only if the search gets that far; false when it ends first.</summary>
     private static async Task<bool> SearchReachesAllNamesAsync(PlacementDb db, PlacementSnapshot snapshot, CandidateQuery query,
         List<RequestGroup> mentioned, CancellationToken cancellationToken)
@@ -375,7 +376,7 @@ public static partial class AllocationCandidateApi
                 && !snapshot.Providers.Values.Any(p => group.MemberOf.AnyOf.All(set => set.Overlaps(p.Aggregates))));
             lookups.Add(() => UnknownTraitAsync(db, group.Required.Names, cancellationToken));
             ends.Add(() => !AllocationCandidateGenerator.Generate(snapshot,
-                query with { Groups = [group], Isolate = false, Limit = 1, SameSubtrees = [], Shuffle = null }).Any());
+                query with { Groups = [group], Isolate = false, Limit = 1, SameSubtrees = [], Shuffle = null, NestedAware = true }).Any());
         }
 
         for (var step = 0; step < lookups.Count; step++)

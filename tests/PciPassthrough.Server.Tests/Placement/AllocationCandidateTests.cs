@@ -227,6 +227,7 @@ public sealed class AllocationCandidateTests(CandidateHostFixture host) : IClass
     [InlineData("1.39", "resources_B=VCPU:x&resources_A=VCPU:y&group_policy=none", "Got: x.")]
     [InlineData("1.39", "resources=VCPU:1&required=CUSTOM_NOPE_Y,CUSTOM_NOPE_X", "No such trait(s): CUSTOM_NOPE_Y.")]
     [InlineData("1.39", "resources2=CUSTOM_NOPE:1&resources1=VCPU:99&group_policy=none", "No such resource class CUSTOM_NOPE.")]
+    [InlineData("1.25", "resources=VCPU:1,SRIOV_NET_VF:1&resources1=CUSTOM_NOPE:1", "No such resource class CUSTOM_NOPE.")]
     // PA-31 as Placement words a suffixed member_of: the value's form before the microversion of a forbidden one
     [InlineData("1.39", "resources1=VCPU:1&member_of1=nope", "Expected 'member_of' parameter to contain valid UUID(s). Got: nope")]
     [InlineData("1.31", "resources=VCPU:1&member_of=!5e08ea53-c4c6-448e-9334-ac4953de3cfa,5e08ea53-c4c6-448e-9334-ac4953de3cfb",
