@@ -291,6 +291,16 @@ public static class AllocationWriter
             await db.RequireResourceClassAsync(resourceClass, cancellationToken);
         }
 
+        var classes = wanted.Select(a => a.ResourceClass).Distinct(StringComparer.Ordinal).ToList();
+        var bare = wanted.Select(a => a.ProviderUuid).Distinct(StringComparer.Ordinal)
+            .Where(provider => !classes.Any(c => stored.Inventories.ContainsKey((provider, c)))).ToList();
+        if (bare.Count > 0)
+        {
+            // Placement names the classes in id order: custom ones as they were created, which costs a query
+            throw InvalidInventory(string.Join(", ", await InventoryApi.InClassIdOrderAsync(db, classes, cancellationToken)),
+                string.Join(", ", bare));
+        }
+
         CheckCapacity(wanted, stored);
     }
 
@@ -429,18 +439,10 @@ public static class AllocationWriter
 
     /// <summary>PA-34: per (provider, class) the inventory exists, each amount respects min/max/step, and the other
     /// consumers' usage plus this write fits capacity (an over-capacity provider may be written if usage does not grow).
-    /// In Placement's order: first the providers with none of the request's classes (named with all those classes),
-    /// then allocation by allocation as the request lists them, capacity against the sum so far.</summary>
+    /// In Placement's order (after <see cref="CheckAsync"/> has named the providers with none of the request's
+    /// classes): allocation by allocation as the request lists them, capacity against the sum so far.</summary>
     private static void CheckCapacity(List<AllocationRow> wanted, StoredState stored)
     {
-        var classes = wanted.Select(a => a.ResourceClass).Distinct(StringComparer.Ordinal).ToList();
-        var bare = wanted.Select(a => a.ProviderUuid).Distinct(StringComparer.Ordinal)
-            .Where(provider => !classes.Any(c => stored.Inventories.ContainsKey((provider, c)))).ToList();
-        if (bare.Count > 0)
-        {
-            throw InvalidInventory(string.Join(", ", InventoryApi.InClassIdOrder(classes)), string.Join(", ", bare));
-        }
-
         var sums = new Dictionary<(string Provider, string Class), long>();
         foreach (var allocation in wanted)
         {

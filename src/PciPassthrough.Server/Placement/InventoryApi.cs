@@ -227,7 +227,7 @@ public static class InventoryApi
 
     /// <summary>Classes as Placement lists them: by class id, so standard classes first; custom ones in the order
     /// they were created when <paramref name="created"/> says it, else by name.</summary>
-    internal static IEnumerable<string> InClassIdOrder(IEnumerable<string> classes, Dictionary<string, long>? created = null) =>
+    private static IEnumerable<string> InClassIdOrder(IEnumerable<string> classes, Dictionary<string, long>? created) =>
         classes.OrderBy(c => _standardOrder.IndexOf(c) is >= 0 and var index ? index : int.MaxValue)
             .ThenBy(c => created?.GetValueOrDefault(c)).ThenBy(c => c, StringComparer.Ordinal);
 

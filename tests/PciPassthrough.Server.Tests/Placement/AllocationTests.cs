@@ -201,6 +201,25 @@ public sealed class AllocationTests(PlacementServerFixture server) : IClassFixtu
         response.ErrorDetail.ShouldBe($"Unable to allocate inventory: Inventory for 'VCPU, DISK_GB, PCPU' on resource provider '{pf}' invalid.");
     }
 
+    [Fact] // differential finding: custom classes in the order they were created (Placement's class id order)
+    public async Task PA34_ProviderWithoutAnyRequestedClass_NamesCustomClassesInCreationOrder()
+    {
+        var (client, _, pf) = await HostAsync("alloc-bare-custom");
+        using var owned = client;
+        var suffix = Guid.NewGuid().ToString("N")[..8].ToUpperInvariant();
+        string[] created = [$"CUSTOM_ZZ_{suffix}", $"CUSTOM_AA_{suffix}"];
+        foreach (var name in created)
+        {
+            await client.CreateResourceClassAsync(name);
+        }
+
+        var response = await client.PutAsync($"allocations/{PlacementSetup.NewUuid()}",
+            PlacementSetup.Allocation(null, (pf, created[1], 1), (pf, created[0], 1), (pf, "VCPU", 1)));
+
+        response.Status.ShouldBe(HttpStatusCode.Conflict);
+        response.ErrorDetail.ShouldBe($"Unable to allocate inventory: Inventory for 'VCPU, {created[0]}, {created[1]}' on resource provider '{pf}' invalid.");
+    }
+
     [Fact] // differential finding: Placement checks allocation by allocation, in the order the request lists them
     public async Task PA33_SeveralConsumers_CheckedInRequestOrder_CapacityAgainstTheSumSoFar()
     {
