@@ -86,7 +86,6 @@ internal static partial class PythonText
         return mapped.ToString();
     }
 
-    /// <summary>oslo's lenient <c>bool_from_string</c>: a true word, else false.</summary>
     /// <summary>
     /// Python's <c>str.lower()</c>: .NET's invariant lower-casing plus the two rules it lacks — <c>İ</c> (U+0130)
     /// becomes <c>i̇</c> (two code points), and <c>Σ</c> ending a word becomes <c>ς</c>.
@@ -142,12 +141,14 @@ internal static partial class PythonText
         Rune.GetUnicodeCategory(rune) is UnicodeCategory.UppercaseLetter or UnicodeCategory.LowercaseLetter or UnicodeCategory.TitlecaseLetter
         || Rune.ToUpperInvariant(rune) != rune || Rune.ToLowerInvariant(rune) != rune || rune.Value is 0xAA or 0xBA;
 
+    /// <summary>Unicode's Case_Ignorable: marks, format and modifier characters, and the word-internal punctuation.</summary>
     private static bool IsCaseIgnorable(Rune rune) =>
         Rune.GetUnicodeCategory(rune) is UnicodeCategory.NonSpacingMark or UnicodeCategory.EnclosingMark or UnicodeCategory.Format
             or UnicodeCategory.ModifierLetter or UnicodeCategory.ModifierSymbol
         || rune.Value is '\'' or '.' or ':' or 0xB7 or 0x387 or 0x2018 or 0x2019 or 0x2024 or 0x2027 or 0xFE13 or 0xFE52 or 0xFE55
             or 0xFF07 or 0xFF0E or 0xFF1A;
 
+    /// <summary>oslo's lenient <c>bool_from_string</c>: a true word, else false.</summary>
     public static bool IsTrueWord(string text) => _trueWords.Contains(Strip(text).ToLowerInvariant());
 
     /// <summary>oslo's <c>bool_from_string(strict=True)</c>: a true or false word, else no value.</summary>
