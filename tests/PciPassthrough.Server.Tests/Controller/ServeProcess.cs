@@ -28,7 +28,26 @@ public sealed class ServeProcess : IDisposable
     public static Task<ServeProcess> StartDemoAsync(string dataDirectory) =>
         StartAsync(["--demo", "--data-dir", dataDirectory], "pcictl serve --demo: hosts");
 
+    /// <summary>Starts one on a free port. The port is free when chosen, but a test running in parallel may take it before
+    /// the child binds it: then the child says so and exits, and another port is tried.</summary>
     private static async Task<ServeProcess> StartAsync(IEnumerable<string> arguments, string? readyLine)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var (serve, problem) = await TryStartAsync([.. arguments], readyLine);
+            if (serve is not null)
+            {
+                return serve;
+            }
+
+            if (attempt == 3 || !problem.Contains("--listen", StringComparison.Ordinal))
+            {
+                throw new InvalidOperationException(problem);
+            }
+        }
+    }
+
+    private static async Task<(ServeProcess? Serve, string Problem)> TryStartAsync(string[] arguments, string? readyLine)
     {
         var port = FreePort();
         var start = new ProcessStartInfo("dotnet")
@@ -44,8 +63,15 @@ public sealed class ServeProcess : IDisposable
 
         var process = Process.Start(start)!;
         var ready = readyLine is null;
+        var errors = new System.Collections.Concurrent.ConcurrentQueue<string>();
         process.OutputDataReceived += (_, line) => ready |= readyLine is not null && line.Data?.StartsWith(readyLine, StringComparison.Ordinal) == true;
-        process.ErrorDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, line) =>
+        {
+            if (line.Data is { } text)
+            {
+                errors.Enqueue(text);
+            }
+        };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         var serve = new ServeProcess(process, new Uri($"http://127.0.0.1:{port}/"));
@@ -57,7 +83,7 @@ public sealed class ServeProcess : IDisposable
             {
                 if (Volatile.Read(ref ready) && (await probe.GetAsync("healthz", TestContext.Current.CancellationToken)).StatusCode == HttpStatusCode.OK)
                 {
-                    return serve;
+                    return (serve, "");
                 }
             }
             catch (HttpRequestException)
@@ -70,8 +96,19 @@ public sealed class ServeProcess : IDisposable
             await Task.Delay(200, TestContext.Current.CancellationToken);
         }
 
+        string what;
+        if (process.HasExited)
+        {
+            process.WaitForExit(); // the rest of its stderr
+            what = $"exited with code {process.ExitCode}";
+        }
+        else
+        {
+            what = $"did not answer /healthz{(readyLine is null ? "" : $" and print '{readyLine}'")} within {_startTimeout}";
+        }
+
         serve.Dispose();
-        throw new InvalidOperationException($"pcictl serve did not answer /healthz{(readyLine is null ? "" : $" and print '{readyLine}'")} within {_startTimeout}");
+        return (null, $"pcictl serve {what}; its stderr: {string.Join('\n', errors.TakeLast(20))}");
     }
 
     /// <summary>SIGKILL: no shutdown code runs, whatever the process was doing.</summary>
