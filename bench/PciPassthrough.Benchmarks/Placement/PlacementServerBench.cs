@@ -18,8 +18,9 @@ namespace PciPassthrough.Benchmarks.Placement;
 /// same of a <c>CUSTOM_PCI_*</c> class, as Nova's PCI-in-Placement claims); <c>stream</c> — the
 /// unlimited 1,000 hosts × 8 PF × 64 VF, 4 isolated single-VF groups answer (1.68 M candidates) in ≤ 10 s with
 /// the process's RSS &lt; 500 MB.
-/// Run: <c>dotnet run -c Release -- placement-server claims|claims-pci|stream [--database "Host=…;Username=…"]</c> (the
-/// PostgreSQL connection string names a server: a scratch database is created and dropped there).
+/// Run: <c>dotnet run -c Release -- placement-server claims|claims-pci|stream [--database "Host=…;Username=…"]
+/// [--client lean|http-client]</c> (the PostgreSQL connection string names a server: a scratch database is created and
+/// dropped there; the claim writers use a <see cref="LeanHttpClient"/> unless told to use <see cref="HttpClient"/>).
 /// </summary>
 public static class PlacementServerBench
 {
@@ -31,17 +32,24 @@ public static class PlacementServerBench
     public static async Task<int> RunAsync(string[] args)
     {
         var postgres = args.SkipWhile(a => a != "--database").Skip(1).FirstOrDefault();
+        var client = args.SkipWhile(a => a != "--client").Skip(1).FirstOrDefault() ?? "lean";
+        if (client is not ("lean" or "http-client"))
+        {
+            await Console.Error.WriteLineAsync($"--client {client}: expected lean (default) or http-client");
+            return 2;
+        }
+
         await using var store = await ScratchStore.CreateAsync(postgres);
         switch (args.FirstOrDefault())
         {
             case "claims":
-                return await ClaimsAsync(store.Options, "SRIOV_NET_VF");
+                return await ClaimsAsync(store.Options, "SRIOV_NET_VF", client == "lean");
             case "claims-pci":
-                return await ClaimsAsync(store.Options, PciClass);
+                return await ClaimsAsync(store.Options, PciClass, client == "lean");
             case "stream":
                 return await StreamAsync(store.Options);
             default:
-                await Console.Error.WriteLineAsync("usage: placement-server claims|claims-pci|stream [--database POSTGRES-CONNECTION]");
+                await Console.Error.WriteLineAsync("usage: placement-server claims|claims-pci|stream [--database POSTGRES-CONNECTION] [--client lean|http-client]");
                 return 2;
         }
     }
@@ -50,7 +58,7 @@ public static class PlacementServerBench
     /// 5,000 claims were tried against a capacity of 4,096: every VF must be granted exactly once. The race runs
     /// <see cref="TimedRuns"/> times, each on a fresh host, and the median is the figure: one run lasts 2–3 s, and on a
     /// shared machine a single slow disk flush or busy neighbour moves one run by half.</summary>
-    private static async Task<int> ClaimsAsync(PlacementServerOptions options, string resourceClass)
+    private static async Task<int> ClaimsAsync(PlacementServerOptions options, string resourceClass, bool lean)
     {
         await using var app = await StartAsync(options);
         using var setup = Client(app);
@@ -64,7 +72,7 @@ public static class PlacementServerBench
         for (var round = 0; round < 8; round++)
         {
             var compiled = JitInfo.GetCompiledMethodCount();
-            await RaceAsync(app, await CreateHostAsync(setup, $"warm-up-{round}", 250, resourceClass), resourceClass, 1_000);
+            await RaceAsync(app, await CreateHostAsync(setup, $"warm-up-{round}", 250, resourceClass), resourceClass, 1_000, lean);
             if (JitInfo.GetCompiledMethodCount() - compiled < 50)
             {
                 break;
@@ -77,7 +85,7 @@ public static class PlacementServerBench
         {
             var pfs = await CreateHostAsync(setup, $"bench-host-{run}", VfsPerPf, resourceClass);
             await Console.Error.WriteLineAsync($"warmed up; timed run {run} starts"); // e.g. to attach a profiler now
-            var (rate, ok) = await TimedClaimsAsync(app, setup, pfs, resourceClass, $"{Engine(options)}, run {run} of {TimedRuns}");
+            var (rate, ok) = await TimedClaimsAsync(app, setup, pfs, resourceClass, lean, $"{Engine(options)}, run {run} of {TimedRuns}");
             rates.Add(rate);
             correct &= ok;
         }
@@ -92,13 +100,13 @@ public static class PlacementServerBench
 
     /// <summary>One timed race on <paramref name="pfs"/>, then the count of what was stored: granted claims per second,
     /// and whether every VF was granted exactly once.</summary>
-    private static async Task<(double Rate, bool Correct)> TimedClaimsAsync(WebApplication app, HttpClient setup, List<string> pfs, string resourceClass, string label)
+    private static async Task<(double Rate, bool Correct)> TimedClaimsAsync(WebApplication app, HttpClient setup, List<string> pfs, string resourceClass, bool lean, string label)
     {
         var jit = (Count: JitInfo.GetCompiledMethodCount(), Time: JitInfo.GetCompilationTime());
         var (allocated, collections) = (GC.GetTotalAllocatedBytes(precise: true), GC.CollectionCount(0));
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var stopwatch = Stopwatch.StartNew();
-        var statuses = await RaceAsync(app, pfs, resourceClass, ClaimsPerWriter);
+        var statuses = await RaceAsync(app, pfs, resourceClass, ClaimsPerWriter, lean);
         var elapsed = stopwatch.Elapsed;
         cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
         (allocated, collections) = (GC.GetTotalAllocatedBytes(precise: true) - allocated, GC.CollectionCount(0) - collections);
@@ -142,18 +150,28 @@ public static class PlacementServerBench
         return pfs;
     }
 
-    /// <summary><see cref="Writers"/> clients each <c>PUT /allocations/{new consumer}</c> one VF on a random PF.</summary>
-    private static async Task<List<HttpStatusCode>> RaceAsync(WebApplication app, List<string> pfs, string resourceClass, int claimsPerWriter)
+    /// <summary><see cref="Writers"/> clients each <c>PUT /allocations/{new consumer}</c> one VF on a random PF, over a
+    /// <see cref="LeanHttpClient"/> or (<paramref name="lean"/> false) an <see cref="HttpClient"/>.</summary>
+    private static async Task<List<HttpStatusCode>> RaceAsync(WebApplication app, List<string> pfs, string resourceClass, int claimsPerWriter, bool lean)
     {
         var outcomes = await Task.WhenAll(Enumerable.Range(0, Writers).Select(writer => Task.Run(async () =>
         {
-            using var client = Client(app);
+            var baseAddress = new Uri(app.BoundAddress(), "/placement/");
+            await using var leanClient = lean ? await LeanHttpClient.ConnectAsync(baseAddress, CancellationToken.None) : null;
+            using var client = lean ? null : Client(app);
             var random = new Random(writer);
             var statuses = new List<HttpStatusCode>(claimsPerWriter);
             for (var i = 0; i < claimsPerWriter; i++)
             {
-                var pf = pfs[random.Next(Pfs)];
-                using var response = await client.PutAsync($"allocations/{Guid.NewGuid()}", Json(Claim(pf, resourceClass)));
+                var path = $"allocations/{Guid.NewGuid()}";
+                var claim = Claim(pfs[random.Next(Pfs)], resourceClass);
+                if (leanClient is not null)
+                {
+                    statuses.Add(await leanClient.PutAsync(baseAddress.AbsolutePath + path, claim, CancellationToken.None));
+                    continue;
+                }
+
+                using var response = await client!.PutAsync(path, Json(claim));
                 statuses.Add(response.StatusCode);
             }
 
