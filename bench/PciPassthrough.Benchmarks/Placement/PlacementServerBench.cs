@@ -219,6 +219,7 @@ public static class PlacementServerBench
         using var client = Client(app);
         client.Timeout = TimeSpan.FromMinutes(10);
         var query = string.Join('&', Enumerable.Range(1, 4).Select(g => $"resources{g}=SRIOV_NET_VF:1")) + "&group_policy=isolate";
+        await Console.Error.WriteLineAsync("fleet stored; streaming starts"); // e.g. to attach a profiler now
         using var sampler = new RssSampler();
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var stopwatch = Stopwatch.StartNew();
