@@ -32,6 +32,9 @@ public static class PlacementServer
             // is still logged, with its request.
             builder.Logging.AddFilter("Microsoft.EntityFrameworkCore.Database.Command", LogLevel.None);
             builder.Logging.AddFilter("Microsoft.EntityFrameworkCore.Update", LogLevel.None);
+            // a start that fails (a port taken after pcictl serve's check) is thrown to the caller, which says so in one
+            // line; the host's own error log of it would add a stack trace
+            builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
         }
 
         builder.Logging.AddSimpleConsole(console => console.SingleLine = true);

@@ -35,11 +35,13 @@ internal static class ListenAddress
         }
         catch (SocketException e)
         {
-            return $"--listen {text}: {e.Message.ToLowerInvariant()}" + (e.SocketErrorCode == SocketError.AddressAlreadyInUse
-                ? " (is another 'pcictl serve' running?); choose another port with --listen HOST:PORT"
-                : "");
+            return e.SocketErrorCode == SocketError.AddressAlreadyInUse ? InUse(text) : $"--listen {text}: {e.Message.ToLowerInvariant()}";
         }
     }
+
+    /// <summary>What to say when something else listens on <paramref name="text"/>.</summary>
+    public static string InUse(string text) =>
+        $"--listen {text}: address already in use (is another 'pcictl serve' running?); choose another port with --listen HOST:PORT";
 
     private static bool TrySplit(string text, out string host, out int port)
     {

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Data.Common;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Hosting;
 using PciPassthrough.Core.Simulation;
 using PciPassthrough.Host.NovaConf;
@@ -105,7 +106,9 @@ public static class ServeCommand
                 "without it only its warnings and errors are logged (on stderr).",
         };
         var command = new Command("serve", """
-            Runs the controller: the REST API under /v1 (flavors, images, ports, hosts and their devices, servers with
+            Runs the controller (REST API, Placement API, dashboard) until Ctrl+C.
+
+            Serves the REST API under /v1 (flavors, images, ports, hosts and their devices, servers with
             scheduling and device claims, resize, migration, libvirt XML; its OpenAPI document at /openapi/v1.json,
             health at /healthz) and a Placement-compatible API (microversions 1.0-1.39) mounted at /placement, so
             http://127.0.0.1:8780/placement is the endpoint to give Placement clients (osc-placement, Nova). State
@@ -179,7 +182,17 @@ public static class ServeCommand
             }
 
             await using var app = built;
-            await app.StartAsync(cancellationToken);
+            try
+            {
+                await app.StartAsync(cancellationToken);
+            }
+            catch (IOException e) when (e.InnerException is AddressInUseException)
+            {
+                // taken after the check in StartProblem, or on the other loopback of 'localhost'
+                await parse.InvocationConfiguration.Error.WriteLineAsync($"pcictl serve: {ListenAddress.InUse(options.Listen)}");
+                return ExitCodes.Usage;
+            }
+
             await WriteStartupAsync(parse.InvocationConfiguration.Output, app, options, examples);
             if (examples is not null)
             {

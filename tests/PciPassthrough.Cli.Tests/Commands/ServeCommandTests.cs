@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
 using System.Text.RegularExpressions;
 using Microsoft.Data.Sqlite;
 using PciPassthrough.Server;
@@ -89,6 +91,26 @@ public sealed partial class ServeCommandTests : IDisposable
         ]);
     }
 
+    /// <summary>A port taken after serve's check, as when another process binds it first, fails Kestrel's bind: the
+    /// operator reads the check's line, without the framework's stack trace. 'localhost' binds both loopbacks and the
+    /// check only 127.0.0.1, so taking [::1] makes that race happen every time.</summary>
+    [Fact]
+    public async Task ListenAddressTakenAtBind_ExitsTwoWithTheChecksLineAndNoStackTrace()
+    {
+        using var taken = new TcpListener(IPAddress.IPv6Loopback, 0);
+        taken.Start();
+        var listen = $"localhost:{((IPEndPoint)taken.LocalEndpoint).Port}";
+
+        Launch("--listen", listen);
+        await _serve!.WaitForExitAsync(TestContext.Current.CancellationToken);
+
+        _serve.ExitCode.ShouldBe(2);
+        Lines(_stdout).ShouldBeEmpty();
+        Lines(_stderr).ShouldBe([
+            $"pcictl serve: --listen {listen}: address already in use (is another 'pcictl serve' running?); choose another port with --listen HOST:PORT",
+        ]);
+    }
+
     [Theory]
     [InlineData("Host=db1;Port=5433;Database=pci;Username=pcictl;Password=s3cret", "PostgreSQL db1:5433, database pci, user pcictl")]
     [InlineData("Host=db1;Password=s3cret", "PostgreSQL db1:5432, database (the user's)")]
@@ -107,12 +129,12 @@ public sealed partial class ServeCommandTests : IDisposable
     {
         var start = new ProcessStartInfo("dotnet")
         {
-            ArgumentList = { Path.Combine(AppContext.BaseDirectory, "pcictl.dll"), "serve", "--listen", "127.0.0.1:0", "--data-dir", _dataDirectory },
+            ArgumentList = { Path.Combine(AppContext.BaseDirectory, "pcictl.dll"), "serve", "--data-dir", _dataDirectory },
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             WorkingDirectory = _dataDirectory,
         };
-        foreach (var argument in extra)
+        foreach (var argument in extra.Contains("--listen") ? extra : ["--listen", "127.0.0.1:0", .. extra])
         {
             start.ArgumentList.Add(argument);
         }
