@@ -16,18 +16,23 @@ public static class Program
     }
 
     /// <summary>The table of contents of <c>pcictl</c>: one command group per file in <c>Commands/</c>.</summary>
-    public static RootCommand BuildRootCommand() => new(
-        "pcictl — PCI passthrough resource manager for KVM/libvirt clouds, speaking Nova's [pci] configuration language.")
+    public static RootCommand BuildRootCommand()
     {
-        ConfigCommands.Build(),
-        HostCommands.Build(),
-        SimulateCommand.Create(),
-        ServeCommand.Create(),
-        AgentCommand.Create(),
-        FlavorCommands.Build(),
-        ImageCommands.Build(),
-        PortCommands.Build(),
-        ServerCommands.Build(),
-        CapacityCommand.Create(),
-    };
+        var root = new RootCommand(
+            "pcictl — PCI passthrough resource manager for KVM/libvirt clouds, speaking Nova's [pci] configuration language.")
+        {
+            ConfigCommands.Build(),
+            HostCommands.Build(),
+            SimulateCommand.Create(),
+            ServeCommand.Create(),
+            AgentCommand.Create(),
+            FlavorCommands.Build(),
+            ImageCommands.Build(),
+            PortCommands.Build(),
+            ServerCommands.Build(),
+            CapacityCommand.Create(),
+        };
+        SummaryHelpAction.Install(root);
+        return root;
+    }
 }

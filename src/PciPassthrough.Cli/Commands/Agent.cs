@@ -1,3 +1,4 @@
+using System.Net;
 using System.Text.Json.Nodes;
 using PciPassthrough.Core.Libvirt;
 using PciPassthrough.Host.Agent;
@@ -21,15 +22,9 @@ internal sealed class Agent(Uri controller, string root, string configPath, stri
     private HypervisorCapabilities? _hypervisor;
     private bool _probed;
 
-    public enum Outcome
-    {
-        Reported,
-        Failed,
-        Refused,
-    }
-
-    /// <summary>Rounds until cancelled (or one with <paramref name="once"/>); a refused configuration stops at
-    /// once with <see cref="ExitCodes.Usage"/>, before anything is written.</summary>
+    /// <summary>Rounds until cancelled (or one with <paramref name="once"/>, whose exit code it returns): a refused
+    /// configuration stops at once with <see cref="ExitCodes.Usage"/>, before anything is written; without
+    /// <paramref name="once"/> a round the controller refused or did not answer is retried at the next interval.</summary>
     public async Task<int> RunAsync(bool once, TimeSpan interval, CancellationToken cancellationToken)
     {
         using var client = new ControllerClient(controller, token);
@@ -38,15 +33,10 @@ internal sealed class Agent(Uri controller, string root, string configPath, stri
         var reporter = new PlacementReporter(placement);
         while (true)
         {
-            var outcome = await RoundAsync(client, reporter, cancellationToken);
-            if (outcome == Outcome.Refused || (once && outcome == Outcome.Failed))
+            var exitCode = await RoundAsync(client, reporter, cancellationToken);
+            if (once || exitCode == ExitCodes.Usage)
             {
-                return ExitCodes.Usage;
-            }
-
-            if (once)
-            {
-                return ExitCodes.Ok;
+                return exitCode;
             }
 
             try
@@ -60,11 +50,14 @@ internal sealed class Agent(Uri controller, string root, string configPath, stri
         }
     }
 
-    public async Task<Outcome> RoundAsync(ControllerClient client, PlacementReporter reporter, CancellationToken cancellationToken)
+    /// <summary>One round; its exit code says who stopped it: <see cref="ExitCodes.Usage"/> the configuration,
+    /// <see cref="ExitCodes.Invalid"/> the controller or its Placement API refusing (4xx), <see cref="ExitCodes.Unreachable"/>
+    /// no answer or a failing server (5xx), as for the client verbs.</summary>
+    private async Task<int> RoundAsync(ControllerClient client, PlacementReporter reporter, CancellationToken cancellationToken)
     {
         if (HostConfig.Load(root, configPath, error, hostName) is not ({ } inventory, { } conf))
         {
-            return Outcome.Refused;
+            return ExitCodes.Usage;
         }
 
         if (Refusals(inventory, conf) is { Count: > 0 } refusals)
@@ -75,16 +68,17 @@ internal sealed class Agent(Uri controller, string root, string configPath, stri
             }
 
             await error.WriteLineAsync("pcictl agent: refusing to start, as a Nova compute would; fix the configuration and start again.");
-            return Outcome.Refused;
+            return ExitCodes.Usage;
         }
 
         var name = hostName ?? HostInventory.HostName(root);
         await ProbeOnceAsync(cancellationToken);
         try
         {
-            if (await DescribeAsync(client, name, inventory, conf, cancellationToken) is not { } view)
+            var (view, refused) = await DescribeAsync(client, name, inventory, conf, cancellationToken);
+            if (view is null)
             {
-                return Outcome.Failed;
+                return refused;
             }
 
             await ApplyVfTrustAsync(name, view, cancellationToken);
@@ -94,13 +88,15 @@ internal sealed class Agent(Uri controller, string root, string configPath, stri
                 await ReportPlacementAsync(reporter, name, inventory, cancellationToken);
             }
 
-            return Outcome.Reported;
+            return ExitCodes.Ok;
         }
         catch (Exception e) when (e is ControllerUnreachableException or HttpRequestException or PlacementReportException
             or Core.Errors.PciException)
         {
             await error.WriteLineAsync($"pcictl agent: reporting to {controller} failed: {e.Message}");
-            return Outcome.Failed;
+            return e is PlacementReportException { Status: < HttpStatusCode.InternalServerError } or Core.Errors.PciException
+                ? ExitCodes.Invalid
+                : ExitCodes.Unreachable;
         }
     }
 
@@ -123,8 +119,8 @@ internal sealed class Agent(Uri controller, string root, string configPath, stri
     }
 
     /// <summary><c>PUT /v1/hosts/{name}</c> with the host description; the controller's view of the host, or null
-    /// (after saying why) when refused.</summary>
-    private async Task<JsonNode?> DescribeAsync(
+    /// (after saying why) with the exit code of the refusal.</summary>
+    private async Task<(JsonNode? View, int Refused)> DescribeAsync(
         ControllerClient client, string name, HostInventory inventory, NovaConfOptions conf, CancellationToken cancellationToken)
     {
         var cells = new NumaTopologyReader(root).Read();
@@ -132,8 +128,10 @@ internal sealed class Agent(Uri controller, string root, string configPath, stri
         var response = await client.SendAsync(HttpMethod.Put, $"v1/hosts/{Uri.EscapeDataString(name)}", description, cancellationToken);
         if (!response.IsSuccess)
         {
-            await error.WriteLineAsync($"pcictl agent: the controller at {controller} refused host {name}: {response.ErrorMessage}");
-            return null;
+            var failed = response.Status >= HttpStatusCode.InternalServerError;
+            await error.WriteLineAsync(
+                $"pcictl agent: the controller at {controller} {(failed ? "failed on" : "refused")} host {name}: {response.ErrorMessage}");
+            return (null, failed ? ExitCodes.Unreachable : ExitCodes.Invalid);
         }
 
         var view = response.Json;
@@ -142,7 +140,7 @@ internal sealed class Agent(Uri controller, string root, string configPath, stri
         await output.WriteLineAsync(
             $"pcictl agent: {name}: described to {controller}: {cells.Count} NUMA cell(s), " +
             $"{inventory.Discovery.Functions.Count} PCI function(s); {state}");
-        return view ?? new JsonObject();
+        return (view ?? new JsonObject(), ExitCodes.Ok);
     }
 
     /// <summary>07 LV-10: the VFs the controller lists under <c>vf_trust</c> get their trust on; each command is printed.</summary>

@@ -56,7 +56,9 @@ public static class AgentCommand
             HelpName = "TOKEN",
         };
         var command = new Command("agent", """
-            Runs on a compute host: discovers its NUMA cells (sys/devices/system/node) and PCI devices (sysfs under
+            Runs on a compute host: describes it to the controller (and to Placement) every --interval seconds.
+
+            Discovers the host's NUMA cells (sys/devices/system/node) and PCI devices (sysfs under
             --root), applies --config's [pci] options exactly as a Nova compute start does, and sends the host's
             description (cells, devices, device_spec, capacity options) to the controller, which schedules servers
             on it; then again every --interval seconds (an unchanged description is a heartbeat). With
@@ -72,8 +74,10 @@ public static class AgentCommand
               pcictl agent --controller http://127.0.0.1:8780 --config /etc/nova/nova.conf
               pcictl agent --controller http://ctl:8780 --config nova.conf --root /tmp/host1 --host cmp1 --once
 
-            Exit codes: 0 done (--once) or stopped by Ctrl+C; 2 refused configuration, unreadable files, or (with
-            --once) a round that failed. Without --once a failed round is printed and retried at the next interval.
+            Exit codes: 0 done (--once) or stopped by Ctrl+C; 1 (--once) the controller refused the round (e.g. a
+            token it does not accept); 2 a refused configuration or an unreadable file; 3 (--once) no controller
+            answered, or it failed (5xx). Without --once a refused or failed round is printed and retried at the next
+            interval.
             """)
         {
             controller, root, config, host, interval, once, authToken,

@@ -18,8 +18,10 @@ public static class CapacityCommand
         var count = WholeNumberOption.Optional("--count", $"How many servers are wanted (1 to {MaxCount}); exit 1 unless that many fit. "
             + "Without it: as many as fit, up to 1000.", minimum: 1, maximum: MaxCount);
         return ControllerVerb.Create("capacity", $"""
-            Says how many more servers of a flavor (and image) the fleet can take, how many on each host, and for
-            every host that cannot take (more) what stops it, with the scheduler's reasons:
+            Says how many more servers of a flavor (and image) the fleet can take, and what stops the rest.
+
+            It says how many fit on each host and, for every host that cannot take (more), what stops it, with the
+            scheduler's reasons:
               devices           no free PCI device matches (or the claim could not take them)
               numa              no NUMA cell (or set of cells) fits the guest with its devices under the policy
               resources         VCPU, MEMORY_MB, DISK_GB or a required trait (Placement's check)

@@ -29,6 +29,8 @@ public static class ConfigCommands
         };
 
         var check = new Command("check", """
+            Shows what a nova.conf means to Nova's PCI passthrough, and every error Nova would stop with.
+
             Reads FILE as Nova does (oslo.config INI rules) and prints each [pci] device_spec and [pci] alias as
             understood (normalised, with tags), the other options PCI passthrough reads, and every error as
             FILE:LINE: kind: message. PF addresses and devnames are resolved on the compute, or with --root,
@@ -50,6 +52,6 @@ public static class ConfigCommands
         check.SetAction(parseResult => ConfigCheckCommand.Run(parseResult.GetRequiredValue(file),
             parseResult.GetRequiredValue(format), parseResult.GetValue(root), parseResult.InvocationConfiguration));
 
-        return new Command("config", "Check a nova.conf the way Nova reads it.") { check };
+        return new Command("config", "Checks a nova.conf the way Nova reads it.") { check };
     }
 }

@@ -14,7 +14,7 @@ public static class FlavorCommands
         JsonTable.Column.Of("disk", "DISK GB"), JsonTable.Column.Of("extra_specs"),
     ];
 
-    public static Command Build() => new("flavor", "Create, list, show and delete flavors on the controller (admin to change).")
+    public static Command Build() => new("flavor", "Creates, lists, shows and deletes flavors on the controller (admin to change).")
     {
         Create(), List(), Show(), Delete(),
     };
@@ -30,7 +30,9 @@ public static class FlavorCommands
         var property = Properties("--property",
             "An extra spec, repeatable; checked by the controller as Nova's flavor API does (a bad one is refused naming the key).");
         return ControllerVerb.Create("create", """
-            Creates a flavor. Extra specs ask for PCI devices (pci_passthrough:alias=ALIAS:COUNT[,ALIAS:COUNT]) with
+            Creates a flavor.
+
+            Extra specs ask for PCI devices (pci_passthrough:alias=ALIAS:COUNT[,ALIAS:COUNT]) with
             the aliases of the controller's nova.conf, and for NUMA placement (hw:numa_nodes, hw:cpu_policy,
             hw:pci_numa_affinity_policy, hw:mem_page_size, ...).
 

@@ -7,7 +7,7 @@ namespace PciPassthrough.Cli.Commands;
 public static class HostCommands
 {
     public static Command Build() => new("host",
-        "Discover this host's PCI devices and check it is ready for passthrough; list and show the controller's hosts.")
+        "Discovers this host's PCI devices and checks it for passthrough; lists and shows the controller's hosts.")
     {
         BuildDiscover(),
         BuildCheck(),
@@ -21,6 +21,8 @@ public static class HostCommands
         var config = HostOptions.Config();
         var format = HostOptions.Format(HostOptions.TreeFormat, HostOptions.TableFormat, HostOptions.JsonFormat);
         var discover = new Command("discover", """
+            Lists this host's PCI functions as Nova sees them and, with --config, which ones Nova would track.
+
             Reads /sys/bus/pci/devices (under --root) as libvirt reports it to Nova and prints every PCI function:
             type (type-PCI, type-PF, type-VF, vdpa), vendor:product, class, NUMA node, driver, IOMMU group, netdev,
             VFs enabled of the total, VPD serial. 'tree' shows VFs under their PF. Functions that cannot be read or
@@ -52,7 +54,9 @@ public static class HostCommands
         var config = HostOptions.Config();
         var format = HostOptions.Format(HostOptions.TableFormat, HostOptions.JsonFormat);
         var check = new Command("check", """
-            Checks that this host can pass PCI devices through: IOMMU requested on the kernel command line and
+            Checks that this host can pass PCI devices through; each problem says what to do.
+
+            Checks IOMMU requested on the kernel command line and
             active (/sys/class/iommu), IOMMU groups present, vfio-pci available; then, for each device one would pass
             through (with --config, the devices its [pci] device_spec selects; without, every VF and every network,
             display, NVMe or accelerator function), the other devices in its IOMMU group, the VFs enabled of each

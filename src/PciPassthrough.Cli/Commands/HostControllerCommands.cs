@@ -8,14 +8,16 @@ namespace PciPassthrough.Cli.Commands;
 internal static class HostControllerCommands
 {
     public static Command List() => ControllerVerb.Create("list", """
-        Lists the compute hosts the controller knows (admin): up or down (no heartbeat for 3 intervals), whether
-        the engine started them (else why not), their PCI devices by status, and their servers.
+        Lists the compute hosts the controller knows (admin).
+
+        Each is up or down (no heartbeat for 3 intervals), started by the engine or not (and why not), with its PCI
+        devices by status and its servers.
 
         Examples:
           pcictl host list
           pcictl host list --controller http://ctl:8780 --auth-token s3cret
 
-        Exit codes: 0 listed, 1 refused (not admin), 3 no controller.
+        Exit codes: 0 listed, 1 refused (not admin), 2 bad arguments, 3 no controller.
         """, [], ControllerVerb.Plain(_ => new(HttpMethod.Get, "v1/hosts")),
         ControllerVerb.List("hosts", JsonTable.Column.Of("name"), JsonTable.Column.Of("state"), JsonTable.Column.Of("started"),
             Devices("total"), Devices("available"), Devices("claimed"), Devices("allocated"), Devices("unavailable"),
@@ -25,7 +27,9 @@ internal static class HostControllerCommands
     {
         var name = Name("host", "cmp-sriov");
         return ControllerVerb.Create("show", """
-            Shows one compute host (admin): its NUMA cells with their usage, every PCI device with its status, pool
+            Shows one compute host (admin).
+
+            Its NUMA cells with their usage, every PCI device with its status, pool
             tags and the server holding it, and its Placement view.
 
             Example:

@@ -8,7 +8,7 @@ namespace PciPassthrough.Cli.Commands;
 /// <c>hw_numa_nodes</c>, <c>hw_viommu_model</c>, …) shape the guest as flavor extra specs do.</summary>
 public static class ImageCommands
 {
-    public static Command Build() => new("image", "Create, list, show and delete images on the controller (admin to change).")
+    public static Command Build() => new("image", "Creates, lists, shows and deletes images on the controller (admin to change).")
     {
         Create(), List(), Show(), Delete(),
     };
@@ -18,7 +18,9 @@ public static class ImageCommands
         var name = Name("image", "ubuntu-24.04");
         var property = Properties("--property", "An image property, repeatable (a string, as Glance stores it).");
         return ControllerVerb.Create("create", """
-            Creates an image with properties (typed by the controller as Nova reads them: hw_numa_nodes,
+            Creates an image with properties.
+
+            The controller types them as Nova reads them (hw_numa_nodes,
             hw_cpu_policy, hw_mem_page_size, hw_pci_numa_affinity_policy, hw_viommu_model, ...).
 
             Examples:

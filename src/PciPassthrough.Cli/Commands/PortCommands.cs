@@ -10,7 +10,7 @@ public static class PortCommands
 {
     public static readonly string[] VnicTypes = ["normal", "direct", "direct-physical", "macvtap", "remote-managed", "vdpa"];
 
-    public static Command Build() => new("port", "Create, list, show and delete ports (a project's own; admin sees all).")
+    public static Command Build() => new("port", "Creates, lists, shows and deletes ports (a project's own; admin sees all).")
     {
         Create(), List(), Show(), Delete(),
     };
@@ -44,7 +44,9 @@ public static class PortCommands
         };
         policy.AcceptOnlyFromAmong("required", "socket", "preferred", "legacy");
         return ControllerVerb.Create("create", """
-            Creates a port in the token's project. Give its id (or unique name) to 'server create --port'.
+            Creates a port in the token's project.
+
+            Give its id (or unique name) to 'server create --port'.
 
             Examples:
               pcictl port create vf-1 --vnic-type direct --physical-network physnet1

@@ -10,25 +10,30 @@ public static class ServerCommands
 {
     private const string Servers = "servers";
 
-    public static Command Build() => new("server", "Boot, show, move and delete servers with PCI devices on the controller.")
+    public static Command Build() => new("server", "Boots, shows, moves and deletes servers with PCI devices on the controller.")
     {
         Create(), List(), Show(), Delete(),
         Resize(),
         Action("confirm-resize", "confirm_resize", """
-            Confirms a resize or cold migration (server in VERIFY_RESIZE): the source host's devices are freed.
+            Confirms a resize or cold migration (server in VERIFY_RESIZE).
+
+            The source host's devices are freed.
 
             Example:
               pcictl server confirm-resize vm1
             """),
         Action("revert-resize", "revert_resize", """
-            Reverts a resize or cold migration (server in VERIFY_RESIZE): the destination's devices are freed and the
-            server stays where it was, with its old flavor.
+            Reverts a resize or cold migration (server in VERIFY_RESIZE).
+
+            The destination's devices are freed and the server stays where it was, with its old flavor.
 
             Example:
               pcictl server revert-resize vm1
             """),
         Action("migrate", "migrate", """
-            Cold-migrates a server: the scheduler picks another host (never the current one) and claims devices there;
+            Cold-migrates a server to another host.
+
+            The scheduler picks another host (never the current one) and claims devices there;
             the server waits in VERIFY_RESIZE holding both claims until confirm-resize or revert-resize.
 
             Example:
@@ -49,7 +54,9 @@ public static class ServerCommands
             HelpName = "PORT",
         };
         return ControllerVerb.Create("create", """
-            Boots a server: the controller checks the request as Nova's API does, schedules it on every host (NUMA,
+            Boots a server on a host that fits, with its PCI devices.
+
+            The controller checks the request as Nova's API does, schedules it on every host (NUMA,
             PCI, capacity) and claims its devices on the chosen one. When no host fits, every host is printed with
             the filter that rejected it and why.
 
@@ -88,8 +95,10 @@ public static class ServerCommands
             new("PCI DEVICES", server => JsonTable.Text((server?["pci_devices"] as JsonArray)?.Count ?? 0))));
 
     private static Command Show() => OnServer("show", HttpMethod.Get, "", """
-        Shows a server: status, host, NUMA cells and every PCI device it holds (address, ids, type, NUMA node,
-        parent PF, and the alias or port it serves).
+        Shows a server and the PCI devices it holds.
+
+        Its status, host, NUMA cells and every PCI device (address, ids, type, NUMA node, parent PF, and the alias or
+        port it serves).
 
         Examples:
           pcictl server show vm1
@@ -112,8 +121,9 @@ public static class ServerCommands
         var server = IdOrName("server", "vm1");
         var flavor = new Option<string>("--flavor") { Description = "The new flavor's name.", Required = true, HelpName = "FLAVOR" };
         return ControllerVerb.Create("resize", """
-            Resizes a server to another flavor: devices are claimed on a destination host (never the source), and
-            the server waits in VERIFY_RESIZE until confirm-resize or revert-resize.
+            Resizes a server to another flavor, on another host.
+
+            Devices are claimed on a destination host (never the source), and the server waits in VERIFY_RESIZE until confirm-resize or revert-resize.
 
             Example:
               pcictl server resize vm1 --flavor gpu.a100x2
@@ -135,8 +145,9 @@ public static class ServerCommands
     }
 
     private static Command LiveMigrationCheck() => OnServer("live-migration-check", HttpMethod.Get, "/live-migration", """
-        Says whether the server could be live-migrated, and if not why (e.g. a flavor-requested PCI device that is
-        not a live-migratable VF, or a server in VERIFY_RESIZE).
+        Says whether the server could be live-migrated, and if not why.
+
+        Reasons include a flavor-requested PCI device that is not a live-migratable VF, or a server in VERIFY_RESIZE.
 
         Examples:
           pcictl server live-migration-check vm1
@@ -151,8 +162,9 @@ public static class ServerCommands
     private static bool Eligible(JsonNode? json) => json?["eligible"]?.GetValue<bool>() == true;
 
     private static Command DomainXml() => OnServer("domain-xml", HttpMethod.Get, "/domain-xml", """
-        Prints the libvirt domain XML <devices> fragment that attaches the server's PCI devices (hostdev or
-        interface elements, and the vIOMMU when the image or flavor asks for one), as Nova's libvirt driver writes it.
+        Prints the libvirt XML that attaches the server's PCI devices.
+
+        The domain XML <devices> fragment (hostdev or interface elements, and the vIOMMU when the image or flavor asks for one), as Nova's libvirt driver writes it.
 
         Example:
           pcictl server domain-xml vm1

@@ -37,9 +37,10 @@ public static class SimulateCommand
         };
         release.AcceptOnlyFromAmong("zed", "latest");
         var command = new Command("simulate", """
-            Replays scenarios offline and reports every decision Nova would make: each scenario (JSON, see
-            ../shared/scenario-format.md) gives the [pci] options, the hosts with their NUMA cells and PCI devices, and
-            boots and deletes; each boot is checked as Nova's API does, every host is filtered (with the reason it was
+            Replays scenarios offline and reports every decision Nova would make.
+
+            Each scenario (JSON, see ../shared/scenario-format.md) gives the [pci] options, the hosts with their NUMA
+            cells and PCI devices, and boots and deletes; each boot is checked as Nova's API does, every host is filtered (with the reason it was
             rejected) and the first host that fits, in host name order, is chosen. The result is JSON: on stdout, or
             DIR/X.out.json for each path/X.json with --out-dir. Nothing else is read (never this host's /sys).
 

@@ -142,17 +142,17 @@ public sealed class AgentCommandTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task ControllerRefusingTheHost_FailsTheRoundWithItsMessage()
+    public async Task ControllerRefusingTheHost_FailsTheRoundWithItsMessageAndExit1()
     {
         var (exitCode, _, error) = Agent("""device_spec = {"vendor_id": "15b3"}""", "--auth-token", "alice");
 
-        exitCode.ShouldBe(2);
+        exitCode.ShouldBe(1);
         error.ShouldContain("the controller at " + _controller + " refused host compute1: ");
         (await HostAsync("compute1")).ShouldBeNull();
     }
 
     [Fact]
-    public void UnreachableController_FailsTheRoundWithTheUrl()
+    public void UnreachableController_FailsTheRoundWithTheUrlAndExit3LikeTheClientVerbs()
     {
         _controller = new Uri("http://127.0.0.1:1/");
 
@@ -161,7 +161,7 @@ public sealed class AgentCommandTests : IAsyncLifetime
             device_spec = {"vendor_id": "15b3", "product_id": "101e"}
             """);
 
-        exitCode.ShouldBe(2);
-        error.ShouldContain("reporting to http://127.0.0.1:1/ failed");
+        exitCode.ShouldBe(3);
+        error.ShouldContain("reporting to http://127.0.0.1:1/ failed: cannot reach the controller at http://127.0.0.1:1/");
     }
 }
