@@ -4,7 +4,7 @@ using PciPassthrough.Host.Agent;
 namespace PciPassthrough.Cli.Commands;
 
 /// <summary>The options every client verb (<c>flavor</c>, <c>image</c>, <c>port</c>, <c>server</c>,
-/// <c>host list|show</c>) shares: where the controller is, who we are, how to print.</summary>
+/// <c>host list|show</c>, <c>capacity</c>) shares: where the controller is, who we are, how to print.</summary>
 internal sealed class ControllerOptions
 {
     public const string ControllerVariable = "PCICTL_CONTROLLER", TokenVariable = "PCICTL_TOKEN";
@@ -50,7 +50,7 @@ internal sealed class ControllerOptions
             DefaultValueFactory = _ => TableFormat,
             HelpName = "table|json",
         };
-        format.AcceptOnlyFromAmong(TableFormat, JsonFormat);
+        format.AcceptOnly(TableFormat, JsonFormat);
         return format;
     }
 }

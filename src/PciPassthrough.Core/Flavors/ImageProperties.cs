@@ -44,8 +44,6 @@ public sealed class ImageProperties
     /// <summary>The memory in MiB of each node (<c>hw_numa_mem.N</c>), or null when not given.</summary>
     public IReadOnlyList<long>? NumaMem => _values.GetValueOrDefault(ImagePropertyCatalog.NumaMem) as IReadOnlyList<long>;
 
-    public bool Has(string name) => _values.ContainsKey(name);
-
     /// <summary>A string or enumeration property.</summary>
     public string? Text(string name) => _values.GetValueOrDefault(name) as string;
 

@@ -17,7 +17,6 @@ public sealed class PciResourceProvider
     public string Name { get; }
 
     public TrackedDevice? ParentDevice { get; private set; }
-    public IReadOnlyList<TrackedDevice> ChildDevices => _children;
 
     /// <summary>The devices counted on the provider: the parent alone, or the children.</summary>
     public IReadOnlyList<TrackedDevice> Devices => ParentDevice is { } parent ? [parent] : _children;

@@ -6,7 +6,7 @@ using System.Text.Json.Nodes;
 namespace PciPassthrough.Host.Agent;
 
 /// <summary>
-/// A thin client of the controller's REST API (<c>/v1</c>, <c>/notes/controller-api.md</c>): JSON in, the status and
+/// A thin client of the controller's REST API (<c>/v1</c>, described at <c>/openapi/v1.json</c>): JSON in, the status and
 /// the JSON (or text) out. It never interprets an answer; callers decide what a status means for them.
 /// </summary>
 public sealed class ControllerClient : IDisposable

@@ -3,7 +3,7 @@ using PciPassthrough.Server.Controller.Store;
 
 namespace PciPassthrough.Server.Controller;
 
-/// <summary>The REST API's table of contents (<c>/notes/controller-api.md</c>): one static class per resource under
+/// <summary>The REST API's table of contents (described at <c>/openapi/v1.json</c>): one static class per resource under
 /// <see cref="Prefix"/>, plus <c>/healthz</c>.</summary>
 public static class ControllerEndpoints
 {
