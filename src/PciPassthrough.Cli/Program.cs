@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.CommandLine.Invocation;
+using System.CommandLine.Parsing;
 using PciPassthrough.Cli.Commands;
 
 namespace PciPassthrough.Cli;
@@ -11,9 +13,28 @@ public static class Program
     public static int Run(IReadOnlyList<string> args, InvocationConfiguration? configuration = null)
     {
         var parseResult = BuildRootCommand().Parse(args);
+        var verb = parseResult.CommandResult;
+        // a verb with a wrong option or argument gets its error lines and where its help is, not the whole help
+        // above them; a group without its verb still gets the listing of its verbs
+        var hint = false;
+        if (parseResult.Action is ParseErrorAction errors && verb.Command.Subcommands.Count == 0)
+        {
+            errors.ShowHelp = false;
+            hint = true;
+        }
+
         var exitCode = parseResult.Invoke(configuration);
+        if (hint)
+        {
+            (configuration?.Error ?? Console.Error).WriteLine($"See '{CommandPath(verb)} --help' for its options and examples.");
+        }
+
         return parseResult.Errors.Count > 0 ? ExitCodes.Usage : exitCode;
     }
+
+    /// <summary>How the operator types <paramref name="verb"/>, e.g. <c>pcictl server create</c>.</summary>
+    private static string CommandPath(CommandResult verb) =>
+        verb.Parent is CommandResult parent ? $"{CommandPath(parent)} {verb.Command.Name}" : "pcictl";
 
     /// <summary>The table of contents of <c>pcictl</c>: one command group per file in <c>Commands/</c>.</summary>
     public static RootCommand BuildRootCommand()

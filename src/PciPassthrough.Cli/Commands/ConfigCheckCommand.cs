@@ -10,12 +10,6 @@ internal static class ConfigCheckCommand
 
     public static int Run(string path, string format, string? root, InvocationConfiguration invocation)
     {
-        if (root is not null && !Directory.Exists(root))
-        {
-            invocation.Error.WriteLine($"pcictl: --root {root}: no such directory");
-            return ExitCodes.Usage;
-        }
-
         NovaConfFile file;
         try
         {

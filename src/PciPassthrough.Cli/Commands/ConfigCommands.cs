@@ -18,7 +18,7 @@ public static class ConfigCommands
             DefaultValueFactory = _ => ConfigCheckCommand.TableFormat,
             HelpName = "table|json",
         };
-        format.AcceptOnlyFromAmong(ConfigCheckCommand.TableFormat, ConfigCheckCommand.JsonFormat);
+        format.AcceptOnly(ConfigCheckCommand.TableFormat, ConfigCheckCommand.JsonFormat);
         var root = new Option<string?>("--root")
         {
             Description = "The directory holding a host's sys/ (/ on the compute itself, or a copy of one). Resolves "
@@ -27,6 +27,7 @@ public static class ConfigCommands
                 + "Without --root no device is listed. Example: --root /",
             HelpName = "DIR",
         };
+        HostOptions.MustBeADirectory(root);
 
         var check = new Command("check", """
             Shows what a nova.conf means to Nova's PCI passthrough, and every error Nova would stop with.

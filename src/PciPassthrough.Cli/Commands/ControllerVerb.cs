@@ -108,8 +108,8 @@ internal static class ControllerVerb
 
             if (response.Json is null && response.Text.Length > 0)
             {
-                // not JSON (domain-xml): the same text in both formats
-                await output.WriteLineAsync(response.Text.TrimEnd('\n'));
+                // not JSON (domain-xml's XML): as is for people, one JSON string for scripts
+                await output.WriteLineAsync(json ? new JsonObject { ["xml"] = response.Text }.ToJsonString(_indented) : response.Text.TrimEnd('\n'));
             }
             else if (!json)
             {

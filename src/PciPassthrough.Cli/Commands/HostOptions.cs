@@ -8,13 +8,29 @@ internal static class HostOptions
 {
     public const string TableFormat = "table", TreeFormat = "tree", JsonFormat = "json";
 
-    public static Option<string> Root() => new("--root")
+    public static Option<string> Root()
     {
-        Description = "The directory that holds the host's sys/ and proc/ (default /): a copy or a fake tree. "
-            + "Example: --root /tmp/host1",
-        DefaultValueFactory = _ => SysfsPaths.DefaultRoot,
-        HelpName = "DIR",
-    };
+        var root = new Option<string>("--root")
+        {
+            Description = "The directory that holds the host's sys/ and proc/ (default /): a copy or a fake tree. "
+                + "Example: --root /tmp/host1",
+            DefaultValueFactory = _ => SysfsPaths.DefaultRoot,
+            HelpName = "DIR",
+        };
+        MustBeADirectory(root);
+        return root;
+    }
+
+    /// <summary>A <c>--root</c> that names no directory is a usage error: read as an empty host, it would pass for a
+    /// host without devices, or without an IOMMU.</summary>
+    public static void MustBeADirectory(Option root) => root.Validators.Add(result =>
+    {
+        foreach (var token in result.Tokens.Where(t => !Directory.Exists(t.Value)))
+        {
+            result.AddError($"--root {token.Value}: no such directory; expected the directory that holds a host's sys/ "
+                + "(/ on the host itself, or a copy of one).");
+        }
+    });
 
     public static Option<string?> Config() => new("--config")
     {
@@ -32,7 +48,7 @@ internal static class HostOptions
             DefaultValueFactory = _ => formats[0],
             HelpName = string.Join('|', formats),
         };
-        option.AcceptOnlyFromAmong(formats);
+        option.AcceptOnly(formats);
         return option;
     }
 }

@@ -25,7 +25,7 @@ public static class PortCommands
             DefaultValueFactory = _ => "normal",
             HelpName = string.Join('|', VnicTypes),
         };
-        vnicType.AcceptOnlyFromAmong(VnicTypes);
+        vnicType.AcceptOnly(VnicTypes);
         var physnet = new Option<string?>("--physical-network")
         {
             Description = "The network's physical network; device_spec entries tagged with it provide the device.",
@@ -42,7 +42,7 @@ public static class PortCommands
             Description = "The port's own PCI NUMA affinity policy.",
             HelpName = "required|socket|preferred|legacy",
         };
-        policy.AcceptOnlyFromAmong("required", "socket", "preferred", "legacy");
+        policy.AcceptOnly("required", "socket", "preferred", "legacy");
         return ControllerVerb.Create("create", """
             Creates a port in the token's project.
 

@@ -164,10 +164,12 @@ public static class ServerCommands
     private static Command DomainXml() => OnServer("domain-xml", HttpMethod.Get, "/domain-xml", """
         Prints the libvirt XML that attaches the server's PCI devices.
 
-        The domain XML <devices> fragment (hostdev or interface elements, and the vIOMMU when the image or flavor asks for one), as Nova's libvirt driver writes it.
+        The domain XML <devices> fragment (hostdev or interface elements, and the vIOMMU when the image or flavor
+        asks for one), as Nova's libvirt driver writes it.
 
-        Example:
+        Examples:
           pcictl server domain-xml vm1
+          pcictl server domain-xml vm1 --format json      # {"xml": "<devices>…"}
         """, ControllerVerb.Object);
 
     private static Command OnServer(string name, HttpMethod method, string suffix, string description, ControllerVerb.TableWriter table,

@@ -18,7 +18,7 @@ public static class SimulateCommand
     {
         var scenarios = new Argument<string[]>("scenario")
         {
-            Description = "Scenario files (JSON, see shared/scenario-format.md).",
+            Description = "Scenario files (JSON, see ../shared/scenario-format.md).",
             Arity = ArgumentArity.ZeroOrMore,
         };
         var outDir = new Option<string?>("--out-dir")
@@ -35,7 +35,7 @@ public static class SimulateCommand
             Description = "Whose rules to replay: zed (Nova 26, the reference) or latest (what an upgrade would change).",
             DefaultValueFactory = _ => "zed",
         };
-        release.AcceptOnlyFromAmong("zed", "latest");
+        release.AcceptOnly("zed", "latest");
         var command = new Command("simulate", """
             Replays scenarios offline and reports every decision Nova would make.
 

@@ -169,6 +169,15 @@ public sealed class ControllerVerbTests : IAsyncLifetime
     }
 
     [Fact]
+    public void ServerDomainXml_AsJson_IsAnObjectHoldingTheXml()
+    {
+        var (exitCode, output, _) = Run("server", "domain-xml", ServerId, "--format", "json");
+
+        exitCode.ShouldBe(0);
+        ((string?)JsonNode.Parse(output)!["xml"]).ShouldBe("<devices>\n  <hostdev mode='subsystem' type='pci' managed='yes'/>\n</devices>\n");
+    }
+
+    [Fact]
     public void ServerLiveMigrationCheck_NotEligible_ExitsOneSayingWhy()
     {
         var (exitCode, output, _) = Run("server", "live-migration-check", ServerId);
