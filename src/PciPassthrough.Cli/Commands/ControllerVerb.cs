@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Net;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using PciPassthrough.Host.Agent;
@@ -19,7 +20,8 @@ internal static class ControllerVerb
     private const string DefaultExitCodes = "Exit codes: 0 done, 1 refused by the controller (unknown name, not allowed), "
         + "2 bad arguments, 3 no controller.";
 
-    private static readonly JsonSerializerOptions _indented = new() { WriteIndented = true };
+    /// <summary>The answer re-indented, its text kept as the controller wrote it (quotes and × unescaped).</summary>
+    private static readonly JsonSerializerOptions _indented = new() { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public delegate Task<ControllerRequest> RequestFactory(ParseResult parse, ControllerLookup lookup, CancellationToken cancellationToken);
 

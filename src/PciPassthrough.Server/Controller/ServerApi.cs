@@ -212,7 +212,7 @@ public static class ServerApi
                 "resize" or "migrate" when moving => throw ControllerException.Conflict(
                     $"server {id} is {VerifyResize} (from {row.SourceHost} to {row.DestHost}): confirm_resize or revert_resize first."),
                 "confirm_resize" or "revert_resize" when !moving => throw ControllerException.Conflict(
-                    $"server {id} is {row.Status}: there is no resize or migration to {action.Name.Replace('_', ' ')}."),
+                    $"server {id} is {row.Status}: there is no resize or migration to {action.Name.Split('_')[0]}."),
                 "resize" or "migrate" => Move(fleet, row, newFlavor, await HostApi.DownHostsAsync(db, clock, options, cancellationToken)),
                 "confirm_resize" => Finish(fleet, row, confirm: true),
                 _ => Finish(fleet, row, confirm: false),

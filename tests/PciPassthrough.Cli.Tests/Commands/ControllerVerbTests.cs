@@ -169,11 +169,12 @@ public sealed class ControllerVerbTests : IAsyncLifetime
     }
 
     [Fact]
-    public void ServerDomainXml_AsJson_IsAnObjectHoldingTheXml()
+    public void ServerDomainXml_AsJson_IsAnObjectHoldingTheXml_ReadableAsIs()
     {
         var (exitCode, output, _) = Run("server", "domain-xml", ServerId, "--format", "json");
 
         exitCode.ShouldBe(0);
+        output.ShouldContain("<hostdev mode='subsystem'", Case.Sensitive);
         ((string?)JsonNode.Parse(output)!["xml"]).ShouldBe("<devices>\n  <hostdev mode='subsystem' type='pci' managed='yes'/>\n</devices>\n");
     }
 

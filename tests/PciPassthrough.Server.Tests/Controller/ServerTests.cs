@@ -147,7 +147,9 @@ public sealed class ServerTests : IAsyncLifetime
         confirmed.Json["status"].Text().ShouldBe("ACTIVE");
         confirmed.Json["migration"].ShouldBeNull();
         (await AllocatedAsync()).ShouldBe(new Dictionary<string, int> { ["cmp-0"] = 0, ["cmp-1"] = 2 });
-        (await ActAsync(id, new JsonObject { ["confirm_resize"] = new JsonObject() })).Status.ShouldBe(HttpStatusCode.Conflict);
+        var again = await ActAsync(id, new JsonObject { ["confirm_resize"] = new JsonObject() });
+        again.Status.ShouldBe(HttpStatusCode.Conflict);
+        again.Json["error"]!["message"].Text().ShouldBe($"server {id} is ACTIVE: there is no resize or migration to confirm.");
     }
 
     [Fact]
