@@ -28,9 +28,11 @@ public static class PlacementServer
         if (!options.Verbose)
         {
             // EF Core logs as errors the commands our code expects to fail and handles: the migrator probing a fresh
-            // database for its history table, an append that lost the race to another replica. An unhandled failure
-            // is still logged, with its request.
+            // database for its history table, an append that lost the race to another replica, a database that does
+            // not answer at start (pcictl serve says so in one line). An unhandled failure is still logged, with its
+            // request.
             builder.Logging.AddFilter("Microsoft.EntityFrameworkCore.Database.Command", LogLevel.None);
+            builder.Logging.AddFilter("Microsoft.EntityFrameworkCore.Database.Connection", LogLevel.None);
             builder.Logging.AddFilter("Microsoft.EntityFrameworkCore.Update", LogLevel.None);
             // a start that fails (a port taken after pcictl serve's check) is thrown to the caller, which says so in one
             // line; the host's own error log of it would add a stack trace

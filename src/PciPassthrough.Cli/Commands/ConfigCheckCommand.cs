@@ -17,7 +17,7 @@ internal static class ConfigCheckCommand
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            invocation.Error.WriteLine($"pcictl: cannot read {path}: {e.Message}");
+            invocation.Error.WriteLine($"pcictl: cannot read {path}: {FileError.Reason(path, e)}");
             return ExitCodes.Usage;
         }
 

@@ -26,7 +26,7 @@ internal static class HostConfig
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            error.WriteLine($"pcictl: cannot read {configPath}: {e.Message}");
+            error.WriteLine($"pcictl: cannot read {configPath}: {FileError.Reason(configPath, e)}");
             return null;
         }
 

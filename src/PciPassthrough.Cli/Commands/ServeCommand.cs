@@ -287,7 +287,7 @@ public static class ServeCommand
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            error.WriteLine($"pcictl serve: cannot read {file}: {e.Message}");
+            error.WriteLine($"pcictl serve: cannot read {file}: {FileError.Reason(file.FullName, e)}");
             return null;
         }
 

@@ -46,7 +46,7 @@ public static class SimulateCommand
 
             Examples:
               pcictl simulate tests/scenarios/public/policy-socket.json              the result on stdout
-              pcictl simulate tests/scenarios/public/*.json --out-dir /tmp/results   one X.out.json per scenario
+              pcictl simulate a.json b.json --out-dir /tmp/results                   one X.out.json per scenario
               pcictl simulate scenario.json --out-dir out --explain                  and a table of every decision
               pcictl simulate scenario.json --release latest                         as a newer Nova would decide
 

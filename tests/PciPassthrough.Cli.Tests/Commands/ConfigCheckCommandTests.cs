@@ -67,11 +67,17 @@ public sealed class ConfigCheckCommandTests : IDisposable
 
         exitCode.ShouldBe(2);
         output.ShouldBeEmpty();
-        error.ShouldStartWith($"pcictl: cannot read {path}: ");
+        error.ShouldBe($"pcictl: cannot read {path}: no such file\n", StringCompareShould.IgnoreLineEndings);
     }
 
     [Fact]
-    public void Check_Directory_ExitsTwo() => Run("config", "check", _directory).ExitCode.ShouldBe(2);
+    public void Check_Directory_ExitsTwoSayingSo()
+    {
+        var (exitCode, _, error) = Run("config", "check", _directory);
+
+        exitCode.ShouldBe(2);
+        error.ShouldBe($"pcictl: cannot read {_directory}: it is a directory; give a file\n", StringCompareShould.IgnoreLineEndings);
+    }
 
     [Theory]
     [InlineData("config", "check")] // FILE missing

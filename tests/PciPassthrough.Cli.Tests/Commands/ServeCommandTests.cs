@@ -111,6 +111,18 @@ public sealed partial class ServeCommandTests : IDisposable
         ]);
     }
 
+    [Fact]
+    public async Task DatabaseThatDoesNotAnswer_IsOneLineWithoutTheFrameworksLog()
+    {
+        Launch("--database", "Host=127.0.0.1;Port=1;Database=placement;Username=placement;Timeout=2");
+        await _serve!.WaitForExitAsync(TestContext.Current.CancellationToken);
+
+        _serve.ExitCode.ShouldBe(3);
+        Lines(_stderr).ShouldBe([
+            "pcictl serve: cannot open the database (PostgreSQL 127.0.0.1:1, database placement, user placement): Failed to connect to 127.0.0.1:1",
+        ]);
+    }
+
     [Theory]
     [InlineData("Host=db1;Port=5433;Database=pci;Username=pcictl;Password=s3cret", "PostgreSQL db1:5433, database pci, user pcictl")]
     [InlineData("Host=db1;Password=s3cret", "PostgreSQL db1:5432, database (the user's)")]
