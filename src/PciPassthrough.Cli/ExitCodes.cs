@@ -1,16 +1,19 @@
 namespace PciPassthrough.Cli;
 
-/// <summary>What <c>pcictl</c> returns to the shell; scripts rely on these numbers.</summary>
+/// <summary>What <c>pcictl</c> returns to the shell; scripts rely on these numbers. Each verb's help says what they
+/// mean for it; <c>host discover</c> and <c>host check</c> grade 0/1/2 like a monitoring check, and <c>simulate</c> follows scenario-format
+/// SIM-2.</summary>
 public static class ExitCodes
 {
     /// <summary>The command did its job and found nothing wrong.</summary>
     public const int Ok = 0;
 
-    /// <summary>The input was read and is invalid (e.g. a configuration Nova would refuse), or the controller refused
-    /// the request (no valid host, unknown name, forbidden).</summary>
+    /// <summary>The answer is no: the input was read and is invalid (e.g. a configuration Nova would refuse), the
+    /// controller refused the request (no valid host, unknown name, forbidden), or fewer servers fit than asked.</summary>
     public const int Invalid = 1;
 
-    /// <summary>The input could not be read, or the command line itself is wrong.</summary>
+    /// <summary>The command line is wrong, or an input cannot be read or used (for <c>host</c>, <c>agent</c> and
+    /// <c>serve</c>, also a configuration a compute would not start with).</summary>
     public const int Usage = 2;
 
     /// <summary>The controller could not be reached, or failed (5xx); for <c>serve</c>, its PostgreSQL database.</summary>
