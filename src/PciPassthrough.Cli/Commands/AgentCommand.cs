@@ -58,14 +58,14 @@ public static class AgentCommand
         var command = new Command("agent", """
             Runs on a compute host: describes it to the controller (and to Placement) every --interval seconds.
 
-            Discovers the host's NUMA cells (sys/devices/system/node) and PCI devices (sysfs under
-            --root), applies --config's [pci] options exactly as a Nova compute start does, and sends the host's
-            description (cells, devices, device_spec, capacity options) to the controller, which schedules servers
-            on it; then again every --interval seconds (an unchanged description is a heartbeat). With
-            [pci] report_in_placement = true it also reports the PCI resource providers (one per device or per PF of
-            VFs, named <host>_<ADDRESS>) with their resource classes, traits and inventories to the controller's
-            Placement API; providers of devices that vanished or are no longer selected are deleted (unless
-            allocations still use them).
+            Discovers the host's NUMA cells (sys/devices/system/node) and PCI devices (sysfs under --root), applies
+            --config's [pci] options exactly as a Nova compute start does, and sends the host's description
+            (cells, devices, device_spec, capacity options) to the controller, which schedules servers on it;
+            then again every --interval seconds (an unchanged description is a heartbeat). With [pci]
+            report_in_placement = true it also reports the PCI resource providers (one per device or per PF of
+            VFs, named <host>_<ADDRESS>) with their resource classes, traits and inventories to the
+            controller's Placement API; providers of devices that vanished or are no longer selected are
+            deleted (unless allocations still use them).
 
             A configuration Nova would refuse (bad device_spec, devname with report_in_placement, a PF and its VFs
             both selected, ...) stops the agent before anything is written.

@@ -56,12 +56,12 @@ public static class HostCommands
         var check = new Command("check", """
             Checks that this host can pass PCI devices through; each problem says what to do.
 
-            Checks IOMMU requested on the kernel command line and
-            active (/sys/class/iommu), IOMMU groups present, vfio-pci available; then, for each device one would pass
-            through (with --config, the devices its [pci] device_spec selects; without, every VF and every network,
-            display, NVMe or accelerator function), the other devices in its IOMMU group, the VFs enabled of each
-            PF, and the driver it is bound to (managed=no needs vfio-pci already). Each line says pass, warn or fail,
-            and every warn or fail says what to do.
+            Checks IOMMU requested on the kernel command line and active (/sys/class/iommu), IOMMU groups present,
+            vfio-pci available; then, for each device one would pass through (with --config, the devices its
+            [pci] device_spec selects; without, every VF and every network, display, NVMe or accelerator
+            function), the other devices in its IOMMU group, the VFs enabled of each PF, and the driver it is
+            bound to (managed=no needs vfio-pci already). Each line says pass, warn or fail, and every warn or
+            fail says what to do.
 
             Examples:
               pcictl host check
