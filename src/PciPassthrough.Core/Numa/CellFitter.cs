@@ -1,3 +1,5 @@
+using PciPassthrough.Core.Scheduling;
+
 namespace PciPassthrough.Core.Numa;
 
 /// <summary>
@@ -22,7 +24,7 @@ internal static class CellFitter
     public static Outcome Check(HostNumaCell host, GuestNumaCell guest, long? pageSizeKb, NumaLimits? limits, int reservedCpus)
     {
         long? chosen = null;
-        var memoryKb = guest.MemoryMb * 1024;
+        var memoryKb = (Int128)guest.MemoryMb * 1024;
         if (pageSizeKb is { } requested and not 0)
         {
             chosen = SupportedPageSize(host, requested, memoryKb);
@@ -60,8 +62,8 @@ internal static class CellFitter
         }
 
         if (hasSharedCpus && limits is not null
-            && ((double)host.CpuUsage + guest.SharedCpus.Count > host.Cpus.Count * limits.CpuAllocationRatio
-                || (double)host.MemoryUsageMb + guest.MemoryMb > host.MemoryMb * limits.RamAllocationRatio))
+            && (Exceeds(host.CpuUsage + guest.SharedCpus.Count, host.Cpus.Count * limits.CpuAllocationRatio)
+                || Exceeds(host.MemoryUsageMb + guest.MemoryMb, host.MemoryMb * limits.RamAllocationRatio)))
         {
             return new(false, chosen, pinning);
         }
@@ -69,11 +71,14 @@ internal static class CellFitter
         return new(true, chosen, pinning);
     }
 
+    // Nova compares the int usage with the float limit exactly, where a double sum rounds past 2^53 (SIM-38)
+    private static bool Exceeds(Int128 usage, double limit) => PythonNumber.Of(limit).IsExceededBy(usage);
+
     /// <summary>
     /// The page size backing <paramref name="memoryKb"/> with free pages: small = the smallest size, large = any other
     /// (largest first), any = all (largest first), else exactly the size asked for; null when none has room.
     /// </summary>
-    private static long? SupportedPageSize(HostNumaCell host, long requested, long memoryKb)
+    private static long? SupportedPageSize(HostNumaCell host, long requested, Int128 memoryKb)
     {
         List<long> sizes = [.. host.Pages.Select(pages => pages.SizeKb).OrderDescending()];
         IEnumerable<long> candidates = requested switch
@@ -108,7 +113,7 @@ internal static class CellFitter
             return memoryMb <= host.MemoryMb;
         }
 
-        var memoryKb = memoryMb * 1024;
+        var memoryKb = (Int128)memoryMb * 1024;
         var smallest = host.Pages.Min(pages => pages.SizeKb);
         var pages = host.Pages.First(p => p.SizeKb == smallest);
         return smallest > 0 && memoryKb <= pages.TotalKb && memoryKb % smallest == 0;

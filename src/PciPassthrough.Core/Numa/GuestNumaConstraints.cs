@@ -305,7 +305,8 @@ public static class GuestNumaConstraints
         }
 
         var perNode = (int)(flavor.Vcpus / nodes);
-        var memory = flavor.MemoryMb / nodes;
+        // Nova's int(memory_mb / nodes) divides as floats: past 2^53 MiB the share rounds (SIM-31 stage flavor_image)
+        var memory = double.ConvertToInteger<long>(Math.Truncate(PythonNumber.Quotient(flavor.MemoryMb, nodes)));
         return Enumerable.Range(0, (int)nodes)
             .Select(node => ((IReadOnlyList<int>)[.. Enumerable.Range(node * Math.Max(0, perNode), Math.Max(0, perNode))], memory))
             .ToList();

@@ -28,8 +28,9 @@ public sealed record HostNumaCell
     /// <summary>The 4 KiB pages first, then the huge pages in input order.</summary>
     public IReadOnlyList<NumaPages> Pages { get; init; } = [];
 
-    public long CpuUsage { get; init; }
-    public long MemoryUsageMb { get; init; }
+    // Python ints in the reference: guests add to what the scenario gives, past 2^63 (SIM-38)
+    public Int128 CpuUsage { get; init; }
+    public Int128 MemoryUsageMb { get; init; }
 
     /// <summary>Dedicated CPUs pinned by guests, ascending.</summary>
     public IReadOnlyList<int> PinnedCpus { get; init; } = [];
@@ -43,7 +44,7 @@ public sealed record HostNumaCell
     /// <summary>The huge pages as reported (every size but 4 KiB), in input order.</summary>
     public IEnumerable<NumaPages> HugePages => Pages.Where(pages => pages.SizeKb != NumaPages.SmallSizeKb);
 
-    public long AvailableMemoryMb => MemoryMb - MemoryUsageMb;
+    public Int128 AvailableMemoryMb => MemoryMb - MemoryUsageMb;
 
     /// <summary>Dedicated CPUs not pinned yet.</summary>
     public int FreePcpuCount
@@ -86,7 +87,7 @@ public sealed record HostNumaCell
             Pcpus = dedicated,
             MemoryMb = memoryMb,
             Siblings = siblings is null ? CpuLists.Singletons(CpuLists.SortedDistinct(all)) : CpuLists.Within(siblings, all),
-            Pages = [new NumaPages(NumaPages.SmallSizeKb, smallPages >= long.MaxValue ? long.MaxValue : (long)smallPages), .. huge],
+            Pages = [new NumaPages(NumaPages.SmallSizeKb, (Int128)smallPages), .. huge],
         };
     }
 }

@@ -95,7 +95,7 @@ public static class NumaFitter
         var pci = options.Pci;
         // PCI guests go to PCI-rich cells first; others keep them free. `pack` does not apply here.
         var (memoryDescending, cpuDescending, pciDescending) = (!pack, sharedCpus ? pack : !pack, options.PciRequests.Count > 0);
-        var keys = new (long Pci, long Cpu, long Memory)[cells.Count];
+        var keys = new (long Pci, Int128 Cpu, Int128 Memory)[cells.Count];
         var order = new HostNumaCell[cells.Count];
         for (var i = 0; i < cells.Count; i++)
         {
@@ -115,12 +115,12 @@ public static class NumaFitter
         return order;
 
         // strictly before: equal keys keep their position, as stable sorts do
-        bool Before((long Pci, long Cpu, long Memory) a, (long Pci, long Cpu, long Memory) b) =>
+        bool Before((long Pci, Int128 Cpu, Int128 Memory) a, (long Pci, Int128 Cpu, Int128 Memory) b) =>
             Compare(a.Pci, b.Pci, pciDescending) is var byPci and not 0 ? byPci < 0
             : Compare(a.Cpu, b.Cpu, cpuDescending) is var byCpu and not 0 ? byCpu < 0
             : Compare(a.Memory, b.Memory, memoryDescending) < 0;
 
-        static int Compare(long a, long b, bool descending) => descending ? b.CompareTo(a) : a.CompareTo(b);
+        static int Compare(Int128 a, Int128 b, bool descending) => descending ? b.CompareTo(a) : a.CompareTo(b);
     }
 
     /// <summary>SIM-37: the chosen cells must serve the requested physnets and tunnels if any cell of the host could.</summary>

@@ -1,13 +1,19 @@
+using System.Numerics;
+
 namespace PciPassthrough.Core.Numa;
 
-/// <summary>Memory pages of one size in a host cell (scenario-format §2.3.1 <c>hugepages</c>).</summary>
-public sealed record NumaPages(long SizeKb, long Total, long Used = 0, long Reserved = 0)
+/// <summary>
+/// Memory pages of one size in a host cell (scenario-format §2.3.1 <c>hugepages</c>). Counts are Python ints in the
+/// reference: the 4 KiB pages of a cell near 2^63 MiB, and <c>used</c> after claims (SIM-38), go past 64 bits.
+/// </summary>
+public sealed record NumaPages(long SizeKb, Int128 Total, Int128 Used = default, long Reserved = 0)
 {
     /// <summary>The small pages every cell has.</summary>
     public const long SmallSizeKb = 4;
 
-    // exact like Python's integers: counts and sizes from a scenario may each be close to 2^63
-    public Int128 Free => (Int128)Total - Used - Reserved;
-    public Int128 FreeKb => Free * SizeKb;
-    public Int128 TotalKb => (Int128)Total * SizeKb;
+    public Int128 Free => Total - Used - Reserved;
+
+    // exact like Python's integers: a count past 2^64 times a size near 2^63 leaves Int128
+    public BigInteger FreeKb => (BigInteger)Free * SizeKb;
+    public BigInteger TotalKb => (BigInteger)Total * SizeKb;
 }

@@ -1,3 +1,6 @@
+using System.Numerics;
+using PciPassthrough.Core.Scheduling;
+
 namespace PciPassthrough.Core.Numa;
 
 /// <summary>
@@ -46,12 +49,22 @@ public static class NumaUsage
 
         return cell with
         {
-            MemoryUsageMb = Math.Max(0, cell.MemoryUsageMb + (sign * guest.MemoryMb)),
-            CpuUsage = Math.Max(0, cell.CpuUsage + (sign * guest.SharedCpus.Count)),
+            MemoryUsageMb = Int128.Max(0, cell.MemoryUsageMb + (sign * guest.MemoryMb)),
+            CpuUsage = Int128.Max(0, cell.CpuUsage + (sign * guest.SharedCpus.Count)),
             PinnedCpus = pinned,
             Pages = [.. cell.Pages.Select(pages => pages.SizeKb == pageSize && pageSize > 0
-                ? pages with { Used = (long)Math.Max(0, pages.Used + (sign * guest.MemoryMb * 1024.0 / pageSize)) }
+                ? pages with { Used = UsedPages(pages.Used, guest.MemoryMb, pageSize, sign) }
                 : pages)],
         };
+    }
+
+    /// <summary>
+    /// Nova's <c>max(0, used + memory * 1024 / size * sign)</c> stored in an int field: a float sum (which may
+    /// round to exactly 2^63 or beyond), truncated.
+    /// </summary>
+    private static Int128 UsedPages(Int128 used, long memoryMb, long pageSizeKb, int sign)
+    {
+        var sum = PythonNumber.ToDouble(used) + (PythonNumber.Quotient((BigInteger)memoryMb * 1024, pageSizeKb) * sign);
+        return sum > 0 ? (Int128)Math.Truncate(sum) : 0;
     }
 }

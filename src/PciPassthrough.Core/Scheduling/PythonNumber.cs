@@ -71,9 +71,40 @@ public readonly record struct PythonNumber
         : double.IsNegativeInfinity(_float) ? "-Infinity"
         : _float.ToString("R", CultureInfo.InvariantCulture);
 
+    /// <summary>
+    /// Python's <c>int / int</c>: the exact quotient rounded once to a float (half to even). Dividing two doubles
+    /// rounds twice when an operand is past 2^53.
+    /// </summary>
+    /// <exception cref="DivideByZeroException">For a zero <paramref name="divisor"/>, as Python raises.</exception>
+    public static double Quotient(BigInteger dividend, BigInteger divisor)
+    {
+        if (divisor.IsZero)
+        {
+            throw new DivideByZeroException();
+        }
+
+        var sign = (dividend.Sign < 0) != (divisor.Sign < 0) ? -1.0 : 1.0;
+        var (a, b) = (BigInteger.Abs(dividend), BigInteger.Abs(divisor));
+        if (a.GetBitLength() <= 53 && b.GetBitLength() <= 53)
+        {
+            return sign * ((double)a / (double)b);
+        }
+
+        // at least 65 quotient bits with the remainder folded into the last one (a sticky bit): rounding that to 53
+        // bits gives the same double as rounding the exact quotient
+        var shift = (int)(b.GetBitLength() - a.GetBitLength()) + 66;
+        var quotient = BigInteger.DivRem(shift >= 0 ? a << shift : a, shift >= 0 ? b : b << -shift, out var remainder);
+        if (!remainder.IsZero)
+        {
+            quotient |= 1;
+        }
+
+        return sign * Math.ScaleB(ToDouble(quotient), -shift);
+    }
+
     /// <summary>Python's <c>float(int)</c>: correctly rounded (half to even), where .NET's conversion of a
     /// <see cref="BigInteger"/> past 64 bits truncates.</summary>
-    private static double ToDouble(BigInteger value)
+    public static double ToDouble(BigInteger value)
     {
         if (value >= long.MinValue && value <= long.MaxValue)
         {

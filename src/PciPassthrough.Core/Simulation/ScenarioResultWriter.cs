@@ -268,16 +268,20 @@ public static class ScenarioResultWriter
             WriteNumbers(json, "cpus"u8, cell.Cpus);
             WriteNumbers(json, "pcpus"u8, cell.Pcpus);
             json.WriteNumber("memory_mb"u8, cell.MemoryMb);
-            json.WriteNumber("cpu_usage"u8, cell.CpuUsage);
-            json.WriteNumber("memory_usage_mb"u8, cell.MemoryUsageMb);
+            json.WritePropertyName("cpu_usage"u8);
+            WriteNumberValue(json, PythonNumber.Of(cell.CpuUsage));
+            json.WritePropertyName("memory_usage_mb"u8);
+            WriteNumberValue(json, PythonNumber.Of(cell.MemoryUsageMb));
             WriteNumbers(json, "pinned_cpus"u8, cell.PinnedCpus);
             json.WriteStartArray("hugepages"u8);
             foreach (var pages in cell.HugePages)
             {
                 json.WriteStartObject();
                 json.WriteNumber("size_kb"u8, pages.SizeKb);
-                json.WriteNumber("total"u8, pages.Total);
-                json.WriteNumber("used"u8, pages.Used);
+                json.WritePropertyName("total"u8);
+                WriteNumberValue(json, PythonNumber.Of(pages.Total));
+                json.WritePropertyName("used"u8);
+                WriteNumberValue(json, PythonNumber.Of(pages.Used));
                 json.WriteNumber("reserved"u8, pages.Reserved);
                 json.WriteEndObject();
             }

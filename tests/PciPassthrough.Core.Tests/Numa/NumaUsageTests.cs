@@ -18,7 +18,7 @@ public sealed class NumaUsageTests
         var used = NumaUsage.Add(_host, Fit(Guest(1, 2, 1024)));
 
         var cell = used.Cells[0];
-        (cell.MemoryUsageMb, cell.CpuUsage).ShouldBe((1024L, 2L));
+        (cell.MemoryUsageMb, cell.CpuUsage).ShouldBe(((Int128)1024, (Int128)2));
         cell.Pages.Select(p => p.Used).ShouldBe([262144, 0]); // 1024 MiB of 4 KiB pages
         cell.PinnedCpus.ShouldBeEmpty();
         used.Cells[1].ShouldBe(_host.Cells[1]);
@@ -60,6 +60,30 @@ public sealed class NumaUsageTests
 
         Usage(NumaUsage.Subtract(NumaUsage.Add(_host, fit), fit)).ShouldBe(Usage(_host));
         Usage(NumaUsage.Subtract(_host, fit)).ShouldBe(Usage(_host));
+    }
+
+    [Fact]
+    public void SIM38_HugePageUse_IsNovasFloatSumTruncated_EvenPast2Pow63()
+    {
+        // 2^63 − 1000 + 512 is no double: the float sum is exactly 2^63, which Nova stores as an int
+        var host = new HostNumaTopology([HostNumaCell.Create(0, 4096, [0, 1], [], [new NumaPages(2048, long.MaxValue, Used: long.MaxValue - 999)])]);
+        var fit = NumaFitter.Fit(host, Guest(1, 1, 1024, pageSizeKb: 2048), new NumaFitOptions())!;
+
+        var used = NumaUsage.Add(host, fit);
+
+        used.Cells[0].Pages[1].Used.ShouldBe(Int128.One << 63);
+        used.Cells[0].Pages[1].Free.ShouldBe(-1);
+        NumaUsage.Subtract(used, fit).Cells[0].Pages[1].Used.ShouldBe(Int128.One << 63); // 2^63 − 512 rounds back up
+    }
+
+    [Fact]
+    public void SIM38_MemoryAndCpuUsage_AreExactPast2Pow63()
+    {
+        var host = new HostNumaTopology([HostNumaCell.Create(0, 4096, [0, 1], []) with { MemoryUsageMb = long.MaxValue, CpuUsage = long.MaxValue }]);
+
+        var used = NumaUsage.Add(host, NumaFitter.Fit(host, Guest(1, 2, 1024), new NumaFitOptions())!);
+
+        (used.Cells[0].MemoryUsageMb, used.Cells[0].CpuUsage).ShouldBe(((Int128)long.MaxValue + 1024, (Int128)long.MaxValue + 2));
     }
 
     private static string[] Usage(HostNumaTopology host) =>

@@ -9,7 +9,7 @@ public sealed record HostCellReport(
     IReadOnlyList<int> Cpus,
     IReadOnlyList<int> Pcpus,
     long MemoryMb,
-    long CpuUsage,
-    long MemoryUsageMb,
+    Int128 CpuUsage,
+    Int128 MemoryUsageMb,
     IReadOnlyList<int> PinnedCpus,
     IReadOnlyList<NumaPages> HugePages);
