@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using PciPassthrough.Core.Errors;
 using PciPassthrough.Core.Flavors;
@@ -63,8 +64,10 @@ internal static class BootApi
             if (boot.Ports.Count > 0)
             {
                 stage = PortsStage;
+                var physnets = new Dictionary<string, string>(StringComparer.Ordinal);
                 foreach (var port in boot.Ports)
                 {
+                    AddPhysnet(physnets, port.PhysicalNetwork);
                     if (PciRequestFactory.FromPort(RequestedPortOf(port), policy, NewRequestId, release) is { } request)
                     {
                         requests.Add(request);
@@ -73,7 +76,7 @@ internal static class BootApi
                 }
 
                 network = new NetworkMetadata(
-                    boot.Ports.Select(p => p.PhysicalNetwork).Where(p => !string.IsNullOrEmpty(p)).OfType<string>().ToHashSet(StringComparer.Ordinal),
+                    physnets.Values.ToHashSet(StringComparer.Ordinal),
                     boot.Ports.Any(p => _tunnelledNetworkTypes.Contains(p.NetworkType)));
             }
 
@@ -111,14 +114,57 @@ internal static class BootApi
         }
     }
 
-    private static RequestedPort RequestedPortOf(ScenarioPort port) => new()
+    /// <summary>
+    /// SIM-31 stage ports: Nova adds each truthy physnet to a Python set, which cannot hold a list or an object
+    /// (<c>TypeError</c>) and keeps the first of equal values (<c>1</c>, <c>1.0</c> and <c>true</c> are one), each
+    /// stored as its <c>str()</c>.
+    /// </summary>
+    private static void AddPhysnet(Dictionary<string, string> physnets, JsonElement? physnet)
     {
-        Id = port.Name,
-        VnicType = VnicTypes.TryParse(port.VnicType, out var type) ? type : VnicType.Normal,
-        PhysicalNetwork = port.PhysicalNetwork,
-        Trusted = port.Trusted is { } trusted ? JsonNode.Parse(trusted.GetRawText()) : null,
-        NumaAffinityPolicy = port.NumaAffinityPolicy,
-    };
+        if (physnet is not { } value || !ScenarioReader.IsTruthy(value))
+        {
+            return;
+        }
+
+        if (value.ValueKind is JsonValueKind.Array or JsonValueKind.Object)
+        {
+            throw new PciException(PciErrorKinds.TypeError,
+                $"unhashable type: '{PythonTypeName(value)}' (port physical_network {value.GetRawText()})", novaException: false);
+        }
+
+        physnets.TryAdd(value.ValueKind switch
+        {
+            JsonValueKind.String => "s" + value.GetString(),
+            JsonValueKind.True => "n1",
+            _ => "n" + (value.TryGetInt64(out var integer) ? PythonNumber.Of(integer) : PythonNumber.Of(value.GetDouble())),
+        }, PythonJsonText.Str(value));
+    }
+
+    private static string PythonTypeName(JsonElement value) => value.ValueKind == JsonValueKind.Array ? "list" : "dict";
+
+    /// <summary>
+    /// The port as the PCI request factory reads it. An SR-IOV port's request stores the physnet as text whatever its
+    /// truthiness (<c>0</c> asks for pools tagged <c>"0"</c>, SIM-31 stage ports); a list or an object is no text for
+    /// oslo's string field (<c>ValueError</c>).
+    /// </summary>
+    private static RequestedPort RequestedPortOf(ScenarioPort port)
+    {
+        var type = VnicTypes.TryParse(port.VnicType, out var parsed) ? parsed : VnicType.Normal;
+        if (port.PhysicalNetwork is { ValueKind: JsonValueKind.Array or JsonValueKind.Object } structured && type.NeedsPciDevice())
+        {
+            throw new PciException(PciErrorKinds.ValueError,
+                $"A string is required in field spec[0][physical_network], not a {PythonTypeName(structured)}", novaException: false);
+        }
+
+        return new()
+        {
+            Id = port.Name,
+            VnicType = type,
+            PhysicalNetwork = port.PhysicalNetwork is { } physnet ? PythonJsonText.Str(physnet) : null,
+            Trusted = port.Trusted is { } trusted ? JsonNode.Parse(trusted.GetRawText()) : null,
+            NumaAffinityPolicy = port.NumaAffinityPolicy,
+        };
+    }
 
     private static GuestTopologyReport TopologyReport(GuestNumaTopology topology) => new(
         [.. topology.Cells.Select((cell, i) => new GuestCellReport(

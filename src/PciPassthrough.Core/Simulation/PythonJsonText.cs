@@ -12,6 +12,17 @@ namespace PciPassthrough.Core.Simulation;
 /// </summary>
 public static class PythonJsonText
 {
+    /// <summary>Python's <c>str()</c> of a JSON value, as oslo's string fields store it (<c>true</c> is <c>"True"</c>,
+    /// <c>1e20</c> is <c>"1e+20"</c>).</summary>
+    public static string Str(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.String => value.GetString()!,
+        JsonValueKind.True => "True",
+        JsonValueKind.False => "False",
+        JsonValueKind.Number => Dumps(value),
+        _ => value.GetRawText(),
+    };
+
     public static string Dumps(JsonElement value)
     {
         var text = new StringBuilder();

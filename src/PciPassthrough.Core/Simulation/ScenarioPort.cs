@@ -7,7 +7,8 @@ public sealed record ScenarioPort
 {
     public required string Name { get; init; }
     public string VnicType { get; init; } = "normal";
-    public string? PhysicalNetwork { get; init; }
+    /// <summary>The network's physnet as written (any JSON value); null when absent or null.</summary>
+    public JsonElement? PhysicalNetwork { get; init; }
 
     /// <summary><c>vlan</c> with a physnet, else <c>vxlan</c>, unless given.</summary>
     public required string NetworkType { get; init; }

@@ -189,7 +189,7 @@ public static class ScenarioReader
             CpuUsage = OptionalTruncated(cell, "cpu_usage", path) ?? 0,
             MemoryUsageMb = OptionalTruncated(cell, "memory_usage_mb", path) ?? 0,
             PinnedCpus = [.. IntList(cell, "pinned_cpus", path).Distinct().Order()],
-            Physnets = [.. OptionalList(cell, "physnets", path).Select(PythonStr)],
+            Physnets = [.. OptionalList(cell, "physnets", path).Select(PythonJsonText.Str)],
             Tunneled = IsTruthy(Get(cell, "tunneled")),
         };
     }
@@ -346,11 +346,11 @@ public static class ScenarioReader
     private static ScenarioPort ReadPort(JsonElement port, string path, int position)
     {
         RequireObject(port, path, "a port object");
-        // a falsy value is no physnet (nor a VLAN); any other becomes the text Nova's objects store
-        var physnet = Get(port, "physical_network") is { } p && (p.ValueKind == JsonValueKind.String || IsTruthy(p)) ? PythonStr(p) : null;
+        // the network type defaults on the physnet's truthiness; its text is for the API to make (SIM-31 stage ports)
+        var physnet = Get(port, "physical_network") is { ValueKind: not JsonValueKind.Null } p ? p.Clone() : (JsonElement?)null;
         var networkType = Get(port, "network_type") is { } type && IsTruthy(type)
             ? (type.ValueKind == JsonValueKind.String ? type.GetString()! : type.GetRawText())
-            : physnet is { Length: > 0 } ? "vlan" : "vxlan";
+            : IsTruthy(physnet) ? "vlan" : "vxlan";
         var policy = Get(port, "numa_affinity_policy");
         return new ScenarioPort
         {
@@ -366,17 +366,6 @@ public static class ScenarioReader
                 : null,
         };
     }
-
-    /// <summary>Python's <c>str()</c> of a JSON value, as oslo's string fields store it (<c>true</c> is <c>"True"</c>,
-    /// <c>1e20</c> is <c>"1e+20"</c>).</summary>
-    private static string PythonStr(JsonElement value) => value.ValueKind switch
-    {
-        JsonValueKind.String => value.GetString()!,
-        JsonValueKind.True => "True",
-        JsonValueKind.False => "False",
-        JsonValueKind.Number => PythonJsonText.Dumps(value),
-        _ => value.GetRawText(),
-    };
 
     // ---- JSON helpers: every check names the path and what would be valid ----
 

@@ -132,7 +132,7 @@ public sealed class ScenarioReaderTests
     }
 
     [Fact]
-    public void Read_NonStringPhysnets_BecomePythonText() // §2.5.1, §2.3.1: Nova's string fields store str() of the value
+    public void Read_NonStringPhysnets_CellsBecomePythonTextPortsKeepTheValue() // §2.5.1, §2.3.1: str() of a cell's; SIM-31 reads a port's
     {
         var scenario = Read("""
             {"hosts": [{"name": "h", "numa_cells": [{"id": 0, "memory_mb": 1, "physnets": [true, 1e20, 0, "x"]}]}],
@@ -142,8 +142,8 @@ public sealed class ScenarioReaderTests
 
         scenario.Hosts[0].NumaCells[0].Physnets.ShouldBe(["True", "1e+20", "0", "x"]);
         var ports = ((ScenarioBoot)scenario.Requests[0]).Ports;
-        ports.Select(p => (p.PhysicalNetwork, p.NetworkType)).ShouldBe(
-            [("1", "vlan"), ("True", "vlan"), (null, "vxlan"), (null, "vxlan")]); // a falsy physnet is none
+        ports.Select(p => (p.PhysicalNetwork!.Value.GetRawText(), p.NetworkType)).ShouldBe(
+            [("1", "vlan"), ("true", "vlan"), ("0", "vxlan"), ("false", "vxlan")]); // the type follows truthiness
     }
 
     [Fact]
