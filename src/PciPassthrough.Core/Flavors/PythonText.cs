@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Collections.Frozen;
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
@@ -88,7 +89,8 @@ internal static partial class PythonText
 
     /// <summary>
     /// Python's <c>str.lower()</c>: .NET's invariant lower-casing plus the two rules it lacks — <c>İ</c> (U+0130)
-    /// becomes <c>i̇</c> (two code points), and <c>Σ</c> ending a word becomes <c>ς</c>.
+    /// becomes <c>i̇</c> (two code points), and <c>Σ</c> ending a word becomes <c>ς</c> — without the mappings of letters
+    /// newer than Python's Unicode.
     /// </summary>
     public static string Lower(string text)
     {
@@ -99,18 +101,77 @@ internal static partial class PythonText
         }
 
         var result = new StringBuilder(lower.Length + 2);
-        for (var i = 0; i < text.Length; i++)
+        for (var i = 0; i < text.Length; i += char.IsSurrogatePair(text, i) ? 2 : 1)
         {
-            result.Append(text[i] switch
+            var rune = Rune.GetRuneAt(text, i);
+            result.Append(rune.Value switch
             {
-                '\u0130' => "i\u0307",
-                '\u03A3' => IsFinalSigma(text, i) ? "\u03C2" : "\u03C3",
-                _ => lower[i].ToString(),
+                0x130 => "i\u0307",
+                0x3A3 => IsFinalSigma(text, i) ? "\u03C2" : "\u03C3",
+                _ => (IsNewerCasedLetter(rune) ? rune : Rune.ToLowerInvariant(rune)).ToString(),
             });
         }
 
         return result.ToString();
     }
+
+    /// <summary>
+    /// Python's <c>str.upper()</c>: the full mappings of Unicode's SpecialCasing (<c>ß</c> → <c>SS</c>, <c>ﬁ</c> →
+    /// <c>FI</c>, <c>ΐ</c> → three code points, …), <c>ı</c> → <c>I</c> and <c>ſ</c> → <c>S</c> (which .NET's invariant
+    /// casing leaves), else .NET's invariant mapping — without the mappings of letters newer than Python's Unicode.
+    /// </summary>
+    public static string Upper(string text)
+    {
+        if (Ascii.IsValid(text))
+        {
+            return text.ToUpperInvariant();
+        }
+
+        var result = new StringBuilder(text.Length + 4);
+        foreach (var rune in text.EnumerateRunes())
+        {
+            result.Append(_fullUpper.TryGetValue(rune.Value, out var mapped) ? mapped
+                : (IsNewerCasedLetter(rune) ? rune : Rune.ToUpperInvariant(rune)).ToString());
+        }
+
+        return result.ToString();
+    }
+
+    // Python 3.11 (Nova's) knows Unicode 14: these letters got their case pairs in Unicode 15 and 16, which .NET maps
+    private static bool IsNewerCasedLetter(Rune rune) => rune.Value is 0x19B or 0x264 or 0x1C89 or 0x1C8A
+        or (>= 0xA7CB and <= 0xA7CD) or (>= 0xA7DA and <= 0xA7DC) or (>= 0x10D50 and <= 0x10D65) or (>= 0x10D70 and <= 0x10D85);
+
+    // every code point whose Python upper() is not one code point, plus ı and ſ, as "code point=upper;" (printed by
+    // CPython 3.11)
+    private static readonly FrozenDictionary<int, string> _fullUpper = FullUpperMappings(
+        "\u00DF=SS;\u0131=I;\u0149=\u02BCN;\u017F=S;\u01F0=J\u030C;\u0390=\u0399\u0308\u0301;" +
+        "\u03B0=\u03A5\u0308\u0301;\u0587=\u0535\u0552;\u1E96=H\u0331;\u1E97=T\u0308;\u1E98=W\u030A;" +
+        "\u1E99=Y\u030A;\u1E9A=A\u02BE;\u1F50=\u03A5\u0313;\u1F52=\u03A5\u0313\u0300;" +
+        "\u1F54=\u03A5\u0313\u0301;\u1F56=\u03A5\u0313\u0342;\u1F80=\u1F08\u0399;\u1F81=\u1F09\u0399;" +
+        "\u1F82=\u1F0A\u0399;\u1F83=\u1F0B\u0399;\u1F84=\u1F0C\u0399;\u1F85=\u1F0D\u0399;" +
+        "\u1F86=\u1F0E\u0399;\u1F87=\u1F0F\u0399;\u1F88=\u1F08\u0399;\u1F89=\u1F09\u0399;" +
+        "\u1F8A=\u1F0A\u0399;\u1F8B=\u1F0B\u0399;\u1F8C=\u1F0C\u0399;\u1F8D=\u1F0D\u0399;" +
+        "\u1F8E=\u1F0E\u0399;\u1F8F=\u1F0F\u0399;\u1F90=\u1F28\u0399;\u1F91=\u1F29\u0399;" +
+        "\u1F92=\u1F2A\u0399;\u1F93=\u1F2B\u0399;\u1F94=\u1F2C\u0399;\u1F95=\u1F2D\u0399;" +
+        "\u1F96=\u1F2E\u0399;\u1F97=\u1F2F\u0399;\u1F98=\u1F28\u0399;\u1F99=\u1F29\u0399;" +
+        "\u1F9A=\u1F2A\u0399;\u1F9B=\u1F2B\u0399;\u1F9C=\u1F2C\u0399;\u1F9D=\u1F2D\u0399;" +
+        "\u1F9E=\u1F2E\u0399;\u1F9F=\u1F2F\u0399;\u1FA0=\u1F68\u0399;\u1FA1=\u1F69\u0399;" +
+        "\u1FA2=\u1F6A\u0399;\u1FA3=\u1F6B\u0399;\u1FA4=\u1F6C\u0399;\u1FA5=\u1F6D\u0399;" +
+        "\u1FA6=\u1F6E\u0399;\u1FA7=\u1F6F\u0399;\u1FA8=\u1F68\u0399;\u1FA9=\u1F69\u0399;" +
+        "\u1FAA=\u1F6A\u0399;\u1FAB=\u1F6B\u0399;\u1FAC=\u1F6C\u0399;\u1FAD=\u1F6D\u0399;" +
+        "\u1FAE=\u1F6E\u0399;\u1FAF=\u1F6F\u0399;\u1FB2=\u1FBA\u0399;\u1FB3=\u0391\u0399;" +
+        "\u1FB4=\u0386\u0399;\u1FB6=\u0391\u0342;\u1FB7=\u0391\u0342\u0399;\u1FBC=\u0391\u0399;" +
+        "\u1FC2=\u1FCA\u0399;\u1FC3=\u0397\u0399;\u1FC4=\u0389\u0399;\u1FC6=\u0397\u0342;" +
+        "\u1FC7=\u0397\u0342\u0399;\u1FCC=\u0397\u0399;\u1FD2=\u0399\u0308\u0300;" +
+        "\u1FD3=\u0399\u0308\u0301;\u1FD6=\u0399\u0342;\u1FD7=\u0399\u0308\u0342;" +
+        "\u1FE2=\u03A5\u0308\u0300;\u1FE3=\u03A5\u0308\u0301;\u1FE4=\u03A1\u0313;\u1FE6=\u03A5\u0342;" +
+        "\u1FE7=\u03A5\u0308\u0342;\u1FF2=\u1FFA\u0399;\u1FF3=\u03A9\u0399;\u1FF4=\u038F\u0399;" +
+        "\u1FF6=\u03A9\u0342;\u1FF7=\u03A9\u0342\u0399;\u1FFC=\u03A9\u0399;\uFB00=FF;\uFB01=FI;\uFB02=FL;" +
+        "\uFB03=FFI;\uFB04=FFL;\uFB05=ST;\uFB06=ST;\uFB13=\u0544\u0546;\uFB14=\u0544\u0535;" +
+        "\uFB15=\u0544\u053B;\uFB16=\u054E\u0546;\uFB17=\u0544\u053D");
+
+    private static FrozenDictionary<int, string> FullUpperMappings(string pairs) => pairs.Split(';')
+        .ToFrozenDictionary(pair => char.ConvertToUtf32(pair, 0), pair => pair[(pair.IndexOf('=', StringComparison.Ordinal) + 1)..]);
 
     /// <summary>Unicode's Final_Sigma: a cased letter before (case-ignorable characters skipped), none after.</summary>
     private static bool IsFinalSigma(string text, int i)

@@ -1,6 +1,7 @@
 using PciPassthrough.Core.Config;
 using PciPassthrough.Core.Devices;
 using PciPassthrough.Core.Errors;
+using PciPassthrough.Core.Flavors;
 using PciPassthrough.Core.Pci;
 
 namespace PciPassthrough.Core.Placement;
@@ -34,7 +35,7 @@ public sealed class PciPlacementView
     public PciResourceProvider? Find(string name) => _providers.GetValueOrDefault(name);
 
     /// <summary>06 PM-6: <c>&lt;host&gt;_&lt;ADDRESS&gt;</c> with the address upper-cased.</summary>
-    public static string ProviderName(string hostName, string address) => $"{hostName}_{address.ToUpperInvariant()}";
+    public static string ProviderName(string hostName, string address) => $"{hostName}_{PythonText.Upper(address)}";
 
     /// <summary>
     /// 06 PM-1: with reporting off, a compute whose provider tree still has PCI providers (reporting was on before)

@@ -1,4 +1,5 @@
 using System.Text;
+using PciPassthrough.Core.Flavors;
 
 namespace PciPassthrough.Core.Placement;
 
@@ -14,13 +15,13 @@ public static class PlacementNames
     /// <summary>PM-9: the configured <c>resource_class</c> normalised, else <c>CUSTOM_PCI_&lt;VENDOR&gt;_&lt;PRODUCT&gt;</c>.</summary>
     public static string ResourceClassOf(string vendorId, string productId, string? configured) =>
         string.IsNullOrEmpty(configured)
-            ? PythonUpper($"{CustomPrefix}PCI_{vendorId}_{productId}")
+            ? PythonText.Upper($"{CustomPrefix}PCI_{vendorId}_{productId}")
             : NormalizeResourceClass(configured);
 
     /// <summary>PM-10: upper-case; keep a standard or <c>CUSTOM_</c> name, else make it custom (not sanitised further).</summary>
     public static string NormalizeResourceClass(string name)
     {
-        var upper = PythonUpper(name);
+        var upper = PythonText.Upper(name);
         return StandardNames.ResourceClasses.Contains(upper) || upper.StartsWith(CustomPrefix, StringComparison.Ordinal)
             ? upper
             : ToCustom(upper);
@@ -47,7 +48,7 @@ public static class PlacementNames
                 continue;
             }
 
-            var upper = PythonUpper(item);
+            var upper = PythonText.Upper(item);
             traits.Add(upper.StartsWith(CustomPrefix, StringComparison.Ordinal) ? upper : ToCustom(upper));
         }
 
@@ -75,38 +76,5 @@ public static class PlacementNames
         }
 
         return name.ToString();
-    }
-
-    /// <summary>
-    /// Python's <c>str.upper()</c> as far as it can change the result: .NET's invariant upper-casing plus the
-    /// one-to-many mappings that yield ASCII letters (<c>ß</c> → <c>SS</c>, the Latin ligatures, …).
-    /// </summary>
-    private static string PythonUpper(string text)
-    {
-        var upper = text.ToUpperInvariant();
-        if (Ascii.IsValid(upper))
-        {
-            return upper;
-        }
-
-        var expanded = new StringBuilder(upper.Length + 4);
-        foreach (var c in upper)
-        {
-            expanded.Append(c switch
-            {
-                'ß' => "SS",
-                '\uFB00' => "FF",
-                '\uFB01' => "FI",
-                '\uFB02' => "FL",
-                '\uFB03' => "FFI",
-                '\uFB04' => "FFL",
-                '\uFB05' or '\uFB06' => "ST",
-                '\u0149' => "\u02BCN",
-                '\u01F0' => "J\u030C",
-                _ => c.ToString(),
-            });
-        }
-
-        return expanded.ToString();
     }
 }

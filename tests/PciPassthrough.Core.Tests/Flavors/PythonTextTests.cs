@@ -16,6 +16,17 @@ public sealed class PythonTextTests
     [InlineData("\u00AA\u03A3", "\u00AA\u03C2")] // ª is a cased letter without a case mapping
     [InlineData("\U0001D400\u03A3", "\U0001D400\u03C2")] // a cased letter beyond U+FFFF
     [InlineData("\u0391\u03A3\U00010428", "\u03B1\u03C3\U00010428")]
+    [InlineData("\uA7DA\U00010D50\u1C89", "\uA7DA\U00010D50\u1C89")] // capitals newer than Python 3.11's Unicode 14
+    [InlineData("\U00010400\u0130", "\U00010428i\u0307")]
     public void SIM20_Lower_IsPythonsStrLower(string text, string expected) =>
         PythonText.Lower(text).ShouldBe(expected);
+
+    [Theory]
+    [InlineData("10de_a", "10DE_A")]
+    [InlineData("\u00DF\u0131\u017F", "SSIS")] // ı and ſ, which .NET's invariant casing keeps
+    [InlineData("\u1FB3\u0390\uFB01", "\u0391\u0399\u0399\u0308\u0301FI")] // full mappings of several code points
+    [InlineData("\u019B\U00010D70\uA7DB", "\u019B\U00010D70\uA7DB")] // small letters newer than Unicode 14
+    [InlineData("\U00010428x", "\U00010400X")]
+    public void SIM50_Upper_IsPythonsStrUpper(string text, string expected) =>
+        PythonText.Upper(text).ShouldBe(expected);
 }
