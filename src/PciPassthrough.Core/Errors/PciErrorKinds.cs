@@ -41,4 +41,5 @@ public static class PciErrorKinds
     public const string AttributeError = nameof(AttributeError);
     public const string IndexError = nameof(IndexError);
     public const string OverflowError = nameof(OverflowError);
+    public const string MemoryError = nameof(MemoryError);
 }

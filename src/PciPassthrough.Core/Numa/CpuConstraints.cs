@@ -166,7 +166,21 @@ internal static partial class CpuConstraints
     }
 
     /// <summary>All guest CPUs, 0 … vcpus−1.</summary>
-    public static HashSet<int> AllCpus(Flavor flavor) => [.. Enumerable.Range(0, (int)Math.Max(0, flavor.Vcpus))];
+    /// <exception cref="PciException"><c>MemoryError</c> past <see cref="MaxGuestCpus"/>.</exception>
+    public static HashSet<int> AllCpus(Flavor flavor) => [.. GuestCpus(0, flavor.Vcpus)];
+
+    /// <summary>
+    /// Nova builds guest CPU sets one element at a time (SIM-31 stage flavor_image): past 2^24 CPUs (a GiB of Python
+    /// set) the reference runs out of memory rather than answering, so this is a <c>MemoryError</c>, not a crash.
+    /// </summary>
+    public const long MaxGuestCpus = 1 << 24;
+
+    /// <summary>Guest CPUs <paramref name="first"/> … <paramref name="first"/> + <paramref name="count"/> − 1 (none for a count below 1).</summary>
+    /// <exception cref="PciException"><c>MemoryError</c> when the set would end past <see cref="MaxGuestCpus"/>.</exception>
+    public static IEnumerable<int> GuestCpus(long first, long count) => first + count > MaxGuestCpus
+        ? throw new PciException(PciErrorKinds.MemoryError, string.Create(CultureInfo.InvariantCulture,
+            $"a guest of {first + count} vCPUs: the reference cannot build a CPU set past {MaxGuestCpus} CPUs"), novaException: false)
+        : Enumerable.Range((int)first, (int)Math.Max(0, count));
 
     /// <summary>A mask starting with <c>^</c> excludes from all guest CPUs; otherwise it lists them.</summary>
     private static HashSet<int> MaskCpus(Flavor flavor, string mask) =>

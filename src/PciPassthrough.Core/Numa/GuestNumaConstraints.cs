@@ -304,11 +304,11 @@ public static class GuestNumaConstraints
                 $"{flavor.Vcpus} vCPUs and {flavor.MemoryMb} MB cannot be split evenly over {nodes} NUMA nodes; give hw:numa_cpus.N and hw:numa_mem.N."));
         }
 
-        var perNode = (int)(flavor.Vcpus / nodes);
+        var perNode = Math.Max(0, flavor.Vcpus / nodes);
         // Nova's int(memory_mb / nodes) divides as floats: past 2^53 MiB the share rounds (SIM-31 stage flavor_image)
         var memory = double.ConvertToInteger<long>(Math.Truncate(PythonNumber.Quotient(flavor.MemoryMb, nodes)));
         return Enumerable.Range(0, (int)nodes)
-            .Select(node => ((IReadOnlyList<int>)[.. Enumerable.Range(node * Math.Max(0, perNode), Math.Max(0, perNode))], memory))
+            .Select(node => ((IReadOnlyList<int>)[.. CpuConstraints.GuestCpus(node * perNode, perNode)], memory))
             .ToList();
     }
 

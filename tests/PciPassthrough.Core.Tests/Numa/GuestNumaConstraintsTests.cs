@@ -36,6 +36,22 @@ public sealed class GuestNumaConstraintsTests
         Error(specs, memory: memory).Kind.ShouldBe(FlavorErrorKinds.ImageNUMATopologyAsymmetric);
 
     [Theory]
+    [InlineData("hw:numa_nodes=1", 3_000_000_000L)]
+    [InlineData("hw:cpu_policy=dedicated", long.MaxValue)]
+    [InlineData("hw:cpu_policy=dedicated", CpuConstraints.MaxGuestCpus + 1)]
+    public void SIM31_GuestCpuSetsPast2Pow24_AreAMemoryError(string specs, long vcpus)
+    {
+        // Nova builds set(range(vcpus)) and runs out of memory; a typed error, not an overflow or our own exhaustion
+        var error = Should.Throw<PciException>(() => GuestNumaConstraints.Compute(Flavor(specs, vcpus), Image("{}"))).Error;
+
+        (error.Kind, error.NovaException).ShouldBe((PciErrorKinds.MemoryError, false));
+    }
+
+    [Fact]
+    public void SIM31_GuestCpuSetOf2Pow24_IsBuilt() =>
+        CpuConstraints.GuestCpus(CpuConstraints.MaxGuestCpus / 2, CpuConstraints.MaxGuestCpus / 2).Last().ShouldBe((int)CpuConstraints.MaxGuestCpus - 1);
+
+    [Theory]
     [InlineData("99999999999999999999", FlavorErrorKinds.ImageNUMATopologyAsymmetric)] // a valid count: Python ints have no limit
     [InlineData("-99999999999999999999", FlavorErrorKinds.InvalidNUMANodesNumber)]
     [InlineData("099999999999999999999", FlavorErrorKinds.InvalidNUMANodesNumber)] // not canonical base 10
