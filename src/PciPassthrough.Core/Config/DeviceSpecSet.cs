@@ -58,6 +58,13 @@ public sealed class DeviceSpecSet
                 return Reject(addressError);
             }
 
+            // Nova evaluates every test of a remote-managed spec, so the serial lookup fails even when the ids differ
+            if (spec.IsRemoteManaged && device.VpdLookupError is { } type)
+            {
+                throw new PciException(PciErrorKinds.AttributeError,
+                    $"device {device.Address}: '{type}' object has no attribute 'get' (capabilities.vpd.card_serial_number)", novaException: false);
+            }
+
             if (addressMatches && IdMatches(spec.VendorId, device.VendorId) && IdMatches(spec.ProductId, device.ProductId)
                 && HasSerialIfRemoteManaged(spec, device, findDevice))
             {

@@ -36,6 +36,12 @@ public sealed record PciDeviceRecord
     /// <summary>The VPD card serial number, used by <c>remote_managed</c> specs (01 DS-29).</summary>
     public string? CardSerialNumber { get; init; }
 
+    /// <summary>
+    /// Python's type name of a scenario's <c>capabilities</c> or <c>vpd</c> value that is no object (so has no
+    /// <c>.get()</c>); null when the serial lookup works.
+    /// </summary>
+    public string? VpdLookupError { get; init; }
+
     /// <summary>Network capabilities as libvirt reports them (e.g. <c>rx</c>, <c>tx</c>, <c>sg</c>).</summary>
     public IReadOnlyList<string> NetworkCapabilities { get; init; } = [];
 

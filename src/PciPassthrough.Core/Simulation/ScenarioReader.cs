@@ -279,14 +279,38 @@ public static class ScenarioReader
             VfProductId = NonEmptyString(Get(device, "vf_product_id")) is { } vfProduct ? PythonText.Lower(vfProduct) : null,
             CardSerialNumber = capabilities is { ValueKind: JsonValueKind.Object } caps
                 && Get(caps, "vpd") is { ValueKind: JsonValueKind.Object } vpd
-                ? NonEmptyString(Get(vpd, "card_serial_number"))
+                && Get(vpd, "card_serial_number") is { } serial && IsTruthy(serial)
+                ? PythonJsonText.Str(serial)
                 : null,
+            VpdLookupError = VpdLookupError(capabilities),
             NetworkCapabilities = capabilities is { ValueKind: JsonValueKind.Object } c
                 && Get(c, "network") is { ValueKind: JsonValueKind.Array } network
                 ? [.. network.EnumerateArray().Where(f => f.ValueKind == JsonValueKind.String).Select(f => f.GetString()!)]
                 : [],
         };
     }
+
+    /// <summary>
+    /// DS-29 as Nova reads a scenario device: <c>capabilities.get('vpd', {}).get('card_serial_number')</c>, where a
+    /// falsy <c>capabilities</c> is none at all; any other value that is no object has no <c>.get()</c>.
+    /// </summary>
+    private static string? VpdLookupError(JsonElement? capabilities) => capabilities switch
+    {
+        null => null,
+        { ValueKind: JsonValueKind.Object } caps => Get(caps, "vpd") is { ValueKind: not JsonValueKind.Object } vpd ? PythonTypeName(vpd) : null,
+        { } value when IsTruthy(value) => PythonTypeName(value),
+        _ => null,
+    };
+
+    private static string PythonTypeName(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.String => "str",
+        JsonValueKind.Array => "list",
+        JsonValueKind.True or JsonValueKind.False => "bool",
+        JsonValueKind.Null => "NoneType",
+        JsonValueKind.Number => IsInteger(value) || value.GetRawText().IndexOfAny(['.', 'e', 'E']) < 0 ? "int" : "float",
+        _ => "dict",
+    };
 
     private static ScenarioStep ReadStep(JsonElement item, int index)
     {
