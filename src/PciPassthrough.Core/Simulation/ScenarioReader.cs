@@ -275,7 +275,10 @@ public static class ScenarioReader
                 : IsInt32(numa.Value) ? numa.Value.GetInt32()
                 : throw new ScenarioFormatException($"{path}.numa_node", "an integer or null", ScenarioFormatException.Describe(numa)),
             Netdev = NonEmptyString(Get(device, "netdev")),
-            ParentIfname = NonEmptyString(Get(device, "parent_ifname")),
+            // the reference keeps a truthy non-string as its JSON text (2 -> "2", true -> "true", 1e20 -> "1e+20")
+            ParentIfname = Get(device, "parent_ifname") is { } ifname && IsTruthy(ifname)
+                ? (ifname.ValueKind == JsonValueKind.String ? ifname.GetString() : PythonJsonText.Dumps(ifname))
+                : null,
             VfProductId = NonEmptyString(Get(device, "vf_product_id")) is { } vfProduct ? PythonText.Lower(vfProduct) : null,
             CardSerialNumber = capabilities is { ValueKind: JsonValueKind.Object } caps
                 && Get(caps, "vpd") is { ValueKind: JsonValueKind.Object } vpd
