@@ -49,7 +49,7 @@ public static class NumaUsage
 
         return cell with
         {
-            MemoryUsageMb = Int128.Max(0, cell.MemoryUsageMb + (sign * guest.MemoryMb)),
+            MemoryUsageMb = Int128.Max(0, cell.MemoryUsageMb + ((Int128)guest.MemoryMb * sign)),
             CpuUsage = Int128.Max(0, cell.CpuUsage + (sign * guest.SharedCpus.Count)),
             PinnedCpus = pinned,
             Pages = [.. cell.Pages.Select(pages => pages.SizeKb == pageSize && pageSize > 0
