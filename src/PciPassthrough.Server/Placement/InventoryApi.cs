@@ -266,8 +266,8 @@ public static class InventoryApi
         CheckCapacity(ParseFields(body, uuid, resourceClass), version, action);
 
     /// <summary>The 08 §5 field table with defaults; errors are jsonschema's, naming the field under
-    /// <paramref name="schemaPrefix"/>.</summary>
-    private static InventoryRow ParseFields(JsonElement body, string uuid, string resourceClass, string schemaPrefix = "")
+    /// <paramref name="schemaPrefix"/>. No capacity check: the reshaper takes any reserved (PA-50).</summary>
+    internal static InventoryRow ParseFields(JsonElement body, string uuid, string resourceClass, string schemaPrefix = "")
     {
         var ratio = 1.0;
         if (body.TryGetProperty("allocation_ratio", out var ratioElement))

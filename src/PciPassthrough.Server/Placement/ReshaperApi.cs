@@ -40,8 +40,10 @@ public static class ReshaperApi
             var wanted = new List<InventoryRow>();
             foreach (var inventory in classes.EnumerateObject())
             {
-                wanted.Add(InventoryApi.Parse(Body.Object(inventory.Value, $"inventory {inventory.Name}", InventoryApi.Fields, "total"),
-                    entry.Name, inventory.Name, version));
+                // PA-50: unlike an inventory PUT, Placement's reshaper never checks reserved against total (PA-22); a
+                // provider left with a negative capacity only refuses allocations (409)
+                wanted.Add(InventoryApi.ParseFields(Body.Object(inventory.Value, $"inventory {inventory.Name}", InventoryApi.Fields, "total"),
+                    entry.Name, inventory.Name));
             }
 
             reshapes.Add(new ProviderReshape(entry.Name, Body.Generation(item, "resource_provider_generation"), wanted));

@@ -155,6 +155,49 @@ public sealed class ReshaperTests(PlacementServerFixture server) : IClassFixture
         stale.ErrorDetail.ShouldContain($"resource provider generation conflict for provider {cn}: actual: {generation}, given: {generation - 1}");
     }
 
+    [Fact] // differential finding: Placement's reshaper never checks reserved against total (an inventory PUT does, PA-22)
+    public async Task PA50_ReservedAboveTotal_IsStored_AllocatingOnItIsA409_RemovingAnAllocatedClassIsInUse()
+    {
+        using var client = server.Client();
+        var cn = await client.CreateProviderAsync("reshape-reserved");
+        var generation = await client.SetInventoryAsync(cn, ("VCPU", 8), ("DISK_GB", 10));
+        JsonObject Negative(int at, params (string Class, int Total)[] others)
+        {
+            var body = Inventories(at, others);
+            body["inventories"]!["VCPU"] = new JsonObject { ["total"] = 4, ["reserved"] = 9 };
+            return body;
+        }
+
+        var stored = await client.PostAsync("reshaper", new JsonObject
+        {
+            ["inventories"] = new JsonObject { [cn] = Negative(generation, ("DISK_GB", 10)) },
+            ["allocations"] = new JsonObject(),
+        });
+        stored.Status.ShouldBe(HttpStatusCode.NoContent, stored.Text);
+        generation += 2;
+        (await client.GetAsync($"resource_providers/{cn}/inventories")).Json["inventories"]!["VCPU"]!["reserved"]!.GetValue<int>()
+            .ShouldBe(9);
+
+        var allocating = await client.PostAsync("reshaper", new JsonObject
+        {
+            ["inventories"] = new JsonObject { [cn] = Negative(generation, ("DISK_GB", 10)) },
+            ["allocations"] = new JsonObject { [PlacementSetup.NewUuid()] = PlacementSetup.Allocation(null, (cn, "VCPU", 1)) },
+        });
+        allocating.Status.ShouldBe(HttpStatusCode.Conflict);
+        allocating.ErrorDetail.ShouldContain($"Unable to allocate inventory: Unable to create allocation for 'VCPU' on resource provider '{cn}'.");
+
+        (await client.PutAsync($"allocations/{PlacementSetup.NewUuid()}", PlacementSetup.Allocation(null, (cn, "DISK_GB", 1))))
+            .Status.ShouldBe(HttpStatusCode.NoContent);
+        var removing = await client.PostAsync("reshaper", new JsonObject
+        {
+            ["inventories"] = new JsonObject { [cn] = Negative(generation + 1) },
+            ["allocations"] = new JsonObject(),
+        });
+        removing.Status.ShouldBe(HttpStatusCode.Conflict);
+        removing.ErrorCode.ShouldBe("placement.inventory.inuse");
+        removing.ErrorDetail.ShouldContain($"update conflict: Inventory for 'DISK_GB' on resource provider '{cn}' in use.");
+    }
+
     [Fact]
     public async Task PA50_Before130_Is404()
     {
