@@ -31,7 +31,7 @@ public sealed class PlacementClient(HttpClient http) : IDisposable
         var json = response.Content.Headers.ContentType?.MediaType == "application/json" && text.Length > 0
             ? JsonNode.Parse(text)
             : null;
-        return new PlacementResponse(response.StatusCode, json, response.Headers, text);
+        return new PlacementResponse(response.StatusCode, json, response.Headers, text) { LastModified = response.Content.Headers.LastModified };
     }
 
     public void Dispose() => http.Dispose();
@@ -39,6 +39,8 @@ public sealed class PlacementClient(HttpClient http) : IDisposable
 
 public sealed record PlacementResponse(HttpStatusCode Status, JsonNode? Body, HttpResponseHeaders Headers, string Text)
 {
+    public DateTimeOffset? LastModified { get; init; }
+
     public JsonNode Json => Body ?? throw new InvalidOperationException($"{Status} without a JSON body: {Text}");
 
     /// <summary>The first error's <c>code</c> (PA-15).</summary>

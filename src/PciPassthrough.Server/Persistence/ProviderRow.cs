@@ -9,7 +9,9 @@ public sealed class ProviderRow
     public int Generation { get; set; }
     public string? ParentUuid { get; set; }
     public required string RootUuid { get; set; }
-    public DateTime UpdatedAt { get; set; }
+    /// <summary>When a write last changed the row; null while a child provider is as created (Placement's
+    /// <c>updated_at</c>: a root is updated once at creation, to point at itself as its root).</summary>
+    public DateTime? UpdatedAt { get; set; }
 
     /// <summary>Placement's integer id: assigned by the database in creation order, which lists follow.</summary>
     public long CreationOrder { get; set; }

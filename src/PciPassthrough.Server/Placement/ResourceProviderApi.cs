@@ -107,7 +107,8 @@ public static class ResourceProviderApi
             Name = name,
             ParentUuid = parentUuid,
             RootUuid = rootUuid,
-            UpdatedAt = DateTime.UtcNow,
+            // Placement writes a new root's row twice (its root id is its own, known only once inserted)
+            UpdatedAt = parentUuid is null ? DateTime.UtcNow : null,
         };
         db.Providers.Add(provider);
         await SaveUniqueAsync(db, DuplicateName(name), cancellationToken);
@@ -129,6 +130,9 @@ public static class ResourceProviderApi
         // Placement's schema has no minimum length here (only POST refuses an empty name); the parent is checked
         // before the name is found taken
         var name = Body.String(body, "name", 0, 200);
+        // PA-7: Placement's Last-Modified here is the row's update time as read before this update: none for a child
+        // provider as created. The row's time moves only when a value changes.
+        var updatedBefore = provider.UpdatedAt is not null;
         if (body.TryGetProperty("parent_provider_uuid", out _))
         {
             var parentUuid = Body.NullableUuid(body, "parent_provider_uuid");
@@ -146,11 +150,11 @@ public static class ResourceProviderApi
             }
 
             provider.Name = name;
+            provider.UpdatedAt = DateTime.UtcNow;
         }
 
-        provider.UpdatedAt = DateTime.UtcNow;
         await SaveUniqueAsync(db, RenameConflict(name), cancellationToken);
-        return PlacementHttp.Json(Render(provider, version));
+        return PlacementHttp.Json(Render(provider, version), lastModified: updatedBefore);
     }
 
     /// <summary>Placement's order: the new parent exists, re-parenting is allowed, no loop; un-parenting is allowed.</summary>
@@ -189,9 +193,11 @@ public static class ResourceProviderApi
         }
 
         provider.ParentUuid = parentUuid;
-        foreach (var member in subtree)
+        provider.UpdatedAt = DateTime.UtcNow;
+        foreach (var member in subtree.Where(m => m.RootUuid != newRoot))
         {
             member.RootUuid = newRoot;
+            member.UpdatedAt = provider.UpdatedAt;
         }
     }
 

@@ -188,6 +188,30 @@ public sealed class ResourceProviderTests(PlacementServerFixture server) : IClas
         moved.Json["generation"]!.GetValue<int>().ShouldBe(0);
     }
 
+    [Fact] // differential finding: Placement sends the row's update time as read before the PUT, and a child's row as
+           // created has none (a root's is written twice at creation); a PUT that changes nothing leaves it so
+    public async Task PA7_RenamingAChildAsCreated_SendsNoLastModified_OnceUpdatedItDoes()
+    {
+        using var client = server.Client();
+        var root = await client.CreateProviderAsync("lm-root");
+        var child = await client.CreateProviderAsync("lm-child", root);
+        var other = await client.CreateProviderAsync("lm-other", root);
+        await client.SetInventoryAsync(other, ("VCPU", 1));
+        async Task<bool> RenameSendsLastModified(string uuid, string name)
+        {
+            var response = await client.PutAsync($"resource_providers/{uuid}", new JsonObject { ["name"] = name });
+            response.Status.ShouldBe(HttpStatusCode.OK);
+            response.Headers.CacheControl!.NoCache.ShouldBeTrue();
+            return response.LastModified is not null;
+        }
+
+        (await RenameSendsLastModified(child, "lm-child")).ShouldBeFalse();
+        (await RenameSendsLastModified(child, "lm-child-2")).ShouldBeFalse();
+        (await RenameSendsLastModified(child, "lm-child-3")).ShouldBeTrue();
+        (await RenameSendsLastModified(root, "lm-root-2")).ShouldBeTrue();
+        (await RenameSendsLastModified(other, "lm-other-2")).ShouldBeTrue();
+    }
+
     [Fact] // example 13
     public async Task PA21_DeleteParentOrAllocated_Is409_ElseGoneWithInventory()
     {

@@ -9,6 +9,13 @@ namespace PciPassthrough.Server.Migrations.Sqlite
     {
         private static readonly string[] CreationOrderTables = ["Providers", "CustomTrait", "CustomResourceClass"];
 
+        /// <summary>The trigger that numbers each new row of <paramref name="table"/> after the newest.</summary>
+        internal static string Trigger(string table) => $"""
+            CREATE TRIGGER "{table}_CreationOrder" AFTER INSERT ON "{table}" WHEN NEW."CreationOrder" = 0 BEGIN
+                UPDATE "{table}" SET "CreationOrder" = (SELECT MAX("CreationOrder") + 1 FROM "{table}") WHERE rowid = NEW.rowid;
+            END;
+            """;
+
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
@@ -38,12 +45,8 @@ namespace PciPassthrough.Server.Migrations.Sqlite
             // its trigger again.
             foreach (var table in CreationOrderTables)
             {
-                migrationBuilder.Sql($"""
-                    UPDATE "{table}" SET "CreationOrder" = rowid;
-                    CREATE TRIGGER "{table}_CreationOrder" AFTER INSERT ON "{table}" WHEN NEW."CreationOrder" = 0 BEGIN
-                        UPDATE "{table}" SET "CreationOrder" = (SELECT MAX("CreationOrder") + 1 FROM "{table}") WHERE rowid = NEW.rowid;
-                    END;
-                    """);
+                migrationBuilder.Sql($"""UPDATE "{table}" SET "CreationOrder" = rowid;""");
+                migrationBuilder.Sql(Trigger(table));
             }
 
             migrationBuilder.CreateIndex(
