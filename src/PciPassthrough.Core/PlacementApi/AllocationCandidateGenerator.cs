@@ -10,8 +10,8 @@ namespace PciPassthrough.Core.PlacementApi;
 /// slot and prunes a partial choice as soon as it breaks a rule that only combinations can break: <c>isolate</c>
 /// (two suffixed groups on one provider), a <c>same_subtree</c> set once its last group is placed (one of its
 /// providers must be an ancestor-or-self of all the others) and the merged amount per (provider, class)
-/// exceeding capacity or max_unit (PA-46). At a leaf only the unsuffixed group's required traits (a union over the
-/// providers it used) and, below 1.29, the one-provider-per-tree rule (PA-47) remain. Distinct leaves of one tree
+/// exceeding capacity or max_unit (PA-46) and, below 1.29, a second provider of one tree (PA-47). At a leaf only the
+/// unsuffixed group's required traits (a union over the providers it used) remain. Distinct leaves of one tree
 /// are distinct (allocations + mappings).</para>
 /// <para>Sharing providers (PA-45) of other trees join a tree's choices when they share an aggregate with one of
 /// its providers; a suffixed group limited by <c>in_tree</c> takes only the providers of that tree, which for
@@ -40,6 +40,31 @@ public static class AllocationCandidateGenerator
         var sharedOnly = new HashSet<string>(StringComparer.Ordinal);
         var perHost = roots.Select(root => ForTree(snapshot, query, root, sharedOnly));
         return query.Limit is { } limit ? RoundRobin(perHost, limit) : perHost.SelectMany(candidates => candidates);
+    }
+
+    /// <summary>PA-48 below 1.29: the providers of the <paramref name="roots"/> trees that some candidate of the
+    /// unlimited answer uses (what Placement summarises once a limit has cut its candidates to those trees). Only
+    /// the trees whose candidates can use such a provider are searched: the given ones, and those reaching a sharing
+    /// provider that sits in one of them.</summary>
+    public static HashSet<string> ProvidersUsedIn(PlacementSnapshot snapshot, CandidateQuery query, IReadOnlySet<string> roots)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentNullException.ThrowIfNull(roots);
+        var unlimited = query with { Limit = null, Shuffle = null };
+        var sharedThere = snapshot.Sharing.Where(p => roots.Contains(p.RootUuid)).ToList();
+        var sharedOnly = new HashSet<string>(StringComparer.Ordinal);
+        var used = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var root in snapshot.Roots.Where(r => roots.Contains(r.Uuid)
+            || (sharedThere.Count > 0 && snapshot.Trees[r.Uuid].Any(p => sharedThere.Exists(s => s.Aggregates.Overlaps(p.Aggregates))))))
+        {
+            foreach (var candidate in ForTree(snapshot, unlimited, root, sharedOnly))
+            {
+                used.UnionWith(candidate.Allocations.Keys.Where(uuid => roots.Contains(snapshot.Providers[uuid].RootUuid)));
+            }
+        }
+
+        return used;
     }
 
     private static IEnumerable<AllocationCandidate> RoundRobin(IEnumerable<IEnumerable<AllocationCandidate>> hosts, int limit)
@@ -144,13 +169,14 @@ public static class AllocationCandidateGenerator
         var chosen = new ProviderState[slots.Count];
         var subtreeChecks = SubtreeChecks(query, slots);
         int[] unsuffixed = [.. Enumerable.Range(0, slots.Count).Where(i => slots[i].Group.IsUnsuffixed)];
+        var oneProviderPerTree = !query.NestedAware && snapshot.HasNested;
         var next = new int[slots.Count];
         var depth = 0;
         while (depth >= 0)
         {
             if (depth == slots.Count)
             {
-                if (Complete(snapshot, query, slots, chosen, unsuffixed))
+                if (MeetsUnsuffixedTraits(slots, chosen, unsuffixed))
                 {
                     var candidate = Render(root.Uuid, slots, chosen, next);
                     if (!Array.TrueForAll(chosen, p => p.IsSharing && p.Aggregates.Count > 0) || sharedOnly.Add(Key(candidate)))
@@ -169,6 +195,7 @@ public static class AllocationCandidateGenerator
             {
                 chosen[depth] = slot.Choices[next[depth]++];
                 placed = Allowed(query, slots, chosen, depth)
+                    && (!oneProviderPerTree || AloneInItsTree(chosen, depth))
                     && InOneSubtree(snapshot, subtreeChecks[depth], chosen)
                     && FitsMerged(slots, chosen, depth);
             }
@@ -299,21 +326,31 @@ public static class AllocationCandidateGenerator
         return true;
     }
 
-    /// <summary>PA-44 traits over the unsuffixed group's providers; PA-47 one provider per tree below 1.29.</summary>
-    private static bool Complete(PlacementSnapshot snapshot, CandidateQuery query, List<Slot> slots, ProviderState[] chosen,
-        int[] unsuffixed)
+    /// <summary>PA-44 traits over the unsuffixed group's providers.</summary>
+    private static bool MeetsUnsuffixedTraits(List<Slot> slots, ProviderState[] chosen, int[] unsuffixed)
     {
         if (unsuffixed.Length > 0 && slots[unsuffixed[0]].Group.Required is { AnyOf.Count: > 0 } required)
         {
             var traits = unsuffixed.SelectMany(i => chosen[i].Traits).ToHashSet(StringComparer.Ordinal);
-            if (!required.MeetsRequired(traits))
+            return required.MeetsRequired(traits);
+        }
+
+        return true;
+    }
+
+    /// <summary>PA-47 below 1.29 (with nested providers): a candidate uses one provider per tree, so the walk drops a
+    /// choice that is a second provider of a tree already used instead of enumerating the combinations it spoils.</summary>
+    private static bool AloneInItsTree(ProviderState[] chosen, int depth)
+    {
+        for (var i = 0; i < depth; i++)
+        {
+            if (!ReferenceEquals(chosen[i], chosen[depth]) && chosen[i].RootUuid == chosen[depth].RootUuid)
             {
                 return false;
             }
         }
 
-        return query.NestedAware || !snapshot.HasNested
-            || chosen.GroupBy(p => p.RootUuid).All(tree => tree.Select(p => p.Uuid).Distinct().Count() == 1);
+        return true;
     }
 
     /// <summary>The candidate's allocations (amounts merged per provider and class) and mappings. A provider or

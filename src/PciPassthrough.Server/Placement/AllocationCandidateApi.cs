@@ -76,9 +76,8 @@ public static partial class AllocationCandidateApi
         if (!version.AtLeast(29) && query.Limit == produced)
         {
             // PA-48: Placement cuts the summaries of all its candidates to the trees the kept ones use, so below 1.29
-            // they name every provider some candidate of those trees uses, kept or not
-            usedProviders.UnionWith(AllocationCandidateGenerator.Generate(snapshot, query with { Limit = null })
-                .SelectMany(c => c.Allocations.Keys).Where(uuid => usedRoots.Contains(snapshot.Providers[uuid].RootUuid)));
+            // they name every provider of those trees some candidate uses, kept or not
+            usedProviders.UnionWith(AllocationCandidateGenerator.ProvidersUsedIn(snapshot, query, usedRoots));
         }
 
         List<ProviderState> summarised = version.AtLeast(29)

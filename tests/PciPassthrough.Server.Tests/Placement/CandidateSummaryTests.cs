@@ -46,4 +46,27 @@ public sealed class CandidateSummaryTests(PlacementServerFixture server) : IClas
         answer.Json["allocation_requests"]!.AsArray().ShouldHaveSingleItem();
         answer.Json["provider_summaries"]!.AsObject().Count.ShouldBe(expected);
     }
+
+    [Fact] // the kept tree holds a sharing provider that only another tree's candidate uses: still summarised
+    public async Task PA48_Below129_LimitedSummaries_NameASharingProviderOfAKeptTree_UsedOnlyFromAnotherTree()
+    {
+        using var client = server.Client();
+        await client.CreateResourceClassAsync("CUSTOM_SUMMARY_SHARED_X");
+        await client.CreateResourceClassAsync("CUSTOM_SUMMARY_SHARED_Y");
+        var kept = await client.CreateProviderAsync("summary-shared-kept");
+        var shared = await client.CreateProviderAsync("summary-shared-child", kept);
+        var other = await client.CreateProviderAsync("summary-shared-other");
+        await client.SetInventoryAsync(kept, ("CUSTOM_SUMMARY_SHARED_X", 4), ("CUSTOM_SUMMARY_SHARED_Y", 4));
+        await client.SetInventoryAsync(shared, ("CUSTOM_SUMMARY_SHARED_Y", 4));
+        await client.SetTraitsAsync(shared, "MISC_SHARES_VIA_AGGREGATE");
+        await client.SetInventoryAsync(other, ("CUSTOM_SUMMARY_SHARED_X", 4));
+        await client.SetAggregateAsync(PlacementSetup.NewUuid(), shared, other);
+
+        using var versioned = server.Client("1.28");
+        var answer = await versioned.GetAsync("allocation_candidates?resources=CUSTOM_SUMMARY_SHARED_X:1,CUSTOM_SUMMARY_SHARED_Y:1&limit=1");
+
+        answer.Status.ShouldBe(HttpStatusCode.OK, answer.Text);
+        answer.Json["allocation_requests"]!.AsArray().ShouldHaveSingleItem()!["allocations"]!.AsObject().Select(a => a.Key).ShouldBe([kept]);
+        answer.Json["provider_summaries"]!.AsObject().Select(s => s.Key).ShouldBe([kept, shared], ignoreOrder: true);
+    }
 }
