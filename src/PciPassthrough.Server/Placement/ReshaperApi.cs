@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using PciPassthrough.Server.Persistence;
@@ -62,7 +63,7 @@ public static class ReshaperApi
         try
         {
             await AllocationWriter.WriteAsync(db, writes,
-                () => WidenAsync(db, reshapes, cancellationToken), () => NarrowAsync(db, reshapes, cancellationToken), cancellationToken);
+                () => WidenAsync(db, reshapes, writes, cancellationToken), () => NarrowAsync(db, reshapes, cancellationToken), cancellationToken);
         }
         catch (PlacementException e) when (e.UnknownResourceClass is { } name)
         {
@@ -73,7 +74,8 @@ public static class ReshaperApi
     }
 
     /// <summary>As Placement: every listed provider must exist at its generation before any class is looked up.</summary>
-    private static async Task WidenAsync(PlacementDb db, List<ProviderReshape> reshapes, CancellationToken cancellationToken)
+    private static async Task WidenAsync(PlacementDb db, List<ProviderReshape> reshapes, List<ConsumerWrite> writes,
+        CancellationToken cancellationToken)
     {
         var providers = new List<ProviderRow>();
         foreach (var reshape in reshapes)
@@ -96,6 +98,7 @@ public static class ReshaperApi
             {
                 if (!await db.ResourceClassExistsAsync(inventory.ResourceClass, cancellationToken))
                 {
+                    await CheckConsumersAndAllocatedProvidersAsync(db, writes, cancellationToken);
                     throw PlacementException.BadRequest($"malformed reshaper data: No such resource class {inventory.ResourceClass}.");
                 }
             }
@@ -125,6 +128,32 @@ public static class ReshaperApi
         }
 
         await db.SaveChangesAsync(cancellationToken);
+    }
+
+    /// <summary>PA-50: Placement looks at the consumers' generations and the allocations' providers before it looks up
+    /// an inventory's class (the allocation writer checks them again, after the widened inventories exist).</summary>
+    private static async Task CheckConsumersAndAllocatedProvidersAsync(PlacementDb db, List<ConsumerWrite> writes,
+        CancellationToken cancellationToken)
+    {
+        var consumers = writes.Select(w => w.ConsumerUuid).ToList();
+        var generations = await db.Consumers.Where(c => consumers.Contains(c.Uuid))
+            .ToDictionaryAsync(c => c.Uuid, c => (long?)c.Generation, cancellationToken);
+        foreach (var write in writes.Where(w => w.ChecksGeneration))
+        {
+            var generation = generations.GetValueOrDefault(write.ConsumerUuid);
+            if (generation != write.ConsumerGeneration)
+            {
+                throw AllocationWriter.ConsumerConflict(write.ConsumerUuid, $"expected {generation?.ToString(CultureInfo.InvariantCulture) ?? "null"} " +
+                    $"but got {write.ConsumerGeneration?.ToString(CultureInfo.InvariantCulture) ?? "None"}");
+            }
+        }
+
+        var allocated = writes.SelectMany(w => w.Allocations.Keys).Distinct(StringComparer.Ordinal).ToList();
+        var known = await db.Providers.Where(p => allocated.Contains(p.Uuid)).Select(p => p.Uuid).ToListAsync(cancellationToken);
+        if (allocated.Except(known, StringComparer.Ordinal).FirstOrDefault() is { } missing)
+        {
+            throw PlacementException.BadRequest($"Allocation for resource provider '{missing}' that does not exist.");
+        }
     }
 
     private static async Task NarrowAsync(PlacementDb db, List<ProviderReshape> reshapes, CancellationToken cancellationToken)

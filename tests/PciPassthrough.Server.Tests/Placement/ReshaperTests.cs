@@ -198,6 +198,28 @@ public sealed class ReshaperTests(PlacementServerFixture server) : IClassFixture
         removing.ErrorDetail.ShouldContain($"update conflict: Inventory for 'DISK_GB' on resource provider '{cn}' in use.");
     }
 
+    [Fact] // differential finding: Placement looks up an inventory's class after the consumers and the allocated providers
+    public async Task PA50_UnknownInventoryClass_ComesAfterConsumerGenerationsAndAllocatedProviders()
+    {
+        using var client = server.Client();
+        var cn = await client.CreateProviderAsync("reshape-class-after-consumers");
+        var generation = await client.SetInventoryAsync(cn, ("VCPU", 8));
+        JsonObject Body(JsonObject allocations) => new()
+        {
+            ["inventories"] = new JsonObject { [cn] = Inventories(generation, ("CUSTOM_RESHAPE_ORDER_NOPE", 4)) },
+            ["allocations"] = allocations,
+        };
+
+        var conflict = await client.PostAsync("reshaper", Body(new JsonObject { [PlacementSetup.NewUuid()] = PlacementSetup.Allocation(5, (cn, "VCPU", 1)) }));
+        conflict.ErrorCode.ShouldBe("placement.concurrent_update");
+        conflict.ErrorDetail.ShouldContain("consumer generation conflict - expected null but got 5");
+        var missing = PlacementSetup.NewUuid();
+        var unknownProvider = await client.PostAsync("reshaper", Body(new JsonObject { [PlacementSetup.NewUuid()] = PlacementSetup.Allocation(null, (missing, "VCPU", 1)) }));
+        unknownProvider.ErrorDetail.ShouldBe($"Allocation for resource provider '{missing}' that does not exist.");
+        var unknownClass = await client.PostAsync("reshaper", Body(new JsonObject { [PlacementSetup.NewUuid()] = PlacementSetup.Allocation(null, (cn, "VCPU", 99)) }));
+        unknownClass.ErrorDetail.ShouldBe("malformed reshaper data: No such resource class CUSTOM_RESHAPE_ORDER_NOPE.");
+    }
+
     [Fact]
     public async Task PA50_Before130_Is404()
     {
