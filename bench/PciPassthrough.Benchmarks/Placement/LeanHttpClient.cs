@@ -8,8 +8,8 @@ namespace PciPassthrough.Benchmarks.Placement;
 /// <summary>
 /// The claim race's load generator: one keep-alive HTTP/1.1 connection that writes a request in one send and reads
 /// just the status and framing of the answer, as wrk or h2load would. The writers stand in for Nova's schedulers on
-/// other machines, but here they share the server's 2 cores: in a profile of the PostgreSQL race, the
-/// <see cref="HttpClient"/> side of each claim took about a quarter of the process's CPU, this one about a twentieth.
+/// other machines, but here they share the server's 2 cores: in a profile of the PostgreSQL race,
+/// <see cref="HttpClient"/>'s frames took about a quarter of the process's samples, this one's about a twentieth.
 /// </summary>
 public sealed class LeanHttpClient : IAsyncDisposable
 {
