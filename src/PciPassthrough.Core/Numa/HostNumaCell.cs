@@ -87,7 +87,7 @@ public sealed record HostNumaCell
             Pcpus = dedicated,
             MemoryMb = memoryMb,
             Siblings = siblings is null ? CpuLists.Singletons(CpuLists.SortedDistinct(all)) : CpuLists.Within(siblings, all),
-            Pages = [new NumaPages(NumaPages.SmallSizeKb, (Int128)smallPages), .. huge],
+            Pages = [new NumaPages(NumaPages.SmallSizeKb, (Int128)smallPages, 0), .. huge],
         };
     }
 }

@@ -5,8 +5,9 @@ namespace PciPassthrough.Core.Numa;
 /// <summary>
 /// Memory pages of one size in a host cell (scenario-format §2.3.1 <c>hugepages</c>). Counts are Python ints in the
 /// reference: the 4 KiB pages of a cell near 2^63 MiB, and <c>used</c> after claims (SIM-38), go past 64 bits.
+/// <c>Used</c> has no default: an <see cref="Int128"/> default breaks the OpenAPI schema of the controller's API.
 /// </summary>
-public sealed record NumaPages(long SizeKb, Int128 Total, Int128 Used = default, long Reserved = 0)
+public sealed record NumaPages(long SizeKb, Int128 Total, Int128 Used, long Reserved = 0)
 {
     /// <summary>The small pages every cell has.</summary>
     public const long SmallSizeKb = 4;

@@ -187,7 +187,7 @@ public sealed class NumaFitterTests
     [InlineData(1048576L, null)] // not offered by the cell
     public void NF13_PageSize_IsChosenFromTheCellsPages(long requested, long? chosen)
     {
-        var cell = HostNumaCell.Create(0, 4096, [0, 1], [], [new NumaPages(2048, 512)]);
+        var cell = HostNumaCell.Create(0, 4096, [0, 1], [], [new NumaPages(2048, 512, 0)]);
         var fit = NumaFitter.Fit(new HostNumaTopology([cell]), Guest(1, 1, 1024, pageSizeKb: requested), new NumaFitOptions());
 
         fit?.Cells[0].PageSizeKb.ShouldBe(chosen);
@@ -215,9 +215,9 @@ public sealed class NumaFitterTests
     public void NF13_WithoutPageSize_SmallPagesLeftBesideHugePagesMustHoldTheMemory()
     {
         // 4096 MB with 1024 × 2 MiB huge pages leaves 2048 MB of 4 KiB pages.
-        var cell = HostNumaCell.Create(0, 4096, [0, 1], [], [new NumaPages(2048, 1024)]);
+        var cell = HostNumaCell.Create(0, 4096, [0, 1], [], [new NumaPages(2048, 1024, 0)]);
 
-        cell.Pages[0].ShouldBe(new NumaPages(4, 524288));
+        cell.Pages[0].ShouldBe(new NumaPages(4, 524288, 0));
         NumaFitter.Fit(new HostNumaTopology([cell]), Guest(1, 1, 3072), new NumaFitOptions()).ShouldBeNull();
     }
 
@@ -244,7 +244,7 @@ public sealed class NumaFitterTests
         // only 4 KiB pages, so the guest fits nowhere, although "any" would fit cell 1.
         var host = new HostNumaTopology(
         [
-            HostNumaCell.Create(0, 4096, [], [], [new NumaPages(2048, 1024)]),
+            HostNumaCell.Create(0, 4096, [], [], [new NumaPages(2048, 1024, 0)]),
             HostNumaCell.Create(1, 4096, [0, 1], []),
         ]);
 

@@ -8,7 +8,7 @@ public sealed class NumaUsageTests
 {
     private static readonly HostNumaTopology _host = new(
     [
-        HostNumaCell.Create(0, 4096, [0, 1, 2, 3], [4, 5, 6, 7], [new NumaPages(2048, 512)], siblings: [[4, 5], [6, 7]]),
+        HostNumaCell.Create(0, 4096, [0, 1, 2, 3], [4, 5, 6, 7], [new NumaPages(2048, 512, 0)], siblings: [[4, 5], [6, 7]]),
         HostNumaCell.Create(1, 4096, [8, 9], [10, 11]),
     ]);
 

@@ -12,7 +12,7 @@ namespace PciPassthrough.Core.Tests.Simulation;
 
 public sealed class ScenarioResultWriterTests
 {
-    private static readonly HostCellReport _cell = new(0, null, [0, 1], [], 2048, 0, 0, [], [new NumaPages(2048, 4)]);
+    private static readonly HostCellReport _cell = new(0, null, [0, 1], [], 2048, 0, 0, [], [new NumaPages(2048, 4, 0)]);
 
     [Fact]
     public void Write_HostThatDidNotStart_HasNoDeviceKeysInFinalState() // §4.5
