@@ -267,16 +267,7 @@ public static class AllocationWriter
     private static async Task CheckAsync(PlacementDb db, IReadOnlyList<ConsumerWrite> writes, List<AllocationRow> wanted,
         StoredState stored, CancellationToken cancellationToken)
     {
-        foreach (var write in writes.Where(w => w.ChecksGeneration))
-        {
-            var generation = stored.Consumers.GetValueOrDefault(write.ConsumerUuid)?.Generation;
-            if (generation != write.ConsumerGeneration)
-            {
-                throw ConsumerConflict(write.ConsumerUuid,
-                    $"expected {Show(generation, "null")} but got {Show(write.ConsumerGeneration, "None")}");
-            }
-        }
-
+        CheckConsumerGenerations(writes, consumer => stored.Consumers.GetValueOrDefault(consumer)?.Generation);
         foreach (var missing in wanted.Select(a => a.ProviderUuid).Where(uuid => !stored.ProviderGenerations.ContainsKey(uuid)))
         {
             throw PlacementException.BadRequest(
@@ -578,8 +569,23 @@ public static class AllocationWriter
         batch.End(wanted.Count);
     }
 
+    /// <summary>PA-35: a consumer generation the client sent (from 1.28) must be the stored one (null: no consumer
+    /// yet).</summary>
+    internal static void CheckConsumerGenerations(IReadOnlyList<ConsumerWrite> writes, Func<string, long?> storedGeneration)
+    {
+        foreach (var write in writes.Where(w => w.ChecksGeneration))
+        {
+            var generation = storedGeneration(write.ConsumerUuid);
+            if (generation != write.ConsumerGeneration)
+            {
+                throw ConsumerConflict(write.ConsumerUuid,
+                    $"expected {Show(generation, "null")} but got {Show(write.ConsumerGeneration, "None")}");
+            }
+        }
+    }
+
     /// <summary>PA-16: Nova tells consumer from provider conflicts by "consumer generation conflict".</summary>
-    public static PlacementException ConsumerConflict(string consumer, string why) => PlacementException.Conflict(
+    private static PlacementException ConsumerConflict(string consumer, string why) => PlacementException.Conflict(
         $"consumer generation conflict - {why} (consumer {consumer})", ErrorCodes.ConcurrentUpdate);
 
     /// <summary>Placement's wording: a consumer that does not exist is expected as "null", a client's missing

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using PciPassthrough.Server.Persistence;
@@ -138,15 +137,7 @@ public static class ReshaperApi
         var consumers = writes.Select(w => w.ConsumerUuid).ToList();
         var generations = await db.Consumers.Where(c => consumers.Contains(c.Uuid))
             .ToDictionaryAsync(c => c.Uuid, c => (long?)c.Generation, cancellationToken);
-        foreach (var write in writes.Where(w => w.ChecksGeneration))
-        {
-            var generation = generations.GetValueOrDefault(write.ConsumerUuid);
-            if (generation != write.ConsumerGeneration)
-            {
-                throw AllocationWriter.ConsumerConflict(write.ConsumerUuid, $"expected {generation?.ToString(CultureInfo.InvariantCulture) ?? "null"} " +
-                    $"but got {write.ConsumerGeneration?.ToString(CultureInfo.InvariantCulture) ?? "None"}");
-            }
-        }
+        AllocationWriter.CheckConsumerGenerations(writes, generations.GetValueOrDefault);
 
         var allocated = writes.SelectMany(w => w.Allocations.Keys).Distinct(StringComparer.Ordinal).ToList();
         var known = await db.Providers.Where(p => allocated.Contains(p.Uuid)).Select(p => p.Uuid).ToListAsync(cancellationToken);
