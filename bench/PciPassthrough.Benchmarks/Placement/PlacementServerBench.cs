@@ -19,8 +19,10 @@ namespace PciPassthrough.Benchmarks.Placement;
 /// unlimited 1,000 hosts × 8 PF × 64 VF, 4 isolated single-VF groups answer (1.68 M candidates) in ≤ 10 s with
 /// the process's RSS &lt; 500 MB.
 /// Run: <c>dotnet run -c Release -- placement-server claims|claims-pci|stream [--database "Host=…;Username=…"]
-/// [--client lean|http-client]</c> (the PostgreSQL connection string names a server: a scratch database is created and
-/// dropped there; the claim writers use a <see cref="LeanHttpClient"/> unless told to use <see cref="HttpClient"/>).
+/// [--client lean|http-client] [--endpoint URL]</c> (the PostgreSQL connection string names a server: a scratch
+/// database is created and dropped there; the claim writers use a <see cref="LeanHttpClient"/> unless told to use
+/// <see cref="HttpClient"/>; <c>--endpoint</c> runs the claim race against another Placement-compatible service, e.g.
+/// OpenStack Placement on the same machine, to give the ratio between the two).
 /// </summary>
 public static class PlacementServerBench
 {
@@ -39,17 +41,35 @@ public static class PlacementServerBench
             return 2;
         }
 
+        var endpoint = args.SkipWhile(a => a != "--endpoint").Skip(1).FirstOrDefault();
+        if (endpoint is not null && (!Uri.TryCreate(endpoint.TrimEnd('/') + "/", UriKind.Absolute, out var external)
+            || external.Scheme != Uri.UriSchemeHttp || !IPAddress.TryParse(external.Host, out _) || postgres is not null))
+        {
+            await Console.Error.WriteLineAsync($"--endpoint {endpoint}: expected http://IP:PORT/PATH of a Placement-compatible service " +
+                "(e.g. http://127.0.0.1:8778/), without --database");
+            return 2;
+        }
+
+        var resourceClass = args.FirstOrDefault() == "claims-pci" ? PciClass : "SRIOV_NET_VF";
+        if (args.FirstOrDefault() is "claims" or "claims-pci" && endpoint is not null)
+        {
+            return await ClaimsAsync(new Uri(endpoint.TrimEnd('/') + "/"), $"the service at {endpoint}", resourceClass, client == "lean");
+        }
+
         await using var store = await ScratchStore.CreateAsync(postgres);
         switch (args.FirstOrDefault())
         {
-            case "claims":
-                return await ClaimsAsync(store.Options, "SRIOV_NET_VF", client == "lean");
-            case "claims-pci":
-                return await ClaimsAsync(store.Options, PciClass, client == "lean");
+            case "claims" or "claims-pci":
+                await using (var app = await StartAsync(store.Options))
+                {
+                    return await ClaimsAsync(new Uri(app.BoundAddress(), "/placement/"), Engine(store.Options), resourceClass, client == "lean");
+                }
+
             case "stream":
                 return await StreamAsync(store.Options);
             default:
-                await Console.Error.WriteLineAsync("usage: placement-server claims|claims-pci|stream [--database POSTGRES-CONNECTION] [--client lean|http-client]");
+                await Console.Error.WriteLineAsync("usage: placement-server claims|claims-pci|stream [--database POSTGRES-CONNECTION] " +
+                    "[--client lean|http-client] [--endpoint URL]");
                 return 2;
         }
     }
@@ -58,10 +78,9 @@ public static class PlacementServerBench
     /// 5,000 claims were tried against a capacity of 4,096: every VF must be granted exactly once. The race runs
     /// <see cref="TimedRuns"/> times, each on a fresh host, and the median is the figure: one run lasts 2–3 s, and on a
     /// shared machine a single slow disk flush or busy neighbour moves one run by half.</summary>
-    private static async Task<int> ClaimsAsync(PlacementServerOptions options, string resourceClass, bool lean)
+    private static async Task<int> ClaimsAsync(Uri placement, string engine, string resourceClass, bool lean)
     {
-        await using var app = await StartAsync(options);
-        using var setup = Client(app);
+        using var setup = Client(placement);
         if (resourceClass.StartsWith("CUSTOM_", StringComparison.Ordinal))
         {
             await SendAsync(setup, HttpMethod.Put, $"resource_classes/{resourceClass}");
@@ -72,7 +91,7 @@ public static class PlacementServerBench
         for (var round = 0; round < 8; round++)
         {
             var compiled = JitInfo.GetCompiledMethodCount();
-            await RaceAsync(app, await CreateHostAsync(setup, $"warm-up-{round}", 250, resourceClass), resourceClass, 1_000, lean);
+            await RaceAsync(placement, await CreateHostAsync(setup, $"warm-up-{round}", 250, resourceClass), resourceClass, 1_000, lean);
             if (JitInfo.GetCompiledMethodCount() - compiled < 50)
             {
                 break;
@@ -85,14 +104,14 @@ public static class PlacementServerBench
         {
             var pfs = await CreateHostAsync(setup, $"bench-host-{run}", VfsPerPf, resourceClass);
             await Console.Error.WriteLineAsync($"warmed up; timed run {run} starts"); // e.g. to attach a profiler now
-            var (rate, ok) = await TimedClaimsAsync(app, setup, pfs, resourceClass, lean, $"{Engine(options)}, run {run} of {TimedRuns}");
+            var (rate, ok) = await TimedClaimsAsync(placement, setup, pfs, resourceClass, lean, $"{engine}, run {run} of {TimedRuns}");
             rates.Add(rate);
             correct &= ok;
         }
 
         rates.Sort();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"claims of {resourceClass} on {Engine(options)}: median {rates[rates.Count / 2]:F0} granted/s of {TimedRuns} runs " +
+            $"claims of {resourceClass} on {engine}: median {rates[rates.Count / 2]:F0} granted/s of {TimedRuns} runs " +
             $"(min {rates[0]:F0}, max {rates[^1]:F0})"));
         Console.WriteLine(correct ? "zero lost, zero double-booked" : "WRONG: lost or double-booked claims");
         return correct ? 0 : 1;
@@ -100,13 +119,13 @@ public static class PlacementServerBench
 
     /// <summary>One timed race on <paramref name="pfs"/>, then the count of what was stored: granted claims per second,
     /// and whether every VF was granted exactly once.</summary>
-    private static async Task<(double Rate, bool Correct)> TimedClaimsAsync(WebApplication app, HttpClient setup, List<string> pfs, string resourceClass, bool lean, string label)
+    private static async Task<(double Rate, bool Correct)> TimedClaimsAsync(Uri placement, HttpClient setup, List<string> pfs, string resourceClass, bool lean, string label)
     {
         var jit = (Count: JitInfo.GetCompiledMethodCount(), Time: JitInfo.GetCompilationTime());
         var (allocated, collections) = (GC.GetTotalAllocatedBytes(precise: true), GC.CollectionCount(0));
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var stopwatch = Stopwatch.StartNew();
-        var statuses = await RaceAsync(app, pfs, resourceClass, ClaimsPerWriter, lean);
+        var statuses = await RaceAsync(placement, pfs, resourceClass, ClaimsPerWriter, lean);
         var elapsed = stopwatch.Elapsed;
         cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
         (allocated, collections) = (GC.GetTotalAllocatedBytes(precise: true) - allocated, GC.CollectionCount(0) - collections);
@@ -152,13 +171,12 @@ public static class PlacementServerBench
 
     /// <summary><see cref="Writers"/> clients each <c>PUT /allocations/{new consumer}</c> one VF on a random PF, over a
     /// <see cref="LeanHttpClient"/> or (<paramref name="lean"/> false) an <see cref="HttpClient"/>.</summary>
-    private static async Task<List<HttpStatusCode>> RaceAsync(WebApplication app, List<string> pfs, string resourceClass, int claimsPerWriter, bool lean)
+    private static async Task<List<HttpStatusCode>> RaceAsync(Uri placement, List<string> pfs, string resourceClass, int claimsPerWriter, bool lean)
     {
         var outcomes = await Task.WhenAll(Enumerable.Range(0, Writers).Select(writer => Task.Run(async () =>
         {
-            var baseAddress = new Uri(app.BoundAddress(), "/placement/");
-            await using var leanClient = lean ? await LeanHttpClient.ConnectAsync(baseAddress, CancellationToken.None) : null;
-            using var client = lean ? null : Client(app);
+            await using var leanClient = lean ? await LeanHttpClient.ConnectAsync(placement, CancellationToken.None) : null;
+            using var client = lean ? null : Client(placement);
             var random = new Random(writer);
             var statuses = new List<HttpStatusCode>(claimsPerWriter);
             for (var i = 0; i < claimsPerWriter; i++)
@@ -167,7 +185,7 @@ public static class PlacementServerBench
                 var claim = Claim(pfs[random.Next(Pfs)], resourceClass);
                 if (leanClient is not null)
                 {
-                    statuses.Add(await leanClient.PutAsync(baseAddress.AbsolutePath + path, claim, CancellationToken.None));
+                    statuses.Add(await leanClient.PutAsync(placement.AbsolutePath + path, claim, CancellationToken.None));
                     continue;
                 }
 
@@ -216,7 +234,7 @@ public static class PlacementServerBench
             await db.SaveChangesAsync();
         }
 
-        using var client = Client(app);
+        using var client = Client(new Uri(app.BoundAddress(), "/placement/"));
         client.Timeout = TimeSpan.FromMinutes(10);
         var query = string.Join('&', Enumerable.Range(1, 4).Select(g => $"resources{g}=SRIOV_NET_VF:1")) + "&group_policy=isolate";
         await Console.Error.WriteLineAsync("fleet stored; streaming starts"); // e.g. to attach a profiler now
@@ -279,10 +297,10 @@ public static class PlacementServerBench
 
     /// <summary>A client as a service configures one: no redirects, cookies or proxy lookup (the claim clients stand
     /// in for Nova's scheduler on other machines; their cost here shares the server's 2 cores).</summary>
-    private static HttpClient Client(WebApplication app)
+    private static HttpClient Client(Uri placement)
     {
         var handler = new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false, UseProxy = false };
-        var client = new HttpClient(handler) { BaseAddress = new Uri(app.BoundAddress(), "/placement/") };
+        var client = new HttpClient(handler) { BaseAddress = placement };
         client.DefaultRequestHeaders.Add("x-auth-token", "admin");
         client.DefaultRequestHeaders.Add("OpenStack-API-Version", "placement latest");
         return client;
