@@ -14,12 +14,14 @@ public static class PlacementDbFactory
     private const string MigrationLock = "SELECT pg_advisory_lock(7060)", MigrationUnlock = "SELECT pg_advisory_unlock(7060)";
 
     /// <summary>Pooled contexts: setting up a fresh context's internal services cost a claim about a tenth of its
-    /// CPU; a pooled one is reset (change tracker, transaction, connection closed) when its request ends.</summary>
+    /// CPU; a pooled one is reset (change tracker, transaction, connection closed) when its request ends. SQLite's
+    /// checkpoints run in the background (<see cref="SqliteCheckpointer"/>).</summary>
     public static IServiceCollection AddPlacementDb(this IServiceCollection services, PlacementServerOptions options) =>
         options.UsesPostgres
             ? services.AddDbContextPool<PlacementDb, PostgresPlacementDb>(db => db.UseNpgsql(PostgresConnectionString(options)))
             : services.AddDbContextPool<PlacementDb, SqlitePlacementDb>(db =>
-                db.UseSqlite(options.ConnectionString).AddInterceptors(_sqliteSetup));
+                db.UseSqlite(options.ConnectionString).AddInterceptors(_sqliteSetup))
+                .AddHostedService(provider => new SqliteCheckpointer(options, provider.GetRequiredService<ILogger<SqliteCheckpointer>>()));
 
     /// <summary>The configured string, with two defaults the operator did not set: statements prepared after a few
     /// uses (a claim's SQL is always the same text; PostgreSQL then skips parsing and planning it), and pooled

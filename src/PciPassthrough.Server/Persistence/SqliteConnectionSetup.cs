@@ -8,11 +8,13 @@ namespace PciPassthrough.Server.Persistence;
 /// <summary>Per-connection SQLite settings. <c>busy_timeout</c>: a writer that finds the write lock taken waits in
 /// SQLite (a few ms) instead of failing to Microsoft.Data.Sqlite, whose own retry sleeps 150 ms; concurrent claims
 /// would otherwise run at a few dozen per second. <c>synchronous=NORMAL</c>: in WAL mode a commit survives a crash
-/// of the process, only a power loss may drop the last ones, and it saves an fsync per write. Both stick to the
-/// native connection, so they are set once per pooled connection, not at every open (one per request).</summary>
+/// of the process, only a power loss may drop the last ones, and it saves an fsync per write.
+/// <c>wal_autocheckpoint=0</c>: <see cref="SqliteCheckpointer"/> checkpoints outside every writer's turn. All three
+/// stick to the native connection, so they are set once per pooled connection, not at every open (one per
+/// request).</summary>
 public sealed class SqliteConnectionSetup : DbConnectionInterceptor
 {
-    private const string Pragmas = "PRAGMA busy_timeout = 30000; PRAGMA synchronous = NORMAL;";
+    private const string Pragmas = "PRAGMA busy_timeout = 30000; PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 0;";
 
     private readonly ConditionalWeakTable<object, object> _configured = [];
 
