@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace PciPassthrough.Core.PlacementApi;
 
 /// <summary>
@@ -31,7 +33,12 @@ namespace PciPassthrough.Core.PlacementApi;
 /// </summary>
 public static class AllocationCandidateGenerator
 {
-    public static IEnumerable<AllocationCandidate> Generate(PlacementSnapshot snapshot, CandidateQuery query)
+    public static IEnumerable<AllocationCandidate> Generate(PlacementSnapshot snapshot, CandidateQuery query) =>
+        Leaves(snapshot, query).Select(leaf => leaf.ToCandidate());
+
+    /// <summary>The candidates of <see cref="Generate"/>, in the same order, as the walk reaches them: each leaf is
+    /// valid only until the next one is asked for (a writer renders it without building the candidate).</summary>
+    public static IEnumerable<CandidateLeaf> Leaves(PlacementSnapshot snapshot, CandidateQuery query)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
         ArgumentNullException.ThrowIfNull(query);
@@ -39,7 +46,7 @@ public static class AllocationCandidateGenerator
         query.Shuffle?.Shuffle(roots);
         var sharedOnly = new HashSet<string>(StringComparer.Ordinal);
         var perHost = roots.Select(root => ForTree(snapshot, query, root, sharedOnly));
-        return query.Limit is { } limit ? RoundRobin(perHost, limit) : perHost.SelectMany(candidates => candidates);
+        return query.Limit is { } limit ? RoundRobin(perHost, limit) : perHost.SelectMany(leaves => leaves);
     }
 
     /// <summary>PA-48 below 1.29: the providers of the <paramref name="roots"/> trees that some candidate of the
@@ -58,16 +65,22 @@ public static class AllocationCandidateGenerator
         foreach (var root in snapshot.Roots.Where(r => roots.Contains(r.Uuid)
             || (sharedThere.Count > 0 && snapshot.Trees[r.Uuid].Any(p => sharedThere.Exists(s => s.Aggregates.Overlaps(p.Aggregates))))))
         {
-            foreach (var candidate in ForTree(snapshot, unlimited, root, sharedOnly))
+            foreach (var leaf in ForTree(snapshot, unlimited, root, sharedOnly))
             {
-                used.UnionWith(candidate.Allocations.Keys.Where(uuid => roots.Contains(snapshot.Providers[uuid].RootUuid)));
+                for (var i = 0; i < leaf.Slots.Count; i++)
+                {
+                    if (leaf.Slots[i].Resources.Count > 0 && roots.Contains(leaf.Chosen(i).RootUuid))
+                    {
+                        used.Add(leaf.Chosen(i).Uuid);
+                    }
+                }
             }
         }
 
         return used;
     }
 
-    private static IEnumerable<AllocationCandidate> RoundRobin(IEnumerable<IEnumerable<AllocationCandidate>> hosts, int limit)
+    private static IEnumerable<CandidateLeaf> RoundRobin(IEnumerable<IEnumerable<CandidateLeaf>> hosts, int limit)
     {
         var active = hosts.Select(h => h.GetEnumerator()).ToList();
         try
@@ -102,17 +115,7 @@ public static class AllocationCandidateGenerator
         }
     }
 
-    private sealed record Slot(RequestGroup Group, IReadOnlyDictionary<string, int> Amounts, IReadOnlyList<ProviderState> Choices)
-    {
-        /// <summary>The allocation of a provider only this slot uses, shared by every candidate that has it.</summary>
-        public IReadOnlyDictionary<string, long> Resources { get; } =
-            Amounts.ToDictionary(a => a.Key, a => (long)a.Value, StringComparer.Ordinal);
-
-        /// <summary>Per choice, the group's mapping when it is the group's only provider (shared likewise).</summary>
-        public IReadOnlyList<string>[] Mapped { get; } = [.. Choices.Select(c => (IReadOnlyList<string>)[c.Uuid])];
-    }
-
-    private static IEnumerable<AllocationCandidate> ForTree(PlacementSnapshot snapshot, CandidateQuery query, ProviderState root,
+    private static IEnumerable<CandidateLeaf> ForTree(PlacementSnapshot snapshot, CandidateQuery query, ProviderState root,
         HashSet<string> sharedOnly)
     {
         if (!query.RootRequired.Matches(root.Traits))
@@ -124,7 +127,7 @@ public static class AllocationCandidateGenerator
         var treeAggregates = tree.SelectMany(p => p.Aggregates).ToHashSet(StringComparer.Ordinal);
         var shared = snapshot.Sharing.Where(p => p.RootUuid != root.Uuid && p.Aggregates.Overlaps(treeAggregates)).ToList();
         var withShared = shared.Count == 0 ? tree : [.. tree, .. shared];
-        var slots = new List<Slot>();
+        var slots = new List<CandidateSlot>();
         foreach (var group in query.Groups)
         {
             if (group.IsUnsuffixed)
@@ -132,13 +135,13 @@ public static class AllocationCandidateGenerator
                 IReadOnlyList<ProviderState> pool = group.InTreeRoot is null ? withShared : group.InTreeRoot == root.Uuid ? tree : [];
                 var eligible = pool.Where(p => !group.Required.HasForbidden(p.Traits)
                     && group.MemberOf.MatchesSelfOrRoot(p.Aggregates, root.Aggregates, p.RootUuid == root.Uuid)).ToList();
-                slots.AddRange(group.Resources.Select(r => new Slot(group, new Dictionary<string, int> { [r.Key] = r.Value },
+                slots.AddRange(group.Resources.Select(r => new CandidateSlot(group, new Dictionary<string, int> { [r.Key] = r.Value },
                     Ordered(query, eligible.Where(p => p.Fits(r.Key, r.Value))))));
             }
             else if (group.Resources.Count == 0)
             {
                 var selective = group.Required.AnyOf.Count > 0 || group.MemberOf.AnyOf.Count > 0;
-                slots.Add(new Slot(group, group.Resources, selective
+                slots.Add(new CandidateSlot(group, group.Resources, selective
                     ? Ordered(query, withShared.Where(p => group.Required.Matches(p.Traits) && group.MemberOf.Matches(p.Aggregates)))
                     : []));
             }
@@ -147,7 +150,7 @@ public static class AllocationCandidateGenerator
                 var inTree = group.InTreeRoot is null ? withShared
                     : group.InTreeRoot == root.Uuid ? tree
                     : [.. shared.Where(p => p.RootUuid == group.InTreeRoot)];
-                slots.Add(new Slot(group, group.Resources, Ordered(query, inTree.Where(p =>
+                slots.Add(new CandidateSlot(group, group.Resources, Ordered(query, inTree.Where(p =>
                     group.Resources.All(r => p.Fits(r.Key, r.Value))
                     && group.Required.Matches(p.Traits) && group.MemberOf.Matches(p.Aggregates)))));
             }
@@ -163,60 +166,107 @@ public static class AllocationCandidateGenerator
         return ordered;
     }
 
-    private static IEnumerable<AllocationCandidate> Walk(PlacementSnapshot snapshot, CandidateQuery query, ProviderState root, List<Slot> slots,
+    private static IEnumerable<CandidateLeaf> Walk(PlacementSnapshot snapshot, CandidateQuery query, ProviderState root, List<CandidateSlot> slots,
         HashSet<string> sharedOnly)
     {
-        var chosen = new ProviderState[slots.Count];
-        var subtreeChecks = SubtreeChecks(query, slots);
-        int[] unsuffixed = [.. Enumerable.Range(0, slots.Count).Where(i => slots[i].Group.IsUnsuffixed)];
-        var oneProviderPerTree = !query.NestedAware && snapshot.HasNested;
-        var next = new int[slots.Count];
-        var depth = 0;
-        while (depth >= 0)
+        var walk = new TreeWalk(snapshot, query, root, slots, sharedOnly);
+        while (walk.MoveNext())
         {
-            if (depth == slots.Count)
+            yield return walk.Leaf;
+        }
+    }
+
+    /// <summary>The depth-first walk of one tree, one leaf per <see cref="MoveNext"/>.</summary>
+    private sealed class TreeWalk
+    {
+        private readonly PlacementSnapshot _snapshot;
+        private readonly CandidateQuery _query;
+        private readonly List<CandidateSlot> _slots;
+        private readonly HashSet<string> _sharedOnly;
+        private readonly ProviderState[] _chosen;
+        private readonly int[] _next;
+        private readonly List<int[]>[] _subtreeChecks;
+        private readonly int[] _unsuffixed;
+        private readonly bool _oneProviderPerTree;
+        private readonly bool _mayBeSharedOnly;
+        private int _depth;
+
+        public TreeWalk(PlacementSnapshot snapshot, CandidateQuery query, ProviderState root, List<CandidateSlot> slots, HashSet<string> sharedOnly)
+        {
+            _snapshot = snapshot;
+            _query = query;
+            _slots = slots;
+            _sharedOnly = sharedOnly;
+            _chosen = new ProviderState[slots.Count];
+            _next = new int[slots.Count];
+            _subtreeChecks = SubtreeChecks(query, slots);
+            _unsuffixed = [.. Enumerable.Range(0, slots.Count).Where(i => slots[i].Group.IsUnsuffixed)];
+            _oneProviderPerTree = !query.NestedAware && snapshot.HasNested;
+            // only a candidate made of sharing providers alone can come out of another tree too (see the class comment)
+            _mayBeSharedOnly = slots.TrueForAll(s => s.Choices.Any(p => p.IsSharing && p.Aggregates.Count > 0));
+            Leaf = new CandidateLeaf(root.Uuid, slots, _chosen, _next);
+        }
+
+        public CandidateLeaf Leaf { get; }
+
+        /// <summary>Goes on to the next leaf; false when the tree has no more. Fully optimised from its first call:
+        /// an unlimited answer runs it for millions of leaves, which tier-0 code would start.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public bool MoveNext()
+        {
+            var slots = _slots;
+            var chosen = _chosen;
+            var next = _next;
+            var depth = _depth;
+            while (depth >= 0)
             {
-                if (MeetsUnsuffixedTraits(slots, chosen, unsuffixed))
+                if (depth == slots.Count)
                 {
-                    var candidate = Render(root.Uuid, slots, chosen, next);
-                    if (!Array.TrueForAll(chosen, p => p.IsSharing && p.Aggregates.Count > 0) || sharedOnly.Add(Key(candidate)))
+                    depth--;
+                    if (MeetsUnsuffixedTraits(slots, chosen, _unsuffixed)
+                        && (!_mayBeSharedOnly || !Array.TrueForAll(chosen, p => p.IsSharing && p.Aggregates.Count > 0)
+                            || _sharedOnly.Add(Key(Leaf.ToCandidate()))))
                     {
-                        yield return candidate;
+                        _depth = depth;
+                        return true;
+                    }
+
+                    continue;
+                }
+
+                var slot = slots[depth];
+                var placed = false;
+                while (next[depth] < slot.ChoiceCount && !placed)
+                {
+                    chosen[depth] = slot.ChoiceAt(next[depth]++);
+                    placed = Allowed(_query, slots, chosen, depth)
+                        && (!_oneProviderPerTree || AloneInItsTree(chosen, depth))
+                        && InOneSubtree(_snapshot, _subtreeChecks[depth], chosen)
+                        && FitsMerged(slots, chosen, depth);
+                }
+
+                if (placed)
+                {
+                    depth++;
+                    if (depth < slots.Count)
+                    {
+                        next[depth] = 0;
                     }
                 }
-
-                depth--;
-                continue;
-            }
-
-            var slot = slots[depth];
-            var placed = false;
-            while (next[depth] < slot.Choices.Count && !placed)
-            {
-                chosen[depth] = slot.Choices[next[depth]++];
-                placed = Allowed(query, slots, chosen, depth)
-                    && (!oneProviderPerTree || AloneInItsTree(chosen, depth))
-                    && InOneSubtree(snapshot, subtreeChecks[depth], chosen)
-                    && FitsMerged(slots, chosen, depth);
-            }
-
-            if (placed)
-            {
-                depth++;
-                if (depth < slots.Count)
+                else
                 {
-                    next[depth] = 0;
+                    depth--;
                 }
             }
-            else
-            {
-                depth--;
-            }
+
+            _depth = depth;
+            return false;
         }
     }
 
     /// <summary>PA-46 isolate: suffixed groups never share a provider (the unsuffixed group may overlap).</summary>
-    private static bool Allowed(CandidateQuery query, List<Slot> slots, ProviderState[] chosen, int depth)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static bool Allowed(CandidateQuery query, List<CandidateSlot> slots, ProviderState[] chosen, int depth)
     {
         var group = slots[depth].Group;
         if (!query.Isolate || group.IsUnsuffixed)
@@ -236,7 +286,7 @@ public static class AllocationCandidateGenerator
     }
 
     /// <summary>PA-46 <c>same_subtree</c>: per depth, the slot indices of each set whose last group sits there.</summary>
-    private static List<int[]>[] SubtreeChecks(CandidateQuery query, List<Slot> slots)
+    private static List<int[]>[] SubtreeChecks(CandidateQuery query, List<CandidateSlot> slots)
     {
         var checks = new List<int[]>[slots.Count];
         for (var depth = 0; depth < slots.Count; depth++)
@@ -256,6 +306,7 @@ public static class AllocationCandidateGenerator
         return checks;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool InOneSubtree(PlacementSnapshot snapshot, List<int[]> checks, ProviderState[] chosen)
     {
         foreach (var members in checks)
@@ -292,7 +343,8 @@ public static class AllocationCandidateGenerator
     /// <summary>PA-46: the slot's amounts plus what the shallower slots already placed on the same provider still
     /// fit capacity and max_unit. A provider's first slot needs no check (its choices already fit alone), so the
     /// common walk never sums anything.</summary>
-    private static bool FitsMerged(List<Slot> slots, ProviderState[] chosen, int depth)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static bool FitsMerged(List<CandidateSlot> slots, ProviderState[] chosen, int depth)
     {
         var provider = chosen[depth];
         var shared = false;
@@ -327,7 +379,8 @@ public static class AllocationCandidateGenerator
     }
 
     /// <summary>PA-44 traits over the unsuffixed group's providers.</summary>
-    private static bool MeetsUnsuffixedTraits(List<Slot> slots, ProviderState[] chosen, int[] unsuffixed)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static bool MeetsUnsuffixedTraits(List<CandidateSlot> slots, ProviderState[] chosen, int[] unsuffixed)
     {
         if (unsuffixed.Length > 0 && slots[unsuffixed[0]].Group.Required is { AnyOf.Count: > 0 } required)
         {
@@ -340,6 +393,7 @@ public static class AllocationCandidateGenerator
 
     /// <summary>PA-47 below 1.29 (with nested providers): a candidate uses one provider per tree, so the walk drops a
     /// choice that is a second provider of a tree already used instead of enumerating the combinations it spoils.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool AloneInItsTree(ProviderState[] chosen, int depth)
     {
         for (var i = 0; i < depth; i++)
@@ -353,52 +407,9 @@ public static class AllocationCandidateGenerator
         return true;
     }
 
-    /// <summary>The candidate's allocations (amounts merged per provider and class) and mappings. A provider or
-    /// group served by one slot gets that slot's shared dictionary or list (<paramref name="next"/> − 1 is each
-    /// slot's chosen index), so a candidate usually costs three objects; only merges build new ones.</summary>
-    private static AllocationCandidate Render(string root, List<Slot> slots, ProviderState[] chosen, int[] next)
-    {
-        var allocations = new Dictionary<string, IReadOnlyDictionary<string, long>>(slots.Count, StringComparer.Ordinal);
-        var mappings = new Dictionary<string, IReadOnlyList<string>>(slots.Count, StringComparer.Ordinal);
-        for (var i = 0; i < slots.Count; i++)
-        {
-            var slot = slots[i];
-            var provider = chosen[i].Uuid;
-            if (slot.Resources.Count > 0)
-            {
-                allocations[provider] = allocations.TryGetValue(provider, out var existing)
-                    ? Merge(existing, slot.Resources)
-                    : slot.Resources;
-            }
-
-            var suffix = slot.Group.Suffix;
-            if (!mappings.TryGetValue(suffix, out var mapped))
-            {
-                mappings[suffix] = slot.Mapped[next[i] - 1];
-            }
-            else if (!mapped.Contains(provider))
-            {
-                mappings[suffix] = [.. mapped, provider];
-            }
-        }
-
-        return new AllocationCandidate(root, allocations, mappings);
-    }
-
     /// <summary>Allocations and mappings as one ordered string: equal for equal candidates of different trees.</summary>
     private static string Key(AllocationCandidate candidate) => string.Join(";",
         candidate.Allocations.SelectMany(a => a.Value.Select(r => $"{a.Key}/{r.Key}={r.Value}"))
             .Concat(candidate.Mappings.Select(m => $"{m.Key}:{string.Join(",", m.Value.Order(StringComparer.Ordinal))}"))
             .Order(StringComparer.Ordinal));
-
-    private static Dictionary<string, long> Merge(IReadOnlyDictionary<string, long> existing, IReadOnlyDictionary<string, long> added)
-    {
-        var merged = new Dictionary<string, long>(existing, StringComparer.Ordinal);
-        foreach (var (resourceClass, amount) in added)
-        {
-            merged[resourceClass] = merged.GetValueOrDefault(resourceClass) + amount;
-        }
-
-        return merged;
-    }
 }

@@ -43,37 +43,27 @@ public static partial class AllocationCandidateApi
         }
 
         // Straight into Kestrel's pipe (no intermediate stream buffer), without the writer's structural checks
-        // (the shape is fixed here); names that repeat in every candidate are encoded once.
+        // (the shape is fixed here)
         var body = response.BodyWriter;
         await using var writer = new Utf8JsonWriter(body, new JsonWriterOptions { SkipValidation = true });
-        var names = new EncodedNames();
+        var requests = new CandidateRequestWriter(writer, version);
         var flushed = 0L;
-        var usedProviders = new HashSet<string>(StringComparer.Ordinal);
-        var usedRoots = new HashSet<string>(StringComparer.Ordinal);
-        var produced = 0;
         writer.WriteStartObject();
         writer.WriteStartArray("allocation_requests");
-        foreach (var candidate in searched ? AllocationCandidateGenerator.Generate(snapshot, query) : [])
+        using (var leaves = (searched ? AllocationCandidateGenerator.Leaves(snapshot, query) : []).GetEnumerator())
         {
-            foreach (var uuid in candidate.Allocations.Keys)
-            {
-                if (usedProviders.Add(uuid))
-                {
-                    usedRoots.Add(snapshot.Providers[uuid].RootUuid);
-                }
-            }
-
-            produced++;
-            WriteRequest(writer, candidate, version, names);
-            if (writer.BytesCommitted + writer.BytesPending - flushed > FlushBytes)
+            while (requests.WriteUntil(leaves, flushed, FlushBytes))
             {
                 flushed = await FlushAsync(writer, body, cancellationToken);
             }
         }
 
+        var usedProviders = new HashSet<string>(StringComparer.Ordinal);
+        var usedRoots = new HashSet<string>(StringComparer.Ordinal);
+        requests.AddUsed(snapshot, usedProviders, usedRoots);
         writer.WriteEndArray();
         writer.WriteStartObject("provider_summaries");
-        if (!version.AtLeast(29) && query.Limit == produced)
+        if (!version.AtLeast(29) && query.Limit == requests.Produced)
         {
             // PA-48: Placement cuts the summaries of all its candidates to the trees the kept ones use, so below 1.29
             // they name every provider of those trees some candidate uses, kept or not
@@ -111,83 +101,6 @@ public static partial class AllocationCandidateApi
     /// <summary>How much JSON is handed to Kestrel at a time: memory stays constant, and each flush (a thread hop
     /// and a socket send) is paid once per ~100 candidates.</summary>
     private const int FlushBytes = 64 * 1024;
-
-    /// <summary>Property names as UTF-8 JSON, encoded once per answer: the fixed keys, and per uuid, class or
-    /// suffix string (keyed by reference: the generator hands out the snapshot's own strings).</summary>
-    private sealed class EncodedNames
-    {
-        public static readonly JsonEncodedText Allocations = JsonEncodedText.Encode("allocations");
-        public static readonly JsonEncodedText Resources = JsonEncodedText.Encode("resources");
-        public static readonly JsonEncodedText Mappings = JsonEncodedText.Encode("mappings");
-
-        private readonly Dictionary<string, JsonEncodedText> _encoded = new(ReferenceEqualityComparer.Instance);
-
-        public JsonEncodedText this[string name] =>
-            _encoded.TryGetValue(name, out var encoded) ? encoded : _encoded[name] = JsonEncodedText.Encode(name);
-    }
-
-    /// <summary>PA-49: list form below 1.12, dict form after, <c>mappings</c> from 1.34.</summary>
-    private static void WriteRequest(Utf8JsonWriter writer, AllocationCandidate candidate, Microversion version, EncodedNames names)
-    {
-        writer.WriteStartObject();
-        if (version.AtLeast(12))
-        {
-            writer.WriteStartObject(EncodedNames.Allocations);
-            foreach (var (provider, amounts) in candidate.Allocations)
-            {
-                writer.WriteStartObject(names[provider]);
-                WriteResources(writer, amounts, names);
-                writer.WriteEndObject();
-            }
-
-            writer.WriteEndObject();
-        }
-        else
-        {
-            writer.WriteStartArray(EncodedNames.Allocations);
-            foreach (var (provider, amounts) in candidate.Allocations)
-            {
-                writer.WriteStartObject();
-                writer.WriteStartObject("resource_provider");
-                writer.WriteString("uuid", provider);
-                writer.WriteEndObject();
-                WriteResources(writer, amounts, names);
-                writer.WriteEndObject();
-            }
-
-            writer.WriteEndArray();
-        }
-
-        if (version.AtLeast(34))
-        {
-            writer.WriteStartObject(EncodedNames.Mappings);
-            foreach (var (suffix, providers) in candidate.Mappings)
-            {
-                writer.WriteStartArray(names[suffix]);
-                foreach (var provider in providers)
-                {
-                    writer.WriteStringValue(names[provider]);
-                }
-
-                writer.WriteEndArray();
-            }
-
-            writer.WriteEndObject();
-        }
-
-        writer.WriteEndObject();
-    }
-
-    private static void WriteResources(Utf8JsonWriter writer, IReadOnlyDictionary<string, long> amounts, EncodedNames names)
-    {
-        writer.WriteStartObject(EncodedNames.Resources);
-        foreach (var (resourceClass, amount) in amounts)
-        {
-            writer.WriteNumber(names[resourceClass], amount);
-        }
-
-        writer.WriteEndObject();
-    }
 
     /// <summary>PA-49: capacity and usage (every class from 1.27, else the requested ones), traits from 1.17,
     /// parent and root from 1.29.</summary>
