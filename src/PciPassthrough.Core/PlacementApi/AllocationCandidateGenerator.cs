@@ -46,7 +46,7 @@ public static class AllocationCandidateGenerator
         query.Shuffle?.Shuffle(roots);
         var sharedOnly = new HashSet<string>(StringComparer.Ordinal);
         var perHost = roots.Select(root => ForTree(snapshot, query, root, sharedOnly));
-        return query.Limit is { } limit ? RoundRobin(perHost, limit) : perHost.SelectMany(leaves => leaves);
+        return query.Limit is { } limit ? RoundRobin(perHost, limit) : InOrder(perHost);
     }
 
     /// <summary>PA-48 below 1.29: the providers of the <paramref name="roots"/> trees that some candidate of the
@@ -65,8 +65,10 @@ public static class AllocationCandidateGenerator
         foreach (var root in snapshot.Roots.Where(r => roots.Contains(r.Uuid)
             || (sharedThere.Count > 0 && snapshot.Trees[r.Uuid].Any(p => sharedThere.Exists(s => s.Aggregates.Overlaps(p.Aggregates))))))
         {
-            foreach (var leaf in ForTree(snapshot, unlimited, root, sharedOnly))
+            var walk = ForTree(snapshot, unlimited, root, sharedOnly);
+            while (walk?.MoveNext() == true)
             {
+                var leaf = walk.Leaf;
                 for (var i = 0; i < leaf.Slots.Count; i++)
                 {
                     if (leaf.Slots[i].Resources.Count > 0 && roots.Contains(leaf.Chosen(i).RootUuid))
@@ -80,47 +82,51 @@ public static class AllocationCandidateGenerator
         return used;
     }
 
-    private static IEnumerable<CandidateLeaf> RoundRobin(IEnumerable<IEnumerable<CandidateLeaf>> hosts, int limit)
+    private static IEnumerable<CandidateLeaf> InOrder(IEnumerable<TreeWalk?> hosts)
     {
-        var active = hosts.Select(h => h.GetEnumerator()).ToList();
-        try
+        foreach (var walk in hosts)
         {
-            var produced = 0;
-            while (active.Count > 0)
+            while (walk?.MoveNext() == true)
             {
-                for (var i = 0; i < active.Count && produced < limit;)
-                {
-                    if (active[i].MoveNext())
-                    {
-                        produced++;
-                        yield return active[i].Current;
-                        i++;
-                    }
-                    else
-                    {
-                        active[i].Dispose();
-                        active.RemoveAt(i);
-                    }
-                }
-
-                if (produced >= limit)
-                {
-                    yield break;
-                }
+                yield return walk.Leaf;
             }
-        }
-        finally
-        {
-            active.ForEach(e => e.Dispose());
         }
     }
 
-    private static IEnumerable<CandidateLeaf> ForTree(PlacementSnapshot snapshot, CandidateQuery query, ProviderState root,
+    private static IEnumerable<CandidateLeaf> RoundRobin(IEnumerable<TreeWalk?> hosts, int limit)
+    {
+        var active = hosts.OfType<TreeWalk>().ToList();
+        var produced = 0;
+        while (active.Count > 0)
+        {
+            for (var i = 0; i < active.Count && produced < limit;)
+            {
+                if (active[i].MoveNext())
+                {
+                    produced++;
+                    yield return active[i].Leaf;
+                    i++;
+                }
+                else
+                {
+                    active.RemoveAt(i);
+                }
+            }
+
+            if (produced >= limit)
+            {
+                yield break;
+            }
+        }
+    }
+
+    /// <summary>The walk of one tree's candidates, or null when it has none.</summary>
+    private static TreeWalk? ForTree(PlacementSnapshot snapshot, CandidateQuery query, ProviderState root,
         HashSet<string> sharedOnly)
     {
         if (!query.RootRequired.Matches(root.Traits))
         {
-            return [];
+            return null;
         }
 
         var tree = snapshot.Trees[root.Uuid];
@@ -156,7 +162,7 @@ public static class AllocationCandidateGenerator
             }
         }
 
-        return slots.Any(s => s.Choices.Count == 0) ? [] : Walk(snapshot, query, root, slots, sharedOnly);
+        return slots.Any(s => s.Choices.Count == 0) ? null : new TreeWalk(snapshot, query, root, slots, sharedOnly);
     }
 
     private static ProviderState[] Ordered(CandidateQuery query, IEnumerable<ProviderState> choices)
@@ -164,16 +170,6 @@ public static class AllocationCandidateGenerator
         ProviderState[] ordered = [.. choices];
         query.Shuffle?.Shuffle(ordered);
         return ordered;
-    }
-
-    private static IEnumerable<CandidateLeaf> Walk(PlacementSnapshot snapshot, CandidateQuery query, ProviderState root, List<CandidateSlot> slots,
-        HashSet<string> sharedOnly)
-    {
-        var walk = new TreeWalk(snapshot, query, root, slots, sharedOnly);
-        while (walk.MoveNext())
-        {
-            yield return walk.Leaf;
-        }
     }
 
     /// <summary>The depth-first walk of one tree, one leaf per <see cref="MoveNext"/>.</summary>
