@@ -1,4 +1,5 @@
 using PciPassthrough.Core.Devices;
+using PciPassthrough.Core.Errors;
 using PciPassthrough.Core.Pci;
 
 namespace PciPassthrough.Core.Config;
@@ -34,11 +35,19 @@ public sealed class PciDeviceListProbe : IPciHostProbe
         Find(addressText) is { } device ? (device.VendorId.ToLowerInvariant(), device.ProductId.ToLowerInvariant()) : null;
 
     /// <summary>The PF's <see cref="PciDeviceRecord.VfProductId"/>, else the product of its first listed VF; null if not a PF.</summary>
+    /// <exception cref="PciException"><c>AttributeError</c> for a truthy <c>vf_product_id</c> that is no string, which
+    /// Nova lower-cases.</exception>
     public string? GetVfProductId(string pfAddressText)
     {
         if (Find(pfAddressText) is not { DeviceType: PciDeviceType.PhysicalFunction } pf)
         {
             return null;
+        }
+
+        if (pf.VfProductIdError is { } type)
+        {
+            throw new PciException(PciErrorKinds.AttributeError,
+                $"device {pf.Address}: '{type}' object has no attribute 'lower' (vf_product_id)", novaException: false);
         }
 
         var address = pf.Address.ToLowerInvariant();

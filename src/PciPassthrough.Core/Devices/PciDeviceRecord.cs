@@ -1,3 +1,4 @@
+using PciPassthrough.Core.Errors;
 using PciPassthrough.Core.Pci;
 
 namespace PciPassthrough.Core.Devices;
@@ -41,6 +42,18 @@ public sealed record PciDeviceRecord
     /// <c>.get()</c>); null when the serial lookup works.
     /// </summary>
     public string? VpdLookupError { get; init; }
+
+    /// <summary>
+    /// What reading the serial from the capabilities as Nova stores them raises (a non-JSON text, or JSON that is no
+    /// object); null when it works. Pooling reads it for every tracked device.
+    /// </summary>
+    public PciError? StoredCapabilitiesError { get; init; }
+
+    /// <summary>
+    /// Python's type name of a <c>vf_product_id</c> that is truthy but no string (Nova calls <c>.lower()</c> on it);
+    /// null otherwise.
+    /// </summary>
+    public string? VfProductIdError { get; init; }
 
     /// <summary>Network capabilities as libvirt reports them (e.g. <c>rx</c>, <c>tx</c>, <c>sg</c>).</summary>
     public IReadOnlyList<string> NetworkCapabilities { get; init; } = [];

@@ -22,7 +22,10 @@ public sealed class HostCapacity
     /// <summary>Classes with a non-zero total, in the order VCPU, PCPU, MEMORY_MB.</summary>
     public IReadOnlyList<ResourceInventory> Inventories => _inventories;
 
-    /// <summary>SIM-45: totals from the host's cells; <c>max_unit</c> = total; a class with total 0 has no inventory.</summary>
+    /// <summary>
+    /// SIM-45: totals from the host's cells; <c>max_unit</c> = total; a class with total 0 has no inventory. Memory
+    /// is tested for truth as Nova does (<c>if memory:</c>), so cells with negative memory still report an inventory.
+    /// </summary>
     public static HostCapacity Create(long sharedCpus, long dedicatedCpus, BigInteger memoryMb, double cpuAllocationRatio,
         double ramAllocationRatio, long reservedHostMemoryMb)
     {
@@ -30,7 +33,7 @@ public sealed class HostCapacity
         [
             sharedCpus > 0 ? new(Vcpu, sharedCpus, 0, cpuAllocationRatio, sharedCpus) : null,
             dedicatedCpus > 0 ? new(Pcpu, dedicatedCpus, 0, 1, dedicatedCpus) : null,
-            memoryMb > 0 ? new(MemoryMb, memoryMb, reservedHostMemoryMb, ramAllocationRatio, memoryMb) : null,
+            memoryMb != 0 ? new(MemoryMb, memoryMb, reservedHostMemoryMb, ramAllocationRatio, memoryMb) : null,
         ];
         ResourceInventory[] inventories = [.. all.OfType<ResourceInventory>()];
         return new HostCapacity(inventories, [.. inventories.Select(i => new Slot(i.ResourceClass, i.MaxUnit, i.Capacity, 0))]);

@@ -83,6 +83,12 @@ internal sealed class HostStartup
             }
         }
 
+        // pooling looks each new device's spec up again, which reads its stored capabilities (02 LC-1)
+        if (matched.Select(m => m.Record.StoredCapabilitiesError).FirstOrDefault(e => e is not null) is { } error)
+        {
+            throw new PciException(error);
+        }
+
         var tracker = new PciDeviceTracker(release, [.. Host.NumaCells.Select(c => new NumaCellSocket(c.Id, c.Socket))]);
         tracker.Sync(matched);
         (Tracker, IgnoredDevices) = (tracker, ignored);

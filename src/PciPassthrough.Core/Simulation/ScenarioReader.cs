@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using PciPassthrough.Core.Devices;
+using PciPassthrough.Core.Errors;
 using PciPassthrough.Core.Flavors;
 using PciPassthrough.Core.Libvirt;
 using PciPassthrough.Core.Numa;
@@ -286,6 +287,10 @@ public static class ScenarioReader
                 ? PythonJsonText.Str(serial)
                 : null,
             VpdLookupError = VpdLookupError(capabilities),
+            StoredCapabilitiesError = StoredCapabilitiesError(capabilities, PythonText.Lower(RequireString(device, "address", path))),
+            VfProductIdError = Get(device, "vf_product_id") is { ValueKind: not JsonValueKind.String } vfProductId && IsTruthy(vfProductId)
+                ? PythonTypeName(vfProductId)
+                : null,
             NetworkCapabilities = capabilities is { ValueKind: JsonValueKind.Object } c
                 && Get(c, "network") is { ValueKind: JsonValueKind.Array } network
                 ? [.. network.EnumerateArray().Where(f => f.ValueKind == JsonValueKind.String).Select(f => f.GetString()!)]
@@ -304,6 +309,48 @@ public static class ScenarioReader
         { } value when IsTruthy(value) => PythonTypeName(value),
         _ => null,
     };
+
+    /// <summary>
+    /// 02 LC-1 as Nova stores a device: a string <c>capabilities</c> is kept as its text, anything else as its JSON
+    /// text, and every read of the serial parses that text and calls <c>.get('vpd', {}).get(…)</c> on the result. Pooling
+    /// reads it for every tracked device, so text that is no JSON, or JSON that is no object, fails stage
+    /// <c>devices</c> (falsy values are not stored at all).
+    /// </summary>
+    private static PciError? StoredCapabilitiesError(JsonElement? capabilities, string address)
+    {
+        if (capabilities is not { ValueKind: JsonValueKind.String } text)
+        {
+            return VpdLookupError(capabilities) is { } type ? NoGet(type) : null;
+        }
+
+        var stored = text.GetString()!;
+        if (stored.Length == 0)
+        {
+            return null;
+        }
+
+        // Python's json reads these constants as floats; System.Text.Json has no such literals
+        if (stored.Trim(' ', '\t', '\n', '\r') is "NaN" or "Infinity" or "-Infinity")
+        {
+            return NoGet("float");
+        }
+
+        try
+        {
+            using var parsed = JsonDocument.Parse(stored);
+            var root = parsed.RootElement;
+            return root.ValueKind != JsonValueKind.Object ? NoGet(PythonTypeName(root))
+                : VpdLookupError(root) is { } type ? NoGet(type)
+                : null;
+        }
+        catch (JsonException e)
+        {
+            return new PciError("JSONDecodeError", $"device {address}: capabilities {stored} are not JSON ({e.Message})", NovaException: false);
+        }
+
+        PciError NoGet(string type) => new(PciErrorKinds.AttributeError,
+            $"device {address}: '{type}' object has no attribute 'get' (capabilities.vpd.card_serial_number)", NovaException: false);
+    }
 
     private static string PythonTypeName(JsonElement value) => value.ValueKind switch
     {

@@ -19,6 +19,19 @@ public sealed class HostCapacityTests
     }
 
     [Fact]
+    public void SIM45_NegativeMemoryTotal_StillHasAnInventory()
+    {
+        var host = HostCapacity.Create(sharedCpus: 2, dedicatedCpus: 0, memoryMb: -16384, cpuAllocationRatio: 16,
+            ramAllocationRatio: 1.5, reservedHostMemoryMb: 512);
+
+        var verdict = host.Check(Resources(("MEMORY_MB", 1024)));
+
+        host.Inventories[1].ShouldBe(new ResourceInventory("MEMORY_MB", -16384, 512, 1.5, -16384));
+        verdict.Reasons.ShouldBe(["MEMORY_MB: needs 1024, more than the largest allocation allowed (max_unit -16384)"]);
+        verdict.Free["MEMORY_MB"].ShouldBe(PythonNumber.Of(-25344.0));
+    }
+
+    [Fact]
     public void SIM46_MissingInventory_IsAReasonAndHasNoFreeEntry()
     {
         var verdict = Host().Check(Resources(("VCPU", 1), ("PCPU", 1), ("MEMORY_MB", 1024)));
