@@ -218,8 +218,8 @@ public static class ScenarioReader
         RequireObject(pages, path, "a huge page object {size_kb, total, used?, reserved?}");
         return new NumaPages(
             OptionalTruncated(pages, "size_kb", path) ?? throw Missing($"{path}.size_kb", "a number"),
-            OptionalTruncated(pages, "total", path) ?? throw Missing($"{path}.total", "a number"),
-            OptionalTruncated(pages, "used", path) ?? 0,
+            OptionalTruncatedWide(pages, "total", path) ?? throw Missing($"{path}.total", "a number"),
+            OptionalTruncatedWide(pages, "used", path) ?? 0,
             OptionalTruncated(pages, "reserved", path) ?? 0);
     }
 
@@ -518,10 +518,12 @@ public static class ScenarioReader
     private static string? NonEmptyString(JsonElement? value) =>
         value is { ValueKind: JsonValueKind.String } text && text.GetString() is { Length: > 0 } s ? s : null;
 
+    /// <summary>An integer literal within 64 bits.</summary>
+    private static bool IsInteger(JsonElement value) => IsIntegerLiteral(value) && value.TryGetInt64(out _);
+
     /// <summary>An integer literal (a boolean or <c>16.0</c> is not one; Python reads <c>16.0</c> as a float).</summary>
-    private static bool IsInteger(JsonElement value) =>
-        value.ValueKind == JsonValueKind.Number && JsonMarshal.GetRawUtf8Value(value).IndexOfAny((byte)'.', (byte)'e', (byte)'E') < 0
-        && value.TryGetInt64(out _);
+    private static bool IsIntegerLiteral(JsonElement value) =>
+        value.ValueKind == JsonValueKind.Number && JsonMarshal.GetRawUtf8Value(value).IndexOfAny((byte)'.', (byte)'e', (byte)'E') < 0;
 
     private static bool IsInt32(JsonElement value) => IsInteger(value) && value.TryGetInt32(out _);
 
@@ -550,6 +552,29 @@ public static class ScenarioReader
                 : Math.Abs(number) < 9.2e18 ? (long)Math.Truncate(number)
                 : throw new ScenarioFormatException($"{path}.{key}", "a number below 2^63", ScenarioFormatException.Describe(Get(parent, key)))
             : null;
+
+    /// <summary>A page count converted with <c>int()</c> like <see cref="OptionalTruncated"/>, up to 2^127: Python
+    /// takes counts past 2^63 (§2.7 bounds no number) and the cell's small pages are derived from them exactly.</summary>
+    private static Int128? OptionalTruncatedWide(JsonElement parent, string key, string path)
+    {
+        if (OptionalNumber(parent, key, path) is not { } number)
+        {
+            return null;
+        }
+
+        var element = Get(parent, key)!.Value;
+        if (IsIntegerLiteral(element))
+        {
+            return Int128.TryParse(element.GetRawText(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var count)
+                ? count
+                : throw TooLarge();
+        }
+
+        return Math.Abs(number) < 1.7e38 ? (Int128)Math.Truncate(number) : throw TooLarge();
+
+        ScenarioFormatException TooLarge() =>
+            new($"{path}.{key}", "a number below 2^127", ScenarioFormatException.Describe(element));
+    }
 
     private static ScenarioFormatException Missing(string path, string expected) => new(path, expected, "nothing");
 

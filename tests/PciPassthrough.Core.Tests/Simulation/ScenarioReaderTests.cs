@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using CsCheck;
 using PciPassthrough.Core.Numa;
@@ -64,6 +65,18 @@ public sealed class ScenarioReaderTests
         var cell = host.NumaCells[0];
         (cell.CpuUsage, cell.MemoryUsageMb).ShouldBe((long.MaxValue, -3L));
         cell.HugePages.ShouldBe([new NumaPages(2048, 9007199254740995, Used: 1000)]);
+    }
+
+    [Fact]
+    public void SIM38_HugePageCounts_ExactPast2To63() // §2.7 bounds no number; Nova's counts are Python ints
+    {
+        var cell = Read("""
+            {"hosts": [{"name": "h", "numa_cells": [{"id": 0, "memory_mb": 1,
+                        "hugepages": [{"size_kb": 2048, "total": 25600000000000000000000, "used": 1e20}]}]}]}
+            """).Hosts[0].NumaCells[0];
+
+        cell.HugePages.ShouldBe([new NumaPages(2048, Int128.Parse("25600000000000000000000", CultureInfo.InvariantCulture),
+            Used: Int128.Parse("100000000000000000000", CultureInfo.InvariantCulture))]);
     }
 
     [Fact]
