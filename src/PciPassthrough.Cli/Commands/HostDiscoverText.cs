@@ -174,7 +174,7 @@ internal static class HostDiscoverText
         ];
     }
 
-    private static string Number(int? value) => value?.ToString(CultureInfo.InvariantCulture) ?? "-";
+    private static string Number(Int128? value) => value?.ToString(CultureInfo.InvariantCulture) ?? "-";
 
     private static string Count(long count) => count.ToString("N0", CultureInfo.InvariantCulture);
 

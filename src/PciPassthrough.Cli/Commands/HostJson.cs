@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -24,15 +25,21 @@ internal static class HostJson
         output.WriteLine(Encoding.UTF8.GetString(stream.ToArray()));
     }
 
-    public static void WriteNumber(Utf8JsonWriter json, string name, int? value)
+    /// <summary>A number or null; a scenario's <c>numa_node</c> may pass 64 bits.</summary>
+    public static void WriteNumber(Utf8JsonWriter json, string name, Int128? value)
     {
-        if (value is { } number)
+        if (value is not { } number)
         {
-            json.WriteNumber(name, number);
+            json.WriteNull(name);
+        }
+        else if (number >= long.MinValue && number <= long.MaxValue)
+        {
+            json.WriteNumber(name, (long)number);
         }
         else
         {
-            json.WriteNull(name);
+            json.WritePropertyName(name);
+            json.WriteRawValue(number.ToString(CultureInfo.InvariantCulture), skipInputValidation: true);
         }
     }
 }

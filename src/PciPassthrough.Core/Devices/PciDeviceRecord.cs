@@ -23,7 +23,7 @@ public sealed record PciDeviceRecord
     public string? ParentAddress { get; init; }
 
     /// <summary>NUMA node, or null when the platform reports none (sysfs <c>-1</c> or missing).</summary>
-    public int? NumaNode { get; init; }
+    public Int128? NumaNode { get; init; }
 
     /// <summary>The device's own network interface name (answers <c>devname</c> specs).</summary>
     public string? Netdev { get; init; }

@@ -100,6 +100,6 @@ internal sealed class PoolIdentity(NovaRelease release)
 
     /// <summary>Everything a device's identity is computed from (the spec by reference; the address only under Latest).</summary>
     private readonly record struct Source(
-        DeviceSpec Spec, string VendorId, string ProductId, int? NumaNode, PciDeviceType DeviceType, string? Address,
+        DeviceSpec Spec, string VendorId, string ProductId, Int128? NumaNode, PciDeviceType DeviceType, string? Address,
         string? ParentIfname);
 }

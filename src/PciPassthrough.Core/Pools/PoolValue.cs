@@ -44,8 +44,9 @@ public readonly struct PoolValue : IEquatable<PoolValue>
     public static PoolValue Of(string? text) =>
         text is null ? default : new PoolValue(PoolValueKind.String, text, 0, null);
 
-    public static PoolValue Of(int? number) =>
-        number is { } n ? new PoolValue(PoolValueKind.Integer, n.ToString(CultureInfo.InvariantCulture), n, null) : default;
+    /// <summary>A device's <c>numa_node</c>: a Python int, past 64 bits too (scenario-format §2.7 bounds no integer).</summary>
+    public static PoolValue Of(Int128? number) =>
+        number is { } n ? new PoolValue(PoolValueKind.Integer, n.ToString(CultureInfo.InvariantCulture), (double)n, null) : default;
 
     /// <summary>A raw JSON tag value.</summary>
     public static PoolValue FromJson(JsonNode? node)
@@ -157,7 +158,8 @@ public readonly struct PoolValue : IEquatable<PoolValue>
         PoolValueKind.Null => null,
         PoolValueKind.String => JsonValue.Create(_text),
         PoolValueKind.Boolean => JsonValue.Create(_number != 0),
-        PoolValueKind.Integer => JsonValue.Create((long)_number),
+        // the text, as the number is a double, inexact past 2^53
+        PoolValueKind.Integer => JsonNode.Parse(_text!),
         PoolValueKind.Float => JsonNode.Parse(_text!),
         _ => _node!.DeepClone(),
     };

@@ -273,7 +273,7 @@ public static class ScenarioReader
             DeviceType = type,
             ParentAddress = NonEmptyString(parent) is { } parentAddress ? PythonText.Lower(parentAddress) : null,
             NumaNode = numa is null or { ValueKind: JsonValueKind.Null } ? null
-                : IsInt32(numa.Value) ? numa.Value.GetInt32()
+                : IsIntegerLiteral(numa.Value) && Int128.TryParse(numa.Value.GetRawText(), CultureInfo.InvariantCulture, out var node) ? node
                 : throw new ScenarioFormatException($"{path}.numa_node", "an integer or null", ScenarioFormatException.Describe(numa)),
             Netdev = NonEmptyString(Get(device, "netdev")),
             // the reference keeps a truthy non-string as its JSON text (2 -> "2", true -> "true", 1e20 -> "1e+20")

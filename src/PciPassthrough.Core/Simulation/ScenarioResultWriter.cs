@@ -591,7 +591,7 @@ public static class ScenarioResultWriter
 
     /// <summary>The fields a tracked device and a pick both start with (§4.3, §4.4).</summary>
     private static void WriteDeviceIdentity(Utf8JsonWriter json, string address, string vendorId, string productId, string devType,
-        long? numaNode, string? parentAddr)
+        Int128? numaNode, string? parentAddr)
     {
         json.WriteString("address"u8, address);
         json.WriteString("vendor_id"u8, vendorId);
@@ -745,6 +745,24 @@ public static class ScenarioResultWriter
         else
         {
             json.WriteNull(name);
+        }
+    }
+
+    /// <summary>A device's <c>numa_node</c>, a Python int that may pass 64 bits.</summary>
+    private static void WriteNumberOrNull(Utf8JsonWriter json, ReadOnlySpan<byte> name, Int128? value)
+    {
+        if (value is not { } number)
+        {
+            json.WriteNull(name);
+        }
+        else if (number >= long.MinValue && number <= long.MaxValue)
+        {
+            json.WriteNumber(name, (long)number);
+        }
+        else
+        {
+            json.WritePropertyName(name);
+            json.WriteRawValue(number.ToString(CultureInfo.InvariantCulture), skipInputValidation: true);
         }
     }
 

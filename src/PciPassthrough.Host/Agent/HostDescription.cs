@@ -81,7 +81,7 @@ public static class HostDescription
             ["vendor_id"] = device.VendorId,
             ["product_id"] = device.ProductId,
             ["dev_type"] = device.DeviceType.ToNovaName(),
-            ["numa_node"] = device.NumaNode,
+            ["numa_node"] = (long?)device.NumaNode, // a sysfs node number
         };
         if (device.IommuGroup is { } group)
         {

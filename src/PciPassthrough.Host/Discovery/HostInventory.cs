@@ -66,8 +66,9 @@ public sealed record HostInventory(
         var records = discovery.Records.ToDictionary(r => r.Address, StringComparer.Ordinal);
         var matches = discovery.Records.Select(r => (Record: r, Match: specs.Match(r, records.GetValueOrDefault))).ToList();
 
-        // Pools need the host's cells; the NUMA nodes the devices sit on stand for them (sockets unknown here).
-        var cells = discovery.Records.Where(r => r.NumaNode is not null).Select(r => r.NumaNode!.Value).Distinct()
+        // Pools need the host's cells; the NUMA nodes the devices sit on (sysfs node numbers) stand for them (sockets
+        // unknown here).
+        var cells = discovery.Records.Where(r => r.NumaNode is not null).Select(r => (int)r.NumaNode!.Value).Distinct()
             .Order().Select(node => new NumaCellSocket(node, null)).ToList();
         var tracker = new PciDeviceTracker(NovaRelease.Latest, cells);
         var sync = tracker.Sync(matches.Where(m => m.Match.IsMatch).Select(m => new MatchedPciDevice(m.Record, m.Match.Spec!)));

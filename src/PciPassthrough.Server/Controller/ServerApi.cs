@@ -405,7 +405,8 @@ public static class ServerApi
         var placed = fleet.Server(row.Id) is not null;
         return new ServerView(row.Id, row.Name, row.Project, flavor.Name, image?.Name, [.. ports.Select(p => p.Id)], row.Status, row.Host,
             placed ? fleet.NumaCells(row.Id) : null,
-            placed ? [.. fleet.Devices(row.Id).Select(p => new ServerDevice(p.Address, p.VendorId, p.ProductId, p.DevType, p.NumaNode,
+            // agents report sysfs node numbers, well within int
+            placed ? [.. fleet.Devices(row.Id).Select(p => new ServerDevice(p.Address, p.VendorId, p.ProductId, p.DevType, (int?)p.NumaNode,
                 p.ParentAddr, p.RequestIndex, p.Alias, p.Port))] : [],
             row.SourceHost is { } source ? new MigrationView(source, row.DestHost!) : null);
     }

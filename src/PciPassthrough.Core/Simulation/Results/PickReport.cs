@@ -8,7 +8,7 @@ public sealed record PickReport(
     string VendorId,
     string ProductId,
     string DevType,
-    int? NumaNode,
+    Int128? NumaNode,
     string? ParentAddr,
     int RequestIndex,
     string? Alias,

@@ -8,7 +8,7 @@ public sealed record TrackedDeviceReport(
     string VendorId,
     string ProductId,
     string DevType,
-    int? NumaNode,
+    Int128? NumaNode,
     string? ParentAddr,
     string Status,
     string? Instance,
