@@ -178,8 +178,9 @@ public static class ScenarioReader
             Socket = socket is null or { ValueKind: JsonValueKind.Null } ? null
                 : IsInt32(socket.Value) ? socket.Value.GetInt32()
                 : throw new ScenarioFormatException($"{path}.socket", "an integer or null", ScenarioFormatException.Describe(socket)),
-            Cpus = [.. cpus.Order()],
-            Pcpus = [.. pcpus.Order()],
+            // sets in Nova: a CPU listed twice counts once (SIM-45 totals)
+            Cpus = CpuLists.SortedDistinct(cpus),
+            Pcpus = CpuLists.SortedDistinct(pcpus),
             MemoryMb = RequireInteger(cell, "memory_mb", path),
             Siblings = siblings is null
                 ? CpuLists.Singletons(CpuLists.SortedDistinct([.. cpus, .. pcpus]))

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using System.Text.Json.Nodes;
 using CsCheck;
 using PciPassthrough.Core.Numa;
 using PciPassthrough.Core.Pci;
@@ -77,6 +78,18 @@ public sealed class ScenarioReaderTests
 
         cell.HugePages.ShouldBe([new NumaPages(2048, Int128.Parse("25600000000000000000000", CultureInfo.InvariantCulture),
             Used: Int128.Parse("100000000000000000000", CultureInfo.InvariantCulture))]);
+    }
+
+    [Fact]
+    public void SIM45_ACpuListedTwice_CountsOnce() // Nova keeps a cell's CPUs in sets
+    {
+        var result = JsonNode.Parse(ScenarioResultWriter.ToUtf8Bytes(ScenarioRunner.Run(ScenarioReader.Read(Encoding.UTF8.GetBytes("""
+            {"hosts": [{"name": "h", "numa_cells": [{"id": 0, "cpus": [2, 2], "pcpus": [5, 3, 5], "memory_mb": 2048}]}]}
+            """)))))!;
+
+        var inventory = result["hosts"]!["h"]!["placement_inventory"]!;
+        (inventory["VCPU"]!["total"]!.GetValue<long>(), inventory["PCPU"]!["total"]!.GetValue<long>()).ShouldBe((1, 2));
+        result["hosts"]!["h"]!["numa_cells"]![0]!["pcpus"]!.ToJsonString().ShouldBe("[3,5]");
     }
 
     [Fact]
