@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Globalization;
+using System.Numerics;
 using System.Text.Json;
 using PciPassthrough.Core.Errors;
 using PciPassthrough.Core.Scheduling;
@@ -751,18 +752,14 @@ public static class ScenarioResultWriter
     /// <summary>A device's <c>numa_node</c>, a Python int that may pass 64 bits.</summary>
     private static void WriteNumberOrNull(Utf8JsonWriter json, ReadOnlySpan<byte> name, Int128? value)
     {
-        if (value is not { } number)
+        json.WritePropertyName(name);
+        if (value is { } number)
         {
-            json.WriteNull(name);
-        }
-        else if (number >= long.MinValue && number <= long.MaxValue)
-        {
-            json.WriteNumber(name, (long)number);
+            WriteNumberValue(json, PythonNumber.Of((BigInteger)number));
         }
         else
         {
-            json.WritePropertyName(name);
-            json.WriteRawValue(number.ToString(CultureInfo.InvariantCulture), skipInputValidation: true);
+            json.WriteNullValue();
         }
     }
 
