@@ -16,19 +16,16 @@ public static class Program
         var verb = parseResult.CommandResult;
         // a verb with a wrong option or argument gets its error lines and where its help is, not the whole help
         // above them; a group without its verb still gets the listing of its verbs
-        var hint = false;
         if (parseResult.Action is ParseErrorAction errors && verb.Command.Subcommands.Count == 0)
         {
+            var error = configuration?.Error ?? Console.Error;
             errors.ShowHelp = false;
-            hint = true;
+            UsageErrors.Write(parseResult, error);
+            error.WriteLine($"See '{CommandPath(verb)} --help' for its options and examples.");
+            return ExitCodes.Usage;
         }
 
         var exitCode = parseResult.Invoke(configuration);
-        if (hint)
-        {
-            (configuration?.Error ?? Console.Error).WriteLine($"See '{CommandPath(verb)} --help' for its options and examples.");
-        }
-
         return parseResult.Errors.Count > 0 ? ExitCodes.Usage : exitCode;
     }
 

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using PciPassthrough.Cli.Tests.Commands;
 
 namespace PciPassthrough.Cli.Tests;
@@ -36,6 +37,58 @@ public sealed class UsageErrorTests
         error.ShouldStartWith("Required command was not provided.");
         output.ShouldContain("  create <NAME>");
     }
+
+    [Theory]
+    [InlineData("config check", "", "missing argument FILE: the nova.conf to check, e.g. /etc/nova/nova.conf or examples/nova.conf.")]
+    [InlineData("server show", "", "missing argument SERVER: the server's id, or its name when it is unique, e.g. vm1.")]
+    [InlineData("simulate", "--explain", "missing argument SCENARIO: scenario files (JSON, see ../shared/scenario-format.md), "
+        + "e.g. tests/scenarios/public/policy-socket.json.")]
+    [InlineData("server show", "vm1 --format", "missing value for --format table|json: how to print: 'table' for "
+        + "people, 'json' for scripts (the controller's answer as is).")]
+    [InlineData("flavor create", "f1 --vcpus 1", "missing option --ram N: guest memory in MiB.")]
+    public void MissingArgumentOptionOrValue_IsNamedWithWhatItShouldBe(string verb, string arguments, string expected) =>
+        ShouldBeOneMistake(verb, arguments, expected);
+
+    /// <summary>Every verb that takes an argument names it when it is missing (the parser's own line names only the
+    /// verb).</summary>
+    [Fact]
+    public void EveryVerb_NamesItsMissingArgument()
+    {
+        var verbs = Leaves(Program.BuildRootCommand(), "").Where(verb => verb.Command.Arguments.Any(a => a.Arity.MinimumNumberOfValues > 0)).ToList();
+
+        verbs.Count.ShouldBeGreaterThan(10);
+        foreach (var (path, command) in verbs)
+        {
+            var (exitCode, output, error) = HostCommandRunner.Run(path.Split(' '));
+
+            exitCode.ShouldBe(2, path);
+            output.ShouldBeEmpty(path);
+            error.ShouldContain($"missing argument {command.Arguments[0].Name}: ", Case.Sensitive, path);
+            error.ShouldNotContain("Required argument missing", Case.Sensitive, path);
+            error.ShouldEndWith($"See 'pcictl {path} --help' for its options and examples.{Environment.NewLine}", Case.Sensitive, path);
+        }
+    }
+
+    [Fact]
+    public void MistypedOption_KeepsTheParsersSuggestionOnStderr()
+    {
+        var (exitCode, output, error) = HostCommandRunner.Run("server", "show", "vm1", "--formt", "json");
+
+        exitCode.ShouldBe(2);
+        output.ShouldBeEmpty();
+        error.ReplaceLineEndings("\n").Split('\n', StringSplitOptions.RemoveEmptyEntries).ShouldBe([
+            "'--formt' was not matched. Did you mean one of the following?",
+            "--format",
+            "Unrecognized command or argument '--formt'.",
+            "Unrecognized command or argument 'json'.",
+            "See 'pcictl server show --help' for its options and examples.",
+        ]);
+    }
+
+    private static IEnumerable<(string Path, Command Command)> Leaves(Command command, string path) =>
+        command.Subcommands.Count == 0
+            ? [(path.TrimStart(), command)]
+            : command.Subcommands.SelectMany(sub => Leaves(sub, $"{path} {sub.Name}"));
 
     private static void ShouldBeOneMistake(string verb, string arguments, string expected)
     {

@@ -16,10 +16,10 @@ public static class SimulateCommand
 
     public static Command Create()
     {
-        var scenarios = new Argument<string[]>("scenario")
+        var scenarios = new Argument<string[]>("SCENARIO")
         {
-            Description = "Scenario files (JSON, see ../shared/scenario-format.md).",
-            Arity = ArgumentArity.ZeroOrMore,
+            Description = "Scenario files (JSON, see ../shared/scenario-format.md), e.g. tests/scenarios/public/policy-socket.json.",
+            Arity = ArgumentArity.OneOrMore,
         };
         var outDir = new Option<string?>("--out-dir")
         {
@@ -69,11 +69,6 @@ public static class SimulateCommand
     public static int Run(SimulateOptions options, TextWriter stdout, TextWriter stderr)
     {
         ArgumentNullException.ThrowIfNull(options);
-        if (options.Scenarios.Count == 0)
-        {
-            return Usage(stderr, "no scenario given");
-        }
-
         if (options.Scenarios.Count > 1 && options.OutDir is null)
         {
             return Usage(stderr, "several scenarios need --out-dir DIR");
@@ -162,19 +157,12 @@ public static class SimulateCommand
         return InvalidInput;
     }
 
-    /// <summary>Takes over parse errors so that a usage error exits with 2 (SIM-2), not the parser's 1.</summary>
+    /// <summary>Runs the verb on a command line the parser accepted; an option it does not know reads as a scenario.</summary>
     private sealed class SimulateAction(Func<ParseResult, SimulateOptions> bind) : SynchronousCommandLineAction
     {
-        public override bool ClearsParseErrors => true;
-
         public override int Invoke(ParseResult parseResult)
         {
             var stderr = parseResult.InvocationConfiguration.Error;
-            if (parseResult.Errors.Count > 0)
-            {
-                return Usage(stderr, string.Join("; ", parseResult.Errors.Select(e => e.Message.ReplaceLineEndings(" ").TrimEnd('.'))));
-            }
-
             var options = bind(parseResult);
             return options.Scenarios.FirstOrDefault(s => s.StartsWith("--", StringComparison.Ordinal)) is { } unknown
                 ? Usage(stderr, $"unknown option {unknown}")

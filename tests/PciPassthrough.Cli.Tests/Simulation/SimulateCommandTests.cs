@@ -63,15 +63,16 @@ public sealed class SimulateCommandTests : IDisposable
     }
 
     [Theory]
-    [InlineData("--release", "kilo")]
-    [InlineData("--bogus")]
-    [InlineData("--out-dir")]
-    public void SIM2_UsageErrors_ExitWith2(params string[] extra)
+    [InlineData("--release 'kilo': expected one of zed, latest.", "--release", "kilo")]
+    [InlineData("pcictl simulate: unknown option --bogus. Usage: pcictl simulate ", "--bogus")]
+    [InlineData("missing value for --out-dir DIR: write the result of path/X.json to DIR/X.out.json", "--out-dir")]
+    public void SIM2_UsageErrors_ExitWith2(string expected, params string[] extra)
     {
-        var (status, _, stderr) = Invoke(["simulate", Scenario("a.json", Minimal), .. extra]);
+        var (status, stdout, stderr) = Invoke(["simulate", Scenario("a.json", Minimal), .. extra]);
 
         status.ShouldBe(2);
-        stderr.ShouldStartWith("pcictl simulate: ");
+        stdout.ShouldBeEmpty();
+        stderr.ShouldStartWith(expected, Case.Sensitive);
     }
 
     [Fact]
@@ -140,7 +141,7 @@ public sealed class SimulateCommandTests : IDisposable
     private static (int Status, string Stdout, string Stderr) Invoke(params string[] args)
     {
         var (stdout, stderr) = (new StringWriter(), new StringWriter());
-        var status = Program.BuildRootCommand().Parse(args).Invoke(new InvocationConfiguration { Output = stdout, Error = stderr });
+        var status = Program.Run(args, new InvocationConfiguration { Output = stdout, Error = stderr });
         return (status, stdout.ToString(), stderr.ToString());
     }
 }
