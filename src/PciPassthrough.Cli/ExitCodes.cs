@@ -8,12 +8,14 @@ public static class ExitCodes
     /// <summary>The command did its job and found nothing wrong.</summary>
     public const int Ok = 0;
 
-    /// <summary>The answer is no: the input was read and is invalid (e.g. a configuration Nova would refuse), the
-    /// controller refused the request (no valid host, unknown name, forbidden), or fewer servers fit than asked.</summary>
+    /// <summary>The verb did its job and the answer is no: the configuration it was asked to judge is one Nova would
+    /// refuse (<c>config check</c>), the controller refused the request (no valid host, unknown name, forbidden), or
+    /// fewer servers fit than asked.</summary>
     public const int Invalid = 1;
 
-    /// <summary>The command line is wrong, or an input cannot be read or used (for <c>host</c>, <c>agent</c> and
-    /// <c>serve</c>, also a configuration a compute would not start with).</summary>
+    /// <summary>The verb could not do its job: the command line is wrong, or an input it needs cannot be read or used.
+    /// For <c>host</c>, <c>agent</c> and <c>serve</c> a configuration Nova would refuse is such an input (a compute
+    /// would not start with it), where for <c>config check</c> it is the answer (<see cref="Invalid"/>).</summary>
     public const int Usage = 2;
 
     /// <summary>The controller could not be reached, or failed (5xx); for <c>serve</c>, its PostgreSQL database.</summary>

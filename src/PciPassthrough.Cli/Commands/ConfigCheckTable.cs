@@ -4,31 +4,26 @@ using PciPassthrough.Core.Pci;
 using PciPassthrough.Core.Requests;
 using PciPassthrough.Host.Discovery;
 using PciPassthrough.Host.NovaConf;
-using Spectre.Console;
-using Spectre.Console.Rendering;
 
 namespace PciPassthrough.Cli.Commands;
 
 /// <summary>
-/// The <c>--format table</c> output, for people: a summary line, tables of what was understood, then every
-/// problem as one <c>FILE:LINE: kind: message</c> line (never wrapped, so <c>grep</c> finds it).
+/// The <c>--format table</c> output, for people: a summary line, tables of what was understood (<see
+/// cref="HostTextTable"/>, like every pcictl table), then every problem as one <c>FILE:LINE: kind: message</c> line
+/// (never wrapped, so <c>grep</c> finds it).
 /// </summary>
 internal static class ConfigCheckTable
 {
-    /// <summary>Wide enough for a spec's tags on one row when the output is a file or a pipe.</summary>
-    private const int RedirectedWidth = 160;
-
     public static void Write(ConfigCheckReport report, TextWriter output)
     {
-        var console = CreateConsole(output);
         output.WriteLine(Summary(report));
         output.WriteLine();
-        console.Write(SettingsTable(report));
+        WriteSettings(report, output);
         output.WriteLine();
-        WriteSpecs(report, console, output);
-        WriteHost(report, console, output);
+        WriteSpecs(report, output);
+        WriteHost(report, output);
         output.WriteLine();
-        WriteAliases(report, console, output);
+        WriteAliases(report, output);
         var problems = report.Warnings.Select(w => (w.Location.Line, Text: w.ToString()))
             .Concat(report.Errors.Select(e => (e.Location.Line, Text: e.ToString())))
             .OrderBy(problem => problem.Line)
@@ -51,26 +46,21 @@ internal static class ConfigCheckTable
             : $"{report.File}: {problems}, {Count(report.Warnings.Count, "warning")}";
     }
 
-    private static Table SettingsTable(ConfigCheckReport report)
-    {
-        var table = NewTable("OPTION", "VALUE", "LINE");
-        foreach (var setting in report.Settings)
-        {
-            var value = setting.Value switch
+    private static void WriteSettings(ConfigCheckReport report, TextWriter output) =>
+        HostTextTable.Write(output, ["OPTION", "VALUE", "LINE"], [.. report.Settings.Select(setting => (string[])
+        [
+            setting.Name,
+            setting.Value switch
             {
                 null => "unset: the compute's host name",
                 bool flag => flag ? "true" : "false",
                 double number => number.ToString(CultureInfo.InvariantCulture),
                 var other => other.ToString() ?? "",
-            };
-            table.AddRow(Cell(setting.Name), Cell(value),
-                Cell(setting.Location is { } location ? Line(location) : "default"));
-        }
+            },
+            setting.Location is { } location ? Line(location) : "default",
+        ])]);
 
-        return table;
-    }
-
-    private static void WriteSpecs(ConfigCheckReport report, IAnsiConsole console, TextWriter output)
+    private static void WriteSpecs(ConfigCheckReport report, TextWriter output)
     {
         if (report.DeviceSpecs.Count == 0)
         {
@@ -81,8 +71,7 @@ internal static class ConfigCheckTable
         output.WriteLine($"[pci] device_spec: {Count(report.DeviceSpecs.Count, "spec")}; a device is governed by the "
             + "first that matches it");
         var withHost = report.Root is not null;
-        var table = NewTable([.. (string[])["#", "LINE", "VENDOR", "PRODUCT", "DEVICES", "TAGS"],
-            .. withHost ? (string[])["SELECTS"] : []]);
+        var rows = new List<string[]>();
         foreach (var (checkedSpec, number) in report.DeviceSpecs.Select((spec, i) => (spec, i + 1)))
         {
             var spec = checkedSpec.Spec;
@@ -90,19 +79,19 @@ internal static class ConfigCheckTable
                 : spec.Address is { Kind: DeviceSpecAddressKind.Regex } regex
                     ? $"regex domain={regex.Domain} bus={regex.Bus} slot={regex.Slot} function={regex.Function}"
                     : spec.Address?.ToString() ?? "";
-            IRenderable[] row =
+            string[] row =
             [
-                Cell(number.ToString(CultureInfo.InvariantCulture)), Cell(Line(checkedSpec.Entry.Location)),
-                Cell(spec.VendorId), Cell(spec.ProductId),
-                Cell(checkedSpec.IsResolvedOnCompute ? devices + " (1)" : devices),
-                Cell(string.Join(", ", spec.Tags.Select(tag => $"{tag.Key}={spec.GetTagString(tag.Key) ?? "null"}"))),
+                number.ToString(CultureInfo.InvariantCulture), Line(checkedSpec.Entry.Location), spec.VendorId, spec.ProductId,
+                checkedSpec.IsResolvedOnCompute ? devices + " (1)" : devices,
+                string.Join(", ", spec.Tags.Select(tag => $"{tag.Key}={spec.GetTagString(tag.Key) ?? "null"}")),
             ];
-            table.AddRow(withHost
-                ? [.. row, Cell(checkedSpec.Selected is { Count: > 0 } selected ? Count(selected.Count, "function") : "nothing")]
+            rows.Add(withHost
+                ? [.. row, checkedSpec.Selected is { Count: > 0 } selected ? Count(selected.Count, "function") : "nothing"]
                 : row);
         }
 
-        console.Write(table);
+        HostTextTable.Write(output, [.. (string[])["#", "LINE", "VENDOR", "PRODUCT", "DEVICES", "TAGS"],
+            .. withHost ? (string[])["SELECTS"] : []], rows);
         if (report.DeviceSpecs.Any(spec => spec.IsResolvedOnCompute))
         {
             output.WriteLine("(1) resolved on the compute: if it is an SR-IOV PF (a devname: the PF of that interface), "
@@ -115,7 +104,7 @@ internal static class ConfigCheckTable
     /// spec selects with the reason (DS-36); nothing when the configuration is invalid, as such a compute refuses to
     /// start.
     /// </summary>
-    private static void WriteHost(ConfigCheckReport report, IAnsiConsole console, TextWriter output)
+    private static void WriteHost(ConfigCheckReport report, TextWriter output)
     {
         if (report.Root is not { } root)
         {
@@ -143,13 +132,8 @@ internal static class ConfigCheckTable
 
         if (selected.Count > 0)
         {
-            var table = NewTable("SPEC", "ADDRESS", "ID", "TYPE", "NUMA", "NETDEV");
-            foreach (var (number, device) in selected)
-            {
-                table.AddRow([Cell($"#{number.ToString(CultureInfo.InvariantCulture)}"), .. DeviceCells(device)]);
-            }
-
-            console.Write(table);
+            HostTextTable.Write(output, ["SPEC", "ADDRESS", "ID", "TYPE", "NUMA", "NETDEV"],
+                [.. selected.Select(pair => (string[])[$"#{pair.Number.ToString(CultureInfo.InvariantCulture)}", .. DeviceCells(pair.device)])]);
         }
 
         if (host.Unselected.Count > 0)
@@ -157,13 +141,8 @@ internal static class ConfigCheckTable
             output.WriteLine();
             output.WriteLine($"{root}: {Count(host.Unselected.Count, "function")} selected by no spec, so not tracked by "
                 + "the compute");
-            var table = NewTable("ADDRESS", "ID", "TYPE", "NUMA", "NETDEV", "WHY");
-            foreach (var device in host.Unselected)
-            {
-                table.AddRow([.. DeviceCells(device), Cell(device.NoMatchReason ?? "")]);
-            }
-
-            console.Write(table);
+            HostTextTable.Write(output, ["ADDRESS", "ID", "TYPE", "NUMA", "NETDEV", "WHY"],
+                [.. host.Unselected.Select(device => (string[])[.. DeviceCells(device), device.NoMatchReason ?? ""])]);
         }
 
         foreach (var warning in host.Warnings)
@@ -172,17 +151,17 @@ internal static class ConfigCheckTable
         }
     }
 
-    private static IRenderable[] DeviceCells(InventoryDevice device)
+    private static string[] DeviceCells(InventoryDevice device)
     {
         var record = device.Record;
         return
         [
-            Cell(record.Address), Cell($"{record.VendorId}:{record.ProductId}"), Cell(record.DeviceType.ToNovaName()),
-            Cell(record.NumaNode?.ToString(CultureInfo.InvariantCulture) ?? "-"), Cell(record.Netdev ?? "-"),
+            record.Address, $"{record.VendorId}:{record.ProductId}", record.DeviceType.ToNovaName(),
+            record.NumaNode?.ToString(CultureInfo.InvariantCulture) ?? "-", record.Netdev ?? "-",
         ];
     }
 
-    private static void WriteAliases(ConfigCheckReport report, IAnsiConsole console, TextWriter output)
+    private static void WriteAliases(ConfigCheckReport report, TextWriter output)
     {
         if (report.Aliases.Count == 0)
         {
@@ -192,47 +171,22 @@ internal static class ConfigCheckTable
 
         output.WriteLine($"[pci] alias: {Count(report.Aliases.Count, "alias", "aliases")}; a flavor asks with "
             + "pci_passthrough:alias=\"NAME:COUNT\"; several specs of one alias are alternatives");
-        var table = NewTable("NAME", "LINE", "NUMA POLICY", "SPEC");
+        var rows = new List<string[]>();
         foreach (var (alias, locations) in report.Aliases)
         {
             foreach (var (spec, location) in alias.Specs.Zip(locations))
             {
                 var first = ReferenceEquals(spec, alias.Specs[0]);
-                table.AddRow(Cell(first ? alias.Name : ""), Cell(Line(location)),
-                    Cell(first ? alias.NumaPolicy.ToNovaName() : ""),
-                    Cell(string.Join(", ", spec.Select(pair => $"{pair.Key}={pair.Value ?? "null"}"))));
+                rows.Add([first ? alias.Name : "", Line(location), first ? alias.NumaPolicy.ToNovaName() : "",
+                    string.Join(", ", spec.Select(pair => $"{pair.Key}={pair.Value ?? "null"}"))]);
             }
         }
 
-        console.Write(table);
+        HostTextTable.Write(output, ["NAME", "LINE", "NUMA POLICY", "SPEC"], rows);
     }
 
     private static string Line(ConfLocation location) => location.Line.ToString(CultureInfo.InvariantCulture);
 
-    private static Table NewTable(params string[] columns) =>
-        new Table().Border(TableBorder.None).AddColumns([.. columns.Select(c => new TableColumn(Cell(c)))]);
-
-    /// <summary>Plain text: config values are full of brackets that Spectre would read as markup.</summary>
-    private static IRenderable Cell(string text) => new Text(text);
-
     private static string Count(int count, string noun, string? plural = null) =>
         count == 1 ? $"1 {noun}" : $"{count} {plural ?? noun + "s"}";
-
-    private static IAnsiConsole CreateConsole(TextWriter output)
-    {
-        var consoleOutput = new AnsiConsoleOutput(output);
-        var console = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Out = consoleOutput,
-            Ansi = consoleOutput.IsTerminal ? AnsiSupport.Detect : AnsiSupport.No,
-            ColorSystem = consoleOutput.IsTerminal ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
-            Interactive = InteractionSupport.No,
-        });
-        if (!consoleOutput.IsTerminal)
-        {
-            console.Profile.Width = RedirectedWidth;
-        }
-
-        return console;
-    }
 }

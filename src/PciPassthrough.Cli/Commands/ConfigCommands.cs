@@ -43,7 +43,8 @@ public static class ConfigCommands
               pcictl config check /etc/nova/nova.conf --root /         and what it selects on this host
               pcictl config check nova.conf --root /tmp/copy-of-host   ... on a copy of a host's sys/ tree
 
-            Exit codes: 0 valid, 1 invalid configuration, 2 unreadable file or bad arguments.
+            Exit codes: 0 valid, 1 invalid configuration, 2 unreadable file or bad arguments. (host, agent and serve
+            exit 2 on an invalid configuration: they cannot run with it.)
             """)
         {
             file,

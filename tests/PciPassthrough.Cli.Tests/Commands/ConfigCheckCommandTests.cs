@@ -233,7 +233,7 @@ public sealed class ConfigCheckCommandTests : IDisposable
         exitCode.ShouldBe(1);
         output.ShouldContain($"{path}:3: PciInvalidAlias: ");
         output.ShouldContain("[pci] alias: 1 alias;");
-        output.ShouldContain("vf   2    legacy      vendor_id=8086, product_id=154c, dev_type=type-VF");
+        output.ShouldContain($"{Environment.NewLine}vf    2     legacy       vendor_id=8086, product_id=154c, dev_type=type-VF{Environment.NewLine}");
     }
 
     [Fact]
@@ -461,6 +461,37 @@ public sealed class ConfigCheckCommandTests : IDisposable
         var path = Path.Combine(_directory, $"{Guid.NewGuid():N}.conf");
         File.WriteAllText(path, text);
         return path;
+    }
+
+    /// <summary>Every table is laid out like the other verbs' tables: columns two spaces apart, no line ending in a space.</summary>
+    [Theory]
+    [InlineData("nova.conf")]
+    [InlineData("broken-nova.conf")]
+    [InlineData("demo-nova.conf", "fleet/cmp-gpu")]
+    [InlineData("demo-nova.conf", "fleet/cmp-sriov")]
+    public void Check_Table_HasNoTrailingSpaces(string file, string? root = null)
+    {
+        var examples = Path.Combine(RepositoryRoot(), "examples");
+
+        var (_, output, _) = Run(["config", "check", Path.Combine(examples, file), .. root is null ? [] : (string[])["--root", Path.Combine(examples, root)]]);
+
+        output.Split(Environment.NewLine).Where(line => line.EndsWith(' ')).ShouldBeEmpty();
+        output.ShouldContain($"{Environment.NewLine}OPTION  ");
+    }
+
+    /// <summary>A configuration Nova would refuse is config check's answer (1), and an input the compute-side verbs
+    /// cannot run with (2).</summary>
+    [Fact]
+    public void RefusedConfiguration_IsTheAnswerForConfigCheckAndAUsageErrorForTheComputeVerbs()
+    {
+        var examples = Path.Combine(RepositoryRoot(), "examples");
+        var broken = Path.Combine(examples, "broken-nova.conf");
+        var root = Path.Combine(examples, "fleet", "cmp-gpu");
+
+        Run("config", "check", broken).ExitCode.ShouldBe(ExitCodes.Invalid);
+        Run("host", "discover", "--config", broken, "--root", root).ExitCode.ShouldBe(ExitCodes.Usage);
+        Run("host", "check", "--config", broken, "--root", root).ExitCode.ShouldBe(ExitCodes.Usage);
+        Run("agent", "--once", "--config", broken, "--root", root, "--controller", "http://127.0.0.1:9").ExitCode.ShouldBe(ExitCodes.Usage);
     }
 
     private static (int ExitCode, string Output, string Error) Run(params string[] args)
