@@ -29,18 +29,24 @@ public sealed class NumaTopologyReader(string root)
                 MemTotalKb(Path.Combine(root, "proc", "meminfo")))];
     }
 
-    /// <summary>Parses the kernel's cpu list form, <c>0-3,8,10-11</c>; an empty or unreadable list is no CPU.</summary>
+    /// <summary>Above any CPU id the kernel writes (its NR_CPUS is at most 8192): a range reaching past it is no cpu
+    /// list of a real host, and taking it would list billions of CPUs.</summary>
+    private const int MaxCpuId = 65535;
+
+    /// <summary>Parses the kernel's cpu list form, <c>0-3,8,10-11</c>; an empty or unreadable list is no CPU, and a
+    /// part that is no CPU id or range of ids (up to <see cref="MaxCpuId"/>) is skipped.</summary>
     public static IReadOnlyList<int> ParseCpuList(string text)
     {
         var cpus = new SortedSet<int>();
         foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             var dash = part.IndexOf('-', StringComparison.Ordinal);
-            if (dash < 0 && TryInt(part, out var single))
+            if (dash < 0 && TryInt(part, out var single) && single <= MaxCpuId)
             {
                 cpus.Add(single);
             }
-            else if (dash > 0 && TryInt(part[..dash], out var first) && TryInt(part[(dash + 1)..], out var last) && first <= last)
+            else if (dash > 0 && TryInt(part[..dash], out var first) && TryInt(part[(dash + 1)..], out var last)
+                && first <= last && last <= MaxCpuId)
             {
                 cpus.UnionWith(Enumerable.Range(first, last - first + 1));
             }

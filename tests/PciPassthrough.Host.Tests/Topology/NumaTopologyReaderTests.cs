@@ -1,3 +1,4 @@
+using CsCheck;
 using PciPassthrough.Host.Topology;
 using PciPassthrough.Testing.Sysfs;
 
@@ -85,6 +86,18 @@ public sealed class NumaTopologyReaderTests
     [InlineData("", new int[0])]
     [InlineData("3-1,x,7", new[] { 7 })] // a reversed range and garbage are skipped
     [InlineData("2,0-2", new[] { 0, 1, 2 })] // sorted, no duplicates
+    [InlineData("0-2147483647,4", new[] { 4 })] // past any CPU id: once an overflow, or billions of CPUs
+    [InlineData("65536,1,65534-65535", new[] { 1, 65534, 65535 })]
     public void ParseCpuList_KernelForm_GivesSortedCpus(string text, int[] expected) =>
         NumaTopologyReader.ParseCpuList(text).ShouldBe(expected);
+
+    [Fact]
+    public void ParseCpuList_AnyText_GivesSortedDistinctCpusNeverAnException() =>
+        Gen.String[Gen.Char["0123456789-, \n^x"], 0, 32].Sample(text =>
+        {
+            var cpus = NumaTopologyReader.ParseCpuList(text);
+
+            cpus.ShouldBe(cpus.Distinct().Order());
+            cpus.ShouldAllBe(cpu => cpu >= 0 && cpu <= 65535);
+        });
 }
