@@ -156,6 +156,11 @@ public sealed partial class PlacementPolicy
         {
             throw new PolicyFileException($"policy file {path}: line {e.Start.Line}: not YAML or JSON: {e.Message}");
         }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+        {
+            // YamlDotNet's loader stops on some malformed documents with these instead of a YamlException
+            throw new PolicyFileException($"policy file {path}: not YAML or JSON: {e.Message}");
+        }
 
         var rules = new Dictionary<string, PolicyCheck>(StringComparer.Ordinal);
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is YamlScalarNode { Value: null or "" })

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using CsCheck;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using PciPassthrough.Server.Placement;
@@ -249,6 +250,8 @@ public sealed class PolicyFileLoadTests : IDisposable
     [InlineData("a: rule:b\nb: rule:c\nc: rule:a", "rule 'a': refers to itself through a -> b -> c -> a")]
     [InlineData("- role:admin", "not a mapping of rule names to check strings")]
     [InlineData("a: b: c", "line 1: not YAML or JSON: ")]
+    [InlineData("a: { *x b\nc: '", "not YAML or JSON: ")] // YamlDotNet's InvalidOperationException (AnyPolicyFile_… found it)
+    [InlineData(" : >", "not YAML or JSON: ")] // and its ArgumentException
     public void BadPolicyFile_IsRefused(string content, string problem)
     {
         var file = Path.Combine(_directory, "policy.yaml");
@@ -282,5 +285,37 @@ public sealed class PolicyFileLoadTests : IDisposable
 
         policy.Allows("placement:resource_providers:list", identity, request).ShouldBe(allowed);
         policy.Allows("placement:traits:list", identity, request).ShouldBeTrue();
+    }
+
+    /// <summary>Any policy file, YAML or JSON, loads (and then answers every rule for any caller) or is refused with
+    /// a <see cref="PolicyFileException"/>; the controller never starts with a half-read policy.</summary>
+    [Fact]
+    public void AnyPolicyFile_LoadsOrIsRefusedNeverAnException()
+    {
+        var rule = Gen.OneOf<string>("placement:traits:list", "placement:resource_providers:list", "a", "b", "\"a\"", "'b'", "");
+        var check = Gen.OneOf(
+            Gen.OneOf<string>("role:admin", "rule:a", "rule:b", "@", "!", "not", "and", "or", "(", ")", "role:%(project_id)s",
+                "project_id:%(project_id)s", "http://x", "\"", "'", "[", "]", "{", "}", ",", "-", "#", "&x", "*x", "|", ">"),
+            Gen.String[Gen.Char["abc:()%!@ \"'[]{},-"], 0, 8]);
+        var line = Gen.Select(Gen.Int[0, 4], rule, check.Array[0, 5],
+            (indent, name, checks) => $"{new string(' ', indent)}{name}: {string.Join(' ', checks)}");
+        var file = Path.Combine(_directory, "fuzz.yaml");
+        var identity = new PlacementIdentity("p1", new HashSet<string> { "admin" });
+        var request = new DefaultHttpContext().Request;
+
+        Gen.Frequency((3, line.Array[0, 6].Select(lines => string.Join('\n', lines))), (1, check.Array[0, 6].Select(parts => string.Join("", parts))))
+            .Sample(text =>
+            {
+                File.WriteAllText(file, text);
+                try
+                {
+                    var policy = PlacementPolicy.Load(new PlacementServerOptions { PolicyFile = file });
+                    policy.Allows("placement:traits:list", identity, request);
+                }
+                catch (PolicyFileException)
+                {
+                    // refused, with the rule and line named (BadPolicyFile_IsRefused)
+                }
+            }, threads: 1, iter: 2000);
     }
 }
