@@ -169,7 +169,7 @@ public sealed class DevicePools : IPciNumaView
     public PoolSummary SchedulerView() => _schedulerView ??= PoolSummary.From(_pools, _filter);
 
     /// <inheritdoc/>
-    public long FreeCountOn(int hostCellId) => _pools.Where(p => p.Keys.Numa.EqualsCell(hostCellId)).Sum(p => p.Count);
+    public long FreeCountOn(int hostCellId) => _pools.Where(p => p.Keys.Numa.EqualsCell(hostCellId)).Aggregate(0L, (sum, p) => IntegerText.SaturatedAdd(sum, p.Count));
 
     /// <inheritdoc/>
     public long MatchingCountOn(PciRequest request, int hostCellId) => PoolFilter.CountMatchingOn(_pools, request, hostCellId);

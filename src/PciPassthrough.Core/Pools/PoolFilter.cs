@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using PciPassthrough.Core.Pci;
 using PciPassthrough.Core.Requests;
+using PciPassthrough.Core.Scheduling;
 
 namespace PciPassthrough.Core.Pools;
 
@@ -126,7 +127,7 @@ internal sealed class PoolFilter(IReadOnlyList<NumaCellSocket> hostCells)
         var count = 0L;
         foreach (var pool in pools)
         {
-            count += pool.Keys.Numa.EqualsCell(hostCellId) && shape.Matches(pool.Keys) ? pool.Count : 0;
+            count = IntegerText.SaturatedAdd(count, pool.Keys.Numa.EqualsCell(hostCellId) && shape.Matches(pool.Keys) ? pool.Count : 0);
         }
 
         return count;
@@ -263,7 +264,7 @@ internal sealed class PoolFilter(IReadOnlyList<NumaCellSocket> hostCells)
         var sum = 0L;
         foreach (var pool in pools)
         {
-            sum += pool.Count;
+            sum = IntegerText.SaturatedAdd(sum, pool.Count);
         }
 
         return sum;
@@ -274,7 +275,7 @@ internal sealed class PoolFilter(IReadOnlyList<NumaCellSocket> hostCells)
         var sum = 0L;
         foreach (var pool in pools)
         {
-            sum += predicate(pool, state) ? pool.Count : 0;
+            sum = IntegerText.SaturatedAdd(sum, predicate(pool, state) ? pool.Count : 0);
         }
 
         return sum;

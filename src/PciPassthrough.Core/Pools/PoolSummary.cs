@@ -1,6 +1,7 @@
 using PciPassthrough.Core.Errors;
 using PciPassthrough.Core.Numa;
 using PciPassthrough.Core.Requests;
+using PciPassthrough.Core.Scheduling;
 
 namespace PciPassthrough.Core.Pools;
 
@@ -19,7 +20,7 @@ public sealed class PoolSummary : IPciNumaView
         (_pools, _filter) = (pools, filter);
         foreach (var pool in pools)
         {
-            FreeCount += pool.Count;
+            FreeCount = IntegerText.SaturatedAdd(FreeCount, pool.Count);
         }
     }
 
@@ -95,7 +96,7 @@ public sealed class PoolSummary : IPciNumaView
         var count = 0L;
         foreach (var pool in _pools)
         {
-            count += pool.Keys.Numa.EqualsCell(hostCellId) ? pool.Count : 0;
+            count = IntegerText.SaturatedAdd(count, pool.Keys.Numa.EqualsCell(hostCellId) ? pool.Count : 0);
         }
 
         return count;

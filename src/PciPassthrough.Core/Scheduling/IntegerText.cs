@@ -58,6 +58,15 @@ public static class IntegerText
         return true;
     }
 
+    /// <summary><paramref name="a"/> + <paramref name="b"/> clamped like <see cref="Saturated"/>: a pool's count can
+    /// be saturated already (a huge negative alias count raises it), and a sum of counts is only compared with 64-bit
+    /// quantities.</summary>
+    public static long SaturatedAdd(long a, long b)
+    {
+        var sum = unchecked(a + b);
+        return ((a ^ sum) & (b ^ sum)) < 0 ? (a < 0 ? -long.MaxValue : long.MaxValue) : Math.Clamp(sum, -long.MaxValue, long.MaxValue);
+    }
+
     /// <summary>The same, with magnitudes past <see cref="long.MaxValue"/> saturated (for values that are only compared
     /// with 64-bit quantities, where any larger magnitude gives the same answer).</summary>
     public static bool TryParseSaturated(string? text, out long value)

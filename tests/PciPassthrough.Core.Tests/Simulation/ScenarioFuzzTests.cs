@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using CsCheck;
 using PciPassthrough.Core.Simulation;
+using PciPassthrough.Core.Simulation.Results;
 using PciPassthrough.Testing.Scenarios;
 
 namespace PciPassthrough.Core.Tests.Simulation;
@@ -58,6 +59,29 @@ public sealed class ScenarioFuzzTests
                 ScenarioRunner.Run(read).ShouldNotBeNull();
                 ScenarioRunner.Run(read, NovaRelease.Latest).ShouldNotBeNull();
             }, iter: 1000);
+
+    /// <summary>A negative alias count raises the pool's count (Nova subtracts it); two of them took a pool past
+    /// 2^63 and the sum of the host's counts overflowed. Nova places both; counts past 2^63 saturate here.</summary>
+    [Fact]
+    public void SIM3_NegativeAliasCountsPast64Bits_PlaceBothServers()
+    {
+        var json = _scenarios.Single(s => (string?)s["name"] == "alias-count-zero-and-negative").DeepClone();
+        json["requests"] = new JsonArray(
+            [.. new[] { "-9223372036854775809", "-1" }.Select((count, i) => (JsonNode)new JsonObject
+            {
+                ["name"] = $"s{i}",
+                ["flavor"] = new JsonObject
+                {
+                    ["vcpus"] = 1,
+                    ["memory_mb"] = 512,
+                    ["extra_specs"] = new JsonObject { ["pci_passthrough:alias"] = $"gpu:{count}" },
+                },
+            })]);
+
+        var result = ScenarioRunner.Run(ScenarioReader.Read(Encoding.UTF8.GetBytes(json.ToJsonString())));
+
+        result.Requests.Cast<BootResult>().Select(boot => boot.ChosenHost).ShouldBe(["h1", "h1"]);
+    }
 
     /// <summary>Replaces the value at position <paramref name="at"/> (modulo the number of values) of the tree.</summary>
     private static void Replace(JsonNode root, int at, JsonNode? value)
