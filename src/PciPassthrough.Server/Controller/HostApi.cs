@@ -63,13 +63,22 @@ public static class HostApi
         }
 
         description["name"] = name;
+        ScenarioHost read;
         try
         {
-            ScenarioReader.ReadHost(JsonSerializer.SerializeToElement(description), options.Engine);
+            read = ScenarioReader.ReadHost(JsonSerializer.SerializeToElement(description), options.Engine);
         }
         catch (ScenarioFormatException e)
         {
             throw ControllerException.BadRequest(e.Path, $"{e.Message} (scenario-format §2.3)");
+        }
+
+        // the simulator takes any integer (Nova does); an agent reports a sysfs node number, and the API shows it as one
+        if (read.PciDevices.Select((device, index) => (device.NumaNode, index))
+            .FirstOrDefault(d => d.NumaNode is { } node && (node < int.MinValue || node > int.MaxValue)) is { NumaNode: { } wide, index: var at })
+        {
+            throw ControllerException.BadRequest($"pci_devices[{at}].numa_node",
+                $"numa_node {wide} is no NUMA node number: expected a sysfs node number (-1 or 0 to {int.MaxValue}), or null.");
         }
 
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();

@@ -100,6 +100,22 @@ public sealed class ServerTests : IAsyncLifetime
         (await _admin.GetAsync("v1/servers")).Json["servers"]!.AsArray().ShouldBeEmpty();
     }
 
+    /// <summary>The simulator reads any integer numa_node (§2.7); the controller keeps sysfs node numbers, which its
+    /// server view shows as ints, so a wider one is refused where it comes in, and nothing of the host is stored.</summary>
+    [Fact]
+    public async Task HostReport_NumaNodePastInt_Is400NamingTheDevice()
+    {
+        var host = ControllerHosts.Host(gpus: 2);
+        host["pci_devices"]![1]!["numa_node"] = JsonNode.Parse("1099511627776");
+
+        var refused = await _admin.PutAsync("v1/hosts/cmp-wide", host);
+
+        refused.Status.ShouldBe(HttpStatusCode.BadRequest, refused.Text);
+        refused.Json["error"]!["field"].Text().ShouldBe("pci_devices[1].numa_node");
+        refused.Text.ShouldContain("1099511627776");
+        (await _admin.GetAsync("v1/hosts/cmp-wide")).Status.ShouldBe(HttpStatusCode.NotFound);
+    }
+
     [Fact]
     public async Task Delete_FreesTheDevices()
     {
