@@ -21,6 +21,11 @@ public abstract class PlacementDb(DbContextOptions options) : DbContext(options)
             Used = g.Sum(a => (long)a.Used),
         })
         : Set<UsageRow>().Where(u => u.Used > 0);
+
+    /// <summary><see cref="UsageTotals"/> as plain SQL (provider, class, used), for a batch of raw reads.</summary>
+    public string UsageTotalsSql => this is SqlitePlacementDb
+        ? """SELECT "ProviderUuid", "ResourceClass", SUM("Used") FROM "Allocations" GROUP BY "ProviderUuid", "ResourceClass" """
+        : """SELECT "ProviderUuid", "ResourceClass", "Used" FROM "Usages" WHERE "Used" > 0 """;
     public DbSet<ConsumerRow> Consumers => Set<ConsumerRow>();
     public DbSet<NameRow> CustomResourceClasses => Set<NameRow>("CustomResourceClass");
     public DbSet<NameRow> CustomTraits => Set<NameRow>("CustomTrait");

@@ -18,10 +18,7 @@ public static class ProviderSnapshots
         {
             await using var command = new RawCommand(db)
                 .Sql("""SELECT "Uuid", "ParentUuid", "RootUuid" FROM "Providers" ORDER BY "CreationOrder"; """)
-                .Sql(db is SqlitePlacementDb
-                    // SQLite keeps no usage table (see UsageRow)
-                    ? """SELECT "ProviderUuid", "ResourceClass", SUM("Used") FROM "Allocations" GROUP BY "ProviderUuid", "ResourceClass"; """
-                    : """SELECT "ProviderUuid", "ResourceClass", "Used" FROM "Usages" WHERE "Used" > 0; """)
+                .Sql(db.UsageTotalsSql).Sql("; ")
                 .Sql("""SELECT "ProviderUuid", "ResourceClass", "Total", "Reserved", "MinUnit", "MaxUnit", "StepSize", """)
                 .Sql(""" "AllocationRatio" FROM "Inventories"; """)
                 .Sql("""SELECT "ProviderUuid", "Value" FROM "ProviderTrait"; SELECT "ProviderUuid", "Value" FROM "ProviderAggregate" """);
