@@ -14,9 +14,9 @@ public sealed class PciDeviceTracker
 {
     private readonly SegmentedList<TrackedDevice> _devices = [];
 
-    // the reported records of tracked addresses during a sync; kept between syncs so a periodic sync allocates no
-    // large table
-    private readonly Dictionary<string, MatchedPciDevice> _reported = new(StringComparer.Ordinal);
+    // during a sync, the reported record of each tracked device at the device's index (none: not reported); kept
+    // between syncs so a periodic sync allocates no large table
+    private readonly SegmentedList<MatchedPciDevice> _reported = [];
     private readonly Dictionary<string, List<TrackedDevice>> _claims = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<TrackedDevice>> _allocations = new(StringComparer.Ordinal);
     private readonly Dictionary<string, MatchedPciDevice> _stale = new(StringComparer.Ordinal);
@@ -106,14 +106,27 @@ public sealed class PciDeviceTracker
         var tracked = _devices.Count;
         HashSet<string>? newAddresses = null;
         string? lastNew = null;
+        while (_reported.Count < tracked)
+        {
+            _reported.Add(default);
+        }
+
+        // discovery reports in address order, as the devices are kept: the next tracked device is usually the one
+        var next = 0;
         foreach (var device in reported)
         {
             // the first report of an address counts; tracked addresses (removed ones too, until saved) are not new
             var address = device.Record.Address;
-            if (LowerBound(address, tracked) is var at && at < tracked
-                && string.Equals(_devices[at].Address, address, StringComparison.Ordinal))
+            var at = next < tracked && string.Equals(_devices[next].Address, address, StringComparison.Ordinal)
+                ? next : LowerBound(address, tracked);
+            if (at < tracked && string.Equals(_devices[at].Address, address, StringComparison.Ordinal))
             {
-                _reported.TryAdd(address, device);
+                if (_reported[at].Record is null)
+                {
+                    _reported[at] = device;
+                }
+
+                next = at + 1;
                 continue;
             }
 
@@ -132,9 +145,19 @@ public sealed class PciDeviceTracker
             added.Add(new TrackedDevice(device.Record, device.Spec));
         }
 
-        foreach (var device in _devices)
+        MatchedPciDevice previous = default;
+        for (var i = 0; i < tracked; i++)
         {
-            if (!_reported.TryGetValue(device.Address, out var current))
+            var (device, current) = (_devices[i], _reported[i]);
+            _reported[i] = default;
+            if (current.Record is null && i > 0 && string.Equals(_devices[i - 1].Address, device.Address, StringComparison.Ordinal))
+            {
+                // storage may hold an address twice: both take its report
+                current = previous;
+            }
+
+            previous = current;
+            if (current.Record is null)
             {
                 if (TryRemoveVanished(device, warnings))
                 {
@@ -159,7 +182,6 @@ public sealed class PciDeviceTracker
             }
         }
 
-        _reported.Clear();
         foreach (var device in added)
         {
             _devices.Add(device);

@@ -27,6 +27,12 @@ internal sealed class SegmentedList<T> : IReadOnlyList<T>
             ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(unchecked((uint)index), (uint)Count, nameof(index));
             return _chunks[index >> _shift][index & (_chunkLength - 1)];
         }
+
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(unchecked((uint)index), (uint)Count, nameof(index));
+            _chunks[index >> _shift][index & (_chunkLength - 1)] = value;
+        }
     }
 
     public void Add(T item)

@@ -112,6 +112,32 @@ public sealed class PciDeviceTrackerTests
     }
 
     [Fact]
+    public void LC18_TrackedDevicesReportedOutOfOrder_EachUpdatedWithItsOwnReport()
+    {
+        var (tracker, _) = ThreeDevices();
+        var result = Report(tracker, Plain("0000:00:00.3", "1003", "aaaa"), Plain("0000:00:00.1", "1001", "aaaa"),
+            Plain("0000:00:00.2", "1002", "bbbb"));
+        (result.Updated.Count, result.Added.Count).ShouldBe((3, 0));
+        tracker.Devices.Select(d => (d.Address, d.Record.VendorId))
+            .ShouldBe([("0000:00:00.1", "1001"), ("0000:00:00.2", "1002"), ("0000:00:00.3", "1003")]);
+    }
+
+    [Fact]
+    public void LC18_LC21_AddressStoredTwice_BothTakeItsReport()
+    {
+        var host = new PciHostBuilder().WithSpec(AllOfBus0).With(Plain("0000:00:00.1", "1000", "aaaa"), Plain("0000:00:00.2", "1000", "aaaa"));
+        var specs = host.ParseSpecs();
+        var stored = new[] { "0000:00:00.1", "0000:00:00.2", "0000:00:00.2" }
+            .Select(a => new StoredPciDevice(Plain(a, "1000", "aaaa"), Available));
+        var tracker = PciDeviceTracker.Restore(NovaRelease.Latest, [new(0, 0)], stored, r => specs.Match(r).Spec);
+
+        var result = Report(tracker, Plain("0000:00:00.1", "1001", "aaaa"), Plain("0000:00:00.2", "1002", "aaaa"));
+
+        (result.Updated.Count, result.Removed.Count).ShouldBe((3, 0));
+        tracker.Devices.Select(d => d.Record.VendorId).ShouldBe(["1001", "1002", "1002"]);
+    }
+
+    [Fact]
     public void LC17_LC20_VanishedFreeDevices_RemovedThenDeletedAtSave()
     {
         var (tracker, _) = ThreeDevices();
