@@ -113,36 +113,49 @@ public sealed class PciDeviceTracker
 
         // discovery reports in address order, as the devices are kept: the next tracked device is usually the one
         var next = 0;
-        foreach (var device in reported)
+        try
         {
-            // the first report of an address counts; tracked addresses (removed ones too, until saved) are not new
-            var address = device.Record.Address;
-            var at = next < tracked && string.Equals(_devices[next].Address, address, StringComparison.Ordinal)
-                ? next : LowerBound(address, tracked);
-            if (at < tracked && string.Equals(_devices[at].Address, address, StringComparison.Ordinal))
+            foreach (var device in reported)
             {
-                if (_reported[at].Record is null)
+                // the first report of an address counts; tracked addresses (removed ones too, until saved) are not new
+                var address = device.Record.Address;
+                var at = next < tracked && string.Equals(_devices[next].Address, address, StringComparison.Ordinal)
+                    ? next : LowerBound(address, tracked);
+                if (at < tracked && string.Equals(_devices[at].Address, address, StringComparison.Ordinal))
                 {
-                    _reported[at] = device;
-                }
+                    if (_reported[at].Record is null)
+                    {
+                        _reported[at] = device;
+                    }
 
-                next = at + 1;
-                continue;
-            }
-
-            // discovery reports in address order, where nothing repeats: only another order needs a set (no large
-            // table on a compute's first sync)
-            if (newAddresses is not null || (lastNew is not null && string.CompareOrdinal(address, lastNew) <= 0))
-            {
-                newAddresses ??= added.Select(d => d.Address).ToHashSet(StringComparer.Ordinal);
-                if (!newAddresses.Add(address))
-                {
+                    next = at + 1;
                     continue;
                 }
+
+                // discovery reports in address order, where nothing repeats: only another order needs a set (no large
+                // table on a compute's first sync)
+                if (newAddresses is not null || (lastNew is not null && string.CompareOrdinal(address, lastNew) <= 0))
+                {
+                    newAddresses ??= added.Select(d => d.Address).ToHashSet(StringComparer.Ordinal);
+                    if (!newAddresses.Add(address))
+                    {
+                        continue;
+                    }
+                }
+
+                lastNew = address;
+                added.Add(new TrackedDevice(device.Record, device.Spec));
+            }
+        }
+        catch
+        {
+            // a report that fails half-way leaves nothing behind for the next sync
+            for (var i = 0; i < tracked; i++)
+            {
+                _reported[i] = default;
             }
 
-            lastNew = address;
-            added.Add(new TrackedDevice(device.Record, device.Spec));
+            throw;
         }
 
         MatchedPciDevice previous = default;

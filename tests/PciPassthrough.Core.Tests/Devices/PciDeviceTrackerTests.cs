@@ -138,6 +138,26 @@ public sealed class PciDeviceTrackerTests
     }
 
     [Fact]
+    public void LC16_ReportFailingHalfWay_LeavesNothingForTheNextSync()
+    {
+        var (tracker, host) = ThreeDevices();
+        var matched = host.Matched(host.ParseSpecs());
+
+        IEnumerable<MatchedPciDevice> FailingAfterTwo()
+        {
+            yield return matched[0];
+            yield return matched[1];
+            throw new InvalidOperationException("the hypervisor stopped answering");
+        }
+
+        Should.Throw<InvalidOperationException>(() => tracker.Sync(FailingAfterTwo()));
+        var result = Report(tracker, Plain("0000:00:00.1", "1000", "aaaa"));
+
+        result.Updated.Select(d => d.Address).ShouldBe(["0000:00:00.1"]);
+        result.Removed.Select(d => d.Address).ShouldBe(["0000:00:00.2", "0000:00:00.3"]);
+    }
+
+    [Fact]
     public void LC17_LC20_VanishedFreeDevices_RemovedThenDeletedAtSave()
     {
         var (tracker, _) = ThreeDevices();
