@@ -55,6 +55,13 @@ public static class NumaFitter
         long[]? perCell = null;
         foreach (var request in options.PciRequests)
         {
+            // A negative count raises its pool's count when applied (§7 item 10, 04 PL-17): the requests after it
+            // may find more than the cells hold now, so they have no bound.
+            if (request.Count < 0)
+            {
+                return true;
+            }
+
             if (request.NumaPolicy != PciNumaPolicy.Required || request.Count < 1)
             {
                 continue;

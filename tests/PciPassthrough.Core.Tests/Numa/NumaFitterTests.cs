@@ -125,6 +125,20 @@ public sealed class NumaFitterTests
         (pci.SupportCalls.Count == 0).ShouldBe(refusedEarly);
     }
 
+    [Theory]
+    [InlineData(true, false)] // a negative count first raises a pool's count: the pools decide, no early refusal
+    [InlineData(false, true)] // after the required request it cannot help it
+    public void NF11_RequiredRequestAfterNegativeCount_IsLeftToThePools(bool negativeFirst, bool refusedEarly)
+    {
+        var host = new HostNumaTopology([.. Enumerable.Range(0, 8).Select(id => HostCell(id, id * 8, 8, 16384))]);
+        var pci = new FakePciNumaView(new Dictionary<int, int>(), _ => false, Enumerable.Range(0, 8).ToDictionary(id => id, _ => 1));
+        PciRequest[] requests = [PciRequest(-3, PciNumaPolicy.Legacy), PciRequest(5, PciNumaPolicy.Required)];
+        var options = new NumaFitOptions { Pci = pci, PciRequests = negativeFirst ? requests : [.. requests.Reverse()] };
+
+        NumaFitter.Fit(host, Guest(4, 1, 1024), options).ShouldBeNull();
+        (pci.SupportCalls.Count == 0).ShouldBe(refusedEarly);
+    }
+
     [Fact]
     public void NF11_ImpossibleLegacyRequest_ChecksEachSetOfCellsOnce()
     {
