@@ -12,7 +12,8 @@ public static class Program
     /// <summary>Parses and runs one command line; a wrong command line exits with <see cref="ExitCodes.Usage"/>.</summary>
     public static int Run(IReadOnlyList<string> args, InvocationConfiguration? configuration = null)
     {
-        var parseResult = BuildRootCommand().Parse(args);
+        // no response files: a name or value that starts with '@' (a server named @vm) is itself, not a file to read
+        var parseResult = BuildRootCommand().Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
         var verb = parseResult.CommandResult;
         // a verb with a wrong option or argument gets its error lines and where its help is, not the whole help
         // above them; a group without its verb still gets the listing of its verbs

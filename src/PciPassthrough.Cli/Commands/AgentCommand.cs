@@ -55,6 +55,13 @@ public static class AgentCommand
             DefaultValueFactory = _ => "admin",
             HelpName = "TOKEN",
         };
+        authToken.Validators.Add(result =>
+        {
+            foreach (var problem in result.Tokens.Select(t => ControllerOptions.TokenProblem(t.Value)).OfType<string>())
+            {
+                result.AddError(problem);
+            }
+        });
         var command = new Command("agent", """
             Runs on a compute host: describes it to the controller (and to Placement) every --interval seconds.
 

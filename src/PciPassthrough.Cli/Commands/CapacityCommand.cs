@@ -9,7 +9,7 @@ namespace PciPassthrough.Cli.Commands;
 public static class CapacityCommand
 {
     /// <summary>The largest count the controller plans for.</summary>
-    private const int MaxCount = 100_000;
+    internal const int MaxCount = 100_000;
 
     public static Command Create()
     {

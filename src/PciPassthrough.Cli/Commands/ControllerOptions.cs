@@ -42,6 +42,26 @@ internal sealed class ControllerOptions
         return null;
     }
 
+    /// <summary>Why <paramref name="token"/> cannot be sent as an <c>X-Auth-Token</c> header, or null when it can:
+    /// Keystone's tokens are printable ASCII, and HTTP cannot carry a line break or NUL in a header.</summary>
+    public static string? TokenProblem(string token) => token.Length > 0 && token.All(c => c is > ' ' and < '\x7f')
+        ? null
+        : $"--auth-token '{string.Concat(token.Select(c => char.IsControl(c) ? $"\\x{(int)c:x2}" : c.ToString()))}': expected a token "
+            + "of printable ASCII characters without spaces, e.g. --auth-token admin";
+
+    /// <summary>The token to send, or null (after saying why) when it cannot be sent (from the option or
+    /// <see cref="TokenVariable"/>).</summary>
+    public static string? ParseToken(string text, TextWriter error)
+    {
+        if (TokenProblem(text) is not { } problem)
+        {
+            return text;
+        }
+
+        error.WriteLine($"pcictl: {problem}");
+        return null;
+    }
+
     private static Option<string> CreateFormat()
     {
         var format = new Option<string>("--format")

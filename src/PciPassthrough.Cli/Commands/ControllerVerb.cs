@@ -80,13 +80,14 @@ internal static class ControllerVerb
         CancellationToken cancellationToken)
     {
         var (output, error) = (parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error);
-        if (ControllerOptions.ParseUrl(parse.GetRequiredValue(options.Controller), error) is not { } url)
+        if (ControllerOptions.ParseUrl(parse.GetRequiredValue(options.Controller), error) is not { } url
+            || ControllerOptions.ParseToken(parse.GetRequiredValue(options.AuthToken), error) is not { } token)
         {
             return ExitCodes.Usage;
         }
 
         var json = parse.GetRequiredValue(options.Format) == ControllerOptions.JsonFormat;
-        using var client = new ControllerClient(url, parse.GetRequiredValue(options.AuthToken));
+        using var client = new ControllerClient(url, token);
         try
         {
             var call = await request(parse, new ControllerLookup(client), cancellationToken);

@@ -1,3 +1,4 @@
+using CsCheck;
 using PciPassthrough.Host.Agent;
 
 namespace PciPassthrough.Host.Tests.Agent;
@@ -80,4 +81,36 @@ public sealed class LibvirtProbeTests
     [InlineData("", null)]
     public void LV18_LibraryVersion_FromTheUsingLibraryLine(string text, string? version) =>
         LibvirtProbe.LibraryVersion(text).ShouldBe(version is null ? null : System.Version.Parse(version));
+
+    /// <summary>What virsh prints, changed anywhere (characters cut, replaced or spliced in): the architectures or the
+    /// version it still names, or null; never an exception.</summary>
+    private static Gen<string> Mutated(string text) =>
+        Gen.Select(Gen.Int[0, text.Length], Gen.Int[0, 8], Gen.String[Gen.Char["<>/='\"&;!?[] \n0123456789.:xalibvrtUsng"], 0, 6])
+            .Array[1, 4].Select(changes => changes.Aggregate(text, (t, c) =>
+            {
+                var at = Math.Min(c.Item1, t.Length);
+                return t[..at] + c.Item3 + t[Math.Min(at + c.Item2, t.Length)..];
+            }));
+
+    [Fact]
+    public void LV18_GuestArchitectures_AnyText_ASetOrNullNeverAnException() =>
+        Gen.OneOf(Mutated(Capabilities), Gen.String, Gen.Const("<!DOCTYPE c [<!ENTITY x \"y\">]><capabilities>&x;</capabilities>"))
+            .Sample(text =>
+            {
+                if (LibvirtProbe.GuestArchitectures(text) is { } architectures)
+                {
+                    architectures.ShouldAllBe(a => a != null);
+                }
+            }, iter: 1000);
+
+    [Fact]
+    public void LV18_LibraryVersion_AnyText_AVersionOnTheUsingLineOrNull() =>
+        Gen.OneOf(Mutated(Version), Gen.String).Sample(text =>
+        {
+            if (LibvirtProbe.LibraryVersion(text) is { } version)
+            {
+                text.ShouldContain("Using library: libvirt ");
+                version.Major.ShouldBeGreaterThanOrEqualTo(0);
+            }
+        }, iter: 1000);
 }
