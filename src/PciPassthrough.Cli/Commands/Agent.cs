@@ -135,8 +135,8 @@ internal sealed class Agent(Uri controller, string root, string configPath, stri
         }
 
         var view = response.Json;
-        var state = view?["error"]?.GetValue<string>() is { } hostError ? $"not started: {hostError}"
-            : view?["started"]?.GetValue<bool>() == false ? "not started" : "started";
+        var state = view.Field("error").AsText() is { } hostError ? $"not started: {hostError}"
+            : view.Field("started").AsBool() == false ? "not started" : "started";
         await output.WriteLineAsync(
             $"pcictl agent: {name}: described to {controller}: {cells.Count} NUMA cell(s), " +
             $"{inventory.Discovery.Functions.Count} PCI function(s); {state}");
@@ -146,9 +146,11 @@ internal sealed class Agent(Uri controller, string root, string configPath, stri
     /// <summary>07 LV-10: the VFs the controller lists under <c>vf_trust</c> get their trust on; each command is printed.</summary>
     private async Task ApplyVfTrustAsync(string name, JsonNode view, CancellationToken cancellationToken)
     {
-        var listed = view["vf_trust"] is JsonArray items
-            ? items.Select(item => new VfTrustSetting((string)item!["server"]!, (string)item["port"]!, (string)item["address"]!)).ToList()
-            : [];
+        // an entry without its three strings names no VF to trust
+        var listed = (view.Field("vf_trust") as JsonArray ?? [])
+            .Select(item => (Server: item.Field("server").AsText(), Port: item.Field("port").AsText(), Address: item.Field("address").AsText()))
+            .Where(item => item is { Server: not null, Port: not null, Address: not null })
+            .Select(item => new VfTrustSetting(item.Server!, item.Port!, item.Address!)).ToList();
         foreach (var line in await _vfTrust.ApplyAsync(listed, cancellationToken))
         {
             await output.WriteLineAsync($"pcictl agent: {name}: {line}");

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
+using PciPassthrough.Host.Agent;
 using static PciPassthrough.Cli.Commands.ControllerArguments;
 
 namespace PciPassthrough.Cli.Commands;
@@ -47,25 +48,26 @@ public static class CapacityCommand
 
     /// <summary>The answer meets the request: the flavor can boot at all and, when a count was asked, all of it fits.</summary>
     private static bool Met(JsonNode? plan) =>
-        plan?["api_error"] is null && ((int?)plan?["asked"] is not { } asked || (int?)plan?["fits"] >= asked);
+        plan.Field("api_error") is null && (plan.Field("asked").AsInt() is not { } asked || plan.Field("fits").AsInt() >= asked);
 
     /// <summary>The total first, then every host with how many it takes and what blocks it, then — when the goal is not
     /// met — one line that says so.</summary>
     private static void Write(ParseResult parse, JsonNode? plan, TextWriter output)
     {
-        var (flavor, fits, asked) = (JsonTable.Text(plan?["flavor"]), (int?)plan?["fits"] ?? 0, (int?)plan?["asked"]);
-        var what = $"server{(fits == 1 ? "" : "s")} of {flavor}" + (plan?["image"] is { } image ? $" with image {image}" : "");
+        var (flavor, fits, asked) = (JsonTable.Text(plan.Field("flavor")), plan.Field("fits").AsInt() ?? 0, plan.Field("asked").AsInt());
+        var what = $"server{(fits == 1 ? "" : "s")} of {flavor}" + (plan.Field("image") is { } image ? $" with image {JsonTable.Text(image)}" : "");
         output.WriteLine($"{fits} more {what} fit{(fits == 1 ? "s" : "")}" + (asked is null ? "" : $" ({asked} asked for)"));
         output.WriteLine();
-        var blockers = (plan?["blockers"] as JsonArray ?? []).ToDictionary(b => JsonTable.Text(b?["host"]), b => b);
+        var blockers = (plan.Field("blockers") as JsonArray ?? []).DistinctBy(b => JsonTable.Text(b.Field("host")))
+            .ToDictionary(b => JsonTable.Text(b.Field("host")), b => b);
         HostTextTable.Write(output, ["HOST", "FITS", "BLOCKED BY", "REASON"],
-            [.. (plan?["per_host"] as JsonArray ?? []).SelectMany(host =>
+            [.. (plan.Field("per_host") as JsonArray ?? []).SelectMany(host =>
             {
-                var name = JsonTable.Text(host?["host"]);
+                var name = JsonTable.Text(host.Field("host"));
                 var blocker = blockers.GetValueOrDefault(name);
-                return JsonTable.ReasonRows(blocker?["reasons"], name, JsonTable.Text(host?["count"]), JsonTable.Text(blocker?["kind"]));
+                return JsonTable.ReasonRows(blocker.Field("reasons"), name, JsonTable.Text(host.Field("count")), JsonTable.Text(blocker.Field("kind")));
             })]);
-        if (plan?["api_error"] is { } apiError)
+        if (plan.Field("api_error") is { } apiError)
         {
             output.WriteLine($"pcictl capacity: no server of {flavor} can boot at all: {JsonTable.Text(apiError)}");
         }

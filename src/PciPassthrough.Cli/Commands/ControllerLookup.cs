@@ -23,9 +23,9 @@ internal sealed class ControllerLookup(ControllerClient client)
             throw new ControllerRefusalException($"cannot list {collection} to find '{nameOrId}': {response.ErrorMessage}");
         }
 
-        var ids = (response.Json?[collection] as JsonArray ?? [])
-            .Where(item => (string?)item?["name"] == nameOrId)
-            .Select(item => (string?)item?["id"])
+        var ids = (response.Json.Field(collection) as JsonArray ?? [])
+            .Where(item => item.Field("name").AsText() == nameOrId)
+            .Select(item => item.Field("id").AsText())
             .OfType<string>()
             .ToList();
         var singular = collection.TrimEnd('s');

@@ -136,16 +136,16 @@ internal static class ControllerVerb
     /// <summary>Why the controller said no; a <c>no_valid_host</c> answer lists every host with its reasons.</summary>
     private static void WriteRefusal(TextWriter error, ControllerResponse response)
     {
-        var problem = response.Json?["error"];
-        var code = (string?)problem?["code"];
-        var stage = (string?)problem?["stage"];
+        var problem = response.Json.Field("error");
+        var code = problem.Field("code").AsText();
+        var stage = problem.Field("stage").AsText();
         var what = response.Status switch
         {
             HttpStatusCode.Unauthorized => "the controller does not know this token (--auth-token or PCICTL_TOKEN)",
             HttpStatusCode.Forbidden => "this token may not do that",
             _ => "refused",
         };
-        var hosts = problem?["hosts"] as JsonArray;
+        var hosts = problem.Field("hosts") as JsonArray;
         // the hosts' reasons are in the table below; the message repeats them on one line
         var message = hosts is null ? response.ErrorMessage : $"no valid host among {hosts.Count} host(s), each rejected as follows";
         error.WriteLine($"pcictl: {what}: {message}" + (code is null ? "" : $" [{code}{(stage is null ? "" : $", stage {stage}")}]"));
@@ -153,7 +153,7 @@ internal static class ControllerVerb
         {
             error.WriteLine();
             HostTextTable.Write(error, ["HOST", "REJECTED BY", "REASON"],
-                [.. hosts.SelectMany(host => JsonTable.ReasonRows(host?["reasons"], JsonTable.Text(host?["host"]), JsonTable.Text(host?["rejected_by"])))]);
+                [.. hosts.SelectMany(host => JsonTable.ReasonRows(host.Field("reasons"), JsonTable.Text(host.Field("host")), JsonTable.Text(host.Field("rejected_by"))))]);
         }
     }
 }

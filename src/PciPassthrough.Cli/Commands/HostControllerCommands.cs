@@ -1,5 +1,5 @@
 using System.CommandLine;
-using System.Text.Json.Nodes;
+using PciPassthrough.Host.Agent;
 using static PciPassthrough.Cli.Commands.ControllerArguments;
 
 namespace PciPassthrough.Cli.Commands;
@@ -39,5 +39,5 @@ internal static class HostControllerCommands
     }
 
     private static JsonTable.Column Devices(string status) =>
-        new(status.ToUpperInvariant(), host => JsonTable.Text((host?["devices"] as JsonObject)?[status]));
+        new(status.ToUpperInvariant(), host => JsonTable.Text(host.Field("devices").Field(status)));
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using PciPassthrough.Host.Agent;
 
 namespace PciPassthrough.Cli.Commands;
 
@@ -12,14 +13,14 @@ internal static class JsonTable
     {
         /// <summary>The column of one field, by its JSON key.</summary>
         public static Column Of(string key, string? header = null) =>
-            new(header ?? key.ToUpperInvariant().Replace('_', ' '), item => Text(item?[key]));
+            new(header ?? key.ToUpperInvariant().Replace('_', ' '), item => Text(item.Field(key)));
     }
 
     /// <summary>The list under <paramref name="key"/> of <paramref name="json"/> (or <paramref name="json"/> itself
     /// when it is the list), one row per item.</summary>
     public static void WriteList(TextWriter output, JsonNode? json, string key, params Column[] columns)
     {
-        var items = json as JsonArray ?? json?[key] as JsonArray ?? [];
+        var items = json as JsonArray ?? json.Field(key) as JsonArray ?? [];
         if (items.Count == 0)
         {
             output.WriteLine($"no {key.Replace('_', ' ')}");

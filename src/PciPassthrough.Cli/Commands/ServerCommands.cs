@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
+using PciPassthrough.Host.Agent;
 using static PciPassthrough.Cli.Commands.ControllerArguments;
 
 namespace PciPassthrough.Cli.Commands;
@@ -92,7 +93,7 @@ public static class ServerCommands
         """, [], ControllerVerb.Plain(_ => new(HttpMethod.Get, "v1/servers")),
         ControllerVerb.List(Servers, JsonTable.Column.Of("id"), JsonTable.Column.Of("name"), JsonTable.Column.Of("status"),
             JsonTable.Column.Of("host"), JsonTable.Column.Of("flavor"),
-            new("PCI DEVICES", server => JsonTable.Text((server?["pci_devices"] as JsonArray)?.Count ?? 0))));
+            new("PCI DEVICES", server => JsonTable.Text((server.Field("pci_devices") as JsonArray)?.Count ?? 0))));
 
     private static Command Show() => OnServer("show", HttpMethod.Get, "", """
         Shows a server and the PCI devices it holds.
@@ -157,9 +158,9 @@ public static class ServerCommands
         refused, 2 bad arguments, 3 no controller.
         """, (_, json, output) => output.WriteLine(Eligible(json)
             ? "eligible for live migration"
-            : $"not eligible for live migration: {JsonTable.Text(json?["reason"])}"), Eligible);
+            : $"not eligible for live migration: {JsonTable.Text(json.Field("reason"))}"), Eligible);
 
-    private static bool Eligible(JsonNode? json) => json?["eligible"]?.GetValue<bool>() == true;
+    private static bool Eligible(JsonNode? json) => json.Field("eligible").AsBool() == true;
 
     private static Command DomainXml() => OnServer("domain-xml", HttpMethod.Get, "/domain-xml", """
         Prints the libvirt XML that attaches the server's PCI devices.

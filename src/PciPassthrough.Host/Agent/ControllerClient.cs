@@ -63,15 +63,43 @@ public sealed class ControllerClient : IDisposable
 
     public void Dispose() => _http.Dispose();
 
+    /// <summary>The body as JSON, or null when it is none: besides malformed text, JSON that .NET reads only lazily and
+    /// then throws on (a lone surrogate escape such as <c>"\ud800"</c>, a repeated key) counts as not JSON.</summary>
     private static JsonNode? ParseJson(string text)
     {
         try
         {
-            return text.Length == 0 ? null : JsonNode.Parse(text);
+            var json = text.Length == 0 ? null : JsonNode.Parse(text);
+            ReadAll(json);
+            return json;
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException or ArgumentException)
         {
             return null;
+        }
+    }
+
+    private static void ReadAll(JsonNode? node)
+    {
+        switch (node)
+        {
+            case JsonObject item:
+                foreach (var (_, value) in item)
+                {
+                    ReadAll(value);
+                }
+
+                break;
+            case JsonArray items:
+                foreach (var value in items)
+                {
+                    ReadAll(value);
+                }
+
+                break;
+            case JsonValue value when value.GetValueKind() == JsonValueKind.String:
+                value.GetValue<string>();
+                break;
         }
     }
 }

@@ -13,6 +13,6 @@ public sealed record ControllerResponse(HttpStatusCode Status, JsonNode? Json, s
 
     /// <summary>The <c>error.message</c> of an error answer, else the status and body text.</summary>
     public string ErrorMessage =>
-        Json?["error"]?["message"]?.GetValue<string>() is { } message ? message
+        Json.Field("error").Field("message").AsText() is { } message ? message
         : $"HTTP {(int)Status} {Status}" + (Text.Length > 0 ? $": {Text}" : "");
 }

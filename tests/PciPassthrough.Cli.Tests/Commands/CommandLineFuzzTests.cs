@@ -102,8 +102,7 @@ public sealed class CommandLineFuzzTests
     [Fact]
     public void ClientVerb_AnyValues_ExitsWithACodeAndALineNeverAnException()
     {
-        var verbs = Leaves(Program.BuildRootCommand(), []).Where(v => v.Command.Options.Any(o => o.Name == "--format")
-            && v.Command.Options.Any(o => o.Name == "--controller")).ToList();
+        var verbs = ClientVerbs();
         Gen.Select(Gen.Int[0, verbs.Count - 1], _text.Array[8], Gen.Bool.Array[8]).Sample((which, values, given) =>
         {
             var (path, command) = verbs[which];
@@ -166,6 +165,10 @@ public sealed class CommandLineFuzzTests
         output.ShouldBeEmpty();
         error.ShouldStartWith(first, Case.Sensitive, string.Join(' ', args));
     }
+
+    /// <summary>The verbs that talk to a controller (<see cref="ControllerOptions"/>), with how they are typed.</summary>
+    internal static List<(string[] Path, Command Command)> ClientVerbs() => [.. Leaves(Program.BuildRootCommand(), [])
+        .Where(v => v.Command.Options.Any(o => o.Name == "--format") && v.Command.Options.Any(o => o.Name == "--controller"))];
 
     private static IEnumerable<(string[] Path, Command Command)> Leaves(Command command, string[] path) => command.Subcommands.Count == 0
         ? [(path, command)]
