@@ -1,3 +1,5 @@
+using System.Net.Http.Headers;
+using System.Text;
 using System.Text.Json.Nodes;
 using CsCheck;
 
@@ -46,6 +48,36 @@ public static class JsonFuzz
             (at, text) => (Func<string, string>)(json => json.Insert(at % (json.Length + 1), text)));
         return Gen.Frequency((5, replace), (2, drop), (2, add), (1, cut), (1, splice));
     }
+
+    /// <summary>A body as bytes that no JSON mutation makes: not UTF-8, a byte order mark, UTF-16, nesting or a number
+    /// past any limit, repeated keys, lone surrogate escapes, comments, trailing text; or random bytes.</summary>
+    public static Gen<byte[]> RawBody { get; } = Gen.Frequency(
+        (3, Gen.OneOf<byte[]>(
+            [], [0xEF, 0xBB, 0xBF, (byte)'{', (byte)'}'], [.. Encoding.Unicode.GetPreamble(), .. Encoding.Unicode.GetBytes("{}")],
+            [.. "{\"name\": \""u8, 0xC3, .. "\"}"u8], [0xFF, 0xFE, 0x00, 0x80], Encoding.UTF8.GetBytes(new string('[', 5000)),
+            Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat("{\"a\":", 2000))), Encoding.UTF8.GetBytes("1" + new string('0', 5000)),
+            "null"u8.ToArray(), "[]"u8.ToArray(), "\"x\""u8.ToArray(), "true"u8.ToArray(), "-0"u8.ToArray(), "1e400"u8.ToArray(),
+            "{\"name\": 1, \"name\": 2}"u8.ToArray(), "{} trailing"u8.ToArray(), "/* c */ {}"u8.ToArray(), "{\"\\ud800\": 1}"u8.ToArray(),
+            "{\"name\": \"\\ud800\"}"u8.ToArray(), "{\"name\": \"\\u0000\"}"u8.ToArray(), "{,}"u8.ToArray())),
+        (1, Gen.Byte.Array[0, 40]));
+
+    /// <summary>The Content-Type sent with a raw body (empty: none).</summary>
+    public static Gen<string> ContentType { get; } = Gen.OneOf<string>("application/json", "application/json; charset=utf-16",
+        "application/json; charset=bogus", "text/plain", "application/x-www-form-urlencoded", "");
+
+    /// <summary>A raw body with its Content-Type.</summary>
+    public static ByteArrayContent Content(byte[] body, string contentType)
+    {
+        var content = new ByteArrayContent(body);
+        content.Headers.ContentType = contentType.Length == 0 ? null : MediaTypeHeaderValue.Parse(contentType);
+        return content;
+    }
+
+    /// <summary>One path segment as a client might send it, escaped or not (an id, a name, a class).</summary>
+    public static Gen<string> Segment(Gen<string> token) => Gen.Frequency(
+        (3, token.Select(Uri.EscapeDataString)),
+        (2, Gen.OneOf("%00", "%2F", "%2e%2e", "..", "%ZZ", "%", "%C3", "%FF%FE", "a%20b", "CUSTOM_%E2%98%83", new string('a', 5000), "-", "_")),
+        (1, Gen.String[Gen.Char["abcXYZ019_-.~%:@!$&'()*+,;="], 1, 12]));
 
     /// <summary>Applies <paramref name="change"/> to the node at position <paramref name="at"/> of the document's nodes
     /// (in document order); text that is not JSON any more (after a cut or splice) is left as it is.</summary>

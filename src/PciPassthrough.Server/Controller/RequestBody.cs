@@ -10,6 +10,9 @@ public readonly struct RequestBody
     private readonly JsonElement _object;
     private readonly string _path;
 
+    /// <summary>A key given twice is refused: which one counts would be a guess (and JsonNode throws on it).</summary>
+    private static readonly JsonDocumentOptions _options = new() { AllowDuplicateProperties = false };
+
     private RequestBody(JsonElement element, string path)
     {
         _object = element;
@@ -26,12 +29,22 @@ public readonly struct RequestBody
 
         try
         {
-            using var document = await JsonDocument.ParseAsync(request.Body, cancellationToken: cancellationToken);
+            using var document = await JsonDocument.ParseAsync(request.Body, _options, cancellationToken);
+            if (JsonStrings.FirstUnreadable(document.RootElement, "body") is { } where)
+            {
+                throw ControllerException.BadRequest(where, $"{where} {JsonStrings.Problem}; send the body as UTF-8 JSON.");
+            }
+
             return Of(document.RootElement.Clone(), "body");
         }
         catch (JsonException e)
         {
             throw ControllerException.BadRequest("body", $"the body is not valid JSON: {e.Message}");
+        }
+        catch (InvalidOperationException)
+        {
+            // the duplicate-key check reads every key: one that cannot be read throws here already
+            throw ControllerException.BadRequest("body", $"a key of body {JsonStrings.Problem}; send the body as UTF-8 JSON.");
         }
     }
 

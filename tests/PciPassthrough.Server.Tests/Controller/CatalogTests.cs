@@ -69,6 +69,24 @@ public sealed class CatalogTests : IAsyncLifetime
         (await _admin.GetAsync("v1/nothing-here")).ErrorCode().ShouldBe("not_found");
     }
 
+    /// <summary>Found by fuzzing: each was a 500 (InvalidOperationException reading the string, ArgumentException
+    /// copying a host report with the key twice).</summary>
+    [Theory]
+    [InlineData("v1/flavors", "7B226E616D65223A2022C3227D", "body.name is not valid text")] // {"name": "<C3>"}: not UTF-8
+    [InlineData("v1/flavors", "7B226E616D65223A20225C7564383030227D", "body.name is not valid text")] // {"name": "\ud800"}
+    [InlineData("v1/flavors", "7B225C7564383030223A20317D", "a key of body is not valid text")] // {"\ud800": 1}
+    [InlineData("v1/images", "7B226E616D65223A202261222C20226E616D65223A202262227D", "the body is not valid JSON: Duplicate property 'name'")] // {"name": "a","name":"b"}
+    public async Task Body_UnreadableTextOrARepeatedKey_Is400NamingWhere(string path, string hex, string message)
+    {
+        using var content = new ByteArrayContent(Convert.FromHexString(hex));
+        content.Headers.ContentType = new("application/json");
+        var sent = await _admin.Http.PostAsync(path, content, TestContext.Current.CancellationToken);
+        var answer = JsonNode.Parse(await sent.Content.ReadAsStringAsync(TestContext.Current.CancellationToken))!;
+
+        sent.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        answer["error"]!["message"]!.GetValue<string>().ShouldStartWith(message);
+    }
+
     [Fact]
     public async Task Image_CreateShowDelete_PropertiesKeepTheirType()
     {
