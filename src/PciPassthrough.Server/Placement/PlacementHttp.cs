@@ -47,7 +47,9 @@ public static class PlacementHttp
         try
         {
             using var document = JsonDocument.Parse(read.Buffer);
-            return document.RootElement.Clone();
+            return JsonStrings.FirstUnreadable(document.RootElement, "body") is { } where
+                ? throw PlacementException.BadRequest($"Malformed JSON: {where} {JsonStrings.Problem}")
+                : document.RootElement.Clone();
         }
         catch (JsonException e)
         {

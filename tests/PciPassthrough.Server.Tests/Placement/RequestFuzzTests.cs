@@ -10,6 +10,9 @@ namespace PciPassthrough.Server.Tests.Placement;
 /// already stored as it was.</summary>
 public sealed class RequestFuzzTests(PlacementServerFixture server) : IClassFixture<PlacementServerFixture>
 {
+    /// <summary>Fewer for raw bodies: their kinds are few, and each iteration reads everything stored twice.</summary>
+    private const int RawIterations = 150;
+
     private const int Iterations = 300;
 
     private static readonly Gen<string> _version = Gen.Frequency(
@@ -111,6 +114,46 @@ public sealed class RequestFuzzTests(PlacementServerFixture server) : IClassFixt
                     (await world.DigestAsync(latest)).ShouldBe(before, $"a refused write changed what was stored: {what} → {response.Text}");
                 }
             }, iter: Iterations, threads: 1);
+    }
+
+    /// <summary>Bodies that are not JSON text (<see cref="JsonFuzz.RawBody"/>) under any Content-Type, and odd path
+    /// segments, for every write and lookup: a 4xx in Placement's shape, never a 500; nothing stored changes.</summary>
+    [Fact]
+    public async Task PA15_AnyRawBodyOrPathSegment_AnswersOrGivesAPlacementError()
+    {
+        var world = await World.CreateAsync(server);
+        using var client = server.Client();
+        var segment = JsonFuzz.Segment(Token(world));
+        var route = Gen.OneOf(
+            Gen.Const((HttpMethod.Post, "allocations")), Gen.Const((HttpMethod.Post, "resource_providers")),
+            Gen.Const((HttpMethod.Post, "reshaper")), Gen.Const((HttpMethod.Post, "resource_classes")),
+            Gen.Const((HttpMethod.Put, $"resource_providers/{world.Child}/inventories")),
+            Gen.Const((HttpMethod.Put, $"resource_providers/{world.Child}/traits")),
+            Gen.Const((HttpMethod.Put, $"resource_providers/{world.Child}/aggregates")),
+            segment.Select(s => (HttpMethod.Put, $"allocations/{s}")), segment.Select(s => (HttpMethod.Put, $"resource_providers/{s}")),
+            segment.Select(s => (HttpMethod.Put, $"resource_providers/{world.Child}/inventories/{s}")),
+            segment.Select(s => (HttpMethod.Put, $"resource_classes/{s}")), segment.Select(s => (HttpMethod.Put, $"traits/{s}")),
+            segment.Select(s => (HttpMethod.Get, $"resource_providers/{s}/allocations")), segment.Select(s => (HttpMethod.Get, $"allocations/{s}")),
+            segment.Select(s => (HttpMethod.Delete, $"resource_providers/{s}")), segment.Select(s => (HttpMethod.Delete, $"traits/{s}")),
+            segment.Select(s => (HttpMethod.Get, $"resource_providers/{world.Child}/inventories/{s}")));
+        await Gen.Select(route, JsonFuzz.RawBody, JsonFuzz.ContentType, _version).SampleAsync(async (call, body, type, version) =>
+        {
+            var (method, path) = call;
+            var before = await world.DigestAsync(client);
+            using var versioned = server.Client(version);
+            using var content = JsonFuzz.Content(body, type);
+            using var request = new HttpRequestMessage(method, path) { Content = method == HttpMethod.Get ? null : content };
+            using var sent = await versioned.Http.SendAsync(request, TestContext.Current.CancellationToken);
+            var answer = await sent.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+            var what = $"{method} {path} at {version} ({type}): {Convert.ToHexString(body.AsSpan(0, Math.Min(body.Length, 40)))}";
+            ShouldBeAnAnswerOrAPlacementError(new PlacementResponse(sent.StatusCode,
+                sent.Content.Headers.ContentType?.MediaType == "application/json" && answer.Length > 0 ? JsonNode.Parse(answer) : null,
+                sent.Headers, answer), what);
+            if ((int)sent.StatusCode >= 400)
+            {
+                (await world.DigestAsync(client)).ShouldBe(before, $"a refused write changed what was stored: {what} → {answer}");
+            }
+        }, iter: RawIterations, threads: 1);
     }
 
     private static void ShouldBeAnAnswerOrAPlacementError(PlacementResponse response, string what)

@@ -162,6 +162,22 @@ public sealed class VersionTests(PlacementServerFixture server) : IClassFixture<
         error["detail"]!.GetValue<string>().ShouldEndWith($"Malformed JSON: {message}");
     }
 
+    /// <summary>Found by fuzzing: text .NET cannot read as a string was a 500 with an empty body.</summary>
+    [Theory]
+    [InlineData("7B22747261697473223A205B22C3225D7D", "body.traits[0]")] // {"traits": ["<C3>"]}: not UTF-8
+    [InlineData("7B225C7564383030223A20317D", "a key of body")] // {"\ud800": 1}
+    public async Task PA1_TextThatIsNotUnicode_IsMalformedJsonNamingWhere(string hex, string where)
+    {
+        using var client = server.Client();
+        using var content = new ByteArrayContent(Convert.FromHexString(hex));
+        content.Headers.ContentType = new("application/json");
+        var response = await client.Http.PutAsync($"resource_providers/{PlacementSetup.NewUuid()}/traits", content,
+            TestContext.Current.CancellationToken);
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        var error = JsonNode.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken))!["errors"]![0]!;
+        error["detail"]!.GetValue<string>().ShouldEndWith($"Malformed JSON: {where} {JsonStrings.Problem}");
+    }
+
     [Fact]
     public async Task PA7_LastModifiedFrom115Only()
     {
