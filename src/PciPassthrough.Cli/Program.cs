@@ -37,8 +37,17 @@ public static class Program
     /// <summary>The table of contents of <c>pcictl</c>: one command group per file in <c>Commands/</c>.</summary>
     public static RootCommand BuildRootCommand()
     {
-        var root = new RootCommand(
-            "pcictl — PCI passthrough resource manager for KVM/libvirt clouds, speaking Nova's [pci] configuration language.")
+        var root = new RootCommand("""
+            pcictl — PCI passthrough resource manager for KVM/libvirt clouds, speaking Nova's [pci] configuration language.
+
+            Start here:
+              pcictl config check /etc/nova/nova.conf      what a nova.conf means to Nova, and every error it would stop with
+              pcictl serve --demo                          a controller with a demo fleet; then, in another terminal:
+              pcictl server create vm1 --flavor gpu.a100   a server with an A100 (pcictl server show vm1: which one)
+
+            Each verb's --help (pcictl server create --help) has examples and its exit codes: 0 done, 1 the answer
+            is no (invalid, refused, does not fit), 2 bad command line or unusable input, 3 no controller.
+            """)
         {
             ConfigCommands.Build(),
             HostCommands.Build(),

@@ -69,6 +69,18 @@ public sealed class HelpTests
         }
     }
 
+    /// <summary>A newcomer's first page: what to run first, and what the exit codes mean.</summary>
+    [Fact]
+    public void Root_ShowsWhereToStartAndTheExitCodes()
+    {
+        var (exitCode, help) = Help("");
+
+        exitCode.ShouldBe(0);
+        help.ShouldContain("pcictl config check /etc/nova/nova.conf", Case.Sensitive);
+        help.ShouldContain("pcictl serve --demo", Case.Sensitive);
+        help.ShouldMatch(@"exit codes: 0 .*\b1 .*\n.*\b2 .*\b3 no controller");
+    }
+
     [Fact]
     public void Verbs_CoverEveryGroup() =>
         Verbs().Select(row => row.Data.Split(' ')[0]).Distinct().Order(StringComparer.Ordinal).ShouldBe(
