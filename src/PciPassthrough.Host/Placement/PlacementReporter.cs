@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using PciPassthrough.Core.Libvirt;
 using PciPassthrough.Core.Placement;
@@ -288,6 +289,15 @@ public sealed class PlacementReporter(HttpClient http)
             throw PlacementReportException.From(method, path, response.StatusCode, text);
         }
 
-        return response.StatusCode == HttpStatusCode.NoContent || text.Length == 0 ? null : JsonNode.Parse(text);
+        try
+        {
+            return response.StatusCode == HttpStatusCode.NoContent || text.Length == 0 ? null : JsonNode.Parse(text);
+        }
+        catch (JsonException)
+        {
+            // e.g. a proxy's page: the round fails as with a failing server, instead of the agent stopping
+            throw new PlacementReportException($"Placement answered {(int)response.StatusCode} to {method} /{path} with text that "
+                + $"is not JSON: {text[..Math.Min(text.Length, 200)]}", HttpStatusCode.BadGateway, null);
+        }
     }
 }

@@ -36,6 +36,25 @@ public sealed class PciReportTests(PlacementServerFixture server) : IClassFixtur
         return new PlacementReporter(http).ReportAsync(host, view, tracker.Pools, [], null, TestContext.Current.CancellationToken);
     }
 
+    /// <summary>A 200 that is not JSON (a proxy's page) was a JsonException that stopped the agent.</summary>
+    [Fact]
+    public async Task AnAnswerThatIsNotJson_IsAReportErrorNamingTheCall()
+    {
+        using var http = new HttpClient(new ProxyPage()) { BaseAddress = new Uri("http://placement.invalid/") };
+        var builder = NicHost();
+
+        var error = await Should.ThrowAsync<PlacementReportException>(ReportAsync(http, "cmp-proxy", builder, builder.Build()));
+
+        error.Status.ShouldBe(HttpStatusCode.BadGateway);
+        error.Message.ShouldBe("Placement answered 200 to GET /resource_providers?name=cmp-proxy with text that is not JSON: <html>maintenance</html>");
+    }
+
+    private sealed class ProxyPage : HttpMessageHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+            Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent("<html>maintenance</html>") });
+    }
+
     private async Task<JsonObject> ProviderAsync(PlacementClient client, string name)
     {
         var found = (await client.GetAsync($"resource_providers?name={name}")).Json["resource_providers"]!.AsArray();
