@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text.Json;
+using PciPassthrough.Core.Config;
 using PciPassthrough.Core.Devices;
 using PciPassthrough.Core.Errors;
 using PciPassthrough.Core.Flavors;
@@ -35,7 +36,9 @@ public static class ScenarioReader
         // the scenario keeps its own copies of the few raw values it holds, so the document's pooled buffers go back
         using (document)
         {
-            return Read(document.RootElement);
+            return JsonStrings.FirstUnreadable(document.RootElement, "$") is { } where
+                ? throw new ScenarioFormatException(where, "text", JsonStrings.What)
+                : Read(document.RootElement);
         }
     }
 

@@ -1,5 +1,6 @@
 using System.Net.Mime;
 using System.Text.Json;
+using PciPassthrough.Core.Config;
 
 namespace PciPassthrough.Server.Controller;
 

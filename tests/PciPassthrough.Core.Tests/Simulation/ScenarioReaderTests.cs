@@ -228,6 +228,8 @@ public sealed class ScenarioReaderTests
     [InlineData("""{"requests": [{"flavor": {"vcpus": 1, "memory_mb": 1, "extra_specs": []}}]}""", "requests[0].flavor.extra_specs: expected an object (or null), got []")]
     [InlineData("""{"requests": [{"flavor": {"vcpus": 1, "memory_mb": 1}, "image": "cirros"}]}""", "requests[0].image: expected an object (or null), got \"cirros\"")]
     [InlineData("""{"requests": [{"flavor": {"vcpus": 1, "memory_mb": 1}, "ports": [1]}]}""", "requests[0].ports[0]: expected a port object, got 1")]
+    [InlineData("""{"hosts": [{"name": "h\ud800"}]}""", "$.hosts[0].name: expected text, got bytes that are not UTF-8, or a lone surrogate escape (\\ud800-\\udfff without its pair)")] // was an internal error
+    [InlineData("""{"\udc00": 1}""", "a key of $: expected text, got bytes that are not UTF-8, or a lone surrogate escape (\\ud800-\\udfff without its pair)")]
     public void Read_InvalidScenario_NamesPathAndExpectation(string json, string message) =>
         Should.Throw<ScenarioFormatException>(() => Read(json)).Message.ShouldBe(message);
 

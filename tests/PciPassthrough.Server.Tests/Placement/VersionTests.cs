@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text.Json.Nodes;
+using PciPassthrough.Core.Config;
 
 namespace PciPassthrough.Server.Tests.Placement;
 

@@ -1,17 +1,21 @@
 using System.Globalization;
 using System.Text.Json;
 
-namespace PciPassthrough.Server;
+namespace PciPassthrough.Core.Config;
 
 /// <summary>
 /// A parsed request body may hold text .NET cannot read as a string: bytes that are not UTF-8, or an escaped lone
 /// surrogate (<c>"\ud800"</c>). <see cref="JsonDocument"/> accepts both and <see cref="JsonElement.GetString"/> throws
-/// later, deep in a handler, as a 500; the APIs check the whole body first and refuse it naming where.
+/// later, deep in whatever reads it (a 500 in an API, an internal error in simulate); readers check the whole document
+/// first and refuse it naming where.
 /// </summary>
 public static class JsonStrings
 {
+    /// <summary>What is wrong with the text.</summary>
+    public const string What = "bytes that are not UTF-8, or a lone surrogate escape (\\ud800-\\udfff without its pair)";
+
     /// <summary>What a client should fix, after the place (e.g. <c>body.name</c>).</summary>
-    public const string Problem = "is not valid text: bytes that are not UTF-8, or a lone surrogate escape (\\ud800-\\udfff without its pair)";
+    public const string Problem = "is not valid text: " + What;
 
     /// <summary>The first key or string of <paramref name="element"/> that cannot be read, named from
     /// <paramref name="path"/> (e.g. <c>body.name</c>, <c>a key of body</c>); null when every one can.</summary>
