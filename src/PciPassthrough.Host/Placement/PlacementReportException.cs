@@ -30,8 +30,7 @@ public sealed class PlacementReportException(string message, HttpStatusCode stat
                 errors.GetArrayLength() > 0 && errors[0].ValueKind == JsonValueKind.Object)
             {
                 var first = errors[0];
-                return (first.TryGetProperty("code", out var code) ? code.GetString() : null,
-                    first.TryGetProperty("detail", out var detail) ? detail.GetString() : null);
+                return (Text(first, "code"), Text(first, "detail"));
             }
         }
         catch (JsonException)
@@ -40,5 +39,18 @@ public sealed class PlacementReportException(string message, HttpStatusCode stat
         }
 
         return (null, null);
+    }
+
+    /// <summary>A field that is a string, else null (GetString throws on a number or on text it cannot read).</summary>
+    private static string? Text(JsonElement error, string name)
+    {
+        try
+        {
+            return error.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
     }
 }

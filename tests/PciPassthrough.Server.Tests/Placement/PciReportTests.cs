@@ -49,10 +49,24 @@ public sealed class PciReportTests(PlacementServerFixture server) : IClassFixtur
         error.Message.ShouldBe("Placement answered 200 to GET /resource_providers?name=cmp-proxy with text that is not JSON: <html>maintenance</html>");
     }
 
-    private sealed class ProxyPage : HttpMessageHandler
+    /// <summary>An error whose code is no string (or text .NET cannot read) was an InvalidOperationException.</summary>
+    [Theory]
+    [InlineData("""{"errors": [{"code": 7, "detail": "gone"}]}""", "gone")]
+    [InlineData("""{"errors": [{"code": "x", "detail": "\ud800"}]}""", """{"errors": [{"code": "x", "detail": "\ud800"}]} (x)""")]
+    public async Task AnErrorOfAnotherShape_IsAReportErrorWithWhatCanBeRead(string body, string said)
+    {
+        using var http = new HttpClient(new ProxyPage(HttpStatusCode.Conflict, body)) { BaseAddress = new Uri("http://placement.invalid/") };
+        var builder = NicHost();
+
+        var error = await Should.ThrowAsync<PlacementReportException>(ReportAsync(http, "cmp-proxy", builder, builder.Build()));
+
+        error.Message.ShouldBe($"Placement answered 409 to GET /resource_providers?name=cmp-proxy: {said}");
+    }
+
+    private sealed class ProxyPage(HttpStatusCode status = HttpStatusCode.OK, string body = "<html>maintenance</html>") : HttpMessageHandler
     {
         protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
-            Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent("<html>maintenance</html>") });
+            Task.FromResult(new HttpResponseMessage(status) { Content = new StringContent(body) });
     }
 
     private async Task<JsonObject> ProviderAsync(PlacementClient client, string name)
