@@ -73,13 +73,17 @@ public sealed class PlacementReporter(HttpClient http)
     private async Task<Tree> ReadTreeAsync(string computeName, CancellationToken cancellationToken)
     {
         var found = await SendAsync(HttpMethod.Get, $"resource_providers?name={Uri.EscapeDataString(computeName)}", null, cancellationToken);
-        var root = found!["resource_providers"]!.AsArray().FirstOrDefault()
-            ?? await SendAsync(HttpMethod.Post, "resource_providers", new JsonObject { ["name"] = computeName }, cancellationToken);
-        var rootUuid = (string)root!["uuid"]!;
+        var root = found["resource_providers"].Items().FirstOrDefault() is { IsNull: false } existing
+            ? existing
+            : await SendAsync(HttpMethod.Post, "resource_providers", new JsonObject { ["name"] = computeName }, cancellationToken);
+        var rootUuid = root["uuid"].Text();
         var listed = await SendAsync(HttpMethod.Get, $"resource_providers?in_tree={rootUuid}", null, cancellationToken);
-        var providers = listed!["resource_providers"]!.AsArray()
-            .Select(p => new Provider((string)p!["uuid"]!, (string)p["name"]!, (int)p["generation"]!))
-            .ToDictionary(p => p.Uuid, StringComparer.Ordinal);
+        var providers = new Dictionary<string, Provider>(StringComparer.Ordinal);
+        foreach (var p in listed["resource_providers"].Items())
+        {
+            var provider = new Provider(p["uuid"].Text(), p["name"].Text(), p["generation"].Integer());
+            providers[provider.Uuid] = provider;
+        }
 
         var children = new List<PlacementProviderState>();
         var inventoriesByName = new Dictionary<string, ProviderInventory>(StringComparer.Ordinal);
@@ -87,10 +91,10 @@ public sealed class PlacementReporter(HttpClient http)
         foreach (var provider in providers.Values)
         {
             var held = await SendAsync(HttpMethod.Get, $"resource_providers/{provider.Uuid}/allocations", null, cancellationToken);
-            foreach (var (consumer, entry) in held!["allocations"]!.AsObject())
+            foreach (var (consumer, entry) in held["allocations"].Members())
             {
                 allocations.TryAdd(consumer, new Dictionary<string, IReadOnlyDictionary<string, int>>(StringComparer.Ordinal));
-                allocations[consumer][provider.Uuid] = Amounts(entry!["resources"]!);
+                allocations[consumer][provider.Uuid] = Amounts(entry["resources"]);
             }
 
             if (provider.Uuid == rootUuid)
@@ -98,12 +102,12 @@ public sealed class PlacementReporter(HttpClient http)
                 continue;
             }
 
-            var inventories = (await SendAsync(HttpMethod.Get, $"resource_providers/{provider.Uuid}/inventories", null, cancellationToken))!
-                ["inventories"]!.AsObject().ToDictionary(
-                    i => i.Key, i => new ProviderInventory((int)i.Value!["total"]!, (int)i.Value["max_unit"]!, (int)i.Value["reserved"]!),
+            var inventories = (await SendAsync(HttpMethod.Get, $"resource_providers/{provider.Uuid}/inventories", null, cancellationToken))
+                ["inventories"].Members().ToDictionary(
+                    i => i.Key, i => new ProviderInventory(i.Value["total"].Integer(), i.Value["max_unit"].Integer(), i.Value["reserved"].Integer()),
                     StringComparer.Ordinal);
-            var traits = (await SendAsync(HttpMethod.Get, $"resource_providers/{provider.Uuid}/traits", null, cancellationToken))!
-                ["traits"]!.AsArray().Select(t => (string)t!).ToHashSet(StringComparer.Ordinal);
+            var traits = (await SendAsync(HttpMethod.Get, $"resource_providers/{provider.Uuid}/traits", null, cancellationToken))
+                ["traits"].Items().Select(t => t.Text()).ToHashSet(StringComparer.Ordinal);
             children.Add(new PlacementProviderState(provider.Name, provider.Uuid, traits, inventories));
             foreach (var (resourceClass, inventory) in inventories)
             {
@@ -138,7 +142,7 @@ public sealed class PlacementReporter(HttpClient http)
                     ["uuid"] = provider.Uuid,
                     ["parent_provider_uuid"] = tree.RootUuid,
                 }, cancellationToken);
-                generations[provider.Uuid] = (int)created!["generation"]!;
+                generations[provider.Uuid] = created["generation"].Integer();
             }
 
             if (provider.ResourceClass.StartsWith(PlacementNames.CustomPrefix, StringComparison.Ordinal))
@@ -159,7 +163,7 @@ public sealed class PlacementReporter(HttpClient http)
                 ["resource_provider_generation"] = generations[provider.Uuid],
                 ["traits"] = new JsonArray([.. provider.Traits.Order(StringComparer.Ordinal).Select(t => (JsonNode)t)]),
             }, cancellationToken);
-            generations[provider.Uuid] = (int)written!["resource_provider_generation"]!;
+            generations[provider.Uuid] = written["resource_provider_generation"].Integer();
         }
 
         if (plan.AllocationsChanged)
@@ -175,7 +179,7 @@ public sealed class PlacementReporter(HttpClient http)
                     ["resource_provider_generation"] = generations[provider.Uuid],
                     ["inventories"] = InventoryOf(provider, tree),
                 }, cancellationToken);
-                generations[provider.Uuid] = (int)written!["resource_provider_generation"]!;
+                generations[provider.Uuid] = written["resource_provider_generation"].Integer();
             }
         }
     }
@@ -184,8 +188,8 @@ public sealed class PlacementReporter(HttpClient http)
     /// its other traits are kept. Written only when they differ.</summary>
     private async Task WriteRootTraitsAsync(string rootUuid, HypervisorCapabilities hypervisor, CancellationToken cancellationToken)
     {
-        var current = (await SendAsync(HttpMethod.Get, $"resource_providers/{rootUuid}/traits", null, cancellationToken))!;
-        var traits = current["traits"]!.AsArray().Select(t => (string)t!).ToHashSet(StringComparer.Ordinal);
+        var current = await SendAsync(HttpMethod.Get, $"resource_providers/{rootUuid}/traits", null, cancellationToken);
+        var traits = current["traits"].Items().Select(t => t.Text()).ToHashSet(StringComparer.Ordinal);
         var wanted = new HashSet<string>(traits, StringComparer.Ordinal);
         foreach (var (trait, reported) in hypervisor.ViommuTraits())
         {
@@ -196,7 +200,7 @@ public sealed class PlacementReporter(HttpClient http)
         {
             await SendAsync(HttpMethod.Put, $"resource_providers/{rootUuid}/traits", new JsonObject
             {
-                ["resource_provider_generation"] = current["resource_provider_generation"]!.DeepClone(),
+                ["resource_provider_generation"] = current["resource_provider_generation"].Integer(),
                 ["traits"] = new JsonArray([.. wanted.Order(StringComparer.Ordinal).Select(t => (JsonNode)t)]),
             }, cancellationToken);
         }
@@ -224,28 +228,25 @@ public sealed class PlacementReporter(HttpClient http)
                 continue;
             }
 
-            var current = (await SendAsync(HttpMethod.Get, $"allocations/{consumer}", null, cancellationToken))!;
+            var current = await SendAsync(HttpMethod.Get, $"allocations/{consumer}", null, cancellationToken);
             var resources = new JsonObject();
-            foreach (var (provider, entry) in current["allocations"]!.AsObject().Where(a => !tree.Providers.ContainsKey(a.Key)))
+            foreach (var (provider, entry) in current["allocations"].Members().Where(a => !tree.Providers.ContainsKey(a.Key)))
             {
-                resources[provider] = new JsonObject { ["resources"] = entry!["resources"]!.DeepClone() };
+                resources[provider] = new JsonObject { ["resources"] = Resources(Amounts(entry["resources"])) };
             }
 
             foreach (var (provider, amounts) in healed)
             {
-                resources[provider] = new JsonObject
-                {
-                    ["resources"] = new JsonObject([.. amounts.Select(a => KeyValuePair.Create(a.Key, (JsonNode?)a.Value))]),
-                };
+                resources[provider] = new JsonObject { ["resources"] = Resources(amounts) };
             }
 
             allocations[consumer] = new JsonObject
             {
                 ["allocations"] = resources,
-                ["project_id"] = current["project_id"]!.DeepClone(),
-                ["user_id"] = current["user_id"]!.DeepClone(),
-                ["consumer_generation"] = current["consumer_generation"]!.DeepClone(),
-                ["consumer_type"] = current["consumer_type"]?.DeepClone() ?? "INSTANCE",
+                ["project_id"] = current["project_id"].Text(),
+                ["user_id"] = current["user_id"].Text(),
+                ["consumer_generation"] = current["consumer_generation"].Copy(),
+                ["consumer_type"] = current["consumer_type"].Copy() ?? "INSTANCE",
             };
         }
 
@@ -265,15 +266,18 @@ public sealed class PlacementReporter(HttpClient http)
         };
     }
 
-    private static Dictionary<string, int> Amounts(JsonNode resources) =>
-        resources.AsObject().ToDictionary(r => r.Key, r => (int)r.Value!, StringComparer.Ordinal);
+    private static Dictionary<string, int> Amounts(PlacementAnswer resources) =>
+        resources.Members().ToDictionary(r => r.Key, r => r.Value.Integer(), StringComparer.Ordinal);
+
+    private static JsonObject Resources(IReadOnlyDictionary<string, int> amounts) =>
+        new([.. amounts.Select(a => KeyValuePair.Create(a.Key, (JsonNode?)a.Value))]);
 
     private static bool SameAmounts(
         IReadOnlyDictionary<string, IReadOnlyDictionary<string, int>> before, IReadOnlyDictionary<string, Dictionary<string, int>> after) =>
         before.Count == after.Count && after.All(p => before.TryGetValue(p.Key, out var amounts) &&
             amounts.Count == p.Value.Count && p.Value.All(a => amounts.GetValueOrDefault(a.Key, -1) == a.Value));
 
-    private async Task<JsonNode?> SendAsync(HttpMethod method, string path, JsonNode? body, CancellationToken cancellationToken)
+    private async Task<PlacementAnswer> SendAsync(HttpMethod method, string path, JsonNode? body, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(method, path);
         request.Headers.Add("OpenStack-API-Version", Microversion);
@@ -291,7 +295,9 @@ public sealed class PlacementReporter(HttpClient http)
 
         try
         {
-            return response.StatusCode == HttpStatusCode.NoContent || text.Length == 0 ? null : JsonNode.Parse(text);
+            return new PlacementAnswer(
+                response.StatusCode == HttpStatusCode.NoContent || text.Length == 0 ? null : JsonNode.Parse(text),
+                $"{(int)response.StatusCode} to {method} /{path}", "");
         }
         catch (JsonException)
         {

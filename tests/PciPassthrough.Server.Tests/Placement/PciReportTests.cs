@@ -63,6 +63,69 @@ public sealed class PciReportTests(PlacementServerFixture server) : IClassFixtur
         error.Message.ShouldBe($"Placement answered 409 to GET /resource_providers?name=cmp-proxy: {said}");
     }
 
+    /// <summary>An answer of another shape was a cast exception that stopped the agent; now a report error naming the
+    /// call and the field.</summary>
+    [Theory]
+    [InlineData("""{"resource_providers": [{"uuid": 7}]}""", "resource_providers?name=cmp-proxy", "resource_providers[0].uuid is not text")]
+    [InlineData("""{"resource_providers": {}}""", "resource_providers?name=cmp-proxy", "resource_providers is not a list")]
+    [InlineData("[]", "resource_providers?name=cmp-proxy", "resource_providers is not a list")]
+    [InlineData("""{"resource_providers": [{"uuid": "r", "name": "cmp-proxy", "generation": "1"}]}""", "resource_providers?in_tree=r",
+        "resource_providers[0].generation is not an integer")]
+    public async Task AnAnswerOfAnotherShape_IsAReportErrorNamingTheCallAndField(string body, string call, string said)
+    {
+        using var http = new HttpClient(new ProxyPage(HttpStatusCode.OK, body)) { BaseAddress = new Uri("http://placement.invalid/") };
+        var builder = NicHost();
+
+        var error = await Should.ThrowAsync<PlacementReportException>(ReportAsync(http, "cmp-proxy", builder, builder.Build()));
+
+        error.Status.ShouldBe(HttpStatusCode.BadGateway);
+        error.Message.ShouldBe($"Placement answered 200 to GET /{call} with JSON of another shape: {said}");
+    }
+
+    /// <summary>Any JSON Placement might answer (random trees over the names the reporter reads, every call answered
+    /// anew): the round succeeds or fails as a report error, never with another exception.</summary>
+    [Fact]
+    public async Task AnyAnswer_IsReadOrAReportError()
+    {
+        for (var seed = 0; seed < 300; seed++)
+        {
+            var random = new Random(seed);
+            using var http = new HttpClient(new RandomPlacement(random)) { BaseAddress = new Uri("http://placement.invalid/") };
+            var builder = NicHost();
+            try
+            {
+                await ReportAsync(http, "cmp-fuzz", builder, builder.Build());
+            }
+            catch (PlacementReportException)
+            {
+                // the expected way to fail
+            }
+        }
+    }
+
+    private sealed class RandomPlacement(Random random) : HttpMessageHandler
+    {
+        private static readonly string[] _names =
+        [
+            "resource_providers", "uuid", "name", "generation", "allocations", "resources", "inventories", "total", "max_unit",
+            "reserved", "traits", "resource_provider_generation", "project_id", "user_id", "consumer_generation", "consumer_type",
+        ];
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+            Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent(Node(3)?.ToJsonString() ?? "null") });
+
+        private JsonNode? Node(int depth) => random.Next(depth > 0 ? 7 : 4) switch
+        {
+            0 => null,
+            1 => JsonValue.Create(random.Next(-2, 3)),
+            2 => JsonValue.Create(_names[random.Next(_names.Length)]),
+            3 => JsonValue.Create(random.Next(2) == 0),
+            4 => new JsonArray([.. Enumerable.Range(0, random.Next(3)).Select(_ => Node(depth - 1))]),
+            _ => new JsonObject(Enumerable.Range(0, random.Next(4)).Select(_ => _names[random.Next(_names.Length)]).Distinct()
+                .Select(name => KeyValuePair.Create(name, Node(depth - 1)))),
+        };
+    }
+
     private sealed class ProxyPage(HttpStatusCode status = HttpStatusCode.OK, string body = "<html>maintenance</html>") : HttpMessageHandler
     {
         protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
