@@ -36,7 +36,8 @@ public static class CapacityCommand
               pcictl capacity --flavor gpu.a100 --image cirros-viommu --format json
 
             Exit codes: 0 answered (and, with --count, all N fit), 1 fewer than --count fit, or the flavor or image
-            is unknown (the valid names are listed) or refused, 2 bad arguments, 3 no controller.
+            is unknown (the valid names are listed) or refused, 2 bad arguments, 3 no controller (or an answer without
+            JSON).
             """, [flavor, image, count], ControllerVerb.Plain(parse =>
             {
                 var query = $"flavor={Escape(parse.GetRequiredValue(flavor))}"

@@ -109,6 +109,13 @@ internal static class ControllerVerb
                 return ExitCodes.Invalid;
             }
 
+            if (verdict is not null && response.Json is null)
+            {
+                // a yes/no verb cannot answer from nothing, and a script asking for JSON would get no output at all
+                await error.WriteLineAsync($"pcictl: the controller at {url} answered {(int)response.Status} without the JSON this verb reads");
+                return ExitCodes.Unreachable;
+            }
+
             if (response.Json is null && response.Text.Length > 0)
             {
                 // not JSON (domain-xml's XML): as is for people, one JSON string for scripts

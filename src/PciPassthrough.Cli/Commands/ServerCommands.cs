@@ -155,7 +155,7 @@ public static class ServerCommands
           pcictl server live-migration-check vm1 --format json
 
         Exit codes: 0 eligible, 1 not eligible (the reason is printed; --format json prints the answer as is) or
-        refused, 2 bad arguments, 3 no controller.
+        refused, 2 bad arguments, 3 no controller (or an answer without JSON).
         """, (_, json, output) => output.WriteLine(Eligible(json)
             ? "eligible for live migration"
             : $"not eligible for live migration: {JsonTable.Text(json.Field("reason"))}"), Eligible);

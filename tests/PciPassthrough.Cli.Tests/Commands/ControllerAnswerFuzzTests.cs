@@ -103,6 +103,8 @@ public sealed class ControllerAnswerFuzzTests : IAsyncLifetime
     [InlineData(200, """{"eligible": "yes"}""", 1, "not eligible for live migration: -", "server", "live-migration-check", "6f1c1f7e-3b1a-4f0e-9a51-3c2d8e4b9a10")]
     [InlineData(200, """{"fits": "2", "asked": 1.5, "blockers": [{"host": "a"}, {"host": "a"}], "per_host": [{"host": "a"}]}""", 0, "0 more servers of - fit", "capacity", "--flavor", "f")]
     [InlineData(200, """{"name": "\ud800"}""", 0, "\"\\ud800\"", "flavor", "show", "f")]
+    [InlineData(201, "", 3, "answered 201 without the JSON this verb reads", "server", "live-migration-check", "6f1c1f7e-3b1a-4f0e-9a51-3c2d8e4b9a10", "--format", "json")]
+    [InlineData(200, "", 3, "answered 200 without the JSON this verb reads", "capacity", "--flavor", "f")]
     public void AnswerOfAnotherShape_IsReadAsAbsentFields(int status, string body, int exitCode, string printed, params string[] line)
     {
         _next = (status, "application/json", body);
