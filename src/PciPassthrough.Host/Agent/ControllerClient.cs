@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using PciPassthrough.Core.Config;
 
 namespace PciPassthrough.Host.Agent;
 
@@ -13,6 +14,9 @@ public sealed class ControllerClient : IDisposable
 {
     /// <summary>Where <c>pcictl serve</c> listens by default.</summary>
     public const string DefaultUrl = "http://127.0.0.1:8780";
+
+    // a repeated key is refused while parsing, not when a reader meets it
+    private static readonly JsonDocumentOptions _checked = new() { AllowDuplicateProperties = false };
 
     private readonly HttpClient _http;
 
@@ -67,39 +71,19 @@ public sealed class ControllerClient : IDisposable
     /// then throws on (a lone surrogate escape such as <c>"\ud800"</c>, a repeated key) counts as not JSON.</summary>
     private static JsonNode? ParseJson(string text)
     {
-        try
-        {
-            var json = text.Length == 0 ? null : JsonNode.Parse(text);
-            ReadAll(json);
-            return json;
-        }
-        catch (Exception e) when (e is JsonException or InvalidOperationException or ArgumentException)
+        if (text.Length == 0)
         {
             return null;
         }
-    }
 
-    private static void ReadAll(JsonNode? node)
-    {
-        switch (node)
+        try
         {
-            case JsonObject item:
-                foreach (var (_, value) in item)
-                {
-                    ReadAll(value);
-                }
-
-                break;
-            case JsonArray items:
-                foreach (var value in items)
-                {
-                    ReadAll(value);
-                }
-
-                break;
-            case JsonValue value when value.GetValueKind() == JsonValueKind.String:
-                value.GetValue<string>();
-                break;
+            using var document = JsonDocument.Parse(text, _checked);
+            return JsonStrings.FirstUnreadable(document.RootElement, "answer") is null ? JsonNode.Parse(text) : null;
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
+        {
+            return null;
         }
     }
 }
