@@ -9,6 +9,9 @@ public sealed partial class DemoController : IAsyncLifetime
 {
     private readonly string _dataDirectory = Directory.CreateTempSubdirectory("pcictl-demo-").FullName;
     private readonly StringWriter _serveOutput = new();
+
+    // the writer serve prints through; its methods lock the wrapper itself, so reading what it wrote locks the same
+    private readonly TextWriter _synchronizedOutput;
     private readonly CancellationTokenSource _stop = new();
     private readonly string[] _serveArguments;
     private Task<int>? _serve;
@@ -20,11 +23,15 @@ public sealed partial class DemoController : IAsyncLifetime
     }
 
     /// <param name="serveArguments">More for <c>serve</c>, e.g. <c>--database CONN</c>.</param>
-    internal DemoController(string[] serveArguments) => _serveArguments = serveArguments;
+    internal DemoController(string[] serveArguments)
+    {
+        _serveArguments = serveArguments;
+        _synchronizedOutput = TextWriter.Synchronized(_serveOutput);
+    }
 
     public async ValueTask InitializeAsync()
     {
-        var output = TextWriter.Synchronized(_serveOutput);
+        var output = _synchronizedOutput;
         _serve = Program.BuildRootCommand()
             .Parse(["serve", "--demo", "--listen", "127.0.0.1:0", "--data-dir", _dataDirectory, "--heartbeat-interval", "5",
                 .. _serveArguments])
@@ -55,7 +62,7 @@ public sealed partial class DemoController : IAsyncLifetime
     /// <summary>What <c>serve --demo</c> has printed so far.</summary>
     public string Printed()
     {
-        lock (_serveOutput)
+        lock (_synchronizedOutput)
         {
             return _serveOutput.ToString();
         }
