@@ -177,7 +177,7 @@ internal static partial class PythonText
     private static bool IsFinalSigma(string text, int i)
     {
         var before = text.AsSpan(0, i);
-        var rune = Rune.ReplacementChar;
+        Rune rune;
         while (Rune.DecodeLastFromUtf16(before, out rune, out var width) == OperationStatus.Done && IsCaseIgnorable(rune))
         {
             before = before[..^width];
