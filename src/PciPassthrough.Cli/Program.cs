@@ -17,12 +17,19 @@ public static class Program
         var verb = parseResult.CommandResult;
         // a verb with a wrong option or argument gets its error lines and where its help is, not the whole help
         // above them; a group without its verb still gets the listing of its verbs
-        if (parseResult.Action is ParseErrorAction errors && verb.Command.Subcommands.Count == 0)
+        var notBooleans = UsageErrors.NotBooleans(parseResult, args);
+        if ((parseResult.Action is ParseErrorAction || notBooleans.Count > 0) && verb.Command.Subcommands.Count == 0)
         {
             var error = configuration?.Error ?? Console.Error;
-            errors.ShowHelp = false;
-            UsageErrors.Write(parseResult, error);
+            UsageErrors.Write(parseResult, notBooleans, error);
             error.WriteLine($"See '{CommandPath(verb)} --help' for its options and examples.");
+            return ExitCodes.Usage;
+        }
+
+        // a word the group does not know gets one line naming it, not "Required command was not provided." and the help
+        if (parseResult.Action is ParseErrorAction && parseResult.UnmatchedTokens is [var unknown, ..])
+        {
+            (configuration?.Error ?? Console.Error).WriteLine(UsageErrors.NotAVerb(verb.Command, CommandPath(verb), unknown));
             return ExitCodes.Usage;
         }
 

@@ -39,6 +39,57 @@ public sealed class UsageErrorTests
     }
 
     [Theory]
+    [InlineData("port create", "p1 --trusted=maybe", "--trusted 'maybe': expected true or false (--trusted alone means true).")]
+    [InlineData("port create", "p1 --trusted maybe", "--trusted 'maybe': expected true or false (--trusted alone means true).")]
+    [InlineData("serve", "--enforce-scope fals", "--enforce-scope 'fals': expected true or false (--enforce-scope alone means true).")]
+    [InlineData("serve", "--demo=yes", "--demo 'yes': expected true or false (--demo alone means true).")]
+    [InlineData("agent", "--controller http://127.0.0.1:8780 --config nova.conf --once:1",
+        "--once '1': expected true or false (--once alone means true).")]
+    [InlineData("simulate", "a.json --explain=1", "--explain '1': expected true or false (--explain alone means true).")]
+    public void TrueFalseOption_OtherValue_NamesTheOptionTheValueAndTrueOrFalse(string verb, string arguments, string expected) =>
+        ShouldBeOneMistake(verb, arguments, expected);
+
+    /// <summary>The parser leaves such a value unmatched, or (simulate) hands it to the scenarios, without naming the
+    /// option.</summary>
+    [Fact]
+    public void EveryTrueFalseOption_NamesAValueThatIsNeither()
+    {
+        var flags = Leaves(Program.BuildRootCommand(), "")
+            .SelectMany(verb => verb.Command.Options.Where(o => o.ValueType == typeof(bool) && o.Arity.MaximumNumberOfValues == 1)
+                .Select(option => (verb.Path, option.Name)))
+            .ToList();
+
+        flags.Count.ShouldBeGreaterThanOrEqualTo(8);
+        foreach (var (path, name) in flags)
+        {
+            var (exitCode, output, error) = HostCommandRunner.Run([.. path.Split(' '), $"{name}=maybe"]);
+
+            exitCode.ShouldBe(2, $"{path} {name}");
+            output.ShouldBeEmpty($"{path} {name}");
+            error.ShouldContain($"{name} 'maybe': expected true or false", Case.Sensitive, $"{path} {name}");
+            error.ShouldNotContain("Unrecognized command or argument 'maybe'", Case.Sensitive, $"{path} {name}");
+        }
+    }
+
+    [Theory]
+    [InlineData("nosuch", "pcictl: unknown verb 'nosuch'. See 'pcictl --help' for its verbs.")]
+    [InlineData("nosuch vm1 --x", "pcictl: unknown verb 'nosuch'. See 'pcictl --help' for its verbs.")]
+    [InlineData("sever list", "pcictl: unknown verb 'sever'; did you mean 'server'? See 'pcictl --help' for its verbs.")]
+    [InlineData("Flavor list", "pcictl: unknown verb 'Flavor'; did you mean 'flavor'? See 'pcictl --help' for its verbs.")]
+    [InlineData("serv", "pcictl: unknown verb 'serv'; did you mean 'serve'? See 'pcictl --help' for its verbs.")]
+    [InlineData("server lst", "pcictl server: unknown verb 'lst'; did you mean 'list'? See 'pcictl server --help' for its verbs.")]
+    [InlineData("config chek nova.conf", "pcictl config: unknown verb 'chek'; did you mean 'check'? See 'pcictl config --help' for its verbs.")]
+    [InlineData("--frmat", "pcictl: unknown option '--frmat'. See 'pcictl --help' for its verbs.")]
+    public void UnknownVerb_IsOneLineNamingItWithTheNearestVerbAndWhereTheVerbsAre(string arguments, string expected)
+    {
+        var (exitCode, output, error) = HostCommandRunner.Run(arguments.Split(' '));
+
+        exitCode.ShouldBe(2);
+        output.ShouldBeEmpty();
+        error.ShouldBe(expected + Environment.NewLine);
+    }
+
+    [Theory]
     [InlineData("config check", "", "missing argument FILE: the nova.conf to check, e.g. /etc/nova/nova.conf or examples/nova.conf.")]
     [InlineData("server show", "", "missing argument SERVER: the server's id, or its name when it is unique, e.g. vm1.")]
     [InlineData("simulate", "--explain", "missing argument SCENARIO: scenario files (JSON, see ../shared/scenario-format.md), "
