@@ -4,7 +4,4 @@ namespace PciPassthrough.Core.Config;
 /// <param name="Aliases">Aliases built from the lines without a problem of their own; whole-set problems (03 RQ-9)
 /// are only in <paramref name="Errors"/>.</param>
 /// <param name="Errors">Every problem, line problems in line order, then whole-set ones.</param>
-public sealed record PciAliasCheckResult(PciAliasSet Aliases, IReadOnlyList<PciAliasError> Errors)
-{
-    public bool IsValid => Errors.Count == 0;
-}
+public sealed record PciAliasCheckResult(PciAliasSet Aliases, IReadOnlyList<PciAliasError> Errors);

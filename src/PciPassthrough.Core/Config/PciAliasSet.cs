@@ -9,8 +9,6 @@ public sealed class PciAliasSet
 
     internal PciAliasSet(OrderedDictionary<string, PciAlias> byName) => _byName = byName;
 
-    public static PciAliasSet Empty { get; } = new([]);
-
     /// <summary>In the order their names first appear.</summary>
     public IReadOnlyList<PciAlias> Aliases => [.. _byName.Values];
 

@@ -80,6 +80,7 @@ internal static partial class ExtraSpecCatalog
         Enum("os:resolution", "1024x768", "1280x1024", "1600x1200", "1920x1200", "2560x1600", "3840x2160"),
         Integer("os:monitors", min: 1, max: 8),
         Enum("os:vram", "64", "128", "256", "512", "1024"),
+        // 03 RQ-14: the whole value is name:count items; whether each alias exists is checked at boot
         Pattern("pci_passthrough:alias", @"[^:]+:\d+(?:\s*,\s*[^:]+:\d+)*", AliasRegex()),
         .. QuotaRules(),
         Integer("resources{group}:{resource_class}").For("resources{group}:{resource_class}",

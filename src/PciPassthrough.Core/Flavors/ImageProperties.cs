@@ -25,8 +25,6 @@ public sealed class ImageProperties
         TraitsRequired = traitsRequired;
     }
 
-    public static ImageProperties Empty { get; } = new([], []);
-
     /// <summary>Traits of <c>trait:NAME</c> properties whose value is <c>required</c>, in input order.</summary>
     public IReadOnlyList<string> TraitsRequired { get; }
 

@@ -11,9 +11,9 @@ public sealed record VfTrustSetting(string Server, string Port, string Address);
 
 /// <summary>
 /// 07 LV-10: a port's <c>trusted</c> is no part of the guest XML; the compute sets the VF's trust on its PF
-/// (<c>ip link set &lt;PF netdev&gt; vf &lt;n&gt; trust on|off</c>), as Nova's hardware-VEB plug and unplug do:
-/// on at plug for a <c>direct</c> port whose binding profile reads true (leniently), off at unplug for a
-/// <c>direct</c> port whose profile has the key at all. Other vnic types never touch the trust setting.
+/// (<c>ip link set &lt;PF netdev&gt; vf &lt;n&gt; trust on|off</c>), as Nova's hardware-VEB plug does: on at plug for a
+/// <c>direct</c> port whose binding profile reads true (leniently); other vnic types never touch the trust setting.
+/// The agent turns off what it turned on once the VF is released (<c>VfTrustApplier</c>).
 /// </summary>
 public static class VfTrust
 {
@@ -22,12 +22,5 @@ public static class VfTrust
     {
         ArgumentNullException.ThrowIfNull(port);
         return port.VnicType == VnicType.Direct && NovaBoolean.ParseLenient(port.Trusted);
-    }
-
-    /// <summary>Whether unplugging <paramref name="port"/> turns its VF's trust off.</summary>
-    public static bool TurnsOffAtUnplug(BoundPort port)
-    {
-        ArgumentNullException.ThrowIfNull(port);
-        return port.VnicType == VnicType.Direct && port.Trusted is not null;
     }
 }

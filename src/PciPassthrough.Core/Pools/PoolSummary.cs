@@ -30,12 +30,7 @@ public sealed class PoolSummary : IPciNumaView
     public long FreeCount { get; }
 
     /// <summary>The summary of <paramref name="pools"/> (in compute order, count-0 pools included).</summary>
-    /// <param name="pools">The compute's pools.</param>
-    /// <param name="hostCells">The host's NUMA cells and sockets (04 PL-13).</param>
     /// <exception cref="PciException"><c>ValueError</c> when a tag value is a list or an object.</exception>
-    public static PoolSummary From(IEnumerable<IPoolEntry> pools, IReadOnlyList<NumaCellSocket> hostCells) =>
-        From(pools, new PoolFilter(hostCells));
-
     internal static PoolSummary From(IEnumerable<IPoolEntry> pools, PoolFilter filter) =>
         new([.. pools
             .Select(p => new PoolSummaryEntry(PoolKeysInterner.Intern(p.Keys.ToSchedulerKeys()), p.Count, p.RpUuid))

@@ -1,5 +1,3 @@
-using PciPassthrough.Core.Errors;
-
 namespace PciPassthrough.Core.Requests;
 
 /// <summary>The flavor's <c>group_policy</c>: may numbered request groups share a provider (03 RQ-29, 06 PM-26)?</summary>
@@ -13,8 +11,6 @@ public static class GroupPolicies
 {
     public const string Key = "group_policy";
 
-    public static string ToNovaName(this GroupPolicy policy) => policy == GroupPolicy.Isolate ? "isolate" : "none";
-
     /// <summary>Parses <c>none</c> or <c>isolate</c> exactly; the scheduler ignores any other value (with a warning).</summary>
     public static bool TryParse(string? text, out GroupPolicy policy)
     {
@@ -26,8 +22,4 @@ public static class GroupPolicies
         };
         return ok;
     }
-
-    /// <summary>03 RQ-29, the flavor-edit check; null when valid.</summary>
-    public static PciError? Validate(string value) => TryParse(value, out _) ? null : new PciError(
-        PciErrorKinds.ValidationError, $"{Key} '{value}' is not valid; expected none or isolate.");
 }

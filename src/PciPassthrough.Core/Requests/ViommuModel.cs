@@ -32,10 +32,6 @@ public static class ViommuModels
         return index >= 0;
     }
 
-    /// <summary>The flavor-edit check of <c>hw:viommu_model</c> (07 LV-12); null when valid.</summary>
-    public static PciError? Validate(string value) => TryParse(value, out _) ? null : new PciError(
-        PciErrorKinds.ValidationError, $"{FlavorKey} '{value}' is not valid; expected one of {string.Join(", ", Names)}.");
-
     /// <summary>
     /// 07 LV-11: the flavor's model if non-empty (it silently wins over the image), else the image's; null when
     /// neither asks for a vIOMMU. The image value is always checked (LV-12).

@@ -27,9 +27,6 @@ public static class VnicTypes
         (VnicType.AcceleratorDirectPhysical, "accelerator-direct-physical"), (VnicType.RemoteManaged, "remote-managed"),
     ];
 
-    /// <summary>Neutron's words, in the order above.</summary>
-    public static IReadOnlyList<string> Names { get; } = [.. _names.Select(n => n.Name)];
-
     public static string ToNeutronName(this VnicType type) => _names.First(n => n.Type == type).Name;
 
     /// <summary>Parses Neutron's word exactly.</summary>

@@ -44,12 +44,9 @@ public sealed class ControllerEngine
     public long EntriesAppended { get; private set; }
 
     /// <summary>What a change does: the log entry, the rows it writes in the same transaction, and the answer
-    /// computed on the fleet once committed. <see cref="Kind"/> null = nothing changed, just answer.</summary>
-    public sealed record Change<T>(string? Kind, JsonObject? Payload, Func<ControllerDb, CancellationToken, Task>? Write,
-        Func<Fleet, T> Answer)
-    {
-        public static Change<T> Nothing(Func<Fleet, T> answer) => new(null, null, null, answer);
-    }
+    /// computed on the fleet once committed.</summary>
+    public sealed record Change<T>(string Kind, JsonObject Payload, Func<ControllerDb, CancellationToken, Task>? Write,
+        Func<Fleet, T> Answer);
 
     public ControllerEngine(PlacementServerOptions options, ILogger<ControllerEngine> log, PciMetrics metrics)
     {
@@ -120,15 +117,10 @@ public sealed class ControllerEngine
                 var applied = fleet.Snapshot();
                 db.ChangeTracker.Clear();
                 var change = await decide(fleet);
-                if (change.Kind is null)
-                {
-                    return change.Answer(fleet);
-                }
-
                 try
                 {
                     await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-                    db.Events.Add(new EventRow { Sequence = _applied + 1, Kind = change.Kind, Payload = change.Payload!.ToJsonString() });
+                    db.Events.Add(new EventRow { Sequence = _applied + 1, Kind = change.Kind, Payload = change.Payload.ToJsonString() });
                     await db.SaveChangesAsync(cancellationToken);
                     if (change.Write is { } write)
                     {

@@ -30,22 +30,17 @@ public sealed class VfTrustTests
     }
 
     [Theory]
-    [InlineData(VnicType.Direct, "true", true, true)] // LV-10
-    [InlineData(VnicType.Direct, "\"yes\"", true, true)] // LV-10: read leniently
-    [InlineData(VnicType.Direct, "\"True\"", true, true)] // LV-10
-    [InlineData(VnicType.Direct, "false", false, true)] // LV-10: the key alone turns it off at unplug
-    [InlineData(VnicType.Direct, "\"maybe\"", false, true)] // LV-10
-    [InlineData(VnicType.Direct, null, false, false)] // LV-10
-    [InlineData(VnicType.Macvtap, "true", false, false)] // LV-10: only direct ports
-    [InlineData(VnicType.DirectPhysical, "true", false, false)] // LV-10
-    [InlineData(VnicType.RemoteManaged, "true", false, false)] // LV-10
-    public void LV10_PlugAndUnplug_OnlyDirectPortsTouchTheTrust(VnicType type, string? trusted, bool on, bool off)
-    {
-        var port = Trusted(type, trusted);
-
-        VfTrust.TurnsOnAtPlug(port).ShouldBe(on);
-        VfTrust.TurnsOffAtUnplug(port).ShouldBe(off);
-    }
+    [InlineData(VnicType.Direct, "true", true)] // LV-10
+    [InlineData(VnicType.Direct, "\"yes\"", true)] // LV-10: read leniently
+    [InlineData(VnicType.Direct, "\"True\"", true)] // LV-10
+    [InlineData(VnicType.Direct, "false", false)] // LV-10
+    [InlineData(VnicType.Direct, "\"maybe\"", false)] // LV-10
+    [InlineData(VnicType.Direct, null, false)] // LV-10
+    [InlineData(VnicType.Macvtap, "true", false)] // LV-10: only direct ports
+    [InlineData(VnicType.DirectPhysical, "true", false)] // LV-10
+    [InlineData(VnicType.RemoteManaged, "true", false)] // LV-10
+    public void LV10_Plug_OnlyDirectPortsTurnTheTrustOn(VnicType type, string? trusted, bool on) =>
+        VfTrust.TurnsOnAtPlug(Trusted(type, trusted)).ShouldBe(on);
 
     [Fact]
     public void LV10_Fleet_ListsTheVfsOfTrustedDirectPortsOfTheHostsServers()

@@ -1,4 +1,5 @@
 using PciPassthrough.Core.Errors;
+using PciPassthrough.Core.Flavors;
 using PciPassthrough.Core.Requests;
 
 namespace PciPassthrough.Core.Tests.Requests;
@@ -13,7 +14,7 @@ public sealed class GroupPoliciesTests
     [InlineData("shared", false)] // RQ-29
     public void RQ29_Validate(string value, bool valid)
     {
-        var error = GroupPolicies.Validate(value);
+        var error = ExtraSpecValidator.Validate(GroupPolicies.Key, value);
         (error is null).ShouldBe(valid);
         error?.Kind.ShouldBe(PciErrorKinds.ValidationError);
     }
@@ -22,7 +23,7 @@ public sealed class GroupPoliciesTests
     public void RQ29_TryParse_RoundTrips()
     {
         GroupPolicies.TryParse("isolate", out var policy).ShouldBeTrue();
-        policy.ToNovaName().ShouldBe("isolate");
+        policy.ShouldBe(GroupPolicy.Isolate);
         GroupPolicies.TryParse("bogus", out _).ShouldBeFalse();
     }
 }

@@ -1,4 +1,5 @@
 using PciPassthrough.Core.Errors;
+using PciPassthrough.Core.Flavors;
 using PciPassthrough.Core.Requests;
 
 namespace PciPassthrough.Core.Tests.Requests;
@@ -30,12 +31,12 @@ public sealed class PciAliasExtraSpecTests
     [InlineData("", false)] // RQ-14
     public void RQ14_FlavorEditValidation(string value, bool valid)
     {
-        var error = PciAliasExtraSpec.Validate(value);
+        var error = ExtraSpecValidator.Validate(PciAliasExtraSpec.Key, value);
         (error is null).ShouldBe(valid);
         if (error is not null)
         {
             error.Kind.ShouldBe(PciErrorKinds.ValidationError);
-            error.Message.ShouldStartWith($"pci_passthrough:alias '{value}' is not valid; expected <alias name>:<count>");
+            error.Message.ShouldStartWith($"extra spec 'pci_passthrough:alias': '{value}' is not of the format");
         }
     }
 }

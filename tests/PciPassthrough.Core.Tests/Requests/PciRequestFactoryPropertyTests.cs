@@ -1,6 +1,7 @@
 using CsCheck;
 using PciPassthrough.Core.Config;
 using PciPassthrough.Core.Errors;
+using PciPassthrough.Core.Flavors;
 using PciPassthrough.Core.Requests;
 
 namespace PciPassthrough.Core.Tests.Requests;
@@ -37,5 +38,5 @@ public sealed class PciRequestFactoryPropertyTests
 
     [Fact]
     public void Validate_AnyValue_NeverThrows() =>
-        _value.Sample(value => PciAliasExtraSpec.Validate(value)?.Kind.ShouldBe(PciErrorKinds.ValidationError));
+        _value.Sample(value => ExtraSpecValidator.Validate(PciAliasExtraSpec.Key, value)?.Kind.ShouldBe(PciErrorKinds.ValidationError));
 }

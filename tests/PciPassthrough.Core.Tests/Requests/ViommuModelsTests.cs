@@ -1,4 +1,5 @@
 using PciPassthrough.Core.Errors;
+using PciPassthrough.Core.Flavors;
 using PciPassthrough.Core.Requests;
 
 namespace PciPassthrough.Core.Tests.Requests;
@@ -14,9 +15,9 @@ public sealed class ViommuModelsTests
     [InlineData("amd", false)] // LV-12
     public void LV12_Validate(string value, bool valid)
     {
-        var error = ViommuModels.Validate(value);
+        var error = ExtraSpecValidator.Validate(ViommuModels.FlavorKey, value);
         (error is null).ShouldBe(valid);
-        error?.Message.ShouldBe($"hw:viommu_model '{value}' is not valid; expected one of intel, smmuv3, virtio, auto.");
+        error?.Message.ShouldStartWith($"extra spec 'hw:viommu_model': '{value}' is not one of: intel, smmuv3, virtio, auto");
     }
 
     [Theory]

@@ -7,8 +7,6 @@ namespace PciPassthrough.Core.Scheduling.Weighers;
 /// <typeparam name="THost">What the weigher reads of a host.</typeparam>
 public interface IHostWeigher<in THost>
 {
-    string Name { get; }
-
     /// <summary>The raw weight, before normalisation.</summary>
     double Weigh(THost host);
 

@@ -13,7 +13,6 @@ public sealed class PciWeigher(double configuredMultiplier = PciWeigher.DefaultM
     public const string MultiplierKey = "pci_weight_multiplier";
     private const int MaxDevices = 100;
 
-    public string Name => "PCIWeigher";
 
     /// <summary>NF-18: 100 − min(free devices, 99); a host without a pool summary has none free.</summary>
     public double Weigh(WeighedHostInfo host) => MaxDevices - Math.Min(host.FreePciDevices ?? 0, MaxDevices - 1);
