@@ -10,7 +10,4 @@ public sealed record PciPlacementUpdate(PciPlacementView? View, PciPlacementPlan
 {
     /// <summary>Reporting off: nothing to write.</summary>
     public static PciPlacementUpdate None { get; } = new(null, null, null);
-
-    /// <summary>What an operator should read: devices left out (PM-8) and adjusted inventories (PM-16).</summary>
-    public IReadOnlyList<string> Warnings => [.. View?.Warnings ?? [], .. Plan?.Warnings ?? []];
 }

@@ -54,7 +54,7 @@ public sealed class HostScheduler(IReadOnlyList<IHostFilter> filters, IReadOnlyL
     }
 
     /// <summary>
-    /// Places <paramref name="count"/> identical servers one after another (a multi-create, or a capacity what-if): after
+    /// Places <paramref name="count"/> identical servers one after another (Nova's multi-create): after
     /// each choice the chosen host's state takes the server (05 NF-16), so later servers see what earlier ones took.
     /// </summary>
     /// <returns>One decision per server, until the first that finds no host.</returns>

@@ -21,15 +21,6 @@ public static class ScenarioResultWriter
     private static readonly JsonEncodedText _pciFilterName = JsonEncodedText.Encode(HostChecks.PciPassthroughFilter),
         _numaFilterName = JsonEncodedText.Encode(HostChecks.NumaTopologyFilter);
 
-    /// <summary>The result as a new array; <see cref="Write(IBufferWriter{byte}, ScenarioResult, bool)"/> into a reused
-    /// buffer avoids the copy when many results are written.</summary>
-    public static byte[] ToUtf8Bytes(ScenarioResult result, bool indented = true)
-    {
-        var buffer = new ArrayBufferWriter<byte>();
-        Write(buffer, result, indented);
-        return buffer.WrittenSpan.ToArray();
-    }
-
     /// <summary>Appends the result and a final newline to <paramref name="output"/>.</summary>
     public static void Write(IBufferWriter<byte> output, ScenarioResult result, bool indented = true)
     {

@@ -3,9 +3,7 @@ using PciPassthrough.Core.Devices;
 using PciPassthrough.Core.Libvirt;
 using PciPassthrough.Core.Pci;
 using PciPassthrough.Core.Simulation;
-using PciPassthrough.Host.Discovery;
 using PciPassthrough.Host.NovaConf;
-using PciPassthrough.Host.Topology;
 
 namespace PciPassthrough.Host.Agent;
 
@@ -16,11 +14,6 @@ namespace PciPassthrough.Host.Agent;
 /// </summary>
 public static class HostDescription
 {
-    /// <summary>Reads the host under <paramref name="root"/>: NUMA cells, every PCI function, and
-    /// <paramref name="conf"/>'s <c>device_spec</c> lines and capacity options.</summary>
-    public static JsonObject Read(string root, string name, NovaConfOptions conf) =>
-        Build(name, new NumaTopologyReader(root).Read(), new SysfsDiscovery(root).Discover().Records, conf);
-
     /// <summary>The host object, each device with its <c>iommu_group</c> when sysfs has one. <c>device_spec</c> is
     /// sent verbatim (the controller parses it, as a compute start does); the ratios and reserved memory only when
     /// <c>nova.conf</c> sets them, else the format's defaults hold; <c>hypervisor</c> (an agent key, not a

@@ -68,7 +68,7 @@ public sealed class PlacementReporter(HttpClient http)
     private sealed record Provider(string Uuid, string Name, int Generation);
 
     private sealed record Tree(string RootUuid, Dictionary<string, Provider> Providers, PlacementState State,
-        IReadOnlyDictionary<string, ProviderInventory> CurrentReserved);
+        IReadOnlyDictionary<string, int> CurrentReserved);
 
     private async Task<Tree> ReadTreeAsync(string computeName, CancellationToken cancellationToken)
     {
@@ -86,7 +86,7 @@ public sealed class PlacementReporter(HttpClient http)
         }
 
         var children = new List<PlacementProviderState>();
-        var inventoriesByName = new Dictionary<string, ProviderInventory>(StringComparer.Ordinal);
+        var reservedByName = new Dictionary<string, int>(StringComparer.Ordinal);
         var allocations = new Dictionary<string, Dictionary<string, IReadOnlyDictionary<string, int>>>(StringComparer.Ordinal);
         foreach (var provider in providers.Values)
         {
@@ -102,22 +102,20 @@ public sealed class PlacementReporter(HttpClient http)
                 continue;
             }
 
-            var inventories = (await SendAsync(HttpMethod.Get, $"resource_providers/{provider.Uuid}/inventories", null, cancellationToken))
-                ["inventories"].Members().ToDictionary(
-                    i => i.Key, i => new ProviderInventory(i.Value["total"].Integer(), i.Value["max_unit"].Integer(), i.Value["reserved"].Integer()),
-                    StringComparer.Ordinal);
+            var inventories = await SendAsync(HttpMethod.Get, $"resource_providers/{provider.Uuid}/inventories", null, cancellationToken);
+            foreach (var (resourceClass, inventory) in inventories["inventories"].Members())
+            {
+                reservedByName[$"{provider.Uuid}/{resourceClass}"] = inventory["reserved"].Integer();
+            }
+
             var traits = (await SendAsync(HttpMethod.Get, $"resource_providers/{provider.Uuid}/traits", null, cancellationToken))
                 ["traits"].Items().Select(t => t.Text()).ToHashSet(StringComparer.Ordinal);
-            children.Add(new PlacementProviderState(provider.Name, provider.Uuid, traits, inventories));
-            foreach (var (resourceClass, inventory) in inventories)
-            {
-                inventoriesByName[$"{provider.Uuid}/{resourceClass}"] = inventory;
-            }
+            children.Add(new PlacementProviderState(provider.Name, provider.Uuid, traits));
         }
 
         var state = new PlacementState(children, allocations.ToDictionary(
             c => c.Key, c => (IReadOnlyDictionary<string, IReadOnlyDictionary<string, int>>)c.Value, StringComparer.Ordinal));
-        return new Tree(rootUuid, providers, state, inventoriesByName);
+        return new Tree(rootUuid, providers, state, reservedByName);
     }
 
     /// <summary>PM-18 in order: deletions, creations, the classes and traits that must exist, provider traits, then
@@ -259,7 +257,7 @@ public sealed class PlacementReporter(HttpClient http)
     private static JsonObject InventoryOf(PciProviderPlan provider, Tree tree)
     {
         var reserved = provider.Reserved
-            ?? tree.CurrentReserved.GetValueOrDefault($"{provider.Uuid}/{provider.ResourceClass}")?.Reserved ?? 0;
+            ?? tree.CurrentReserved.GetValueOrDefault($"{provider.Uuid}/{provider.ResourceClass}");
         return new JsonObject
         {
             [provider.ResourceClass] = new JsonObject { ["total"] = provider.Total, ["max_unit"] = provider.Total, ["reserved"] = reserved },

@@ -20,8 +20,7 @@ public sealed class PciPlacementPlanTests
     }
 
     private static PlacementState State(string providerUuid, string name, params (string Consumer, string ResourceClass, int Amount)[] usage) =>
-        new([new PlacementProviderState(name, providerUuid, new HashSet<string> { StandardNames.ManagedPciDeviceTrait },
-                new Dictionary<string, ProviderInventory>())],
+        new([new PlacementProviderState(name, providerUuid, new HashSet<string> { StandardNames.ManagedPciDeviceTrait })],
             usage.ToDictionary(u => u.Consumer, u => (IReadOnlyDictionary<string, IReadOnlyDictionary<string, int>>)
                 new Dictionary<string, IReadOnlyDictionary<string, int>>
                 {

@@ -45,15 +45,12 @@ public sealed class PciPlacementUpdaterTests
         return new(tracker, specs, update, Written(update.Plan!, before.Placement));
     }
 
-    /// <summary>What Placement holds once <paramref name="plan"/> is written (reserved kept when not sent, PM-19).</summary>
+    /// <summary>What Placement holds once <paramref name="plan"/> is written.</summary>
     private static PlacementState Written(PciPlacementPlan plan, PlacementState before)
     {
         var replaced = plan.DeletedProviders.Concat(plan.Providers.Select(p => p.Name)).ToHashSet(StringComparer.Ordinal);
         var providers = before.Providers.Where(p => !replaced.Contains(p.Name)).Concat(plan.Providers.Select(p =>
-            new PlacementProviderState(p.Name, p.Uuid, p.Traits, new Dictionary<string, ProviderInventory>
-            {
-                [p.ResourceClass] = new(p.Total, p.Total, p.Reserved ?? 0),
-            })));
+            new PlacementProviderState(p.Name, p.Uuid, p.Traits)));
         var allocations = plan.Allocations.ToDictionary(c => c.Key, c => (IReadOnlyDictionary<string, IReadOnlyDictionary<string, int>>)
             c.Value.ToDictionary(p => p.Key, p => (IReadOnlyDictionary<string, int>)p.Value));
         return new([.. providers], allocations);
@@ -188,7 +185,8 @@ public sealed class PciPlacementUpdaterTests
         var compute = Restarted(Started(DeadBeefPf(), ("0000:81:00.0", "I1")), DeadBeefPf("""{"vendor_id": "8086"}"""));
         Inventories(compute).ShouldBe([(PfProvider, "CUSTOM_PCI_DEAD_BEEF", 1)]);
         compute.Placement.Allocations["I1"]["uuid-1"].ShouldBe(new Dictionary<string, int> { ["CUSTOM_PCI_DEAD_BEEF"] = 1 });
-        compute.Update.Warnings.Count.ShouldBe(2); // PM-8 device without spec, PM-16 adjustment
+        // PM-8 device without spec, PM-16 adjustment
+        (compute.Update.View!.Warnings.Count, compute.Update.Plan!.Warnings.Count).ShouldBe((1, 1));
 
         compute.Tracker.FreeInstance("I1");
         var deleted = compute.Placement with { Allocations = PlacementState.Empty.Allocations };

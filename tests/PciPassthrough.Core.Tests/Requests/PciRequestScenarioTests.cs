@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using PciPassthrough.Core.Simulation;
+using PciPassthrough.Core.Tests.Simulation;
 
 namespace PciPassthrough.Core.Tests.Requests;
 
@@ -78,6 +79,6 @@ public sealed class PciRequestScenarioTests
                            "parent_addr": "0000:18:00.0", "numa_node": 0}]}],
              "requests": {{requests}}}
             """));
-        return JsonNode.Parse(ScenarioResultWriter.ToUtf8Bytes(ScenarioRunner.Run(scenario, release)))!;
+        return JsonNode.Parse(ResultBytes.Of(ScenarioRunner.Run(scenario, release)))!;
     }
 }

@@ -102,6 +102,6 @@ public sealed class HostStartupDeviceReportTests
                 {{vf}}]}],
              "requests": []}
             """));
-        return JsonNode.Parse(ScenarioResultWriter.ToUtf8Bytes(ScenarioRunner.Run(scenario)))!["hosts"]!["h"]!;
+        return JsonNode.Parse(ResultBytes.Of(ScenarioRunner.Run(scenario)))!["hosts"]!["h"]!;
     }
 }

@@ -19,7 +19,7 @@ public sealed class ScenarioConformanceTests
         var result = ScenarioRunner.Run(ScenarioReader.Read(File.ReadAllBytes(ScenarioFiles.ScenarioPath(scenario))));
 
         var difference = ScenarioResultComparer.Compare(
-            File.ReadAllBytes(ScenarioFiles.ExpectedPath(scenario)), ScenarioResultWriter.ToUtf8Bytes(result, indented: false));
+            File.ReadAllBytes(ScenarioFiles.ExpectedPath(scenario)), ResultBytes.Of(result, indented: false));
 
         difference?.ToString().ShouldBeNull();
     }

@@ -83,7 +83,7 @@ public sealed class ScenarioReaderTests
     [Fact]
     public void SIM45_ACpuListedTwice_CountsOnce() // Nova keeps a cell's CPUs in sets
     {
-        var result = JsonNode.Parse(ScenarioResultWriter.ToUtf8Bytes(ScenarioRunner.Run(ScenarioReader.Read(Encoding.UTF8.GetBytes("""
+        var result = JsonNode.Parse(ResultBytes.Of(ScenarioRunner.Run(ScenarioReader.Read(Encoding.UTF8.GetBytes("""
             {"hosts": [{"name": "h", "numa_cells": [{"id": 0, "cpus": [2, 2], "pcpus": [5, 3, 5], "memory_mb": 2048}]}]}
             """)))))!;
 

@@ -5,7 +5,6 @@ using System.Text.Json.Nodes;
 using PciPassthrough.Core.Errors;
 using PciPassthrough.Core.Numa;
 using PciPassthrough.Core.Scheduling;
-using PciPassthrough.Core.Simulation;
 using PciPassthrough.Core.Simulation.Results;
 
 namespace PciPassthrough.Core.Tests.Simulation;
@@ -85,5 +84,5 @@ public sealed class ScenarioResultWriterTests
         new(NovaRelease.Zed, "s", new AliasReport(null, []), false, hosts ?? [], requests ?? [], final ?? []);
 
     private static JsonNode Write(ScenarioResult result) =>
-        JsonNode.Parse(Encoding.UTF8.GetString(ScenarioResultWriter.ToUtf8Bytes(result)))!;
+        JsonNode.Parse(Encoding.UTF8.GetString(ResultBytes.Of(result)))!;
 }

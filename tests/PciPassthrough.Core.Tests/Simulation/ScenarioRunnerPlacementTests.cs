@@ -80,7 +80,7 @@ public sealed class ScenarioRunnerPlacementTests
                           {"name": "other", "flavor": {"vcpus": 1, "memory_mb": 512}},
                           {"delete": "vm"}]}
             """));
-        var result = JsonNode.Parse(ScenarioResultWriter.ToUtf8Bytes(ScenarioRunner.Run(scenario)))!;
+        var result = JsonNode.Parse(ResultBytes.Of(ScenarioRunner.Run(scenario)))!;
 
         var end = result["final_state"]!["h"]!["placement"]!;
         end["error"]!["type"]!.GetValue<string>().ShouldBe("PlacementPciMixedResourceClassException");
@@ -99,6 +99,6 @@ public sealed class ScenarioRunnerPlacementTests
              "hosts": [{"name": "h", "numa_cells": [{"id": 0, "cpus": [0, 1], "memory_mb": 4096}], "pci_devices": {{Devices}}}],
              "requests": {{requests}}}
             """));
-        return JsonNode.Parse(ScenarioResultWriter.ToUtf8Bytes(ScenarioRunner.Run(scenario)))!;
+        return JsonNode.Parse(ResultBytes.Of(ScenarioRunner.Run(scenario)))!;
     }
 }

@@ -28,7 +28,7 @@ public sealed class ScenarioRunnerRulesTests
         """;
 
     private static byte[] RunBytes() =>
-        ScenarioResultWriter.ToUtf8Bytes(ScenarioRunner.Run(ScenarioReader.Read(Encoding.UTF8.GetBytes(Scenario))));
+        ResultBytes.Of(ScenarioRunner.Run(ScenarioReader.Read(Encoding.UTF8.GetBytes(Scenario))));
 
     private static JsonNode Run() => JsonNode.Parse(RunBytes())!;
 

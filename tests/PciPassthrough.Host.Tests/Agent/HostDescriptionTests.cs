@@ -4,13 +4,19 @@ using System.Text.Json.Nodes;
 using PciPassthrough.Core.Libvirt;
 using PciPassthrough.Core.Simulation;
 using PciPassthrough.Host.Agent;
+using PciPassthrough.Host.Discovery;
 using PciPassthrough.Host.NovaConf;
+using PciPassthrough.Host.Topology;
 using PciPassthrough.Testing.Sysfs;
 
 namespace PciPassthrough.Host.Tests.Agent;
 
 public sealed class HostDescriptionTests
 {
+    /// <summary>The description of the host under <paramref name="root"/>, read as the agent reads it.</summary>
+    internal static JsonObject Read(string root, string name, NovaConfOptions conf) =>
+        HostDescription.Build(name, new NumaTopologyReader(root).Read(), new SysfsDiscovery(root).Discover().Records, conf);
+
     private static NovaConfOptions Conf(string text) => NovaConfOptions.Read(NovaConfParser.Parse(text, "nova.conf"));
 
     /// <summary>What the controller's engine will make of the description: the scenario reader's host.</summary>
@@ -27,7 +33,7 @@ public sealed class HostDescriptionTests
         var libvirt = new HypervisorCapabilities(new HashSet<string>(["x86_64", "aarch64"]), new Version(8, 0, 0));
 
         var json = HostDescription.Build("cmp-1", [], [], Conf(""), libvirt);
-        json["numa_cells"] = HostDescription.Read(sysfs.Root, "cmp-1", Conf(""))["numa_cells"]!.DeepClone();
+        json["numa_cells"] = Read(sysfs.Root, "cmp-1", Conf(""))["numa_cells"]!.DeepClone();
 
         json["hypervisor"]!.ToJsonString().ShouldBe("""{"guest_architectures":["aarch64","x86_64"],"libvirt_version":"8.0.0"}""");
         AsScenarioHost(json).Hypervisor!.ReportedViommuTraits()
@@ -47,7 +53,7 @@ public sealed class HostDescriptionTests
             device_spec = {"vendor_id": "8086", "product_id": "154c", "physical_network": "physnet1"}
             """);
 
-        var json = HostDescription.Read(sysfs.Root, "cmp-1", conf);
+        var json = Read(sysfs.Root, "cmp-1", conf);
         var host = AsScenarioHost(json);
 
         host.Name.ShouldBe("cmp-1");
@@ -66,7 +72,7 @@ public sealed class HostDescriptionTests
     {
         using var sysfs = FakeSysfsHosts.DualSocketSriov().Build();
 
-        var devices = HostDescription.Read(sysfs.Root, "cmp-1", Conf(""))["pci_devices"]!.AsArray();
+        var devices = Read(sysfs.Root, "cmp-1", Conf(""))["pci_devices"]!.AsArray();
 
         devices.Count.ShouldBe(sysfs.Functions.Count);
         foreach (var device in devices)
@@ -81,7 +87,7 @@ public sealed class HostDescriptionTests
     {
         using var sysfs = new FakeSysfsBuilder().WithSriovNic("0000:81:00.0", numaNode: 0, vfs: 2).Build();
 
-        HostDescription.Read(sysfs.Root, "bare", Conf(""))["pci_devices"]!.AsArray()
+        Read(sysfs.Root, "bare", Conf(""))["pci_devices"]!.AsArray()
             .ShouldAllBe(d => !d!.AsObject().ContainsKey("iommu_group"));
     }
 
@@ -90,7 +96,7 @@ public sealed class HostDescriptionTests
     {
         using var sysfs = FakeSysfsHosts.Dpu().Build();
 
-        var host = AsScenarioHost(HostDescription.Read(sysfs.Root, "dpu", Conf("")));
+        var host = AsScenarioHost(Read(sysfs.Root, "dpu", Conf("")));
 
         host.PciDevices.Single(d => d.Address == "0000:03:00.0").CardSerialNumber.ShouldBe(FakeSysfsHosts.DpuSerial);
         host.DeviceSpec.ShouldBeEmpty();
@@ -101,7 +107,7 @@ public sealed class HostDescriptionTests
     {
         using var sysfs = FakeSysfsHosts.NoNuma().Build();
 
-        var host = AsScenarioHost(HostDescription.Read(sysfs.Root, "flat", Conf("")));
+        var host = AsScenarioHost(Read(sysfs.Root, "flat", Conf("")));
 
         host.NumaCells.ShouldHaveSingleItem().MemoryMb.ShouldBe(8192);
         host.PciDevices.ShouldAllBe(d => d.NumaNode == null);
@@ -110,7 +116,7 @@ public sealed class HostDescriptionTests
     [Fact]
     public void Read_ThisMachine_IsAValidScenarioHost()
     {
-        var host = AsScenarioHost(HostDescription.Read("/", "self", Conf("")));
+        var host = AsScenarioHost(Read("/", "self", Conf("")));
 
         host.NumaCells.ShouldNotBeEmpty();
         host.NumaCells.Sum(c => c.MemoryMb).ShouldBeGreaterThan(0);

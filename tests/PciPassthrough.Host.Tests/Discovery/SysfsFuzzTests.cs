@@ -1,9 +1,9 @@
 using System.Text;
 using CsCheck;
-using PciPassthrough.Host.Agent;
 using PciPassthrough.Host.Discovery;
 using PciPassthrough.Host.Iommu;
 using PciPassthrough.Host.NovaConf;
+using PciPassthrough.Host.Tests.Agent;
 using PciPassthrough.Testing.Sysfs;
 
 namespace PciPassthrough.Host.Tests.Discovery;
@@ -58,7 +58,7 @@ public sealed class SysfsFuzzTests : IDisposable
 
                 var inventory = HostInventory.Discover(host.Root, conf, "h");
                 ReadinessChecker.Check(HostIommuReader.Read(host.Root), inventory);
-                HostDescription.Read(host.Root, "h", conf);
+                HostDescriptionTests.Read(host.Root, "h", conf);
             }
             finally
             {
