@@ -16,8 +16,6 @@ public sealed class PciHostBuilder(NovaRelease release = NovaRelease.Latest)
     private readonly List<NumaCellSocket> _cells = [];
     private bool _reportInPlacement;
 
-    public NovaRelease Release => release;
-
     public PciHostBuilder WithSpec(string json)
     {
         _specs.Add(json);

@@ -8,7 +8,6 @@ public static class PciClasses
     public const string Display3D = "0x030200";
     public const string Audio = "0x040300";
     public const string Nvme = "0x010802";
-    public const string HostBridge = "0x060000";
     public const string PciBridge = "0x060400";
     public const string Accelerator = "0x120000";
 }
