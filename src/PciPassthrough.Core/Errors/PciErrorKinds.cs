@@ -25,6 +25,7 @@ public static class PciErrorKinds
     public const string PciDeviceUnsupportedHypervisor = nameof(PciDeviceUnsupportedHypervisor);
     public const string InvalidVIOMMUMachineType = nameof(InvalidVIOMMUMachineType);
     public const string InvalidVIOMMUArchitecture = nameof(InvalidVIOMMUArchitecture);
+    public const string DeviceProfileError = nameof(DeviceProfileError);
 
     public const string PciDeviceInvalidStatus = nameof(PciDeviceInvalidStatus);
     public const string PciDeviceInvalidOwner = nameof(PciDeviceInvalidOwner);

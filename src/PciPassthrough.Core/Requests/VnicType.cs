@@ -45,6 +45,9 @@ public static class VnicTypes
         return false;
     }
 
+    /// <summary>The Cyborg-managed types: their devices come from the port's device profile (03 RQ-25: no PCI request).</summary>
+    public static bool IsAccelerator(this VnicType type) => type is VnicType.AcceleratorDirect or VnicType.AcceleratorDirectPhysical;
+
     /// <summary>03 RQ-25: the SR-IOV types, whose ports each get one PCI request.</summary>
     public static bool NeedsPciDevice(this VnicType type) => type is VnicType.Direct or VnicType.Macvtap
         or VnicType.DirectPhysical or VnicType.VirtioForwarder or VnicType.Vdpa or VnicType.RemoteManaged;

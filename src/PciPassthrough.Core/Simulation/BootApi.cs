@@ -67,6 +67,7 @@ internal static class BootApi
                 var physnets = new Dictionary<string, string>(StringComparer.Ordinal);
                 foreach (var port in boot.Ports)
                 {
+                    RejectAcceleratorPort(port);
                     AddPhysnet(physnets, port.PhysicalNetwork);
                     if (PciRequestFactory.FromPort(RequestedPortOf(port), policy, NewRequestId, release) is { } request)
                     {
@@ -111,6 +112,19 @@ internal static class BootApi
         catch (PciException e)
         {
             return (new ApiReport { Error = e.Error, ErrorStage = stage, ExtraSpecErrors = extraSpecErrors }, null);
+        }
+    }
+
+    /// <summary>
+    /// SIM-31 stage ports: an accelerator port's devices come from its Cyborg device profile, which a scenario's port
+    /// never has, so Nova refuses it before adding its physnet (03 RQ-25).
+    /// </summary>
+    private static void RejectAcceleratorPort(ScenarioPort port)
+    {
+        if (VnicTypes.TryParse(port.VnicType, out var type) && type.IsAccelerator())
+        {
+            throw new PciException(PciErrorKinds.DeviceProfileError,
+                $"Device profile name None: No device profile for port {port.Name} (vnic_type {port.VnicType}).");
         }
     }
 
