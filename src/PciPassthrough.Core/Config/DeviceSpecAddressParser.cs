@@ -59,8 +59,9 @@ internal static class DeviceSpecAddressParser
 
     /// <summary>
     /// The regex form: missing keys are <c>.*</c> and other keys ignored (01 DS-15), no range check (DS-17). A value
-    /// that is not a string or does not compile is <c>PciDeviceWrongAddressFormat</c> (DS-16); under Zed a non-string value is
-    /// the <c>TypeError</c> Nova lets escape (scenario-format §6).
+    /// that is not a string or that Python's <c>re</c> does not compile is <c>PciDeviceWrongAddressFormat</c> (DS-16); under
+    /// Zed a non-string value is the <c>TypeError</c> Nova lets escape (scenario-format §6), and so is the
+    /// <c>OverflowError</c> of a repetition count past Python's limit.
     /// </summary>
     public static PciError? TryParseRegex(JsonObject address, NovaRelease release, out string[] texts, out Regex[] regexes)
     {
@@ -88,9 +89,13 @@ internal static class DeviceSpecAddressParser
 
             try
             {
-                regexes[i] = new Regex(texts[i], RegexOptions.CultureInvariant);
+                regexes[i] = new Regex(PythonRegex.Translate(texts[i]), RegexOptions.CultureInvariant);
             }
-            catch (ArgumentException e)
+            catch (PythonRegex.Refusal e) when (e.Overflow)
+            {
+                return new PciError(PciErrorKinds.OverflowError, $"address {key} '{texts[i]}': {e.Message}", NovaException: false);
+            }
+            catch (Exception e) when (e is PythonRegex.Refusal or ArgumentException)
             {
                 return WrongFormat(address, $"{key} '{texts[i]}' is not a valid regular expression ({e.Message})");
             }
