@@ -122,7 +122,7 @@ internal sealed class PythonRegex
 
             if (c is '*' or '+' or '?' or '{')
             {
-                if (ParseRepeat(ref last, verbose) is { } repeated)
+                if (ParseRepeat(ref last) is { } repeated)
                 {
                     (lo, hi) = (Add(lo - last.Lo, repeated.Lo), Add(hi - last.Hi, repeated.Hi));
                     last = (last.Start, ItemKind.Repeat, repeated.Lo, repeated.Hi);
@@ -168,7 +168,7 @@ internal sealed class PythonRegex
     private enum ItemKind { None, Literal, At, Group, Repeat }
 
     /// <summary>A quantifier after the last item, or null when <c>{</c> starts no quantifier (it is then a literal).</summary>
-    private (long Lo, long Hi)? ParseRepeat(ref (int Start, ItemKind Kind, long Lo, long Hi) last, bool verbose)
+    private (long Lo, long Hi)? ParseRepeat(ref (int Start, ItemKind Kind, long Lo, long Hi) last)
     {
         var here = _position;
         var c = _pattern[_position++];

@@ -16,7 +16,7 @@ public sealed class BootApiPortTests
                                 "parent_addr": "0000:81:00.0", "numa_node": 0}]}],
              "requests": [{"name": "vm", "flavor": {"vcpus": 1, "memory_mb": 256}, "ports": {{ports}}}]}
             """;
-        return JsonNode.Parse(ScenarioResultWriter.ToUtf8Bytes(ScenarioRunner.Run(ScenarioReader.Read(Encoding.UTF8.GetBytes(scenario)))))!
+        return JsonNode.Parse(ResultBytes.Of(ScenarioRunner.Run(ScenarioReader.Read(Encoding.UTF8.GetBytes(scenario)))))!
             ["requests"]![0]!;
     }
 
