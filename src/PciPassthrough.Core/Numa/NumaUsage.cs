@@ -1,4 +1,5 @@
 using System.Numerics;
+using PciPassthrough.Core.Errors;
 using PciPassthrough.Core.Scheduling;
 
 namespace PciPassthrough.Core.Numa;
@@ -10,7 +11,12 @@ namespace PciPassthrough.Core.Numa;
 /// </summary>
 public static class NumaUsage
 {
+    public const string CpuPinningInvalid = "CPUPinningInvalid";
+
     /// <summary>The host after the guest's claim.</summary>
+    /// <exception cref="PciException"><c>CPUPinningInvalid</c> (Nova's <c>pin_cpus</c>): a CPU to pin is pinned
+    /// already. Only an <c>isolate</c> guest gets there: the fit may put its emulator thread on a CPU whose sibling set
+    /// another guest holds part of, and the whole set is pinned.</exception>
     public static HostNumaTopology Add(HostNumaTopology host, FittedNumaTopology guest) => Apply(host, guest, sign: 1);
 
     /// <summary>The host after the guest is deleted.</summary>
@@ -42,6 +48,12 @@ public static class NumaUsage
             if (guest.CpuThreadPolicy == CpuThreadPolicy.Isolate)
             {
                 cpus = [.. cell.Siblings.Where(set => set.Any(cpus.Contains)).SelectMany(set => set)];
+            }
+
+            if (sign > 0 && cpus.Overlaps(pinned))
+            {
+                throw new PciException(CpuPinningInvalid, $"CPU set to pin [{string.Join(", ", cpus.Order())}] must be a subset of "
+                    + $"free CPU set [{string.Join(", ", cell.Pcpus.Except(pinned).Order())}]");
             }
 
             pinned = sign > 0 ? [.. pinned.Union(cpus).Order()] : [.. pinned.Except(cpus).Order()];

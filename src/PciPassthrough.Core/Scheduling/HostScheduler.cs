@@ -82,24 +82,34 @@ public sealed class HostScheduler(IReadOnlyList<IHostFilter> filters, IReadOnlyL
     /// <summary>
     /// 05 NF-16: the scheduler's view of a host once <paramref name="request"/> is placed on it: the guest fitted again
     /// and its cells' usage recorded, the PCI requests applied to the pool summary on those cells, the resources used.
-    /// The given state is not changed.
+    /// The given state is not changed. When the cells' usage cannot be recorded (<c>CPUPinningInvalid</c>, see
+    /// <see cref="NumaUsage.Add"/>) Nova's scheduler ignores the failure and leaves it to the compute's claim: only the
+    /// resources are used then.
     /// </summary>
     /// <exception cref="Errors.PciException"><c>PciDeviceRequestFailed</c> when the host cannot take the requests.</exception>
     public static HostState Consume(HostState host, ServerRequest request)
     {
         ArgumentNullException.ThrowIfNull(host);
         ArgumentNullException.ThrowIfNull(request);
+        var capacity = host.Capacity.Clone();
+        capacity.Add(request.Resources);
         var numa = host.Numa;
         IReadOnlyList<int>? cells = null;
         if (numa is not null && request.NumaTopology is { } guest &&
             NumaFitter.Fit(numa, guest, NumaTopologyFilter.FitOptions(host, request, host.Pools)) is { } fit)
         {
-            numa = NumaUsage.Add(numa, fit);
+            try
+            {
+                numa = NumaUsage.Add(numa, fit);
+            }
+            catch (Errors.PciException e) when (e.Error.Kind == NumaUsage.CpuPinningInvalid)
+            {
+                return host with { Capacity = capacity };
+            }
+
             cells = [.. fit.Cells.Select(cell => cell.HostCellId)];
         }
 
-        var capacity = host.Capacity.Clone();
-        capacity.Add(request.Resources);
         return host with
         {
             Capacity = capacity,

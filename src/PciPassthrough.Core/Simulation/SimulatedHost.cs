@@ -145,7 +145,9 @@ internal sealed class SimulatedHost
     }
 
     /// <summary>
-    /// SIM-36 on this (scratch) host: the compute claim (05 NF-21), then the NUMA and capacity usage grow.
+    /// SIM-36 on this (scratch) host: the compute claim (05 NF-21), then the NUMA and capacity usage grow. Pinning a CPU
+    /// another guest holds fails the claim with <c>CPUPinningInvalid</c>, as in Nova's resource tracker (the scenario
+    /// format lists no such failure: Nova's oracle crashes there).
     /// </summary>
     private (PciError Error, Rejection Rejection)? Claim(HostState state, ServerRequest request)
     {
@@ -154,18 +156,21 @@ internal sealed class SimulatedHost
         {
             // the compute reads its cells back from the compute node record's JSON
             claim = ComputeClaim.Claim(state with { Numa = NumaUsage.Reordered(_numa, order => order.RoundTripped()) }, _tracker!, request);
+            if (claim.Numa is { } fit)
+            {
+                // Nova's resource tracker records the usage inside the claim: a failure there fails the boot on this host
+                _numa = NumaUsage.Add(_numa, fit);
+            }
         }
         catch (PciException e)
         {
-            var reason = e.Error.Kind == ComputeClaim.ComputeResourcesUnavailable
-                ? $"the compute refuses the claim: {e.Error.Message}"
-                : $"the compute cannot take the devices the scheduler counted on: {e.Error.Message}";
+            var reason = e.Error.Kind switch
+            {
+                ComputeClaim.ComputeResourcesUnavailable => $"the compute refuses the claim: {e.Error.Message}",
+                NumaUsage.CpuPinningInvalid => $"the compute cannot pin the CPUs the fit chose: {e.Error.Message}",
+                _ => $"the compute cannot take the devices the scheduler counted on: {e.Error.Message}",
+            };
             return (e.Error, new Rejection(HostChecks.Claim, reason));
-        }
-
-        if (claim.Numa is { } fit)
-        {
-            _numa = NumaUsage.Add(_numa, fit);
         }
 
         _capacity.Add(request.Resources);

@@ -1,3 +1,4 @@
+using PciPassthrough.Core.Errors;
 using PciPassthrough.Core.Numa;
 using static PciPassthrough.Testing.Numa.NumaBuilders;
 
@@ -51,6 +52,23 @@ public sealed class NumaUsageTests
         var used = NumaUsage.Add(host, fit);
         used.Cells[0].PinnedCpus.ShouldBe([4, 5]);
         NumaUsage.Subtract(used, fit).Cells[0].PinnedCpus.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void SIM38_SIM39_IsolateGuestsEmulatorThreadInASetAnotherGuestHoldsPartOf_IsCPUPinningInvalid()
+    {
+        var host = new HostNumaTopology([HostNumaCell.Create(0, 4096, [.. Enumerable.Range(0, 8)], [.. Enumerable.Range(0, 8)],
+            siblings: [[0, 1, 2, 3], [4, 5, 6, 7]])]);
+        var held = NumaUsage.Add(host, NumaFitter.Fit(host, Guest(1, 3, 256, CpuPolicy.Dedicated), new NumaFitOptions())!);
+        var fit = NumaFitter.Fit(held, Guest(1, 1, 256, CpuPolicy.Dedicated, CpuThreadPolicy.Isolate,
+            emulatorThreads: EmulatorThreadsPolicy.Isolate), new NumaFitOptions())!;
+
+        held.Cells[0].PinnedCpus.ShouldBe([0, 1, 2]);
+        fit.Cells[0].CpuPinning!.Values.ShouldBe([4]);
+        fit.Cells[0].CpusetReserved.ShouldBe([3]); // in the set a holds part of
+        var error = Should.Throw<PciException>(() => NumaUsage.Add(held, fit)).Error;
+        error.Kind.ShouldBe("CPUPinningInvalid");
+        error.Message.ShouldBe("CPU set to pin [0, 1, 2, 3, 4, 5, 6, 7] must be a subset of free CPU set [3, 4, 5, 6, 7]");
     }
 
     [Fact]

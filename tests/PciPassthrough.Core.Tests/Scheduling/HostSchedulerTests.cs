@@ -1,3 +1,4 @@
+using PciPassthrough.Core.Numa;
 using PciPassthrough.Core.Scheduling;
 using static PciPassthrough.Testing.Numa.NumaBuilders;
 using static PciPassthrough.Testing.Scheduling.SchedulingBuilders;
@@ -83,5 +84,22 @@ public sealed class HostSchedulerTests
         after.Numa.Cells[0].CpuUsage.ShouldBe(2);
         after.Capacity.Used["MEMORY_MB"].ShouldBe(2048);
         host.Capacity.Used["MEMORY_MB"].ShouldBe(0);
+    }
+
+    [Fact]
+    public void NF16_SIM38_PinningThatWouldOverlapAnotherGuest_LeavesCellsAndPoolsToTheComputeClaim()
+    {
+        // CPUs 0–2 held by a guest; the isolate guest's emulator thread lands on 3, whose sibling set is partly held
+        var cell = HostNumaCell.Create(0, 32768, [.. Enumerable.Range(0, 8)], [.. Enumerable.Range(0, 8)],
+            siblings: [[0, 1, 2, 3], [4, 5, 6, 7]], socket: 0) with
+        { PinnedCpus = [0, 1, 2] };
+        var host = Host("h", vfs: 4) with { Numa = new HostNumaTopology([cell]) };
+        var guest = Guest(1, 1, 1024, CpuPolicy.Dedicated, CpuThreadPolicy.Isolate, emulatorThreads: EmulatorThreadsPolicy.Isolate);
+
+        var after = HostScheduler.Consume(host, Server(vfs: 1, guest));
+
+        after.Numa.ShouldBeSameAs(host.Numa);
+        after.Pools.ShouldBeSameAs(host.Pools);
+        after.Capacity.Used["MEMORY_MB"].ShouldBe(2048);
     }
 }
