@@ -20,6 +20,9 @@ public class PlacementServerFixture : IAsyncLifetime
 
     public Uri BaseAddress { get; private set; } = null!;
 
+    /// <summary>What the server logged as errors, for the message of a test that got a 5xx.</summary>
+    public ServerErrorLog Errors { get; private set; } = null!;
+
     /// <summary>Lets a derived fixture change the server's options (tokens, randomisation).</summary>
     protected virtual PlacementServerOptions Configure(PlacementServerOptions options) => options;
 
@@ -35,6 +38,7 @@ public class PlacementServerFixture : IAsyncLifetime
     {
         _app = await PlacementServer.BuildAsync(Configure(new PlacementServerOptions("127.0.0.1:0", DataDirectory, _database)),
             CancellationToken.None);
+        Errors = ServerErrorLog.AttachTo(_app);
         await _app.StartAsync();
         BaseAddress = new Uri(_app.BoundAddress(), "/placement/");
     }

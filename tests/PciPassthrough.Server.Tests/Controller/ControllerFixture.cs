@@ -29,6 +29,9 @@ public sealed class ControllerFixture : IAsyncLifetime
 
     public Uri BaseAddress { get; private set; } = null!;
 
+    /// <summary>What the server logged as errors, for the message of a test that got a 5xx.</summary>
+    public ServerErrorLog Errors { get; private set; } = null!;
+
     /// <summary>This replica's engine, to see how much of the log it folded.</summary>
     public ControllerEngine Engine => _app!.Services.GetRequiredService<ControllerEngine>();
 
@@ -44,6 +47,7 @@ public sealed class ControllerFixture : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         _app = await PlacementServer.BuildAsync(_options, CancellationToken.None);
+        Errors = ServerErrorLog.AttachTo(_app);
         await _app.StartAsync();
         BaseAddress = _app.BoundAddress();
     }

@@ -109,9 +109,9 @@ public sealed class ControllerFuzzTests : IAsyncLifetime
         }
     }
 
-    private static void ShouldBeAnAnswerOrAnError(HttpResponseMessage sent, string answer, string what)
+    private void ShouldBeAnAnswerOrAnError(HttpResponseMessage sent, string answer, string what)
     {
-        ((int)sent.StatusCode).ShouldBeLessThan(500, what);
+        ((int)sent.StatusCode).ShouldBeLessThan(500, $"{what}\nserver errors:\n{_server.Errors.Recent()}");
         if ((int)sent.StatusCode >= 400 && sent.Content.Headers.ContentType?.MediaType == "application/json")
         {
             var error = JsonNode.Parse(answer)!["error"]!;

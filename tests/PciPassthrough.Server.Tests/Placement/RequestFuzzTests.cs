@@ -74,7 +74,7 @@ public sealed class RequestFuzzTests(PlacementServerFixture server) : IClassFixt
         {
             using var client = server.Client(version);
             var response = await client.GetAsync($"{where}?{query}");
-            ShouldBeAnAnswerOrAPlacementError(response, $"GET {where}?{query} at {version}");
+            ShouldBeAnAnswerOrAPlacementError(server, response, $"GET {where}?{query} at {version}");
         }, iter: Iterations, threads: 1);
     }
 
@@ -108,7 +108,7 @@ public sealed class RequestFuzzTests(PlacementServerFixture server) : IClassFixt
                     sent.Content.Headers.ContentType?.MediaType == "application/json" && answer.Length > 0 ? JsonNode.Parse(answer) : null,
                     sent.Headers, answer);
                 var what = $"{method} {path} at {version}: {text}";
-                ShouldBeAnAnswerOrAPlacementError(response, what);
+                ShouldBeAnAnswerOrAPlacementError(server, response, what);
                 if ((int)response.Status >= 400)
                 {
                     (await world.DigestAsync(latest)).ShouldBe(before, $"a refused write changed what was stored: {what} → {response.Text}");
@@ -146,7 +146,7 @@ public sealed class RequestFuzzTests(PlacementServerFixture server) : IClassFixt
             using var sent = await versioned.Http.SendAsync(request, TestContext.Current.CancellationToken);
             var answer = await sent.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
             var what = $"{method} {path} at {version} ({type}): {Convert.ToHexString(body.AsSpan(0, Math.Min(body.Length, 40)))}";
-            ShouldBeAnAnswerOrAPlacementError(new PlacementResponse(sent.StatusCode,
+            ShouldBeAnAnswerOrAPlacementError(server, new PlacementResponse(sent.StatusCode,
                 sent.Content.Headers.ContentType?.MediaType == "application/json" && answer.Length > 0 ? JsonNode.Parse(answer) : null,
                 sent.Headers, answer), what);
             if ((int)sent.StatusCode >= 400)
@@ -156,9 +156,9 @@ public sealed class RequestFuzzTests(PlacementServerFixture server) : IClassFixt
         }, iter: RawIterations, threads: 1);
     }
 
-    private static void ShouldBeAnAnswerOrAPlacementError(PlacementResponse response, string what)
+    private static void ShouldBeAnAnswerOrAPlacementError(PlacementServerFixture server, PlacementResponse response, string what)
     {
-        ((int)response.Status).ShouldBeLessThan(500, $"{what} → {response.Text}");
+        ((int)response.Status).ShouldBeLessThan(500, $"{what} → {response.Text}\nserver errors:\n{server.Errors.Recent()}");
         if ((int)response.Status >= 400 && response.Body is not null)
         {
             var error = response.Json["errors"]![0]!;
