@@ -100,8 +100,9 @@ public sealed record ProviderFilter(
 
         if (Resources.Count > 0)
         {
+            // read after the providers: one deleted meanwhile is left out, as if listed after the delete
             var snapshot = await ProviderSnapshots.LoadAsync(db, cancellationToken);
-            found = [.. found.Where(p => Resources.All(r => snapshot.Providers[p.Uuid].Fits(r.Key, r.Value)))];
+            found = [.. found.Where(p => snapshot.Providers.TryGetValue(p.Uuid, out var state) && Resources.All(r => state.Fits(r.Key, r.Value)))];
         }
 
         return found;

@@ -111,7 +111,15 @@ public static class ResourceClassApi
         }
 
         db.CustomResourceClasses.Remove(existing);
-        await db.SaveChangesAsync(cancellationToken);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            throw PlacementException.NotFound($"No such resource class {name}.");
+        }
+
         return Results.NoContent();
     }
 

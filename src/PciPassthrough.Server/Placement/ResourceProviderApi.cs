@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using PciPassthrough.Server.Persistence;
@@ -120,7 +121,8 @@ public static class ResourceProviderApi
     }
 
     /// <summary>PA-19: rename and (≥1.14) parent a root; re-parent or un-parent only ≥1.37; never a loop.
-    /// Neither bumps the generation.</summary>
+    /// Neither bumps the generation, so neither fails on a generation another write moved meanwhile: the update is
+    /// made again on the rows as they are now (a 404 once the provider was deleted meanwhile).</summary>
     private static async Task<IResult> UpdateAsync(HttpContext http, PlacementDb db, string uuid, CancellationToken cancellationToken)
     {
         var version = http.Version();
@@ -130,6 +132,31 @@ public static class ResourceProviderApi
         // Placement's schema has no minimum length here (only POST refuses an empty name); the parent is checked
         // before the name is found taken
         var name = Body.String(body, "name", 0, 200);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await ApplyUpdateAsync(db, provider, body, name, version, cancellationToken);
+            }
+            catch (DbUpdateConcurrencyException) when (attempt < UpdateAttempts)
+            {
+                db.ChangeTracker.Clear();
+                provider = await db.ProviderAsync(uuid, cancellationToken);
+            }
+            catch (DbUpdateConcurrencyException)
+            {
+                throw PlacementException.ProviderGenerationConflict(uuid);
+            }
+        }
+    }
+
+    /// <summary>How often an update is made before a 409: each retry follows a write that changed the provider's tree.</summary>
+    private const int UpdateAttempts = 5;
+
+    private static async Task<IResult> ApplyUpdateAsync(PlacementDb db, ProviderRow provider, JsonElement body, string name,
+        Microversion version, CancellationToken cancellationToken)
+    {
+        var uuid = provider.Uuid;
         // PA-7: Placement's Last-Modified here is the row's update time as read before this update: none for a child
         // provider as created. The row's time moves only when a value changes.
         var updatedBefore = provider.UpdatedAt is not null;
@@ -236,13 +263,24 @@ public static class ResourceProviderApi
                 $"Unable to delete resource provider {uuid}: Resource provider has allocations.", ErrorCodes.ProviderInUse);
         }
 
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        await db.Inventories.Where(i => i.ProviderUuid == uuid).ExecuteDeleteAsync(cancellationToken);
-        await db.ProviderTraits.Where(t => t.ProviderUuid == uuid).ExecuteDeleteAsync(cancellationToken);
-        await db.ProviderAggregates.Where(a => a.ProviderUuid == uuid).ExecuteDeleteAsync(cancellationToken);
-        db.Providers.Remove(provider);
-        await db.SaveProviderWriteAsync(provider, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        try
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            await db.Inventories.Where(i => i.ProviderUuid == uuid).ExecuteDeleteAsync(cancellationToken);
+            await db.ProviderTraits.Where(t => t.ProviderUuid == uuid).ExecuteDeleteAsync(cancellationToken);
+            await db.ProviderAggregates.Where(a => a.ProviderUuid == uuid).ExecuteDeleteAsync(cancellationToken);
+            db.Providers.Remove(provider);
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            // a delete that got there first is a 404, as when it came before; any other write to the provider, a 409
+            db.ChangeTracker.Clear();
+            await db.ProviderAsync(uuid, cancellationToken, " for delete");
+            throw PlacementException.ProviderGenerationConflict(uuid);
+        }
+
         return Results.NoContent();
     }
 

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using PciPassthrough.Core;
 using PciPassthrough.Core.Placement;
+using PciPassthrough.Server.Controller.Store;
 using PciPassthrough.Server.Persistence;
 
 namespace PciPassthrough.Server.Placement;
@@ -27,14 +28,16 @@ public static class Store
     }
 
     /// <summary>Saves; a concurrency-token miss means another writer got there first: 409 <c>concurrent_update</c>
-    /// for <paramref name="provider"/>, and nothing of this write is kept.</summary>
+    /// for <paramref name="provider"/>, and nothing of this write is kept. So does a duplicate key: a writer that read
+    /// the same generation added the same trait, aggregate or inventory first, and the insert fails before the
+    /// generation check.</summary>
     public static async Task SaveProviderWriteAsync(this PlacementDb db, ProviderRow provider, CancellationToken cancellationToken)
     {
         try
         {
             await db.SaveChangesAsync(cancellationToken);
         }
-        catch (DbUpdateConcurrencyException)
+        catch (DbUpdateException e) when (e is DbUpdateConcurrencyException || StoreErrors.IsDuplicateKey(e))
         {
             throw PlacementException.ProviderGenerationConflict(provider.Uuid);
         }

@@ -115,7 +115,15 @@ public static class TraitApi
         }
 
         db.CustomTraits.Remove(existing);
-        await db.SaveChangesAsync(cancellationToken);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            throw PlacementException.NotFound($"No such trait(s): {name}.");
+        }
+
         return Results.NoContent();
     }
 
