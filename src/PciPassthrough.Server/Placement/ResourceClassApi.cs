@@ -1,6 +1,8 @@
+using System.Data.Common;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using PciPassthrough.Core.Placement;
+using PciPassthrough.Server.Controller.Store;
 using PciPassthrough.Server.Persistence;
 
 namespace PciPassthrough.Server.Placement;
@@ -85,8 +87,24 @@ public static class ResourceClassApi
 
         // renamed in place: the class keeps its place in the list
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        await db.CustomResourceClasses.Where(c => c.Name == name)
-            .ExecuteUpdateAsync(s => s.SetProperty(c => c.Name, newName), cancellationToken);
+        int renamed;
+        try
+        {
+            renamed = await db.CustomResourceClasses.Where(c => c.Name == name)
+                .ExecuteUpdateAsync(s => s.SetProperty(c => c.Name, newName), cancellationToken);
+        }
+        catch (DbException e) when (StoreErrors.IsDuplicateKey(e))
+        {
+            // another rename or create took the new name since the check above
+            throw PlacementException.Conflict($"Resource class already exists: {newName}");
+        }
+
+        if (renamed == 0)
+        {
+            // renamed or deleted by another request since the check above
+            throw PlacementException.NotFound($"No such resource class {name}.");
+        }
+
         await db.Inventories.Where(i => i.ResourceClass == name)
             .ExecuteUpdateAsync(s => s.SetProperty(i => i.ResourceClass, newName), cancellationToken);
         await db.Allocations.Where(a => a.ResourceClass == name)

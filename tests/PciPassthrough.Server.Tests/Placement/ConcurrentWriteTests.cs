@@ -53,6 +53,33 @@ public sealed class ConcurrentWriteTests(PlacementServerFixture server) : IClass
     }
 
     [Fact]
+    public async Task PA28_RenamesOfAClassRacingOthersOrADelete_OnlyOneWins()
+    {
+        using var client = server.Client("1.6");
+        for (var round = 0; round < Rounds; round++)
+        {
+            string[] names = [$"CUSTOM_RACE_A_{round}", $"CUSTOM_RACE_B_{round}"];
+            foreach (var name in names)
+            {
+                (await client.PostAsync("resource_classes", new JsonObject { ["name"] = name })).Status.ShouldBe(HttpStatusCode.Created);
+            }
+
+            var onto = await Task.WhenAll(names.Select(name =>
+                client.PutAsync($"resource_classes/{name}", new JsonObject { ["name"] = $"CUSTOM_RACE_SAME_{round}" })));
+            NoServerError(onto);
+            onto.Select(r => r.Status).Order().ShouldBe([HttpStatusCode.OK, HttpStatusCode.Conflict]);
+
+            var loser = names[Array.FindIndex(onto, r => r.Status == HttpStatusCode.Conflict)];
+            var renameOrDelete = await Task.WhenAll(
+                client.PutAsync($"resource_classes/{loser}", new JsonObject { ["name"] = $"CUSTOM_RACE_NEW_{round}" }),
+                client.DeleteAsync($"resource_classes/{loser}"));
+            NoServerError(renameOrDelete);
+            renameOrDelete.Count(r => r.Status is HttpStatusCode.OK or HttpStatusCode.NoContent).ShouldBe(1);
+            renameOrDelete.Where(r => r.Status is not (HttpStatusCode.OK or HttpStatusCode.NoContent)).ShouldAllBe(r => r.Status == HttpStatusCode.NotFound);
+        }
+    }
+
+    [Fact]
     public async Task PA19_RenamesWhileOtherWritesMoveTheGeneration_AreMade()
     {
         using var client = server.Client();

@@ -9,7 +9,11 @@ public static class StoreErrors
 {
     private const int SqliteConstraint = 19;
 
-    public static bool IsDuplicateKey(DbUpdateException e) => e.InnerException switch
+    public static bool IsDuplicateKey(DbUpdateException e) => IsDuplicateKey(e.InnerException);
+
+    /// <summary>The same for a statement run outside EF Core's change tracking (<c>ExecuteUpdate</c>, raw SQL), whose
+    /// errors come unwrapped.</summary>
+    public static bool IsDuplicateKey(Exception? e) => e switch
     {
         SqliteException sqlite => sqlite.SqliteErrorCode == SqliteConstraint,
         PostgresException postgres => postgres.SqlState == PostgresErrorCodes.UniqueViolation,
