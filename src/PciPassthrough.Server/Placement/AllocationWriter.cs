@@ -143,7 +143,7 @@ public static class AllocationWriter
 
             return true;
         }
-        catch (RaceLostException)
+        catch (Exception e) when (LostRace(e))
         {
             return false;
         }
@@ -160,10 +160,15 @@ public static class AllocationWriter
 
     /// <summary>Another writer committed first: a provider or consumer generation moved (ours — on PostgreSQL a
     /// guard's division by zero, see <see cref="GuardedWrites"/> — or EF Core's concurrency token in the reshaper's
-    /// steps), or on PostgreSQL it created the same consumer or took row locks in the other order.</summary>
+    /// steps), or it created the same consumer (SQLite: between our read and the write gate) or on PostgreSQL took row
+    /// locks in the other order.</summary>
     public static bool LostRace(Exception e) => e is RaceLostException or DbUpdateException
+        or SqliteException { SqliteExtendedErrorCode: SqliteUniqueViolation or SqlitePrimaryKeyViolation }
         || PostgresPlacementDb.ErrorOf(e)?.SqlState is PostgresErrorCodes.DivisionByZero or PostgresErrorCodes.UniqueViolation
             or PostgresErrorCodes.DeadlockDetected;
+
+    /// <summary>SQLite's extended result codes SQLITE_CONSTRAINT_UNIQUE and SQLITE_CONSTRAINT_PRIMARYKEY.</summary>
+    private const int SqliteUniqueViolation = 2067, SqlitePrimaryKeyViolation = 1555;
 
     private sealed class RaceLostException : Exception;
 

@@ -79,6 +79,28 @@ public sealed class ConcurrentWriteTests(PlacementServerFixture server) : IClass
         }
     }
 
+    /// <summary>Claims of one new consumer (1.28, <c>consumer_generation: null</c>) at once: the first creates it, the
+    /// others find it there and are a consumer generation conflict (was a 500: SQLite's UNIQUE constraint on the
+    /// consumer's row escaped the write).</summary>
+    [Fact]
+    public async Task PA34_PA51_ClaimsOfOneNewConsumer_OneWinsTheOthersAre409()
+    {
+        using var client = server.Client("1.28");
+        var provider = await client.CreateProviderAsync("race-claim");
+        await client.SetInventoryAsync(provider, ("VCPU", 10 * Rounds * Racers));
+        for (var round = 0; round < Rounds; round++)
+        {
+            var consumer = PlacementSetup.NewUuid();
+            await OneWinsAsync(HttpStatusCode.NoContent, _ => client.PutAsync($"allocations/{consumer}", new JsonObject
+            {
+                ["allocations"] = new JsonObject { [provider] = new JsonObject { ["resources"] = new JsonObject { ["VCPU"] = 1 } } },
+                ["project_id"] = PlacementSetup.NewUuid(),
+                ["user_id"] = PlacementSetup.NewUuid(),
+                ["consumer_generation"] = null,
+            }));
+        }
+    }
+
     [Fact]
     public async Task PA19_RenamesWhileOtherWritesMoveTheGeneration_AreMade()
     {
