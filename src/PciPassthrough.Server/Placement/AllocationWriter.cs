@@ -3,6 +3,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql;
+using PciPassthrough.Server.Controller.Store;
 using PciPassthrough.Server.Persistence;
 using SQLitePCL;
 
@@ -162,13 +163,9 @@ public static class AllocationWriter
     /// guard's division by zero, see <see cref="GuardedWrites"/> — or EF Core's concurrency token in the reshaper's
     /// steps), or it created the same consumer (SQLite: between our read and the write gate) or on PostgreSQL took row
     /// locks in the other order.</summary>
-    public static bool LostRace(Exception e) => e is RaceLostException or DbUpdateException
-        or SqliteException { SqliteExtendedErrorCode: SqliteUniqueViolation or SqlitePrimaryKeyViolation }
+    public static bool LostRace(Exception e) => e is RaceLostException or DbUpdateException || StoreErrors.IsDuplicateKey(e)
         || PostgresPlacementDb.ErrorOf(e)?.SqlState is PostgresErrorCodes.DivisionByZero or PostgresErrorCodes.UniqueViolation
             or PostgresErrorCodes.DeadlockDetected;
-
-    /// <summary>SQLite's extended result codes SQLITE_CONSTRAINT_UNIQUE and SQLITE_CONSTRAINT_PRIMARYKEY.</summary>
-    private const int SqliteUniqueViolation = 2067, SqlitePrimaryKeyViolation = 1555;
 
     private sealed class RaceLostException : Exception;
 
