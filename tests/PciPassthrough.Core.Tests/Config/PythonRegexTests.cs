@@ -1,3 +1,4 @@
+using CsCheck;
 using PciPassthrough.Core.Config;
 using PciPassthrough.Core.Errors;
 using static PciPassthrough.Core.Tests.Config.DeviceSpecTestHost;
@@ -71,5 +72,26 @@ public sealed class PythonRegexTests
         error.Kind.ShouldBe(PciErrorKinds.OverflowError);
         error.NovaException.ShouldBeFalse();
         ParseOne(BusSpec("0{4294967294}")).Address!.Kind.ShouldBe(DeviceSpecAddressKind.Regex);
+    }
+
+    /// <summary>Any text gives a .NET pattern that compiles, or Python's refusal; never another exception.</summary>
+    [Fact]
+    public void DS16_AnyText_IsAPatternThatCompilesOrARefusal()
+    {
+        var outcomes = new int[2];
+        Gen.String[Gen.OneOf(Gen.Char["()[]{}?*+|^$\\.-:,=!<>#PNUuxXdDwWsSbBAZzG0129aiLmstx \n"], Gen.Char), 0, 16].Sample(pattern =>
+        {
+            try
+            {
+                _ = new System.Text.RegularExpressions.Regex(PythonRegex.Translate(pattern), System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+                outcomes[0]++;
+            }
+            catch (PythonRegex.Refusal)
+            {
+                outcomes[1]++;
+            }
+        }, iter: 20_000);
+
+        outcomes.ShouldAllBe(count => count > 100);
     }
 }
